@@ -1,0 +1,102 @@
+"""Core commands: init, demo, serve, status."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from verloop.cli.common import DbOption, JsonOption, app
+from verloop.errors import StoreError
+
+
+def open_store(db: str | None):
+    from verloop.store import Store
+
+    return Store.open(db)
+
+
+@app.command("init")
+def init(db: DbOption = None) -> None:
+    """Create (or migrate) the database schema."""
+    from verloop.store.settings import get_settings
+
+    store = open_store(db)
+    with store.session() as s:
+        get_settings(s)
+    typer.echo(f"Database ready: {store.display_url}")
+
+
+@app.command("demo")
+def demo(
+    db: DbOption = None,
+    employees: Annotated[int, typer.Option(help="Headcount of the synthetic organisation.", min=20)] = 600,
+    months: Annotated[int, typer.Option(help="Months of history.", min=3, max=120)] = 24,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same organisation.")] = 1,
+    mode: Annotated[str, typer.Option(help="Survey mode: anonymous or confidential.")] = "anonymous",
+    truth: Annotated[
+        Optional[Path], typer.Option(help="Where to write the ground-truth JSON (default: beside the SQLite file, or var/).")
+    ] = None,
+) -> None:
+    """Build a synthetic contact-centre organisation (with known ground truth) into an empty database."""
+    from tqdm import tqdm
+
+    from verloop.synth import SynthConfig, generate, write, write_truth
+    from verloop.status import organisation_status
+
+    store = open_store(db)
+    existing = organisation_status(store)
+    if existing["employees"] or existing["responses"]:
+        raise StoreError(
+            f"the database {store.display_url} already holds an organisation "
+            f"({existing['employees']} employees); use an empty database or delete it first."
+        )
+    with tqdm(total=3, desc="demo", unit="step", disable=None) as bar:
+        bar.set_postfix_str("generating")
+        org = generate(SynthConfig(employees=employees, months=months, seed=seed, mode=mode))
+        bar.update()
+        bar.set_postfix_str("writing")
+        counts = write(store, org)
+        bar.update()
+        if truth is None:
+            database = store.engine.url.database if store.backend == "sqlite" else None
+            base = Path(database).with_suffix("") if database else Path("var") / "verloop"
+            truth = Path(f"{base}.truth.json")
+        write_truth(org, truth)
+        bar.update()
+    typer.echo(
+        f"Demo organisation written to {store.display_url}: "
+        + ", ".join(f"{v} {k}" for k, v in counts.items())
+        + f". Ground truth: {truth}"
+    )
+
+
+@app.command("status")
+def status(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Organisation size, teams, waves, responses, leavers and the database URL (no password)."""
+    from verloop.status import organisation_status
+
+    figures = organisation_status(open_store(db))
+    if as_json:
+        typer.echo(json.dumps(figures))
+        return
+    width = max(len(k) for k in figures)
+    for key, value in figures.items():
+        typer.echo(f"{key.replace('_', ' '):<{width}}  {value}")
+
+
+@app.command("serve")
+def serve(
+    db: DbOption = None,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8866,
+    apps_dir: Annotated[Optional[Path], typer.Option("--apps", help="Folder of Voila notebooks.")] = None,
+) -> None:
+    """Serve the Voila apps on http://127.0.0.1:PORT (Ctrl-C stops)."""
+    from verloop.apps.server import serve_apps
+
+    store = open_store(db)  # fail early, with one sentence, when the database is unusable
+    store.dispose()
+    serve_apps(db_url=store.url, port=port, apps_dir=apps_dir)

@@ -1,0 +1,150 @@
+"""Opening the database: URL resolution, SQLite pragmas, migrations, clear errors."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from verloop.errors import ConfigError, StoreError
+
+DEFAULT_SQLITE = "var/verloop.db"
+SUPPORTED = ("sqlite", "postgresql")
+
+
+def default_url() -> str:
+    return os.environ.get("VERLOOP_DB") or f"sqlite:///{DEFAULT_SQLITE}"
+
+
+def resolve_url(url: str | None) -> str:
+    """The URL to use: the argument, else $VERLOOP_DB, else the embedded SQLite file."""
+    url = url or default_url()
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(
+            f"'{safe_url(url)}' is not a database URL; use sqlite:///path/to/file.db or "
+            "postgresql+psycopg://user:password@host:5432/dbname."
+        ) from None
+    if parsed.get_backend_name() not in SUPPORTED:
+        raise ConfigError(
+            f"database '{parsed.get_backend_name()}' is not supported; use SQLite or PostgreSQL."
+        )
+    return url
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password masked, for messages and `verloop status`."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url.split("@")[-1] if "@" in url else url
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            path = Path(database)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create the folder for {path}: {exc.strerror}.") from None
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(
+        url, pool_pre_ping=True, connect_args={"connect_timeout": 10}, pool_size=10, max_overflow=20
+    )
+
+
+def describe_operational_error(exc: SQLAlchemyError, url: str) -> str:
+    """One sentence for a database failure, without the driver's stack of details."""
+    message = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
+    lowered = message.lower()
+    where = safe_url(url)
+    if "readonly" in lowered or "read-only" in lowered or "read only" in lowered:
+        return f"the database {where} is read-only; check its file permissions."
+    if "disk" in lowered and ("full" in lowered or "space" in lowered):
+        return f"the disk holding {where} is full; free some space and try again."
+    if "connection refused" in lowered or "could not connect" in lowered or "connection failed" in lowered:
+        return f"cannot reach the database server at {where}: is it running? ({message})"
+    if "unable to open database file" in lowered:
+        return f"cannot open the database file of {where}; check the path and permissions."
+    if "terminat" in lowered or "server closed the connection" in lowered or "connection" in lowered:
+        return f"the connection to {where} was lost ({message}); nothing was saved, try again."
+    return f"database error on {where}: {message}"
+
+
+class Store:
+    """A migrated database and its sessions. Cheap to hold, one per process and URL."""
+
+    def __init__(self, engine: Engine, url: str):
+        self.engine = engine
+        self.url = url
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str | None = None, *, migrate: bool = True) -> "Store":
+        url = resolve_url(url)
+        engine = make_engine(url)
+        store = cls(engine, url)
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("select 1"))
+        except OperationalError as exc:
+            engine.dispose()
+            raise StoreError(describe_operational_error(exc, url)) from None
+        if migrate:
+            from verloop.store.migrate import upgrade
+
+            upgrade(store)
+        return store
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def display_url(self) -> str:
+        return safe_url(self.url)
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: commits when the block ends, rolls back everything on any error."""
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            raise StoreError(describe_operational_error(exc, self.url)) from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def table_names(self) -> list[str]:
+        return inspect(self.engine).get_table_names()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

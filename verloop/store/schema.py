@@ -1,0 +1,279 @@
+"""The database schema: SQLAlchemy 2 ORM classes, migrated by Alembic.
+
+Anonymity is designed into the tables (see ../shared/design/ANONYMITY.md):
+- ``Response.id`` is a random 128-bit hex string, never an autoincrement, so the primary-key
+  order reveals nothing about submission order;
+- no response column references an employee or a token; responses keep the date only;
+- ``Token`` keeps a salted hash, its wave and team and a used flag — nothing links it to the
+  response it was spent on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SURVEY_MODES = ("anonymous", "confidential")
+EXIT_TYPES = ("voluntary", "involuntary")
+LANGUAGES = ("nl", "en")
+
+
+def random_id() -> str:
+    """A random 128-bit id: unguessable and unordered (never reveals submission order)."""
+    return secrets.token_hex(16)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class OrgSettings(Base):
+    """One row: the organisation's privacy and survey settings."""
+
+    __tablename__ = "org_settings"
+    __table_args__ = (
+        CheckConstraint("min_group_size >= 3", name="k_at_least_3"),
+        CheckConstraint("comment_min_group_size >= min_group_size", name="comment_k_ge_k"),
+        CheckConstraint("survey_mode in ('anonymous', 'confidential')", name="survey_mode"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="Verloop")
+    min_group_size: Mapped[int] = mapped_column(Integer, default=5)
+    comment_min_group_size: Mapped[int] = mapped_column(Integer, default=10)
+    survey_mode: Mapped[str] = mapped_column(String(20), default="anonymous")
+    annual_salary_eur: Mapped[float] = mapped_column(Float, default=32000.0)
+    replacement_cost_share: Mapped[float] = mapped_column(Float, default=0.20)
+
+
+class SettingsChange(Base):
+    """Audit log: every change of a privacy setting, with who and when."""
+
+    __tablename__ = "settings_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    changed_by: Mapped[str] = mapped_column(String(200))
+    field: Mapped[str] = mapped_column(String(100))
+    old_value: Mapped[str | None] = mapped_column(String(200))
+    new_value: Mapped[str | None] = mapped_column(String(200))
+
+
+class Site(Base):
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+    teams: Mapped[list["Team"]] = relationship(back_populates="site")
+
+
+class Team(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    team_lead: Mapped[str | None] = mapped_column(String(200))
+    # Known for synthetic organisations; real organisations may fill it from a lead-style survey.
+    lead_style: Mapped[str | None] = mapped_column(String(40))
+
+    site: Mapped[Site] = relationship(back_populates="teams")
+
+
+class Employee(Base):
+    """An HR record. Survey answers never point here (anonymous mode)."""
+
+    __tablename__ = "employees"
+    __table_args__ = (
+        CheckConstraint(
+            "exit_type is null or exit_type in ('voluntary', 'involuntary')", name="exit_type"
+        ),
+        CheckConstraint("exit_date is null or exit_date >= hire_date", name="exit_after_hire"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hr_id: Mapped[str] = mapped_column(String(100), unique=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    role: Mapped[str] = mapped_column(String(100), default="agent")
+    contract_hours: Mapped[float] = mapped_column(Float)
+    hire_date: Mapped[dt.date] = mapped_column(Date)
+    exit_date: Mapped[dt.date | None] = mapped_column(Date)
+    exit_type: Mapped[str | None] = mapped_column(String(20))
+    regretted: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class TeamKpi(Base):
+    """Monthly operational KPIs per team (what the 'green' reports show)."""
+
+    __tablename__ = "team_kpis"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)  # first day of the month
+    aht_s: Mapped[float | None] = mapped_column(Float)
+    service_level: Mapped[float | None] = mapped_column(Float)  # % answered within target
+    csat: Mapped[float | None] = mapped_column(Float)  # 1-5
+    fcr: Mapped[float | None] = mapped_column(Float)  # first-contact resolution %
+    repeat_rate: Mapped[float | None] = mapped_column(Float)  # repeat-contact %
+    absenteeism: Mapped[float | None] = mapped_column(Float)  # %
+
+
+class Instrument(Base):
+    """One version of a survey instrument; changed wording makes a new version."""
+
+    __tablename__ = "instruments"
+    __table_args__ = (
+        UniqueConstraint("key", "version", name="key_version"),
+        UniqueConstraint("key", "content_hash", name="key_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(50))
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    definition: Mapped[str] = mapped_column(Text)  # canonical JSON of the instrument file
+    created_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class InstrumentItem(Base):
+    __tablename__ = "instrument_items"
+
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instruments.id"), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(50), primary_key=True)
+    scale: Mapped[str] = mapped_column(String(50))
+    reverse: Mapped[bool] = mapped_column(Boolean, default=False)
+    min_value: Mapped[float] = mapped_column(Float)
+    max_value: Mapped[float] = mapped_column(Float)
+
+
+class Wave(Base):
+    """A survey round (pulse every 4-6 weeks) or a rolling exit / follow-up window."""
+
+    __tablename__ = "waves"
+    __table_args__ = (CheckConstraint("status in ('open', 'closed')", name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instruments.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # pulse | exit | followup
+    opens_on: Mapped[dt.date] = mapped_column(Date)
+    closes_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    token_salt: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
+
+
+class Invitation(Base):
+    """Tokens issued per wave and team: the denominator of the response rate."""
+
+    __tablename__ = "invitations"
+
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    invited: Mapped[int] = mapped_column(Integer)
+
+
+class Token(Base):
+    """A single-use survey token, stored only as a salted hash; never linked to its response."""
+
+    __tablename__ = "tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    used: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Response(Base):
+    """One submitted questionnaire: random id, wave, team, the date only, the language."""
+
+    __tablename__ = "responses"
+    __table_args__ = (CheckConstraint("language in ('nl', 'en')", name="language"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    submitted_on: Mapped[dt.date] = mapped_column(Date)
+    language: Mapped[str] = mapped_column(String(2))
+    # Self-reported bands for demographic filters (coarse on purpose), optional.
+    tenure_band: Mapped[str | None] = mapped_column(String(20))
+    contract_type: Mapped[str | None] = mapped_column(String(20))
+    # Exit / follow-up: the (stated or honest) main reason code.
+    reason: Mapped[str | None] = mapped_column(String(40))
+    # Confidential mode only: a keyed pseudonym whose key is held outside the database.
+    pseudonym: Mapped[str | None] = mapped_column(String(64))
+
+    answers: Mapped[list["Answer"]] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+    comments: Mapped[list["Comment"]] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+
+
+class Answer(Base):
+    """Long form: one row per response x item."""
+
+    __tablename__ = "answers"
+
+    response_id: Mapped[str] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    item_id: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class Comment(Base):
+    """Free text to an open question (stop / start / comment), stored as text, shown escaped."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
+    response_id: Mapped[str] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), index=True
+    )
+    question: Mapped[str] = mapped_column(String(50))
+    text: Mapped[str] = mapped_column(Text)
+
+    response: Mapped[Response] = relationship(back_populates="comments")
+
+
+class TeamAction(Base):
+    """A team's stop/start agreement for one 4-6-week improvement cycle."""
+
+    __tablename__ = "team_actions"
+    __table_args__ = (CheckConstraint("status in ('open', 'closed')", name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    cycle: Mapped[str] = mapped_column(String(50))
+    stop_text: Mapped[str | None] = mapped_column(Text)
+    start_text: Mapped[str | None] = mapped_column(Text)
+    created_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
