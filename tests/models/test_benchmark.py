@@ -1,0 +1,133 @@
+import json
+
+import numpy as np
+import pytest
+
+from verloop.cli import main
+from verloop.errors import InputError
+from verloop.models.benchmark import MODEL_NAMES, run_benchmark
+
+from .helpers import IBM, attrition_frame
+
+needs_ibm = pytest.mark.skipif(
+    not IBM.exists(), reason=f"reference data set {IBM} is not available (../shared/datasets)"
+)
+FAST_MODELS = ["logistic regression + levels"]
+
+
+def test_benchmark_finds_the_known_signal_and_beats_the_baseline():
+    result = run_benchmark(attrition_frame(400, seed=3), target="Left", models=FAST_MODELS)
+    rows = {m["name"]: m for m in result.models}
+    assert set(rows) == {"baseline (prior)", "logistic regression + levels"}
+    assert rows["baseline (prior)"]["roc_auc_mean"] == pytest.approx(0.5)
+    assert rows["logistic regression + levels"]["roc_auc_mean"] > 0.7
+    base_rate = result.n_positive / result.n_rows
+    assert rows["baseline (prior)"]["brier_mean"] == pytest.approx(base_rate * (1 - base_rate), abs=0.01)
+    assert "EmployeeNumber" in result.columns["dropped"]
+
+
+def test_leakage_guard_shuffled_target_gives_chance_auc():
+    frame = attrition_frame(600, seed=5)
+    frame["Left"] = np.random.default_rng(0).permutation(frame["Left"].to_numpy())
+    result = run_benchmark(frame, target="Left", models=FAST_MODELS + ["hist gradient boosting"])
+    for m in result.models:
+        assert abs(m["roc_auc_mean"] - 0.5) < 0.07, m
+
+
+def test_cox_reports_hazard_ratios_and_cross_validated_concordance():
+    result = run_benchmark(attrition_frame(400, seed=4), target="Left", time="Tenure",
+                           models=FAST_MODELS)
+    s = result.survival
+    assert s["concordance_method"].startswith("5-fold cross-validated")
+    assert 0.6 < s["concordance"] <= 1
+    assert "Tenure" not in s["hazard_ratios"]  # the duration is not its own covariate
+    assert s["hazard_ratios"]["OverTime[Yes]"] > 1  # overtime raises the hazard in the data
+    lo, hi = s["hazard_ratio_ci"]["Satisfaction"]
+    assert lo < s["hazard_ratios"]["Satisfaction"] < hi < 1
+
+
+def test_unknown_model_and_tiny_class_are_refused():
+    with pytest.raises(InputError, match="Unknown model"):
+        run_benchmark(attrition_frame(100), target="Left", models=["xgboost"])
+    frame = attrition_frame(100)
+    frame["Left"] = "No"
+    frame.loc[:2, "Left"] = "Yes"
+    with pytest.raises(InputError, match="smaller class"):
+        run_benchmark(frame, target="Left")
+
+
+def test_cli_json_prints_exactly_one_object(tmp_path, capsys):
+    path = tmp_path / "hr.csv"
+    attrition_frame(300, seed=2).to_csv(path, index=False)
+    code = main(["benchmark", "--csv", str(path), "--target", "Left", "--time", "Tenure", "--json"])
+    out = capsys.readouterr().out
+    assert code == 0
+    data = json.loads(out)  # fails if anything else was printed
+    assert [m["name"] for m in data["models"]] == list(MODEL_NAMES)
+    for m in data["models"]:
+        assert {"name", "roc_auc_mean", "roc_auc_sd", "pr_auc_mean", "brier_mean"} <= set(m)
+    assert set(data["survival"]) >= {"concordance", "hazard_ratios"}
+    assert any("EmployeeNumber" in n for n in data["notices"])
+
+
+def test_cli_text_table_and_null_survival(tmp_path, capsys):
+    path = tmp_path / "hr.csv"
+    attrition_frame(200, seed=2).to_csv(path, index=False)
+    assert main(["benchmark", "--csv", str(path), "--target", "Left"]) == 0
+    out = capsys.readouterr().out
+    assert "| model | ROC AUC | PR AUC | Brier |" in out and "Best model:" in out
+    assert main(["benchmark", "--csv", str(path), "--target", "Left", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["survival"] is None
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--csv", "missing.csv", "--target", "Left"], "does not exist"),
+        (["--target", "Nope"], "Target column 'Nope' is not in the file"),
+        (["--target", "Department"], "has 3 distinct values"),
+    ],
+)
+def test_cli_errors_are_one_sentence(tmp_path, capsys, args, message):
+    path = tmp_path / "hr.csv"
+    attrition_frame(100).to_csv(path, index=False)
+    argv = ["benchmark", *args] if "--csv" in args else ["benchmark", "--csv", str(path), *args]
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("Error: ") and message in err[0]
+
+
+@needs_ibm
+@pytest.mark.slow
+def test_ibm_best_model_reaches_published_level():
+    result = run_benchmark(IBM, target="Attrition")
+    best = result.best
+    assert best["roc_auc_mean"] >= 0.84, result.to_markdown()
+    assert best["pr_auc_mean"] > 0.5  # only 16 % leave: PR AUC of the baseline is about 0.16
+    assert result.n_rows == 1470 and result.n_positive == 237
+    assert set(result.columns["dropped"]) == {
+        "EmployeeCount", "EmployeeNumber", "Over18", "StandardHours"
+    }
+
+
+@needs_ibm
+@pytest.mark.slow
+def test_ibm_leakage_guard_with_shuffled_target():
+    from verloop.models.tabular import read_table
+
+    frame = read_table(IBM)
+    frame["Attrition"] = np.random.default_rng(7).permutation(frame["Attrition"].to_numpy())
+    result = run_benchmark(frame, target="Attrition",
+                           models=FAST_MODELS + ["hist gradient boosting"])
+    for m in result.models:
+        assert abs(m["roc_auc_mean"] - 0.5) < 0.07, m
+
+
+@needs_ibm
+@pytest.mark.slow
+def test_ibm_cox_on_years_at_company():
+    result = run_benchmark(IBM, target="Attrition", time="YearsAtCompany", models=FAST_MODELS)
+    s = result.survival
+    assert s["events"] == 237 and s["concordance"] > 0.7
+    assert s["hazard_ratios"]["OverTime[Yes]"] > 1.5
+    assert any("YearsWithCurrManager" in n for n in s["notes"])
