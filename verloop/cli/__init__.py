@@ -13,8 +13,11 @@ from verloop.cli.common import app, run_app
 
 # Topic modules register their commands on import. Add new topics here.
 COMMAND_MODULES = [
+    "verloop.cli.reliability",
     "verloop.cli.core",
     "verloop.cli.models",
+    "verloop.cli.survey",
+    "verloop.cli.ingest",
 ]
 
 for _name in COMMAND_MODULES:

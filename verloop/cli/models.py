@@ -23,6 +23,10 @@ def benchmark(
         Optional[str],
         typer.Option("--positive", help="The target value meaning 'left', if not Yes/1/true."),
     ] = None,
+    models: Annotated[
+        Optional[str],
+        typer.Option("--models", help="Comma-separated subset of models (default: all)."),
+    ] = None,
     folds: Annotated[int, typer.Option("--folds", min=2, max=20, help="Cross-validation folds.")] = 5,
     seed: Annotated[int, typer.Option("--seed", help="Random seed for the folds.")] = 0,
     json_out: JsonOption = False,
@@ -31,8 +35,9 @@ def benchmark(
     """Cross-validate a baseline and every model on any attrition CSV (no database needed)."""
     from verloop.models.benchmark import run_benchmark
 
+    chosen = [m.strip() for m in models.split(",") if m.strip()] if models else None
     result = run_benchmark(csv, target=target, time=time, n_splits=folds, seed=seed,
-                           positive=positive)
+                           positive=positive, models=chosen)
     if json_out:
         typer.echo(json.dumps(result.to_dict(), allow_nan=False, default=_jsonable))
     else:

@@ -7,6 +7,7 @@ number or a column that is the same everywhere. ``prepare_table`` decides what e
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,17 +80,26 @@ class PreparedTable:
         return int(self.y.sum())
 
 
+def _read_csv(path: Path, encoding: str) -> pd.DataFrame:
+    try:  # sniff the delimiter (comma, semicolon, tab) ...
+        return pd.read_csv(path, encoding=encoding, sep=None, engine="python")
+    except csv.Error:  # ... and fall back to commas when there is nothing to sniff
+        return pd.read_csv(path, encoding=encoding)
+
+
 def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a CSV (any delimiter pandas can sniff is not guessed: comma or semicolon)."""
+    """Read a CSV export (comma, semicolon or tab separated; UTF-8 with or without BOM)."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"File '{path}' does not exist; check the path given to --csv.")
     if path.is_dir():
         raise InputError(f"'{path}' is a folder, not a CSV file; pass the file itself to --csv.")
+    if path.stat().st_size == 0:
+        raise InputError(f"'{path}' is empty; a header row and data rows are needed.")
     try:
-        frame = pd.read_csv(path, encoding="utf-8-sig", sep=None, engine="python")
+        frame = _read_csv(path, "utf-8-sig")
     except UnicodeDecodeError:
-        frame = pd.read_csv(path, encoding="latin-1", sep=None, engine="python")
+        frame = _read_csv(path, "latin-1")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError, ValueError) as exc:
         raise InputError(
             f"Could not read '{path}' as CSV ({exc}); save it as a comma-separated file "
@@ -111,7 +121,11 @@ def parse_target(values: pd.Series, positive: str | None = None) -> tuple[np.nda
     when the levels are not self-explaining.
     """
     name = values.name
-    levels = pd.unique(values.astype(str).str.strip())
+    text = values.astype(str).str.strip()
+    folded = text.str.lower()
+    if positive is None and folded.isin(POSITIVE_TOKENS | NEGATIVE_TOKENS).all():
+        text = folded  # "Yes" and "yes" are one level
+    levels = pd.unique(text)
     if len(levels) > 2:
         shown = ", ".join(repr(v) for v in sorted(levels)[:5])
         more = ", …" if len(levels) > 5 else ""
@@ -124,7 +138,6 @@ def parse_target(values: pd.Series, positive: str | None = None) -> tuple[np.nda
             f"Target column '{name}' has only the value {levels[0]!r} in every row; "
             "nothing can be learned without both leavers and stayers."
         )
-    text = values.astype(str).str.strip()
     if positive is not None:
         if positive not in set(levels):
             raise InputError(
@@ -204,11 +217,11 @@ def plan_columns(frame: pd.DataFrame, exclude: list[str] | tuple[str, ...] = ())
         if col.isna().mean() > 0.95:
             plan.dropped[name] = "almost empty (more than 95 % missing)"
             continue
-        if _looks_like_id(col):
-            plan.dropped[name] = "id-like (a different value in every row)"
-            continue
         if _looks_like_date(col):
             plan.dropped[name] = "a date (turn it into a duration first to use it)"
+            continue
+        if _looks_like_id(col):
+            plan.dropped[name] = "id-like (a different value in every row)"
             continue
         numeric = _as_numeric(col)
         if numeric is not None:

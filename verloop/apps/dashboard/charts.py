@@ -1,0 +1,407 @@
+"""Figures for the dashboards: matplotlib (object API, no pyplot state), colour-blind-safe.
+
+Colours are seaborn's "colorblind" palette (Okabe–Ito based) for categories and cividis for
+continuous values; they stay readable for the common forms of colour blindness and in grey.
+seaborn itself is not imported, to keep a page's cold start short: the palette is copied here.
+Each function takes tidy frames as the privacy door published them (suppressed rows carry a
+``note``) and draws suppressed groups as a labelled grey gap, never as a silent blank.
+Titles and axis labels arrive already translated.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+# seaborn.color_palette("colorblind")
+COLORBLIND = (
+    "#0173B2",
+    "#DE8F05",
+    "#029E73",
+    "#D55E00",
+    "#CC78BC",
+    "#CA9161",
+    "#FBAFE4",
+    "#949494",
+    "#ECE133",
+    "#56B4E9",
+)
+SEQUENTIAL = "cividis"
+DIVERGING = "RdBu"  # only with a colour-blind-safe midpoint; used for the quadrant background
+SUPPRESSED_COLOUR = "#d9d9d9"
+GOOD, BAD, NEUTRAL = COLORBLIND[0], COLORBLIND[3], COLORBLIND[7]
+DPI = 96
+
+_RC = {
+    "font.size": 10,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "legend.frameon": False,
+}
+
+
+def new_figure(width: float = 7.5, height: float = 3.6) -> Figure:
+    """A figure with the dashboard style (constrained layout, no global pyplot state)."""
+    with matplotlib.rc_context(_RC):
+        return Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+
+
+def _axes(fig: Figure, *args, **kwargs):
+    with matplotlib.rc_context(_RC):
+        return fig.add_subplot(*args, **kwargs)
+
+
+def to_png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def _shown(frame: pd.DataFrame, value: str) -> pd.Series:
+    return frame[value].notna() & ~frame.get("suppressed", pd.Series(False, index=frame.index)).fillna(False).astype(bool)
+
+
+def empty(fig: Figure, title: str, message: str) -> Figure:
+    ax = _axes(fig, 111)
+    ax.set_axis_off()
+    ax.set_title(title, loc="left")
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#555555")
+    return fig
+
+
+def bar_ci(
+    frame: pd.DataFrame,
+    *,
+    label: str,
+    value: str,
+    title: str,
+    xlabel: str,
+    lower: str | None = None,
+    upper: str | None = None,
+    note: str = "note",
+    colour: str = GOOD,
+    highlight: pd.Series | None = None,
+    percent: bool = False,
+    empty_message: str = "",
+    height: float | None = None,
+) -> Figure:
+    """Horizontal bars with interval whiskers, one row per group; suppressed rows say so."""
+    rows = len(frame)
+    fig = new_figure(7.5, height or max(2.2, 0.32 * rows + 1.2))
+    if rows == 0:
+        return empty(fig, title, empty_message)
+    ax = _axes(fig, 111)
+    y = np.arange(rows)[::-1]
+    shown = _shown(frame, value).to_numpy()
+    values = pd.to_numeric(frame[value], errors="coerce").to_numpy(dtype=float)
+    scale = 100.0 if percent else 1.0
+    colours = [
+        (BAD if (highlight is not None and bool(highlight.iloc[i])) else colour) for i in range(rows)
+    ]
+    ax.barh(y[shown], values[shown] * scale, color=[c for c, s in zip(colours, shown) if s], height=0.7)
+    if lower and upper:
+        lo = pd.to_numeric(frame[lower], errors="coerce").to_numpy(dtype=float) * scale
+        hi = pd.to_numeric(frame[upper], errors="coerce").to_numpy(dtype=float) * scale
+        ok = shown & np.isfinite(lo) & np.isfinite(hi)
+        centre = values * scale
+        ax.errorbar(
+            centre[ok],
+            y[ok],
+            xerr=np.vstack([np.clip(centre[ok] - lo[ok], 0, None), np.clip(hi[ok] - centre[ok], 0, None)]),
+            fmt="none",
+            ecolor="#333333",
+            capsize=3,
+            lw=1,
+        )
+    notes = frame[note] if note in frame.columns else pd.Series("", index=frame.index)
+    for i in np.flatnonzero(~shown):
+        ax.barh(y[i], 0, color=SUPPRESSED_COLOUR)
+        ax.text(0, y[i], "  " + str(notes.iloc[i] or "—"), va="center", ha="left", color="#555555", fontsize=9)
+    ax.set_yticks(y, [str(v) for v in frame[label]])
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, loc="left")
+    ax.grid(axis="y", visible=False)
+    if percent:
+        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
+    return fig
+
+
+def lines(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    hue: str | None,
+    title: str,
+    ylabel: str,
+    lower: str | None = None,
+    upper: str | None = None,
+    percent: bool = False,
+    empty_message: str = "",
+    ylim: tuple[float, float] | None = None,
+    hline: float | None = None,
+) -> Figure:
+    """Lines per group over time with an optional interval band; suppressed points are gaps."""
+    fig = new_figure(7.5, 3.4)
+    data = frame[_shown(frame, y)] if len(frame) else frame
+    if data.empty:
+        return empty(fig, title, empty_message)
+    ax = _axes(fig, 111)
+    scale = 100.0 if percent else 1.0
+    groups = [(None, frame)] if hue is None else list(frame.groupby(hue, sort=False, observed=True))
+    for i, (name, group) in enumerate(groups):
+        group = group.sort_values(x)
+        colour = COLORBLIND[i % len(COLORBLIND)]
+        values = pd.to_numeric(group[y], errors="coerce").where(_shown(group, y)) * scale
+        ax.plot(group[x], values, marker="o", ms=3, lw=1.6, color=colour, label=None if name is None else str(name))
+        if lower and upper and lower in group and upper in group:
+            lo = pd.to_numeric(group[lower], errors="coerce").where(_shown(group, y)) * scale
+            hi = pd.to_numeric(group[upper], errors="coerce").where(_shown(group, y)) * scale
+            ax.fill_between(group[x], lo, hi, color=colour, alpha=0.15, lw=0)
+    if hline is not None:
+        ax.axhline(hline, color="#555555", lw=0.8, ls="--")
+    if hue is not None and len(groups) > 1:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, loc="left")
+    if ylim:
+        ax.set_ylim(*ylim)
+    if percent:
+        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
+    fig.autofmt_xdate() if pd.api.types.is_datetime64_any_dtype(frame[x]) or _is_date(frame[x]) else None
+    return fig
+
+
+def _is_date(series: pd.Series) -> bool:
+    return len(series) > 0 and hasattr(series.iloc[0], "isoformat")
+
+
+def heatmap(
+    values: pd.DataFrame,
+    notes: pd.DataFrame | None,
+    *,
+    title: str,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    reverse_columns: set[str] | None = None,
+    colorbar_label: str = "",
+    fmt: str = "{:.1f}",
+) -> Figure:
+    """A rows × columns grid of scores (cividis); suppressed cells grey and labelled.
+
+    Columns in ``reverse_columns`` (higher = worse) are coloured with the map reversed, so that
+    dark always means unfavourable; the printed number stays the real score.
+    """
+    n_rows, n_cols = values.shape
+    fig = new_figure(min(12, 2.2 + 0.85 * max(n_cols, 1)), max(2.4, 0.3 * n_rows + 1.6))
+    if values.empty:
+        return empty(fig, title, "")
+    ax = _axes(fig, 111)
+    ax.grid(False)
+    data = values.to_numpy(dtype=float)
+    lo = np.nanmin(data) if vmin is None and np.isfinite(data).any() else (vmin or 0)
+    hi = np.nanmax(data) if vmax is None and np.isfinite(data).any() else (vmax or 1)
+    if hi <= lo:
+        hi = lo + 1
+    shade = (data - lo) / (hi - lo)
+    for j, column in enumerate(values.columns):
+        if reverse_columns and column in reverse_columns:
+            shade[:, j] = 1 - shade[:, j]
+    cmap = matplotlib.colormaps[SEQUENTIAL].with_extremes(bad=SUPPRESSED_COLOUR)
+    image = ax.imshow(np.ma.masked_invalid(shade), cmap=cmap, vmin=0, vmax=1, aspect="auto")
+    for i in range(n_rows):
+        for j in range(n_cols):
+            value = data[i, j]
+            if math.isfinite(value):
+                text = fmt.format(value)
+                colour = "white" if shade[i, j] < 0.55 else "black"
+            else:
+                note = "" if notes is None else str(notes.iat[i, j] or "")
+                text = _short_note(note)
+                colour = "#444444"
+            ax.text(j, i, text, ha="center", va="center", fontsize=8, color=colour)
+    ax.set_xticks(range(n_cols), [str(c) for c in values.columns], rotation=30, ha="right")
+    ax.set_yticks(range(n_rows), [str(r) for r in values.index])
+    ax.set_title(title, loc="left")
+    bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.01, ticks=[0, 1])
+    bar.ax.set_yticklabels(["−", "+"])
+    if colorbar_label:
+        bar.set_label(colorbar_label)
+    return fig
+
+
+def _short_note(note: str) -> str:
+    """'fewer than 5 responses' → '< 5' inside a heatmap cell (the legend explains it)."""
+    import re
+
+    match = re.search(r"(\d+)", note)
+    return f"< {match.group(1)}" if match else ("—" if not note else note[:8])
+
+
+def grouped_bars(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    group: str,
+    value: str,
+    title: str,
+    xlabel: str,
+    percent: bool = True,
+    empty_message: str = "",
+) -> Figure:
+    """Side-by-side horizontal bars (e.g. stated against honest reasons)."""
+    categories = list(dict.fromkeys(frame[category])) if len(frame) else []
+    groups = list(dict.fromkeys(frame[group])) if len(frame) else []
+    fig = new_figure(7.5, max(2.4, 0.42 * len(categories) + 1.3))
+    if not categories:
+        return empty(fig, title, empty_message)
+    ax = _axes(fig, 111)
+    height = 0.8 / max(len(groups), 1)
+    y = np.arange(len(categories))[::-1]
+    scale = 100.0 if percent else 1.0
+    for g, name in enumerate(groups):
+        part = frame[frame[group] == name].set_index(category)[value].reindex(categories)
+        values = pd.to_numeric(part, errors="coerce").to_numpy(dtype=float) * scale
+        ax.barh(y + (len(groups) - 1 - 2 * g) * height / 2, np.nan_to_num(values), height=height,
+                color=COLORBLIND[g % len(COLORBLIND)], label=str(name))
+    ax.set_yticks(y, [str(c) for c in categories])
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, loc="left")
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower right")
+    if percent:
+        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
+    return fig
+
+
+def quadrant(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    label: str,
+    highlight: str,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    quadrant_labels: tuple[str, str, str, str],
+    x_mid: float = 0.0,
+    y_mid: float = 0.0,
+    empty_message: str = "",
+) -> Figure:
+    """KPI status (x) against people status (y); the highlighted (watermelon) teams named.
+
+    ``quadrant_labels``: (top-right, bottom-right, top-left, bottom-left).
+    """
+    fig = new_figure(7.5, 5.2)
+    data = frame[frame[x].notna() & frame[y].notna()] if len(frame) else frame
+    if data.empty:
+        return empty(fig, title, empty_message)
+    ax = _axes(fig, 111)
+    xs, ys = data[x].astype(float), data[y].astype(float)
+    span_x = max(abs(xs - x_mid).max(), 1e-9) * 1.25
+    span_y = max(abs(ys - y_mid).max(), 1e-9) * 1.25
+    ax.set_xlim(x_mid - span_x, x_mid + span_x)
+    ax.set_ylim(y_mid - span_y, y_mid + span_y)
+    ax.axvline(x_mid, color="#777777", lw=0.8)
+    ax.axhline(y_mid, color="#777777", lw=0.8)
+    ax.fill_between([x_mid, x_mid + span_x], y_mid - span_y, y_mid, color=BAD, alpha=0.08, lw=0)
+    flagged = data[highlight].fillna(False).astype(bool)
+    ax.scatter(xs[~flagged], ys[~flagged], s=36, color=GOOD, alpha=0.75, edgecolor="white", lw=0.5)
+    ax.scatter(xs[flagged], ys[flagged], s=70, color=BAD, marker="D", edgecolor="black", lw=0.6)
+    for _, row in data[flagged].iterrows():
+        ax.annotate(str(row[label]), (row[x], row[y]), xytext=(5, -10), textcoords="offset points", fontsize=8,
+                    color="#222222")
+    tr, br, tl, bl = quadrant_labels
+    for text, (px, py, ha, va) in zip(
+        (tr, br, tl, bl),
+        ((0.98, 0.98, "right", "top"), (0.98, 0.02, "right", "bottom"), (0.02, 0.98, "left", "top"), (0.02, 0.02, "left", "bottom")),
+    ):
+        ax.text(px, py, text, transform=ax.transAxes, ha=ha, va=va, fontsize=9, color="#555555", style="italic")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, loc="left")
+    return fig
+
+
+def step_curves(
+    frame: pd.DataFrame,
+    *,
+    time: str,
+    value: str,
+    group: str,
+    lower: str,
+    upper: str,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    empty_message: str = "",
+) -> Figure:
+    """Kaplan–Meier style step curves with confidence bands, one per group."""
+    fig = new_figure(7.5, 3.8)
+    if frame.empty:
+        return empty(fig, title, empty_message)
+    ax = _axes(fig, 111)
+    for i, (name, part) in enumerate(frame.groupby(group, sort=False, observed=True)):
+        part = part.sort_values(time)
+        colour = COLORBLIND[i % len(COLORBLIND)]
+        ax.step(part[time], part[value] * 100, where="post", color=colour, lw=1.6, label=str(name))
+        ax.fill_between(part[time], part[lower] * 100, part[upper] * 100, step="post", color=colour, alpha=0.15, lw=0)
+    ax.set_ylim(0, 101)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, loc="left")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    return fig
+
+
+def distributions(
+    frame: pd.DataFrame,
+    *,
+    facet: str,
+    bin: str,
+    share: str,
+    title: str,
+    facet_labels: dict | None = None,
+    note: str = "note",
+    columns: int = 4,
+    empty_message: str = "",
+) -> Figure:
+    """Small multiples of score distributions (bars of shares per bin), one panel per scale."""
+    facets = list(dict.fromkeys(frame[facet])) if len(frame) else []
+    rows = max(1, math.ceil(len(facets) / columns))
+    fig = new_figure(7.5 if len(facets) > 1 else 4, 1.7 * rows + 0.6)
+    if not facets:
+        return empty(fig, title, empty_message)
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    for i, name in enumerate(facets):
+        ax = _axes(fig, rows, columns, i + 1)
+        part = frame[frame[facet] == name]
+        ax.set_title((facet_labels or {}).get(name, str(name)), fontsize=9, loc="left", fontweight="normal")
+        ax.grid(False)
+        shown = _shown(part, share)
+        if not shown.any():
+            notes = part[note].dropna() if note in part else pd.Series(dtype=object)
+            ax.text(0.5, 0.5, str(notes.iloc[0]) if len(notes) else "—", ha="center", va="center",
+                    transform=ax.transAxes, fontsize=8, color="#555555", wrap=True)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            continue
+        part = part[shown]
+        ax.bar([str(b) for b in part[bin]], part[share].astype(float) * 100, color=COLORBLIND[i % len(COLORBLIND)])
+        ax.tick_params(labelsize=7)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
+    return fig

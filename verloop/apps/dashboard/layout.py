@@ -1,0 +1,301 @@
+"""The page shell every dashboard shares: title, navigation, filter bar, progress, sections.
+
+A page subclass says what to fetch through the privacy door (``compute``) and how to draw it
+(``sections``); this module does the rest the same way everywhere: a progress indicator while
+figures load, one clear sentence when the door refuses a filter, a download bar under every
+chart and table, and stable CSS classes for the browser tests:
+
+``verloop-page verloop-page-<key>`` (root, plus ``verloop-ready`` once drawn),
+``verloop-filterbar``, ``verloop-progress``, ``verloop-message``, ``verloop-section``,
+``verloop-chart``, ``verloop-table``, ``verloop-downloads``, ``verloop-suppressed``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import logging
+import os
+import time
+import urllib.parse
+from collections.abc import Sequence
+
+import ipywidgets as widgets
+import pandas as pd
+
+from verloop.apps.dashboard import charts
+from verloop.apps.dashboard.downloads import download_links
+from verloop.apps.dashboard.filters import FilterBar, Filters
+from verloop.apps.dashboard.i18n import check_lang, note_text, t
+from verloop.errors import VerloopError
+
+log = logging.getLogger(__name__)
+
+NAV_ORDER = (
+    "turnover",
+    "engagement",
+    "drivers",
+    "risk",
+    "watermelon",
+    "exits",
+    "retention",
+    "whatif",
+    "actions",
+    "employees",
+)
+
+CSS = """
+<style>
+.verloop-page { max-width: 1100px; margin: 0 auto; font-family: system-ui, sans-serif; }
+.verloop-page h1 { font-size: 1.6em; margin: 0.2em 0; }
+.verloop-nav a { margin-right: 0.9em; font-size: 0.9em; white-space: nowrap; }
+.verloop-nav a.verloop-current { font-weight: bold; text-decoration: none; color: #222; }
+.verloop-section { border-top: 1px solid #ddd; padding-top: 0.4em; margin-top: 0.6em; }
+.verloop-section h3 { margin: 0.2em 0; font-size: 1.1em; }
+.verloop-section .verloop-lead { color: #444; margin: 0.1em 0 0.4em 0; }
+.verloop-chart img { max-width: 100%; height: auto; }
+.verloop-downloads a { font-size: 0.85em; margin-right: 0.6em; }
+table.verloop-table { border-collapse: collapse; font-size: 0.85em; margin: 0.3em 0; }
+table.verloop-table th, table.verloop-table td { padding: 2px 8px; border-bottom: 1px solid #eee; text-align: right; }
+table.verloop-table th:first-child, table.verloop-table td:first-child { text-align: left; }
+table.verloop-table td.verloop-suppressed { color: #666; font-style: italic; }
+.verloop-kpis { display: flex; flex-wrap: wrap; gap: 0.8em; }
+.verloop-kpi { border: 1px solid #ddd; border-radius: 6px; padding: 0.4em 0.8em; min-width: 11em; }
+.verloop-kpi .verloop-kpi-value { font-size: 1.5em; font-weight: bold; }
+.verloop-kpi .verloop-kpi-sub { font-size: 0.8em; color: #555; }
+.verloop-message { color: #8a4b00; }
+.verloop-footer { color: #666; font-size: 0.8em; margin-top: 1em; }
+.verloop-spinner { display: inline-block; width: 14px; height: 14px; border: 2px solid #bbb;
+  border-top-color: #0173B2; border-radius: 50%; animation: verloop-spin 0.8s linear infinite;
+  vertical-align: middle; margin-right: 0.4em; }
+@keyframes verloop-spin { to { transform: rotate(360deg); } }
+</style>
+"""
+
+
+def query_lang() -> str | None:
+    """The ``lang`` in the page URL (Voilà hands the query string to the kernel), if any."""
+    query = os.environ.get("QUERY_STRING", "")
+    values = urllib.parse.parse_qs(query).get("lang")
+    return values[0] if values else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Building blocks
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Block:
+    """One chart and/or table with its downloads (the frame is what the door published)."""
+
+    name: str  # file name stem for downloads, e.g. "turnover-by-team"
+    title: str
+    figure: object | None = None  # matplotlib Figure
+    frame: pd.DataFrame | None = None  # the published frame behind the chart (CSV download)
+    table: pd.DataFrame | None = None  # what to show as a table (defaults to nothing)
+    lead: str | None = None  # a sentence above the chart
+    after: Sequence[widgets.Widget] = ()
+
+
+def table_html(frame: pd.DataFrame, lang: str, *, formats: dict | None = None, max_rows: int = 200) -> str:
+    """An escaped HTML table; cells of suppressed rows show the note in the chosen language."""
+    formats = formats or {}
+    columns = [c for c in frame.columns if c not in ("suppressed",)]
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    rows = []
+    suppressed = frame["suppressed"] if "suppressed" in frame.columns else pd.Series(False, index=frame.index)
+    for idx, row in frame.head(max_rows).iterrows():
+        hidden = bool(suppressed.get(idx, False))
+        cells = []
+        for column in columns:
+            value = row[column]
+            css = ""
+            if value is None or (isinstance(value, float) and pd.isna(value)):
+                text = note_text(row.get("note"), lang) if hidden else "—"
+                css = ' class="verloop-suppressed"' if hidden else ""
+            elif column in formats:
+                text = formats[column](value)
+            elif isinstance(value, float):
+                text = f"{value:,.2f}"
+            elif column == "note":
+                text = note_text(value, lang)
+                css = ' class="verloop-suppressed"' if value else ""
+            else:
+                text = str(value)
+            cells.append(f"<td{css}>{html.escape(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<table class="verloop-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def kpi_cards(cards: Sequence[tuple[str, str, str]]) -> widgets.HTML:
+    """Big numbers: (label, value, subline) each; values already formatted and translated."""
+    body = "".join(
+        f'<div class="verloop-kpi"><div>{html.escape(label)}</div>'
+        f'<div class="verloop-kpi-value">{html.escape(value)}</div>'
+        f'<div class="verloop-kpi-sub">{html.escape(sub)}</div></div>'
+        for label, value, sub in cards
+    )
+    widget = widgets.HTML(f'<div class="verloop-kpis">{body}</div>')
+    widget.add_class("verloop-kpi-cards")
+    return widget
+
+
+def render_block(block: Block, lang: str) -> widgets.Widget:
+    parts: list[widgets.Widget] = [widgets.HTML(f"<h3>{html.escape(block.title)}</h3>")]
+    if block.lead:
+        lead = widgets.HTML(f'<p class="verloop-lead">{html.escape(block.lead)}</p>')
+        parts.append(lead)
+    png = None
+    if block.figure is not None:
+        png = charts.to_png(block.figure)
+        image = widgets.Image(value=png, format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+        image.add_class("verloop-chart")
+        parts.append(image)
+    if block.table is not None:
+        table = widgets.HTML(table_html(block.table, lang))
+        table.add_class("verloop-table-box")
+        parts.append(table)
+    if block.frame is not None or png is not None:
+        parts.append(download_links(block.name, lang, frame=block.frame, png=png))
+    parts.extend(block.after)
+    box = widgets.VBox(parts)
+    box.add_class("verloop-section")
+    box.add_class(f"verloop-section-{block.name}")
+    return box
+
+
+def nav_html(current: str, lang: str) -> widgets.HTML:
+    links = []
+    for key in NAV_ORDER:
+        css = ' class="verloop-current"' if key == current else ""
+        links.append(f'<a{css} href="dashboard_{key}.ipynb?lang={lang}">{html.escape(t("page_" + key, lang))}</a>')
+    widget = widgets.HTML("".join(links))
+    widget.add_class("verloop-nav")
+    return widget
+
+
+# ---------------------------------------------------------------------------------------------
+# The page
+# ---------------------------------------------------------------------------------------------
+
+
+class DashboardPage:
+    """Base of every page: subclasses set ``key`` and implement ``compute`` and ``sections``.
+
+    ``compute(filters)`` returns the figures the door published for those filters (cached per
+    filter choice; a language switch redraws without fetching again); ``sections(data, filters)``
+    returns widgets to show. A ``VerloopError`` from the door (a refused filter, no model yet) is
+    shown as one sentence instead of the sections.
+    """
+
+    key = "base"
+    show_filters: Sequence[str] = ("site", "team", "period")
+    require_team = False
+    default_period = 12
+
+    def __init__(self, store=None, lang: str | None = None, source=None):
+        from verloop.apps.dashboard.data import DashboardSource
+
+        self.lang = check_lang(lang or query_lang())
+        self.source = source or DashboardSource.open(store)
+        self._cache: dict[tuple, object] = {}
+        self.timings: dict[str, float] = {}
+        self.root: widgets.VBox | None = None
+
+    # -- to implement -------------------------------------------------------------------------
+    def compute(self, filters: Filters):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def sections(self, data, filters: Filters) -> list[widgets.Widget]:  # pragma: no cover
+        raise NotImplementedError
+
+    # -- shell --------------------------------------------------------------------------------
+    def build(self) -> widgets.VBox:
+        self.title = widgets.HTML()
+        self.title.add_class("verloop-title")
+        self.nav = widgets.Box()
+        self.filterbar = FilterBar(
+            self.source.options,
+            self.lang,
+            show=self.show_filters,
+            period=self.default_period,
+            require_team=self.require_team,
+        )
+        self.progress = widgets.HTML(layout=widgets.Layout(display="none"))
+        self.progress.add_class("verloop-progress")
+        self.message = widgets.HTML()
+        self.message.add_class("verloop-message")
+        self.body = widgets.VBox()
+        self.body.add_class("verloop-body")
+        self.footer = widgets.HTML()
+        self.footer.add_class("verloop-footer")
+        self.root = widgets.VBox(
+            [widgets.HTML(CSS), self.title, self.nav, self.filterbar.widget, self.progress, self.message, self.body, self.footer]
+        )
+        self.root.add_class("verloop-page")
+        self.root.add_class(f"verloop-page-{self.key}")
+        self.filterbar.on_change(self._on_filters)
+        self.refresh()
+        return self.root
+
+    @property
+    def filters(self) -> Filters:
+        return self.filterbar.value
+
+    def _on_filters(self, new: Filters, old: Filters) -> None:
+        self.lang = new.lang
+        self.refresh()
+
+    def _chrome(self, lang: str) -> None:
+        self.title.value = f"<h1>{html.escape(t('page_' + self.key, lang))}</h1>"
+        self.nav.children = (nav_html(self.key, lang),)
+        k, kc = self.source.k, self.source.comment_k
+        self.footer.value = html.escape(t("privacy_footer", lang, k=k, kc=kc))
+
+    def fetch(self, filters: Filters):
+        """The door's figures for ``filters`` (cached: switching back is instant)."""
+        key = filters.data_key()
+        if key not in self._cache:
+            started = time.perf_counter()
+            self._cache[key] = self.compute(filters)
+            self.timings["compute"] = time.perf_counter() - started
+        return self._cache[key]
+
+    def refresh(self) -> None:
+        """Fetch (or reuse) the figures for the current filters and redraw, showing progress."""
+        filters = self.filters
+        lang = filters.lang
+        self.root.remove_class("verloop-ready")
+        self.progress.value = f'<span class="verloop-spinner"></span>{html.escape(t("loading", lang))}'
+        self.progress.layout.display = None
+        started = time.perf_counter()
+        try:
+            self._chrome(lang)
+            data = self.fetch(filters)
+            drawn = time.perf_counter()
+            children = self.sections(data, filters)
+            self.timings["draw"] = time.perf_counter() - drawn
+            self.message.value = ""
+            self.message.remove_class("verloop-refused")
+            self.body.children = tuple(children)
+        except VerloopError as exc:
+            self.message.value = f"<p>{html.escape(t('refused_filter', lang))}: {html.escape(str(exc))}</p>"
+            self.message.add_class("verloop-refused")
+            self.body.children = ()
+        except Exception as exc:  # a bug: say so on the page instead of a broken page
+            log.exception("dashboard page %s failed", self.key)
+            self.message.value = (
+                f"<p class='verloop-failure'>{html.escape(t('error', lang))}: "
+                f"{html.escape(type(exc).__name__)}: {html.escape(str(exc))}</p>"
+            )
+            self.message.add_class("verloop-refused")
+            self.body.children = ()
+        finally:
+            self.timings["refresh"] = time.perf_counter() - started
+            self.progress.layout.display = "none"
+            self.root.add_class("verloop-ready")
+
+    # -- helpers for subclasses -----------------------------------------------------------------
+    def block(self, block: Block) -> widgets.Widget:
+        return render_block(block, self.filters.lang)

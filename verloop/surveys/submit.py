@@ -1,0 +1,143 @@
+"""The one submission code path: the survey apps, the benchmark and the tests all call ``submit``.
+
+Everything happens in one transaction:
+
+1. the token is looked up (unknown / used / closed wave / wrong survey → refused) and the
+   answers, comments and reason are validated against the wave's instrument version — any
+   problem is a :class:`~verloop.errors.SurveyError` and nothing is written;
+2. the token's used flag is flipped with a conditional ``UPDATE tokens SET used = true WHERE
+   token_hash = :h AND used = false``; only the transaction that changes the row may go on, so
+   two simultaneous submissions of one token (two browsers, a double click, a retry racing the
+   original) give exactly one response;
+3. the response (random id, wave, team from the token, the date only, the language, the
+   reason), its answers and its comments are inserted.
+
+Nothing links the token and the response: the response row holds no token hash, no time of
+day and no sequence number. If the database fails anywhere on the way the transaction rolls
+back — the token stays unused — and the caller gets a :class:`~verloop.errors.StoreError`
+saying that nothing was saved, so the same submission can simply be tried again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from verloop.errors import StoreError, SurveyError, VerloopError
+from verloop.store.schema import LANGUAGES, Answer, Comment, Response, Token, random_id
+from verloop.surveys.tokens import SurveyRefusal, check_token
+from verloop.surveys.waves import today_or, wave_instrument
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a respondent may be told after submitting. Deliberately not the response id:
+    nothing handed to the respondent can later be used to find their answers."""
+
+    wave: str
+    kind: str
+    submitted_on: dt.date
+    language: str
+    answers: int
+    comments: int
+
+
+def submit(
+    store,
+    token: str,
+    answers: Mapping[str, object] | None,
+    comments: Mapping[str, object] | None = None,
+    language: str = "nl",
+    reason: str | None = None,
+    today: dt.date | None = None,
+    *,
+    kind: str | None = None,
+) -> Receipt:
+    """Store one questionnaire for a single-use token, atomically; see the module docstring.
+
+    ``answers`` maps item ids to numbers (skipped items are left out or ``None``);
+    ``comments`` maps open-question ids to text (blank ones are not stored); ``reason`` is a
+    reason code of exit / follow-up instruments. ``kind`` (the app's survey) refuses a token of
+    another survey. Raises SurveyError (refused, nothing stored) or StoreError (database
+    problem, nothing stored, try again).
+    """
+    if language not in LANGUAGES:
+        raise SurveyError(f"the language must be one of {', '.join(LANGUAGES)}; got {language!r}.")
+    day = today_or(today)
+    try:
+        with store.session() as s:
+            token_row, wave = check_token(s, token, kind=kind, today=day)
+            instrument = wave_instrument(s, wave)
+            values, texts, reason = validate_submission(instrument, answers, comments, reason)
+
+            flipped = s.execute(
+                update(Token)
+                .where(Token.token_hash == token_row.token_hash, Token.used.is_(False))
+                .values(used=True)
+                .execution_options(synchronize_session=False)
+            )
+            if flipped.rowcount != 1:
+                raise SurveyRefusal("token_used")
+            response = Response(
+                id=random_id(),
+                wave_id=wave.id,
+                team_id=token_row.team_id,
+                submitted_on=day,
+                language=language,
+                reason=reason,
+            )
+            s.add(response)
+            s.flush()
+            s.add_all(Answer(response_id=response.id, item_id=i, value=v) for i, v in values.items())
+            s.add_all(Comment(id=random_id(), response_id=response.id, question=q, text=t) for q, t in texts.items())
+            receipt = Receipt(
+                wave=wave.name,
+                kind=wave.kind,
+                submitted_on=day,
+                language=language,
+                answers=len(values),
+                comments=len(texts),
+            )
+    except VerloopError:
+        raise
+    except DBAPIError as exc:  # not an OperationalError (those are StoreErrors already)
+        raise StoreError(f"the database refused the submission ({type(exc.orig).__name__}); nothing was saved, try again.") from exc
+    except SQLAlchemyError as exc:
+        raise StoreError(f"the database failed ({type(exc).__name__}); nothing was saved, try again.") from exc
+    return receipt
+
+
+# -- validation ----------------------------------------------------------------------------------
+# The rules themselves live with the instrument (verloop.surveys.scoring); here only what the
+# store adds: mappings in, floats and storable text out.
+
+
+def validate_submission(instrument, answers, comments, reason) -> tuple[dict[str, float], dict[str, str], str | None]:
+    """Answers, comments and reason checked against ``instrument``; skipped ones dropped.
+
+    Comment text is kept as typed (any language, emoji, even ``<script>``) apart from
+    surrounding whitespace: it is stored as text and every screen renders it escaped.
+    """
+    from verloop.surveys.scoring import validate_answers, validate_open_answers, validate_reason
+
+    values = validate_answers(instrument, {} if answers is None else answers)
+    if comments is None:
+        comments = {}
+    if not isinstance(comments, Mapping):
+        raise SurveyError("comments refused: they must be a mapping of question id to text; nothing was stored.")
+    texts = validate_open_answers(instrument, comments)
+    for question_id, text in texts.items():
+        if text is not None and any("\ud800" <= ch <= "\udfff" for ch in text):
+            raise SurveyError(
+                f"comments refused: open question '{question_id}' contains a broken character "
+                "(a lone surrogate) that cannot be stored; nothing was stored."
+            )
+    reason = validate_reason(instrument, reason)
+    return (
+        {item_id: float(v) for item_id, v in values.items() if v is not None},
+        {question_id: t for question_id, t in texts.items() if t is not None},
+        reason,
+    )

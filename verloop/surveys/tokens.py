@@ -1,0 +1,257 @@
+"""Single-use survey tokens: human-typeable codes, stored only as a keyed hash.
+
+A code is 20 symbols of Crockford's base32 (100 random bits), shown in groups of four
+(``7KQ2-XM9D-...``) so that it can be read from paper, typed from an SMS or scanned from a
+link. The database keeps only HMAC-SHA256(wave salt, code) with the wave, the team and a used
+flag: a stolen token table cannot be turned back into working links, and nothing in it points
+to the response the token was spent on (see ../shared/design/ANONYMITY.md, promise 2).
+
+Refusals (unknown, used, closed...) are :class:`SurveyRefusal` errors that carry the sentence in
+Dutch and English, so the survey app can show it in the respondent's language.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import hmac
+import os
+import secrets
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from verloop.errors import InputError, SurveyError
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+CODE_LENGTH = 20  # 20 x 5 bits = 100 bits of entropy
+GROUP = 4
+MAX_TOKENS_PER_CALL = 100_000
+DEFAULT_BASE_URL = "http://127.0.0.1:8866"
+# Lenient reading of typed codes: look-alike letters map to the digit they resemble.
+_TYPO_MAP = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_SEPARATORS = str.maketrans("", "", " -_.\t\r\n\u00a0\u2010\u2011\u2012\u2013\u2014")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "token_missing": {
+        "en": "Enter the code from your invitation to start.",
+        "nl": "Vul de code uit je uitnodiging in om te beginnen.",
+    },
+    "token_malformed": {
+        "en": "This is not a valid code: check that you typed it exactly as in your invitation "
+        "(20 letters and digits, the dashes are optional).",
+        "nl": "Dit is geen geldige code: controleer of je hem precies zo hebt overgenomen als in je "
+        "uitnodiging (20 letters en cijfers, de streepjes mogen weg).",
+    },
+    "token_unknown": {
+        "en": "This code is not known: check that you typed it exactly as in your invitation.",
+        "nl": "Deze code is niet bekend: controleer of je hem precies zo hebt overgenomen als in je "
+        "uitnodiging.",
+    },
+    "token_used": {
+        "en": "This code has already been used, and each code can be used only once. If you just "
+        "sent your answers and saw an error, they were saved after all.",
+        "nl": "Deze code is al gebruikt; elke code werkt maar één keer. Heb je net je antwoorden "
+        "verstuurd en een foutmelding gezien, dan zijn ze toch bewaard.",
+    },
+    "wave_closed": {
+        "en": "This survey is closed; answers can no longer be sent.",
+        "nl": "Deze vragenlijst is gesloten; er kunnen geen antwoorden meer worden verstuurd.",
+    },
+    "wave_not_open": {
+        "en": "This survey opens on {opens}; please come back then.",
+        "nl": "Deze vragenlijst gaat open op {opens}; probeer het dan opnieuw.",
+    },
+    "wrong_survey": {
+        "en": "This code belongs to another survey ({kind}); open the link from your invitation.",
+        "nl": "Deze code hoort bij een andere vragenlijst ({kind}); open de link uit je uitnodiging.",
+    },
+}
+
+
+class SurveyRefusal(SurveyError):
+    """A refused token or submission, with the message in every survey language."""
+
+    def __init__(self, key: str, **values):
+        self.key = key
+        self.texts = {lang: text.format(**values) for lang, text in MESSAGES[key].items()}
+        super().__init__(self.texts["en"])
+
+    def text(self, language: str) -> str:
+        return self.texts.get(language, self.texts["en"])
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A freshly issued code and its link; exists only until it is written to the CSV."""
+
+    code: str
+    link: str
+
+
+def new_code() -> str:
+    """A fresh random code, formatted in groups (``XXXX-XXXX-XXXX-XXXX-XXXX``)."""
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    return format_code(raw)
+
+
+def format_code(raw: str) -> str:
+    return "-".join(raw[i : i + GROUP] for i in range(0, len(raw), GROUP))
+
+
+def normalize_code(code: object) -> str:
+    """The canonical 20-symbol form of a typed or linked code; SurveyRefusal when malformed.
+
+    Case, spaces and dashes do not matter, and O/I/L are read as 0/1 (Crockford), so a code
+    copied from paper works as well as one clicked in an e-mail.
+    """
+    if code is None or (isinstance(code, str) and not code.strip()):
+        raise SurveyRefusal("token_missing")
+    if not isinstance(code, str) or len(code) > 200:
+        raise SurveyRefusal("token_malformed")
+    canonical = code.upper().translate(_SEPARATORS).translate(_TYPO_MAP)
+    if len(canonical) != CODE_LENGTH or any(ch not in ALPHABET for ch in canonical):
+        raise SurveyRefusal("token_malformed")
+    return canonical
+
+
+def token_hash(salt: str, code: str) -> str:
+    """HMAC-SHA256 of the canonical code, keyed with the wave's salt (hex digest)."""
+    return hmac.new(salt.encode("ascii"), normalize_code(code).encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def survey_link(base_url: str | None, kind: str, code: str) -> str:
+    base = (base_url or DEFAULT_BASE_URL).rstrip("/")
+    return f"{base}/voila/render/{kind}.ipynb?token={code}"
+
+
+def find_token(session: Session, code: object):
+    """The (Token, Wave) rows a code belongs to, trying each wave's salt; refusal when unknown.
+
+    Only a handful of waves exist (one every few weeks plus the rolling exit and follow-up
+    waves), so hashing the code once per wave is cheap and the link needs no wave id.
+    """
+    from verloop.store.schema import Token, Wave
+
+    canonical = normalize_code(code)
+    waves = session.scalars(select(Wave)).all()
+    if not waves:
+        raise SurveyRefusal("token_unknown")
+    hashes = {token_hash(w.token_salt, canonical): w for w in waves}
+    token = session.scalars(select(Token).where(Token.token_hash.in_(list(hashes)))).first()
+    if token is None:
+        raise SurveyRefusal("token_unknown")
+    wave = hashes[token.token_hash]
+    if wave.id != token.wave_id:  # a hash from another wave's salt: treat as forged
+        raise SurveyRefusal("token_unknown")
+    return token, wave
+
+
+def check_token(session: Session, code: object, kind: str | None = None, today: dt.date | None = None):
+    """Refuse an unknown, used, closed-wave or wrong-survey code; else return (Token, Wave).
+
+    Read-only: the app calls it before showing the questions, and ``submit`` calls it again
+    inside its transaction (the used flag is only trusted from the conditional UPDATE there).
+    """
+    from verloop.surveys.waves import wave_state
+
+    token, wave = find_token(session, code)
+    if kind is not None and wave.kind != kind:
+        raise SurveyRefusal("wrong_survey", kind=wave.kind)
+    state = wave_state(wave, today)
+    if state == "closed":
+        raise SurveyRefusal("wave_closed")
+    if state == "not_yet":
+        raise SurveyRefusal("wave_not_open", opens=wave.opens_on.isoformat())
+    if token.used:
+        raise SurveyRefusal("token_used")
+    return token, wave
+
+
+def issue_tokens(
+    store,
+    wave_name: str,
+    team_name: str,
+    count: int,
+    *,
+    base_url: str | None = None,
+    out: Path | None = None,
+    today: dt.date | None = None,
+) -> list[IssuedToken]:
+    """Create ``count`` single-use codes for one team of an open wave; return codes and links.
+
+    Only the hashes are stored; the codes exist in the return value (and in ``out``, a CSV
+    readable only by its owner) and nowhere else. The CSV is written before the transaction
+    commits and put in place after it, so a failure leaves neither orphan tokens nor a file
+    with codes that do not work. ``Invitation.invited`` grows by ``count`` — the denominator
+    of the response rate.
+    """
+    from verloop.store.schema import Invitation, Token
+    from verloop.surveys.waves import get_team, get_wave, wave_state
+
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_TOKENS_PER_CALL:
+        raise InputError(f"the token count must be a whole number from 1 to {MAX_TOKENS_PER_CALL}; got {count!r}.")
+    tmp: Path | None = None
+    try:
+        with store.session() as s:
+            wave = get_wave(s, wave_name)
+            if wave_state(wave, today) == "closed":
+                raise SurveyError(f"wave '{wave.name}' is closed; open a new wave to invite more people.")
+            team = get_team(s, team_name)
+            issued: list[IssuedToken] = []
+            seen: set[str] = set()
+            while len(issued) < count:
+                code = new_code()
+                digest = token_hash(wave.token_salt, code)
+                if digest in seen:  # 2^-100 odds, but never store a duplicate
+                    continue
+                seen.add(digest)
+                issued.append(IssuedToken(code=code, link=survey_link(base_url, wave.kind, code)))
+            s.add_all(Token(token_hash=h, wave_id=wave.id, team_id=team.id, used=False) for h in seen)
+            invitation = s.get(Invitation, (wave.id, team.id))
+            if invitation is None:
+                s.add(Invitation(wave_id=wave.id, team_id=team.id, invited=count))
+            else:
+                invitation.invited += count
+            if out is not None:
+                tmp = _write_temp_csv(Path(out), issued, wave=wave.name, team=team.name)
+            s.flush()
+        if tmp is not None:
+            os.replace(tmp, out)
+            tmp = None
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+    return issued
+
+
+def _cell(text: str) -> str:
+    """Neutralise spreadsheet formulas in names (a team called '=HYPERLINK(...)')."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _write_temp_csv(path: Path, tokens: list[IssuedToken], *, wave: str, team: str) -> Path:
+    """Codes and links in a hidden file beside ``path``, mode 0600 (codes are secrets)."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise InputError(f"cannot write {path}: the folder {folder} does not exist.")
+    try:
+        fd, name = tempfile.mkstemp(prefix=".tokens-", suffix=".csv", dir=folder)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}.") from None
+    tmp = Path(name)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["code", "link", "wave", "team"])
+            for token in tokens:
+                writer.writerow([token.code, token.link, _cell(wave), _cell(team)])
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"cannot write {path}: {exc.strerror}.") from None
+    return tmp

@@ -1,0 +1,385 @@
+"""Pulse, exit and follow-up surveys of the synthetic organisation, with non-response.
+
+Pulse: every ``wave_every_weeks`` a wave opens for ``wave_open_days``; everyone employed on the
+opening day is invited. The chance to respond is logistic in engagement (the disengaged answer
+less), a team effect, a wave effect and a penalty for people who will leave voluntarily within
+``later_leaver_months``; the intercept of each wave is solved so its mean chance equals
+``pulse_response_rate``. Answers follow :mod:`verloop.synth.answers`. Responses keep the date
+only; their ids are random hex drawn from the seeded generator and the frame is ordered by that
+id, so row order reveals nothing about who answered. In confidential mode a response carries
+HMAC-SHA256(pseudonym_key, hr_id), never the HR id.
+
+Exit: voluntary leavers are invited around their last day (a rolling quarterly wave) and give
+their stated reason; the follow-up link goes out ``followup_after_days`` later and collects the
+honest reason anonymously (never a pseudonym).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from verloop.synth import text
+from verloop.synth.answers import answer_matrix, item_models, scale_scores
+from verloop.synth.config import (
+    BASE_CONSTRUCTS,
+    CONTRACT_TYPES,
+    PART_TIME_BELOW_HOURS,
+    SCALES,
+    TENURE_BANDS,
+    UNFAVOURABLE,
+    SynthConfig,
+)
+from verloop.synth.latent import IDX
+
+DAYS_PER_MONTH = 30.4375
+BAND_SKIP_RATE = 0.08
+THEMES = ("workload", "mandate", "autonomy", "leadership", "connection", "growth", "voice",
+          "metric_gaming", "wellbeing")  # fmt: skip
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def solve_intercept(offset: np.ndarray, target: float) -> float:
+    """b such that mean(sigmoid(b + offset)) == target (Newton's method)."""
+    if len(offset) == 0:
+        return 0.0
+    target = min(max(target, 1e-6), 1 - 1e-6)
+    b = float(np.log(target / (1 - target)) - np.mean(offset))
+    for _ in range(50):
+        p = sigmoid(b + offset)
+        gap = p.mean() - target
+        if abs(gap) < 1e-10:
+            break
+        b -= gap / max((p * (1 - p)).mean(), 1e-9)
+    return b
+
+
+def hex_ids(rng: np.random.Generator, n: int) -> np.ndarray:
+    """n random 128-bit ids as 32-character hex strings, from the seeded generator."""
+    if n == 0:
+        return np.array([], dtype=object)
+    raw = rng.integers(0, 256, size=16 * n, dtype=np.uint8).tobytes().hex().encode()
+    return np.frombuffer(raw, dtype="S32").astype(str).astype(object)
+
+
+def pseudonym(key: str, hr_id: str) -> str:
+    """Confidential-mode link: keyed hash of the HR id (the key never enters the database)."""
+    return hmac.new(key.encode("utf-8"), hr_id.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def day_to_date(days: np.ndarray) -> np.ndarray:
+    return np.asarray(days, dtype=np.int64).astype("datetime64[D]").astype("datetime64[ns]")
+
+
+def tenure_band(tenure_months: np.ndarray) -> np.ndarray:
+    idx = np.searchsorted([3, 12, 24], tenure_months, side="right")
+    return np.array(TENURE_BANDS, dtype=object)[idx]
+
+
+@dataclass
+class WaveSet:
+    """Waves under construction: rows of the ``waves`` frame."""
+
+    rows: list[dict] = field(default_factory=list)
+
+    def add(self, name: str, kind: str, opens: dt.date, closes: dt.date, status: str, instrument: str) -> int:
+        wave_id = len(self.rows) + 1
+        self.rows.append({"id": wave_id, "name": name, "kind": kind, "opens_on": opens,
+                          "closes_on": closes, "status": status, "instrument": instrument})  # fmt: skip
+        return wave_id
+
+
+@dataclass
+class SurveyOutput:
+    person_waves: pd.DataFrame
+    responses: list[pd.DataFrame]
+    answers: list[pd.DataFrame]
+    comments: list[pd.DataFrame]
+    invitations: list[pd.DataFrame]
+    pulse_scores: pd.DataFrame  # truth helper: observed scale scores per responding person-wave
+
+
+class ResponseBuilder:
+    """Accumulates responses, answers and comments of one survey kind."""
+
+    def __init__(self, config: SynthConfig, rng: np.random.Generator, pseudonyms: np.ndarray | None):
+        self.config = config
+        self.rng = rng
+        self.pseudonyms = pseudonyms
+        self.responses: list[pd.DataFrame] = []
+        self.answers: list[pd.DataFrame] = []
+        self.comments: list[pd.DataFrame] = []
+
+    def add(
+        self,
+        wave_id: np.ndarray,
+        team_id: np.ndarray,
+        day: np.ndarray,
+        english: np.ndarray,
+        employee_id: np.ndarray,
+        *,
+        tenure_months: np.ndarray | None = None,
+        hours: np.ndarray | None = None,
+        reason: np.ndarray | None = None,
+        items: list | None = None,
+        latent: dict[str, np.ndarray] | None = None,
+        comments: list[tuple[str, np.ndarray, np.ndarray]] = (),
+        with_pseudonym: bool = False,
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Add n responses; returns their ids and the keyed answers (for scoring)."""
+        n = len(wave_id)
+        rng = self.rng
+        ids = hex_ids(rng, n)
+        frame = pd.DataFrame(
+            {
+                "id": ids,
+                "wave_id": np.asarray(wave_id, dtype="int64"),
+                "team_id": np.asarray(team_id, dtype="int64"),
+                "submitted_on": day_to_date(day),
+                "language": np.where(english, "en", "nl").astype(object),
+                "tenure_band": None,
+                "contract_type": None,
+                "reason": None,
+                "pseudonym": None,
+            }
+        )
+        if tenure_months is not None:
+            band = tenure_band(tenure_months)
+            band[rng.random(n) < BAND_SKIP_RATE] = None
+            frame["tenure_band"] = band
+        if hours is not None:
+            kind = np.where(hours < PART_TIME_BELOW_HOURS, CONTRACT_TYPES[1], CONTRACT_TYPES[0]).astype(object)
+            kind[rng.random(n) < BAND_SKIP_RATE] = None
+            frame["contract_type"] = kind
+        if reason is not None:
+            frame["reason"] = np.asarray(reason, dtype=object)
+        if with_pseudonym and self.pseudonyms is not None:
+            frame["pseudonym"] = self.pseudonyms[employee_id - 1]
+        frame = frame.astype({"tenure_band": object, "contract_type": object, "reason": object,
+                              "pseudonym": object})  # fmt: skip
+        self.responses.append(frame)
+
+        keyed = None
+        if items and n:
+            stored, keyed = answer_matrix(items, latent, rng)
+            keep = ~np.isnan(stored)
+            rows, cols = np.nonzero(keep)
+            item_ids = np.array([m.item_id for m in items], dtype=object)
+            self.answers.append(
+                pd.DataFrame(
+                    {"response_id": ids[rows], "item_id": item_ids[cols], "value": stored[rows, cols]}
+                )
+            )
+        for question, chosen, texts in comments:
+            if len(chosen):
+                self.comments.append(
+                    pd.DataFrame(
+                        {"id": hex_ids(rng, len(chosen)), "response_id": ids[chosen],
+                         "question": question, "text": texts}  # fmt: skip
+                    )
+                )
+        return ids, keyed
+
+
+def _pick_text(rng: np.random.Generator, bank: dict, themes: np.ndarray, english: np.ndarray) -> np.ndarray:
+    out = np.empty(len(themes), dtype=object)
+    for i, (theme, en) in enumerate(zip(themes, english)):
+        options = bank.get(theme) or bank["other" if "other" in bank else next(iter(bank))]
+        nl_text, en_text = options[rng.integers(len(options))]
+        out[i] = en_text if en else nl_text
+    return out
+
+
+def pulse_comments(
+    rng: np.random.Generator, config: SynthConfig, lat: np.ndarray, english: np.ndarray
+) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """Stop/start comments on the respondent's sorest theme (more often when unhappy)."""
+    n = len(lat)
+    if n == 0:
+        return []
+    direction = np.array([-1.0 if t in UNFAVOURABLE else 1.0 for t in THEMES])
+    cols = [IDX[t] for t in THEMES]
+    badness = -lat[:, cols] * direction + rng.gumbel(scale=0.4, size=(n, len(THEMES)))
+    theme = np.array(THEMES, dtype=object)[badness.argmax(axis=1)]
+    unhappy = np.clip(-lat[:, IDX["engagement"]], 0, 2)
+    out = []
+    stop = np.nonzero(rng.random(n) < config.comment_rate_stop * (0.7 + 0.4 * unhappy))[0]
+    out.append(("stop", stop, _pick_text(rng, text.STOP, theme[stop], english[stop])))
+    start = np.nonzero(rng.random(n) < config.comment_rate_start * (0.8 + 0.2 * unhappy))[0]
+    start_theme = theme[start].copy()
+    happy = lat[start, IDX["engagement"]] > 0.8
+    start_theme[happy & (rng.random(len(start)) < 0.5)] = "positive"
+    out.append(("start", start, _pick_text(rng, text.START, start_theme, english[start])))
+    return out
+
+
+def quarter_of(days: np.ndarray) -> np.ndarray:
+    months = np.asarray(days, dtype=np.int64).astype("datetime64[D]").astype("datetime64[M]").astype(int)
+    return months // 3  # quarters since 1970
+
+
+def quarter_bounds(quarter: int) -> tuple[dt.date, dt.date]:
+    first = np.datetime64(int(quarter) * 3, "M").astype("datetime64[D]").astype(dt.date)
+    last = (np.datetime64(int(quarter) * 3 + 3, "M").astype("datetime64[D]") - 1).astype(dt.date)
+    return first, last
+
+
+@dataclass
+class People:
+    """Per simulated person (index = simulation row): what the survey builders need."""
+
+    employee_id: np.ndarray  # 1..N, -1 when not in the HR records
+    team_id: np.ndarray
+    hire_day: np.ndarray
+    exit_day: np.ndarray
+    exit_type: np.ndarray
+    hours: np.ndarray
+    english: np.ndarray
+
+
+def build_pulse(config, sim, schedule, people: People, waves: WaveSet, builder: ResponseBuilder,
+                rng: np.random.Generator, instrument) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Pulse waves: invitations, responses with answers and comments; the person-wave truth."""
+    items = item_models(instrument, SCALES)
+    n_teams = sim.headcount.shape[1]
+    team_effect = rng.normal(0, 0.30, n_teams + 1)
+    later_window = config.later_leaver_months * DAYS_PER_MONTH
+    frames, scores, invitations = [], [], []
+    for w, (day, month) in enumerate(zip(schedule.wave_days, schedule.wave_month)):
+        day, month = int(day), int(month)
+        opens = np.datetime64(day, "D").astype(dt.date)
+        closes = opens + dt.timedelta(days=config.wave_open_days - 1)
+        wave_id = waves.add(f"Pulse {opens.isoformat()}", "pulse", opens, closes, "closed",
+                            config.instruments["pulse"])
+        slots = np.nonzero(sim.occ[month] >= 0)[0]
+        person = sim.occ[month, slots]
+        active = (people.hire_day[person] < day) & ((people.exit_day[person] < 0) | (people.exit_day[person] > day))
+        slots, person = slots[active], person[active]
+        lat = sim.lat[month, slots].astype(np.float64)
+        team_id = people.team_id[person]
+        later = (people.exit_type[person] == 1) & (people.exit_day[person] <= day + later_window)
+        offset = (config.response_engagement_beta * lat[:, IDX["engagement"]]
+                  + team_effect[team_id] + config.later_leaver_response_log_odds * later)
+        base = solve_intercept(offset, config.pulse_response_rate)
+        p = sigmoid(base + offset + rng.normal(0, 0.12))
+        responded = rng.random(len(person)) < p
+
+        frame = pd.DataFrame({"employee_id": people.employee_id[person], "wave_id": wave_id,
+                              "team_id": team_id, "responded": responded})  # fmt: skip
+        for j, scale in enumerate(SCALES):
+            frame[scale] = lat[:, j]
+        frame["p_voluntary"] = sim.pv[month, slots].astype(np.float64)
+        frames.append(frame)
+        invitations.append(pd.DataFrame({"wave_id": wave_id, "team_id": np.unique(team_id),
+                                         "invited": np.bincount(team_id)[np.unique(team_id)]}))
+
+        r = np.nonzero(responded)[0]
+        rp = person[r]
+        submitted = day + np.minimum(rng.geometric(0.3, size=len(r)) - 1, config.wave_open_days - 1)
+        latent = {scale: lat[r, j] for j, scale in enumerate(SCALES)}
+        english = people.english[rp]
+        ids, keyed = builder.add(
+            np.full(len(r), wave_id), team_id[r], submitted, english, people.employee_id[rp],
+            tenure_months=(day - people.hire_day[rp]) / DAYS_PER_MONTH, hours=people.hours[rp],
+            items=items, latent=latent, comments=pulse_comments(rng, config, lat[r], english),
+            with_pseudonym=True,
+        )
+        if keyed is not None:
+            score = pd.DataFrame(scale_scores(items, keyed))
+            score.insert(0, "response_id", ids)
+            score.insert(0, "wave_id", wave_id)
+            score.insert(0, "employee_id", people.employee_id[rp])
+            scores.append(score)
+    person_waves = _concat(frames, ["employee_id", "wave_id", "team_id", "responded", *SCALES, "p_voluntary"])
+    person_waves = person_waves.astype({"employee_id": "int64", "wave_id": "int64", "team_id": "int64",
+                                        "responded": bool})  # fmt: skip
+    invites = _concat(invitations, ["wave_id", "team_id", "invited"]).astype("int64")
+    pulse_scores = _concat(scores, ["employee_id", "wave_id", "response_id", *SCALES])
+    return person_waves, invites, pulse_scores
+
+
+def build_exit_surveys(config, sim, schedule, people: People, waves: WaveSet, builder: ResponseBuilder,
+                       rng: np.random.Generator, exit_instrument, followup_instrument,
+                       reasons: tuple[np.ndarray, np.ndarray, np.ndarray], leavers: np.ndarray
+                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Exit and follow-up responses of the voluntary leavers ``leavers`` (simulation rows)."""
+    true, stated, honest = reasons
+    n = len(leavers)
+    window_start = schedule.window_start_day
+    exit_day = people.exit_day[leavers]
+    latent_all = sim.exit_latent[leavers].astype(np.float64)
+    team_id = people.team_id[leavers]
+    english = people.english[leavers]
+
+    survey_day = np.clip(exit_day - rng.integers(0, 8, size=n),
+                         np.maximum(people.hire_day[leavers] + 1, window_start), schedule.end_day)
+    offset = 0.2 * np.nan_to_num(latent_all[:, IDX["engagement"]])
+    responded = rng.random(n) < sigmoid(solve_intercept(offset, config.exit_response_rate) + offset)
+
+    low, high = config.followup_after_days
+    invited_f = exit_day + low <= schedule.end_day
+    follow_day = np.minimum(exit_day + rng.integers(low, high + 1, size=n), schedule.end_day)
+    offset_f = 1.0 * responded
+    base_f = solve_intercept(offset_f[invited_f], config.followup_response_rate)
+    responded_f = invited_f & (rng.random(n) < sigmoid(base_f + offset_f))
+
+    invitations = []
+    stated_out = np.full(n, None, dtype=object)
+    followup_out = np.full(n, None, dtype=object)
+    for kind, instrument, days, invited, answered, reason, prefix in (
+        ("exit", exit_instrument, survey_day, np.ones(n, bool), responded, stated, "Exit"),
+        ("followup", followup_instrument, follow_day, invited_f, responded_f, honest, "Follow-up"),
+    ):
+        quarters = quarter_of(days)
+        wave_of = np.zeros(n, np.int64)
+        for q in np.unique(quarters[invited]):
+            first, last = quarter_bounds(q)
+            opens = max(first, np.datetime64(window_start, "D").astype(dt.date))
+            status = "closed" if last < np.datetime64(schedule.end_day, "D").astype(dt.date) else "open"
+            year, qn = first.year, (first.month - 1) // 3 + 1
+            wave_id = waves.add(f"{prefix} {year}-Q{qn}", kind, opens, last, status, config.instruments[kind])
+            wave_of[quarters == q] = wave_id
+            members = invited & (quarters == q)
+            teams, counts = np.unique(team_id[members], return_counts=True)
+            invitations.append(pd.DataFrame({"wave_id": wave_id, "team_id": teams, "invited": counts}))
+        r = np.nonzero(answered)[0]
+        items = item_models(instrument, SCALES) if instrument is not None else []
+        latent = {s: latent_all[r, j] for j, s in enumerate(SCALES)}
+        question = instrument.open_questions[0].id if instrument is not None and instrument.open_questions else "comment"
+        chosen = np.nonzero(rng.random(len(r)) < config.exit_comment_rate)[0]
+        comment_text = _pick_text(rng, text.EXIT, reason[r][chosen], english[r][chosen])
+        builder.add(
+            wave_of[r], team_id[r], days[r], english[r], people.employee_id[leavers[r]],
+            reason=reason[r], items=items, latent=latent,
+            comments=[(question, chosen, comment_text)], with_pseudonym=(kind == "exit"),
+        )
+        (stated_out if kind == "exit" else followup_out)[r] = reason[r]
+
+    exits = pd.DataFrame({
+        "employee_id": people.employee_id[leavers].astype("int64"),
+        "team_id": team_id.astype("int64"),
+        "exit_date": day_to_date(exit_day),
+        "true_reason": true.astype(object),
+        "stated_reason": stated_out,
+        "followup_reason": followup_out,
+        "responded_exit": responded,
+        "followup_invited": invited_f,
+        "responded_followup": responded_f,
+    })
+    invites = _concat(invitations, ["wave_id", "team_id", "invited"]).astype("int64")
+    return exits, invites
+
+
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return pd.concat(frames, ignore_index=True)[columns]
