@@ -25,6 +25,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PHONE = {"width": 390, "height": 844}
 WAVES = {"pulse": "2026-03", "exit": "exit-2026", "followup": "followup-2026"}
 TEAM = "Team Noord"
+PREHEAT_PULSE_ONLY = [
+    "--preheat_kernel=True",
+    "--pool_size=1",
+    r"--VoilaKernelManager.preheat_denylist=['^(?!.*pulse\.ipynb).*$']",
+]
 
 
 @pytest.fixture
@@ -50,7 +55,9 @@ def survey_store(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def base_url(voila_server, survey_store):
-    return voila_server(survey_store.url)
+    # The pulse app runs from Voilà's preheated pool (one kernel waiting for the request, the
+    # production setting); the other apps start a kernel per page load. Both paths are tested.
+    return voila_server(survey_store.url, extra=PREHEAT_PULSE_ONLY)
 
 
 def new_code(store, kind="pulse", wave=None) -> str:

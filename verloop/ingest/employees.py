@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 
 from verloop.errors import InputError, StoreError
@@ -30,6 +29,7 @@ from verloop.ingest.write import (
     ensure_sites,
     ensure_teams,
     report,
+    stored_values,
     upsert,
 )
 from verloop.store.schema import Employee
@@ -76,72 +76,66 @@ def validate_employees(table: Table, today: dt.date | None = None) -> tuple[pd.D
     today = today or dt.date.today()
     latest = today + dt.timedelta(days=FUTURE_DAYS)
     f, rows = table.frame, table.rows
-    n = len(f)
-    blank = pd.Series([""] * n, index=f.index, dtype=object)
+    blank = pd.Series(np.full(len(f), "", dtype=object), index=f.index)
     col = lambda name: f[name] if name in f.columns else blank  # noqa: E731
     problems: list[Problem] = []
-    out = pd.DataFrame(index=f.index)
+    out: dict[str, pd.Series] = {}
 
-    out["hr_id"], p = v.text(col("employee_id"), rows, "employee_id", required=True, max_length=100)
-    problems += p
-    out["team"], p = v.text(col("team"), rows, "team", required=True, max_length=200, collapse_spaces=True)
-    problems += p
-    out["site"], p = v.text(col("site"), rows, "site", required=True, max_length=200, collapse_spaces=True)
-    problems += p
-    role, p = v.text(col("role"), rows, "role", required=False, max_length=100, collapse_spaces=True)
-    out["role"] = role.where(role != "", DEFAULT_ROLE)
-    problems += p
-    out["contract_hours"], p = v.numbers(
+    def take(name: str, result) -> None:
+        out[name], found = result
+        problems.extend(found)
+
+    take("hr_id", v.text(col("employee_id"), rows, "employee_id", required=True, max_length=100))
+    take("team", v.text(col("team"), rows, "team", required=True, max_length=200, collapse_spaces=True))
+    take("site", v.text(col("site"), rows, "site", required=True, max_length=200, collapse_spaces=True))
+    take("role", v.text(col("role"), rows, "role", required=False, max_length=100, collapse_spaces=True,
+                        default=DEFAULT_ROLE))
+    take("contract_hours", v.numbers(
         col("contract_hours"), rows, "contract_hours", low=0, high=60, low_inclusive=False, required=True,
         expected="contract hours per week: a number above 0 and at most 60 (e.g. 36 or 24,5)",
-    )
-    problems += p
-    out["hire_date"], p = v.dates(col("hire_date"), rows, "hire_date", required=True, latest=latest)
-    problems += p
-    out["exit_date"], p = v.dates(col("exit_date"), rows, "exit_date", required=False, latest=latest)
-    problems += p
-    out["exit_type"], p = v.choice(
+    ))
+    take("hire_date", v.dates(col("hire_date"), rows, "hire_date", required=True, latest=latest))
+    take("exit_date", v.dates(col("exit_date"), rows, "exit_date", required=False, latest=latest))
+    take("exit_type", v.choice(
         col("exit_type"), rows, "exit_type", EXIT_TYPES,
         "voluntary or involuntary (vrijwillig/onvrijwillig), or empty for current staff",
-    )
-    problems += p
-    out["regretted"], p = v.booleans(col("regretted"), rows, "regretted")
-    problems += p
+    ))
+    take("regretted", v.booleans(col("regretted"), rows, "regretted"))
 
     # Rules across cells, checked where the cells themselves were readable.
-    exit_raw, type_raw = col("exit_date"), col("exit_type")
-    before_hire = out["exit_date"].notna() & out["hire_date"].notna() & (out["exit_date"] < out["hire_date"])
+    hire_raw, exit_raw, type_raw = (col(c).to_numpy() for c in ("hire_date", "exit_date", "exit_type"))
+    hire, exit_ = out["hire_date"].to_numpy(), out["exit_date"].to_numpy()
+    no_exit = exit_raw == ""
+    before_hire = ~np.isnat(exit_) & ~np.isnat(hire) & (exit_ < hire)
     problems += _each(before_hire, exit_raw, rows, "exit_date",
-                      lambda i: f"a date on or after the hire date ({col('hire_date').iat[i]})")
-    type_missing = (exit_raw != "") & (type_raw == "")
-    problems += _each(type_missing, type_raw, rows, "exit_type",
-                      lambda i: f"voluntary or involuntary, because exit_date is filled ({exit_raw.iat[i]})")
-    type_orphan = (exit_raw == "") & (type_raw != "")
-    problems += _each(type_orphan, type_raw, rows, "exit_type",
+                      lambda i: f"a date on or after the hire date ({hire_raw[i]})")
+    problems += _each(~no_exit & (type_raw == ""), type_raw, rows, "exit_type",
+                      lambda i: f"voluntary or involuntary, because exit_date is filled ({exit_raw[i]})")
+    problems += _each(no_exit & pd.notna(out["exit_type"].to_numpy()), type_raw, rows, "exit_type",
                       lambda i: "empty, because exit_date is empty (or fill in the exit date)")
-    regret_orphan = (exit_raw == "") & (out["regretted"] == True)  # noqa: E712
-    problems += _each(regret_orphan, col("regretted"), rows, "regretted",
+    regretted = out["regretted"].to_numpy()
+    problems += _each(no_exit & (regretted == True), col("regretted").to_numpy(), rows, "regretted",  # noqa: E712
                       lambda i: "empty or no for someone without an exit_date")
 
     ids = out["hr_id"]
-    duplicate = (ids != "") & ids.duplicated(keep="first")
+    duplicate = (ids != "").to_numpy() & ids.duplicated(keep="first").to_numpy()
     if duplicate.any():
-        first_row = pd.Series(rows, index=f.index).groupby(ids).transform("first")
-        problems += _each(duplicate, col("employee_id"), rows, "employee_id",
-                          lambda i: f"a unique employee_id; the same id is on row {first_row.iat[i]}")
-    return out, problems
+        first_row = dict(zip(ids[::-1].tolist(), rows[::-1].tolist()))
+        problems += _each(duplicate, col("employee_id").to_numpy(), rows, "employee_id",
+                          lambda i: f"a unique employee_id; the same id is on row {first_row[ids.iat[i]]}")
+    return pd.DataFrame(out, index=f.index), problems
 
 
-def _each(mask: pd.Series, raw: pd.Series, rows: np.ndarray, column: str, expected) -> list[Problem]:
-    positions = np.flatnonzero(np.asarray(mask, dtype=bool))
-    return [Problem(int(rows[i]), column, raw.iat[i], expected(i)) for i in positions]
+def _each(mask: np.ndarray, raw: np.ndarray, rows: np.ndarray, column: str, expected) -> list[Problem]:
+    """One Problem per row in mask; ``expected`` is a function of the row position."""
+    return [Problem(int(rows[i]), column, raw[i], expected(i)) for i in np.flatnonzero(mask)]
 
 
 def read_employees(
     path: str | Path, mapping: list[str] | dict[str, str] | None = None, today: dt.date | None = None
 ) -> tuple[Table, pd.DataFrame]:
     """Read and validate an employee file without touching a database; InputError lists every problem."""
-    raw = read_table(path)
+    raw = read_table(path, "employees")
     table = canonical_table(raw, COLUMNS, REQUIRED, parse_mapping(mapping, COLUMNS))
     if table.frame.empty:
         raise InputError(f"{raw.path.name} has a header but no rows of employees; nothing to import.")
@@ -189,8 +183,8 @@ def import_employees(
                     "regretted": data["regretted"],
                 }
             )
-            existing = _stored(connection)
-            status = changed_rows(frame, existing, ["hr_id"], update_columns)
+            stored = stored_values(connection, [Employee.hr_id], [getattr(Employee, c) for c in update_columns])
+            status = changed_rows(frame, stored, ["hr_id"], update_columns)
             to_write = frame[(status != "same").to_numpy()]
             records = records_of(to_write)
             upsert(connection, Employee.__table__, records, ["hr_id"], update_columns, progress)
@@ -212,17 +206,3 @@ def import_employees(
         new_teams=new_teams,
         seconds=timer.seconds,
     )
-
-
-def _stored(connection) -> pd.DataFrame:
-    columns = [
-        Employee.hr_id, Employee.team_id, Employee.site_id, Employee.role, Employee.contract_hours,
-        Employee.hire_date, Employee.exit_date, Employee.exit_type, Employee.regretted,
-    ]
-    rows = connection.execute(select(*columns)).all()
-    frame = pd.DataFrame(rows, columns=[c.key for c in columns], dtype=object)
-    if len(frame):
-        frame["contract_hours"] = frame["contract_hours"].astype("float64")
-        frame["team_id"] = frame["team_id"].astype("int64")
-        frame["site_id"] = frame["site_id"].astype("int64")
-    return frame

@@ -14,14 +14,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 
 from verloop.errors import InputError, StoreError
 from verloop.ingest import values as v
 from verloop.ingest.read import Table, canonical_table, parse_mapping, read_table
 from verloop.ingest.report import Problem, refuse
-from verloop.ingest.write import ImportResult, Progress, Timer, changed_rows, records_of, report, team_lookup, upsert
+from verloop.ingest.write import ImportResult, Progress, Timer, changed_rows, records_of, report, stored_values, team_lookup, upsert
 from verloop.store.schema import TeamKpi
 
 MEASURES = {
@@ -42,37 +41,37 @@ def validate_kpis(table: Table, today: dt.date | None = None) -> tuple[pd.DataFr
     today = today or dt.date.today()
     f, rows = table.frame, table.rows
     problems: list[Problem] = []
-    out = pd.DataFrame(index=f.index)
-    out["team"], p = v.text(f["team"], rows, "team", required=True, max_length=200, collapse_spaces=True)
-    problems += p
-    out["month"], p = v.months(f["month"], rows, "month", latest=today)
-    problems += p
+    out: dict[str, pd.Series] = {}
+
+    def take(name: str, result) -> None:
+        out[name], found = result
+        problems.extend(found)
+
+    take("team", v.text(f["team"], rows, "team", required=True, max_length=200, collapse_spaces=True))
+    take("month", v.months(f["month"], rows, "month", latest=today))
     for column, (low, high, low_inc, high_inc, percent, expected) in MEASURES.items():
-        if column not in f.columns:
+        if column in f.columns:
+            take(column, v.numbers(
+                f[column], rows, column, low=low, high=high, low_inclusive=low_inc, high_inclusive=high_inc,
+                percent=percent, expected=f"{expected}, or empty when unknown",
+            ))
+    keys = v.name_key(out["team"]).tolist()
+    months = out["month"].to_numpy()
+    first_row: dict[tuple, int] = {}
+    for i, (key, month) in enumerate(zip(keys, months)):
+        if not key or np.isnat(month):
             continue
-        out[column], p = v.numbers(
-            f[column], rows, column, low=low, high=high, low_inclusive=low_inc, high_inclusive=high_inc,
-            percent=percent, expected=f"{expected}, or empty when unknown",
-        )
-        problems += p
-    key = v.name_key(out["team"]) + "|" + out["month"].dt.strftime("%Y-%m").fillna("")
-    duplicate = (out["team"] != "") & out["month"].notna() & key.duplicated(keep="first")
-    if duplicate.any():
-        first_row = pd.Series(rows, index=f.index).groupby(key).transform("first")
-        for i in np.flatnonzero(duplicate.to_numpy()):
+        first = first_row.setdefault((key, month), i)
+        if first != i:
             problems.append(Problem(
                 int(rows[i]), "month", f["month"].iat[i],
-                f"one row per team and month; {out['team'].iat[i]} {out['month'].iat[i]:%Y-%m} "
-                f"is also on row {first_row.iat[i]}",
+                f"one row per team and month; {out['team'].iat[i]} {str(month)[:7]} is also on row {rows[first]}",
             ))
-    return out, problems
+    return pd.DataFrame(out, index=f.index), problems
 
 
-def read_kpis(
-    path: str | Path, mapping: list[str] | dict[str, str] | None = None, today: dt.date | None = None
-) -> tuple[Table, pd.DataFrame]:
-    """Read and validate a KPI file without touching a database; InputError lists every problem."""
-    raw = read_table(path)
+def _read(path, mapping, today) -> tuple[Table, pd.DataFrame, list[Problem]]:
+    raw = read_table(path, "KPI rows")
     table = canonical_table(raw, COLUMNS, REQUIRED, parse_mapping(mapping, COLUMNS))
     if not any(c in MEASURES for c in table.columns):
         raise InputError(
@@ -82,7 +81,15 @@ def read_kpis(
     if table.frame.empty:
         raise InputError(f"{raw.path.name} has a header but no rows of KPIs; nothing to import.")
     data, problems = validate_kpis(table, today)
-    refuse(raw.path, "KPI rows", problems, COLUMNS)
+    return table, data, problems
+
+
+def read_kpis(
+    path: str | Path, mapping: list[str] | dict[str, str] | None = None, today: dt.date | None = None
+) -> tuple[Table, pd.DataFrame]:
+    """Read and validate a KPI file without touching a database; InputError lists every problem."""
+    table, data, problems = _read(path, mapping, today)
+    refuse(table.path, "KPI rows", problems, COLUMNS)
     return table, data
 
 
@@ -94,23 +101,25 @@ def import_kpis(
     today: dt.date | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Validate the whole file, check every team exists, then upsert on (team, month) in one transaction."""
+    """Validate the whole file, check every team exists, then upsert on (team, month) in one transaction.
+
+    Unknown teams are reported together with every other problem of the file.
+    """
     timer = Timer()
     report(progress, "reading", 0, 0)
-    table, data = read_kpis(path, mapping, today)
+    table, data, problems = _read(path, mapping, today)
     measures = [c for c in MEASURES if c in table.columns]
     total = len(data)
-    report(progress, "writing", 0, total)
     try:
         with store.session() as session:
             connection = session.connection()
             teams = team_lookup(connection)
-            ids = dict(zip(teams["key"], teams["id"].astype(int)))
-            keys = v.name_key(data["team"])
-            team_id = keys.map(ids)
-            unknown = team_id.isna()
-            if unknown.any():
-                _refuse_unknown_teams(table, data, unknown, list(teams["name"]))
+            ids = {key: row[0] for key, row in teams.items()}
+            team_id = v.name_key(data["team"]).map(ids)
+            unknown = (team_id.isna() & (data["team"] != "")).to_numpy()
+            problems += _unknown_teams(table, data, unknown, [row[1] for row in teams.values()])
+            refuse(table.path, "KPI rows", problems, COLUMNS)
+            report(progress, "writing", 0, total)
             frame = pd.DataFrame(
                 {
                     "team_id": team_id.astype("int64"),
@@ -118,8 +127,10 @@ def import_kpis(
                     **{m: data[m].astype("float64") for m in measures},
                 }
             )
-            existing = _stored(connection, measures)
-            status = changed_rows(frame, existing, ["team_id", "month"], measures)
+            stored = stored_values(
+                connection, [TeamKpi.team_id, TeamKpi.month], [getattr(TeamKpi, m) for m in measures]
+            )
+            status = changed_rows(frame, stored, ["team_id", "month"], measures)
             to_write = frame[(status != "same").to_numpy()]
             records = records_of(to_write)
             upsert(connection, TeamKpi.__table__, records, ["team_id", "month"], measures, progress)
@@ -141,26 +152,14 @@ def import_kpis(
     )
 
 
-def _refuse_unknown_teams(table: Table, data: pd.DataFrame, unknown: pd.Series, known: list[str]) -> None:
+def _unknown_teams(table: Table, data: pd.DataFrame, unknown: np.ndarray, known: list[str]) -> list[Problem]:
     hints: dict[str, str] = {}
     for name in data.loc[unknown, "team"].unique():
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
         hints[name] = f"; did you mean '{close[0]}'?" if close else ""
-    problems = [
+    return [
         Problem(int(table.rows[i]), "team", table.frame["team"].iat[i],
                 f"a known team ('{data['team'].iat[i]}' is not a known team; import employees first"
                 f"{hints[data['team'].iat[i]]})")
-        for i in np.flatnonzero(unknown.to_numpy())
+        for i in np.flatnonzero(unknown)
     ]
-    refuse(table.path, "KPI rows", problems, COLUMNS)
-
-
-def _stored(connection, measures: list[str]) -> pd.DataFrame:
-    columns = [TeamKpi.team_id, TeamKpi.month, *[getattr(TeamKpi, m) for m in measures]]
-    rows = connection.execute(select(*columns)).all()
-    frame = pd.DataFrame(rows, columns=[c.key for c in columns], dtype=object)
-    if len(frame):
-        frame["team_id"] = frame["team_id"].astype("int64")
-        for m in measures:
-            frame[m] = frame[m].astype("float64")
-    return frame

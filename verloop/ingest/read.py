@@ -77,7 +77,7 @@ def normalise_name(name: str) -> str:
 # ---------------------------------------------------------------------------------- files
 
 
-def read_table(path: str | Path) -> RawTable:
+def read_table(path: str | Path, kind: str = "rows") -> RawTable:
     """Read a CSV or XLSX file into text cells, or raise InputError saying what is wrong."""
     path = Path(path)
     if not path.exists():
@@ -101,11 +101,11 @@ def read_table(path: str | Path) -> RawTable:
                 f"{HOW_TO_SAVE}."
             )
         records, rows = _xlsx_records(path)
-        return _table(path, records, rows, fmt="xlsx")
+        return _table(path, records, rows, fmt="xlsx", kind=kind)
     text, encoding = _decode(path, data)
     separator, text, offset = _separator(text)
     records, rows = _csv_records(path, text, separator, offset)
-    table = _table(path, records, rows, fmt="csv")
+    table = _table(path, records, rows, fmt="csv", kind=kind)
     table.separator, table.encoding = separator, encoding
     return table
 
@@ -242,7 +242,7 @@ def _clean(value: str) -> str:
     return value.strip().strip("\ufeff").strip()
 
 
-def _table(path: Path, records: list[list[str]], rows: list[int], fmt: str) -> RawTable:
+def _table(path: Path, records: list[list[str]], rows: list[int], fmt: str, kind: str = "rows") -> RawTable:
     """Header = first non-blank record; drop blank rows and nameless empty columns; refuse ragged rows."""
     start = next((i for i, r in enumerate(records) if any(_clean(c) for c in r)), None)
     if start is None:
@@ -287,7 +287,7 @@ def _table(path: Path, records: list[list[str]], rows: list[int], fmt: str) -> R
                 Problem(number, None, None, f"{width} values like the header (row {header_row}), found "
                         f"{len(record)}; check the separator and quotes in this row")
             )
-    refuse(path, "rows", problems)
+    refuse(path, kind, problems)
     if not kept:
         frame = pd.DataFrame({i: pd.Series([], dtype=object) for i in range(width)})
     else:
@@ -333,6 +333,13 @@ def parse_mapping(pairs: list[str] | dict[str, str] | None, canonical: list[str]
     return mapping
 
 
+def _suggest(name: str, candidates: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(normalise_name(name), candidates, n=1, cutoff=0.5)
+    return close[0] if close else candidates[0]
+
+
 def canonical_table(
     raw: RawTable,
     canonical: list[str],
@@ -369,11 +376,13 @@ def canonical_table(
             f"{raw.header_row}) has no name but holds values; give it a name or delete it."
         )
     if unknown:
+        missing = [c for c in canonical if c not in names]
         raise InputError(
             f"{raw.path.name} has column{'s' if len(unknown) > 1 else ''} Verloop does not know: "
-            f"{', '.join(repr(u) for u in unknown)}. Expected: {', '.join(canonical)}. "
-            "Rename with --map 'old=new' (e.g. --map '" + unknown[0].replace("'", "") + "=" + required[0]
-            + "'), or ignore a column with --map 'old='.",
+            f"{', '.join(repr(u) for u in unknown)}"
+            + (f"; missing: {', '.join(missing)}" if missing else "")
+            + f". Expected: {', '.join(canonical)}. Rename with --map 'old=new' (e.g. --map '"
+            + f"{unknown[0]}={_suggest(unknown[0], missing or canonical)}'), or ignore a column with --map 'old='.",
             problems=[
                 Problem(raw.header_row, u, u, f"one of {', '.join(canonical)} (or --map it)") for u in unknown
             ],

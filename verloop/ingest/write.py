@@ -8,6 +8,7 @@ journal and PostgreSQL's MVCC discard the open transaction).
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
@@ -15,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 
-from verloop.ingest.values import name_key
+from verloop.ingest.values import key_of, name_key
 from verloop.store.schema import Site, Team
 
 CHUNK_ROWS = 5000
@@ -123,82 +124,91 @@ def _upsert_by_copy(connection, table, records, keys, update_columns, progress, 
     connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{temp}"')
 
 
-def _lookup(connection: Connection, *columns) -> pd.DataFrame:
-    frame = pd.DataFrame(connection.execute(select(*columns)).all(), columns=[c.key for c in columns])
-    frame["key"] = name_key(frame["name"]) if len(frame) else pd.Series(dtype=object)
-    # Exact spellings win over case-insensitive matches when a database holds both.
-    return frame.drop_duplicates("key", keep="first")
+def _by_key(rows) -> dict[str, tuple]:
+    """{match key: row}; an exact spelling wins over a case-insensitive match when a database holds both."""
+    out: dict[str, tuple] = {}
+    for row in rows:
+        out.setdefault(key_of(row.name), tuple(row))
+    return out
 
 
 def site_ids(connection: Connection) -> dict[str, int]:
-    frame = _lookup(connection, Site.id, Site.name)
-    return dict(zip(frame["key"], frame["id"].astype(int)))
+    rows = connection.execute(select(Site.id, Site.name).order_by(Site.id)).all()
+    return {key: row[0] for key, row in _by_key(rows).items()}
 
 
-def team_lookup(connection: Connection) -> pd.DataFrame:
-    """Existing teams: id, name, site_id, and the matching key."""
-    return _lookup(connection, Team.id, Team.name, Team.site_id)
+def team_lookup(connection: Connection) -> dict[str, tuple[int, str, int]]:
+    """Existing teams by match key: (id, name, site_id)."""
+    return _by_key(connection.execute(select(Team.id, Team.name, Team.site_id).order_by(Team.id)).all())
 
 
 def ensure_sites(connection: Connection, names: pd.Series) -> tuple[dict[str, int], list[str]]:
     """Ids of the sites named (matched case-insensitively), creating the missing ones."""
     known = site_ids(connection)
-    wanted = pd.DataFrame({"name": names, "key": name_key(names)}).drop_duplicates("key")
-    new = wanted[~wanted["key"].isin(known.keys())]
-    if len(new):
-        connection.execute(Site.__table__.insert(), [{"name": n} for n in new["name"]])
+    new: dict[str, str] = {}
+    for name in pd.unique(names):
+        new.setdefault(key_of(name), name)
+    new = {k: n for k, n in new.items() if k not in known}
+    if new:
+        connection.execute(Site.__table__.insert(), [{"name": n} for n in new.values()])
         known = site_ids(connection)
-    return known, list(new["name"])
+    return known, list(new.values())
 
 
 def ensure_teams(
     connection: Connection, names: pd.Series, site_keys: pd.Series, sites: dict[str, int]
 ) -> tuple[dict[str, int], list[str]]:
-    """Ids of the teams named, creating missing ones at the site most of their rows name."""
+    """Ids of the teams named, creating missing ones at the site most of their rows name.
+
+    A new team takes its first spelling in the file; a tie between sites goes to the first seen.
+    """
     known = team_lookup(connection)
-    frame = pd.DataFrame({"name": names, "key": name_key(names), "site": site_keys})
-    new = frame[~frame["key"].isin(set(known["key"]))]
-    created: list[str] = []
-    if len(new):
-        first_name = new.drop_duplicates("key").set_index("key")["name"]
-        counts = new.groupby(["key", "site"], sort=False).size().reset_index(name="n")
-        counts["order"] = range(len(counts))
-        modal = counts.sort_values(["key", "n", "order"], ascending=[True, False, True]).drop_duplicates("key")
-        records = [
-            {"name": first_name[k], "site_id": int(sites[s])} for k, s in zip(modal["key"], modal["site"])
-        ]
+    keys = name_key(names)
+    fresh = ~keys.isin(list(known)).to_numpy()
+    spelling: dict[str, str] = {}
+    votes: dict[str, Counter] = {}
+    for key, name, site in zip(keys[fresh].tolist(), names[fresh].tolist(), site_keys[fresh].tolist()):
+        spelling.setdefault(key, name)
+        votes.setdefault(key, Counter())[site] += 1
+    records = [
+        {"name": spelling[key], "site_id": int(sites[max(tally.items(), key=lambda kv: kv[1])[0]])}
+        for key, tally in votes.items()
+    ]
+    if records:
         connection.execute(Team.__table__.insert(), records)
-        created = [r["name"] for r in records]
         known = team_lookup(connection)
-    return dict(zip(known["key"], known["id"].astype(int))), created
+    return {key: row[0] for key, row in known.items()}, [r["name"] for r in records]
 
 
 def records_of(frame: pd.DataFrame) -> list[dict]:
-    """Rows as dicts of plain Python values (None for missing), the fastest way pandas allows."""
-    columns = []
-    for name in frame.columns:
-        values = frame[name]
-        column = values.astype(object).where(values.notna(), None).tolist()
-        columns.append(column)
+    """Rows as dicts of plain Python values (None for missing), as executemany wants them."""
+    values = frame.astype(object).to_numpy()
+    values[pd.isna(values)] = None
     names = list(frame.columns)
-    return [dict(zip(names, row)) for row in zip(*columns)]
+    return [dict(zip(names, row)) for row in values.tolist()]
 
 
-def changed_rows(incoming: pd.DataFrame, existing: pd.DataFrame, keys: list[str], columns: list[str]) -> pd.Series:
+def stored_values(connection: Connection, keys: list, columns: list) -> dict[tuple, tuple]:
+    """{key tuple: value tuple} of what the table holds now, for ``changed_rows``."""
+    result = connection.execute(select(*keys, *columns))
+    n = len(keys)
+    return {tuple(row[:n]): tuple(row[n:]) for row in result}
+
+
+def changed_rows(incoming: pd.DataFrame, stored: dict[tuple, tuple], keys: list[str], columns: list[str]) -> pd.Series:
     """Per incoming row: 'new', 'changed' or 'same' compared with the stored row of the same key."""
-    merged = incoming[keys + columns].merge(
-        existing[keys + columns], on=keys, how="left", suffixes=("", "__db"), indicator=True
-    )
-    status = pd.Series("same", index=incoming.index, dtype=object)
-    is_new = (merged["_merge"] == "left_only").to_numpy()
-    differs = pd.Series(False, index=merged.index)
-    for column in columns:
-        a, b = merged[column], merged[f"{column}__db"]
-        same = (a == b) | (a.isna() & b.isna())
-        differs |= ~same.astype(bool)
-    status[differs.to_numpy()] = "changed"
-    status[is_new] = "new"
-    return status
+    def plain(name: str) -> list:
+        values = incoming[name].astype(object).to_numpy()
+        values[pd.isna(values)] = None
+        return values.tolist()
+
+    incoming_keys = list(zip(*[plain(k) for k in keys]))
+    incoming_values = list(zip(*[plain(c) for c in columns])) if columns else [()] * len(incoming)
+    status = []
+    for key, value in zip(incoming_keys, incoming_values):
+        old = stored.get(key)
+        status.append("new" if old is None else "same" if old == value else "changed")
+    return pd.Series(status, index=incoming.index, dtype=object)
 
 
 class Timer:

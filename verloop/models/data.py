@@ -53,6 +53,7 @@ class OrgData:
     responses: pd.DataFrame  # id, wave_id, team_id, submitted_on, reason, pseudonym, ...
     answers: pd.DataFrame  # response_id, item_id, value
     instruments: dict = field(default_factory=dict)  # wave id -> verloop.surveys.Instrument
+    invitations: pd.DataFrame | None = None  # wave_id, team_id, invited
     sites: pd.DataFrame | None = None
     settings: dict = field(default_factory=dict)
     as_of: pd.Timestamp | None = None
@@ -134,9 +135,15 @@ def _score_pulse(org: OrgData) -> pd.DataFrame:
         columns={"id": "response_id"}
     )
     wide_parts = []
-    for wave_id, group in responses.groupby("wave_id", sort=False):
-        instrument = org.instruments[int(wave_id)]
-        answers = org.answers[org.answers["response_id"].isin(group["id"])]
+    pulse_answers = org.answers[org.answers["response_id"].isin(responses["id"])]
+    wave_of = pd.Series(responses["wave_id"].to_numpy(), index=responses["id"].to_numpy())
+    by_instrument: dict[int, list[int]] = {}
+    for wave_id in pd.unique(responses["wave_id"]):
+        by_instrument.setdefault(id(org.instruments[int(wave_id)]), []).append(int(wave_id))
+    for wave_ids in by_instrument.values():  # one scoring pass per instrument version
+        instrument = org.instruments[wave_ids[0]]
+        answers = pulse_answers[wave_of.reindex(pulse_answers["response_id"]).isin(wave_ids)
+                                .to_numpy()]
         if answers.empty:
             continue
         tidy = score_responses(answers, instrument)
@@ -210,6 +217,7 @@ def load_org(store, as_of: dt.date | None = None) -> OrgData:
     responses = frame(schema.Response)
     answers = frame(schema.Answer)
     sites = frame(schema.Site)
+    invitations = frame(schema.Invitation)
     with store.session() as session:
         s = get_settings(session)
         settings = {
@@ -243,6 +251,7 @@ def load_org(store, as_of: dt.date | None = None) -> OrgData:
         responses=responses,
         answers=answers,
         instruments=instruments,
+        invitations=invitations,
         sites=sites,
         settings=settings,
         as_of=pd.Timestamp(as_of) if as_of else None,
@@ -267,6 +276,7 @@ def from_frames(frames: dict, settings: dict | None = None, as_of=None) -> OrgDa
         responses=frames["responses"].copy(),
         answers=frames["answers"],
         instruments=instruments,
+        invitations=frames.get("invitations"),
         sites=frames.get("sites"),
         settings=dict(settings or {}),
         as_of=as_of,

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from verloop.errors import StoreError, SurveyError, VerloopError
+from verloop.errors import StoreError, SurveyError
+from verloop.store.engine import describe_operational_error
 from verloop.store.schema import LANGUAGES, Answer, Comment, Response, Token, random_id
 from verloop.surveys.tokens import SurveyRefusal, check_token
 from verloop.surveys.waves import today_or, wave_instrument
@@ -101,13 +102,23 @@ def submit(
                 answers=len(values),
                 comments=len(texts),
             )
-    except VerloopError:
-        raise
-    except DBAPIError as exc:  # not an OperationalError (those are StoreErrors already)
-        raise StoreError(f"the database refused the submission ({type(exc.orig).__name__}); nothing was saved, try again.") from exc
+    except StoreError as exc:
+        raise StoreError(_nothing_saved(str(exc))) from exc
+    except DBAPIError as exc:  # not an OperationalError: e.g. a read-only PostgreSQL transaction
+        raise StoreError(_nothing_saved(describe_operational_error(exc, store.url))) from exc
     except SQLAlchemyError as exc:
-        raise StoreError(f"the database failed ({type(exc).__name__}); nothing was saved, try again.") from exc
+        raise StoreError(_nothing_saved(f"the database failed ({type(exc).__name__})")) from exc
     return receipt
+
+
+def _nothing_saved(message: str) -> str:
+    """Database problems end with what the respondent needs to know: retrying is safe."""
+    if "nothing was saved" in message.lower():
+        return message
+    base = message.rstrip(". ")
+    if base.lower().endswith("try again"):
+        return base + "; nothing was saved."
+    return base + "; nothing was saved, try again."
 
 
 # -- validation ----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import numpy as np
 LIKERT_MEANS = {
     "engagement": 3.6, "wellbeing": 3.1, "autonomy": 3.0, "mandate": 2.7, "workload": 3.3,
     "connection": 3.8, "growth": 3.0, "leadership": 3.4, "voice": 3.0, "metric_gaming": 2.9,
-    "intent_stay": 3.4, "enps": 6.0,
+    "intent_stay": 3.4, "enps": 6.0, "candour": 3.2,
 }  # fmt: skip
 _LOADINGS = (0.88, 0.85, 0.82, 0.86, 0.83)
 _OFFSETS = (0.15, -0.10, 0.0, -0.15, 0.10)
@@ -87,8 +87,10 @@ def scale_scores(models: list[ItemModel], keyed: np.ndarray) -> dict[str, np.nda
     scales = sorted({m.scale for m in models}, key=[m.scale for m in models].index)
     for scale in scales:
         cols = [j for j, m in enumerate(models) if m.scale == scale]
-        with np.errstate(invalid="ignore"):
-            out[scale] = np.nanmean(keyed[:, cols], axis=1) if len(keyed) else np.array([])
+        block = keyed[:, cols]
+        counts = np.isfinite(block).sum(axis=1)
+        total = np.nansum(block, axis=1)
+        out[scale] = np.where(counts > 0, total / np.maximum(counts, 1), np.nan)
     return out
 
 

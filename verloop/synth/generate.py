@@ -126,7 +126,7 @@ def generate(config: SynthConfig | None = None, **overrides) -> SynthOrg:
 
     waves = WaveSet()
     builder = ResponseBuilder(config, rng_pulse, pseudonyms)
-    person_waves, pulse_invites, pulse_scores = build_pulse(
+    person_waves, pulse_invites, pulse_scores, alphas = build_pulse(
         config, sim, schedule, people, waves, builder, rng_pulse, instruments["pulse"]
     )
     window_start = schedule.window_start_day
@@ -154,14 +154,11 @@ def generate(config: SynthConfig | None = None, **overrides) -> SynthOrg:
     waves_frame = waves_frame.astype({"id": "int64"})
     team_actions, action_truth = _team_actions(config, sim, schedule, waves_frame, rng_actions)
 
+    # each builder call stores its rows ordered by (wave, random id) and calls come in wave
+    # order, so the stacked frames are ordered by (wave, random id) without another sort
     responses = _stack(builder.responses + exit_builder.responses, "responses")
-    responses = responses.sort_values(["wave_id", "id"], kind="stable").reset_index(drop=True)
-    order = pd.Series(np.arange(len(responses)), index=responses["id"])
-    answers = _stack(builder.answers + exit_builder.answers, "answers")
-    answers = answers.iloc[np.lexsort((answers.index.to_numpy(), order[answers["response_id"]].to_numpy()))]
-    answers = answers.reset_index(drop=True).astype({"value": "float64"})
+    answers = _stack(builder.answers + exit_builder.answers, "answers").astype({"value": "float64"})
     comments = _stack(builder.comments + exit_builder.comments, "comments")
-    comments = comments.iloc[np.argsort(order[comments["response_id"]].to_numpy(), kind="stable")].reset_index(drop=True)
     invitations = pd.concat([pulse_invites, exit_invites], ignore_index=True).astype("int64")
 
     team_risk = _team_risk(sim, teams, months)
@@ -174,7 +171,7 @@ def generate(config: SynthConfig | None = None, **overrides) -> SynthOrg:
     )
     org_out.truth = build_truth(
         org_out, model=model, c_v=c_v, c_i=c_i, calibration=calibration, sim=sim, schedule=schedule,
-        pulse_scores=pulse_scores, action_truth=action_truth, instruments=instruments,
+        pulse_scores=pulse_scores, action_truth=action_truth, instruments=instruments, alphas=alphas,
     )
     return org_out
 
@@ -190,8 +187,9 @@ def _stack(frames: list[pd.DataFrame], table: str) -> pd.DataFrame:
 
 
 def _sites_and_teams(config, model, org, rng) -> tuple[pd.DataFrame, pd.DataFrame]:
-    names = [text.SITE_NAMES[i] if i < len(text.SITE_NAMES) else f"Site {i + 1}" for i in range(config.sites)]
-    sites = pd.DataFrame({"id": np.arange(1, config.sites + 1, dtype="int64"), "name": names})
+    n_sites = int(org.team_site.max()) + 1  # fewer teams than sites: only sites with a team
+    names = [text.SITE_NAMES[i] if i < len(text.SITE_NAMES) else f"Site {i + 1}" for i in range(n_sites)]
+    sites = pd.DataFrame({"id": np.arange(1, n_sites + 1, dtype="int64"), "name": names})
     within = np.zeros(org.n_teams, dtype=int)
     counter: dict[int, int] = {}
     for t, s in enumerate(org.team_site):
@@ -254,41 +252,52 @@ def _employees(config, sim, schedule, org, rng) -> tuple[pd.DataFrame, People]:
 
 
 def _team_actions(config, sim, schedule, waves: pd.DataFrame, rng) -> tuple[pd.DataFrame, list[dict]]:
-    """Each team's stop/start agreements per pulse cycle; truth says which ones worked."""
+    """Each team's stop/start agreements per pulse cycle; truth says which ones worked.
+
+    An action is agreed three days after its wave closes and closed two days after the next
+    wave closes (still open when that lies beyond ``end_date``)."""
     pulse = waves[waves["kind"] == "pulse"].reset_index(drop=True)
+    n = len(sim.actions)
+    if n == 0 or pulse.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS["team_actions"]}), []
     end = pd.Timestamp(config.end_date)
-    team_lang_en = rng.random(sim.headcount.shape[1]) < config.english_share
-    rows, truth = [], []
-    for i, action in enumerate(sim.actions, start=1):
-        wave_index = action["wave"]
-        wave = pulse.iloc[wave_index]
-        options = text.ACTIONS[action["construct"]]
-        nl_stop, nl_start, en_stop, en_start = options[rng.integers(len(options))]
-        english = team_lang_en[action["team"]]
-        created = wave["closes_on"] + pd.Timedelta(days=3)
-        if created > end:
-            created = end
-        nxt = pulse.iloc[wave_index + 1]["closes_on"] + pd.Timedelta(days=2) if wave_index + 1 < len(pulse) else None
-        closed = nxt is not None and nxt <= end
-        rows.append(
-            {
-                "id": i,
-                "team_id": action["team"] + 1,
-                "cycle": wave["name"],
-                "stop_text": en_stop if english else nl_stop,
-                "start_text": en_start if english else nl_start,
-                "created_on": created,
-                "status": "closed" if closed else "open",
-                "closed_on": nxt if closed else pd.NaT,
-            }
-        )
-        truth.append({"action_id": i, "team_id": action["team"] + 1, "cycle": wave["name"],
-                      "construct": action["construct"], "worked": action["worked"],
-                      "effect_sd": action["effect_sd"]})  # fmt: skip
-    frame = pd.DataFrame(rows, columns=COLUMNS["team_actions"])
-    for col in ("created_on", "closed_on"):
-        frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
-    return frame.astype({"id": "int64", "team_id": "int64"}), truth
+    acts = pd.DataFrame(sim.actions)
+    team_en = rng.random(sim.headcount.shape[1]) < config.english_share
+    english = team_en[acts["team"].to_numpy()]
+    choice = rng.random(n)
+    stop_text = np.empty(n, dtype=object)
+    start_text = np.empty(n, dtype=object)
+    for construct, options in text.ACTIONS.items():
+        sel = np.nonzero((acts["construct"] == construct).to_numpy())[0]
+        if not len(sel):
+            continue
+        pick = (choice[sel] * len(options)).astype(int)
+        table = np.array(options, dtype=object)[pick]  # (n, 4): nl stop, nl start, en stop, en start
+        stop_text[sel] = np.where(english[sel], table[:, 2], table[:, 0])
+        start_text[sel] = np.where(english[sel], table[:, 3], table[:, 1])
+    wave_index = acts["wave"].to_numpy()
+    closes = pulse["closes_on"].to_numpy()
+    created = np.minimum(closes[wave_index] + np.timedelta64(3, "D"), end.to_datetime64())
+    next_close = np.append(closes[1:] + np.timedelta64(2, "D"), np.datetime64("NaT"))[wave_index]
+    closed = ~pd.isna(next_close) & (next_close <= end.to_datetime64())
+    ids = np.arange(1, n + 1, dtype="int64")
+    frame = pd.DataFrame(
+        {
+            "id": ids,
+            "team_id": (acts["team"].to_numpy() + 1).astype("int64"),
+            "cycle": pulse["name"].to_numpy()[wave_index],
+            "stop_text": stop_text,
+            "start_text": start_text,
+            "created_on": pd.to_datetime(created).astype("datetime64[ns]"),
+            "status": np.where(closed, "closed", "open").astype(object),
+            "closed_on": pd.to_datetime(np.where(closed, next_close, np.datetime64("NaT"))).astype("datetime64[ns]"),
+        }
+    )
+    truth = pd.DataFrame(
+        {"action_id": ids, "team_id": frame["team_id"], "cycle": frame["cycle"],
+         "construct": acts["construct"], "worked": acts["worked"], "effect_sd": acts["effect_sd"]}  # fmt: skip
+    ).to_dict("records")
+    return frame, truth
 
 
 def _team_risk(sim, teams: pd.DataFrame, months: np.ndarray) -> pd.DataFrame:

@@ -27,9 +27,9 @@ RANGES = {
 STYLE_EFFECTS = {
     "aht_s": {"servant": 8.0, "neutral": 0.0, "taylorist": -40.0},
     "service_level": {"servant": -1.0, "neutral": 0.0, "taylorist": 4.5},
-    "csat": {"servant": 0.05, "neutral": 0.0, "taylorist": -0.12},
-    "fcr": {"servant": 1.0, "neutral": 0.0, "taylorist": -3.5},
-    "repeat_rate": {"servant": -0.5, "neutral": 0.0, "taylorist": 2.5},
+    "csat": {"servant": 0.03, "neutral": 0.0, "taylorist": -0.06},
+    "fcr": {"servant": 0.5, "neutral": 0.0, "taylorist": -2.0},
+    "repeat_rate": {"servant": -0.3, "neutral": 0.0, "taylorist": 1.5},
     "absenteeism": {"servant": -0.3, "neutral": 0.0, "taylorist": 1.0},
 }
 

@@ -67,8 +67,8 @@ STYLE_SHIFTS: dict[str, dict[str, float]] = {
 }  # fmt: skip
 
 # Derived constructs: weights on the exit propensity (−η/sd), base constructs and the extras.
-INTENT_WEIGHTS = {"propensity": 0.60, "engagement": 0.30, "growth": 0.10, "frailty": 0.45, "intent_unique": 0.55}
-ENPS_WEIGHTS = {"intent_stay": 0.50, "engagement": 0.30, "leadership": 0.20, "connection": 0.10, "enps_unique": 0.60}
+INTENT_WEIGHTS = {"propensity": 0.75, "engagement": 0.20, "growth": 0.05, "frailty": 0.55, "intent_unique": 0.35}
+ENPS_WEIGHTS = {"intent_stay": 0.70, "engagement": 0.25, "leadership": 0.15, "connection": 0.05, "enps_unique": 0.35}
 
 MIN_TEAM_RESIDUAL_VAR = 0.02
 

@@ -45,7 +45,7 @@ DRIVER_MAP = {
 }
 LEADERSHIP_ATTRIBUTION = 0.30  # push per SD of low leadership, though it has no hazard effect
 GROWTH_ATTRIBUTION = 0.15
-PUSH_WEIGHT = 1.6  # weight of the drivers' push relative to the baseline share
+PUSH_WEIGHT = 2.5  # weight of the drivers' push relative to the baseline share
 
 # Chance of stating the true reason at exit, by reason; otherwise a safe one is stated.
 HONEST_AT_EXIT = {

@@ -208,7 +208,7 @@ def simulate(
     people = _People(int(S * (1.2 + 0.07 * total)))
     occ = people.add(S)
     start0 = int(schedule.month_start[0])
-    tenure0 = rng.exponential(config.initial_tenure_mean_months * DAYS_PER_MONTH, size=S)
+    tenure0 = np.minimum(rng.exponential(config.initial_tenure_mean_months * DAYS_PER_MONTH, size=S), 15 * 365.25)
     people.hire_day[occ] = start0 - 1 - tenure0.astype(np.int64)
     people.slot[occ] = np.arange(S)
     people.hours[occ] = rng.choice(contract_hours, size=S, p=contract_p)

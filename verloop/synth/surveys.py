@@ -97,16 +97,6 @@ class WaveSet:
         return wave_id
 
 
-@dataclass
-class SurveyOutput:
-    person_waves: pd.DataFrame
-    responses: list[pd.DataFrame]
-    answers: list[pd.DataFrame]
-    comments: list[pd.DataFrame]
-    invitations: list[pd.DataFrame]
-    pulse_scores: pd.DataFrame  # truth helper: observed scale scores per responding person-wave
-
-
 class ResponseBuilder:
     """Accumulates responses, answers and comments of one survey kind."""
 
@@ -134,14 +124,21 @@ class ResponseBuilder:
         comments: list[tuple[str, np.ndarray, np.ndarray]] = (),
         with_pseudonym: bool = False,
     ) -> tuple[np.ndarray, np.ndarray | None]:
-        """Add n responses; returns their ids and the keyed answers (for scoring)."""
+        """Add n responses; returns their ids and keyed answers in the order given.
+
+        Rows are stored ordered by (wave, random id), never in the order of the people who
+        answered, so not even SQLite's hidden rowid can reveal who answered what."""
         n = len(wave_id)
         rng = self.rng
         ids = hex_ids(rng, n)
+        wave_id = np.asarray(wave_id, dtype="int64")
+        order = np.lexsort((ids, wave_id)) if n else np.arange(0)
+        rank = np.empty(n, dtype=np.int64)
+        rank[order] = np.arange(n)
         frame = pd.DataFrame(
             {
                 "id": ids,
-                "wave_id": np.asarray(wave_id, dtype="int64"),
+                "wave_id": wave_id,
                 "team_id": np.asarray(team_id, dtype="int64"),
                 "submitted_on": day_to_date(day),
                 "language": np.where(english, "en", "nl").astype(object),
@@ -165,27 +162,31 @@ class ResponseBuilder:
             frame["pseudonym"] = self.pseudonyms[employee_id - 1]
         frame = frame.astype({"tenure_band": object, "contract_type": object, "reason": object,
                               "pseudonym": object})  # fmt: skip
-        self.responses.append(frame)
+        self.responses.append(frame.iloc[order].reset_index(drop=True))
 
         keyed = None
         if items and n:
             stored, keyed = answer_matrix(items, latent, rng)
-            keep = ~np.isnan(stored)
-            rows, cols = np.nonzero(keep)
+            rows, cols = np.nonzero(~np.isnan(stored[order]))
             item_ids = np.array([m.item_id for m in items], dtype=object)
             self.answers.append(
                 pd.DataFrame(
-                    {"response_id": ids[rows], "item_id": item_ids[cols], "value": stored[rows, cols]}
+                    {"response_id": ids[order][rows], "item_id": item_ids[cols],
+                     "value": stored[order][rows, cols]}  # fmt: skip
                 )
             )
+        parts = []
         for question, chosen, texts in comments:
             if len(chosen):
-                self.comments.append(
+                parts.append(
                     pd.DataFrame(
                         {"id": hex_ids(rng, len(chosen)), "response_id": ids[chosen],
-                         "question": question, "text": texts}  # fmt: skip
+                         "question": question, "text": texts, "_rank": rank[chosen]}  # fmt: skip
                     )
                 )
+        if parts:
+            merged = pd.concat(parts, ignore_index=True).sort_values("_rank", kind="stable")
+            self.comments.append(merged.drop(columns="_rank").reset_index(drop=True))
         return ids, keyed
 
 
@@ -246,13 +247,15 @@ class People:
 
 
 def build_pulse(config, sim, schedule, people: People, waves: WaveSet, builder: ResponseBuilder,
-                rng: np.random.Generator, instrument) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Pulse waves: invitations, responses with answers and comments; the person-wave truth."""
+                rng: np.random.Generator, instrument) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
+    """Pulse waves: invitations, responses with answers and comments; the person-wave truth,
+    observed scale scores per responding person-wave and Cronbach's alpha per scale."""
     items = item_models(instrument, SCALES)
+    beta = np.array([config.hazard_betas.get(k, 0.0) for k in BASE_CONSTRUCTS])
     n_teams = sim.headcount.shape[1]
     team_effect = rng.normal(0, 0.30, n_teams + 1)
     later_window = config.later_leaver_months * DAYS_PER_MONTH
-    frames, scores, invitations = [], [], []
+    frames, scores, invitations, keyed_blocks = [], [], [], []
     for w, (day, month) in enumerate(zip(schedule.wave_days, schedule.wave_month)):
         day, month = int(day), int(month)
         opens = np.datetime64(day, "D").astype(dt.date)
@@ -277,6 +280,13 @@ def build_pulse(config, sim, schedule, people: People, waves: WaveSet, builder: 
         for j, scale in enumerate(SCALES):
             frame[scale] = lat[:, j]
         frame["p_voluntary"] = sim.pv[month, slots].astype(np.float64)
+        # driver part of the log hazard over the interval after the wave (this and next month)
+        eta = lat[:, : len(beta)] @ beta
+        if month + 1 < sim.occ.shape[0]:
+            same = sim.occ[month + 1, slots] == person
+            eta_next = sim.lat[month + 1, slots, : len(beta)].astype(np.float64) @ beta
+            eta = np.where(same, 0.5 * (eta + eta_next), eta)
+        frame["eta"] = eta
         frames.append(frame)
         invitations.append(pd.DataFrame({"wave_id": wave_id, "team_id": np.unique(team_id),
                                          "invited": np.bincount(team_id)[np.unique(team_id)]}))
@@ -293,17 +303,35 @@ def build_pulse(config, sim, schedule, people: People, waves: WaveSet, builder: 
             with_pseudonym=True,
         )
         if keyed is not None:
+            keyed_blocks.append(keyed)
             score = pd.DataFrame(scale_scores(items, keyed))
             score.insert(0, "response_id", ids)
             score.insert(0, "wave_id", wave_id)
             score.insert(0, "employee_id", people.employee_id[rp])
             scores.append(score)
-    person_waves = _concat(frames, ["employee_id", "wave_id", "team_id", "responded", *SCALES, "p_voluntary"])
+    person_waves = _concat(frames, ["employee_id", "wave_id", "team_id", "responded", *SCALES, "p_voluntary", "eta"])
     person_waves = person_waves.astype({"employee_id": "int64", "wave_id": "int64", "team_id": "int64",
                                         "responded": bool})  # fmt: skip
     invites = _concat(invitations, ["wave_id", "team_id", "invited"]).astype("int64")
     pulse_scores = _concat(scores, ["employee_id", "wave_id", "response_id", *SCALES])
-    return person_waves, invites, pulse_scores
+    alphas = scale_alphas(items, np.vstack(keyed_blocks)) if keyed_blocks else {}
+    return person_waves, invites, pulse_scores, alphas
+
+
+def scale_alphas(items: list, keyed: np.ndarray) -> dict[str, float]:
+    """Cronbach's alpha of each multi-item scale on complete keyed answers."""
+    out = {}
+    for scale in dict.fromkeys(m.scale for m in items):
+        cols = [j for j, m in enumerate(items) if m.scale == scale]
+        block = keyed[:, cols]
+        block = block[np.isfinite(block).all(axis=1)]
+        if len(cols) < 2 or len(block) < 3:
+            continue
+        total = block.sum(axis=1).var(ddof=1)
+        if total > 0:
+            k = len(cols)
+            out[scale] = float(k / (k - 1) * (1 - block.var(axis=0, ddof=1).sum() / total))
+    return out
 
 
 def build_exit_surveys(config, sim, schedule, people: People, waves: WaveSet, builder: ResponseBuilder,
@@ -313,6 +341,11 @@ def build_exit_surveys(config, sim, schedule, people: People, waves: WaveSet, bu
     """Exit and follow-up responses of the voluntary leavers ``leavers`` (simulation rows)."""
     true, stated, honest = reasons
     n = len(leavers)
+    exit_columns = ["employee_id", "team_id", "exit_date", "true_reason", "stated_reason",
+                    "followup_reason", "responded_exit", "followup_invited", "responded_followup"]  # fmt: skip
+    if n == 0:
+        return (_concat([], exit_columns).astype({"employee_id": "int64", "team_id": "int64"}),
+                _concat([], ["wave_id", "team_id", "invited"]).astype("int64"))  # fmt: skip
     window_start = schedule.window_start_day
     exit_day = people.exit_day[leavers]
     latent_all = sim.exit_latent[leavers].astype(np.float64)
@@ -330,6 +363,12 @@ def build_exit_surveys(config, sim, schedule, people: People, waves: WaveSet, bu
     offset_f = 1.0 * responded
     base_f = solve_intercept(offset_f[invited_f], config.followup_response_rate)
     responded_f = invited_f & (rng.random(n) < sigmoid(base_f + offset_f))
+
+    # candour (follow-up): felt free to give the real reason at exit — high for those whose
+    # stated reason was the true one
+    honest_at_exit = (true == stated).astype(float)
+    spread = honest_at_exit.std() or 1.0
+    candour = 0.8 * (honest_at_exit - honest_at_exit.mean()) / spread + 0.6 * rng.standard_normal(n)
 
     invitations = []
     stated_out = np.full(n, None, dtype=object)
@@ -351,8 +390,9 @@ def build_exit_surveys(config, sim, schedule, people: People, waves: WaveSet, bu
             teams, counts = np.unique(team_id[members], return_counts=True)
             invitations.append(pd.DataFrame({"wave_id": wave_id, "team_id": teams, "invited": counts}))
         r = np.nonzero(answered)[0]
-        items = item_models(instrument, SCALES) if instrument is not None else []
+        items = item_models(instrument, SCALES + ("candour",)) if instrument is not None else []
         latent = {s: latent_all[r, j] for j, s in enumerate(SCALES)}
+        latent["candour"] = candour[r]
         question = instrument.open_questions[0].id if instrument is not None and instrument.open_questions else "comment"
         chosen = np.nonzero(rng.random(len(r)) < config.exit_comment_rate)[0]
         comment_text = _pick_text(rng, text.EXIT, reason[r][chosen], english[r][chosen])

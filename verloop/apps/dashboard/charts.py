@@ -17,6 +17,8 @@ import matplotlib
 
 matplotlib.use("Agg", force=False)
 
+import matplotlib.ticker
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -52,20 +54,67 @@ _RC = {
 }
 
 
+CHAR_IN = 0.072  # width of one 9-10 pt character in inches, for margins around labels
+
+
+def styled(function):
+    """Draw inside the dashboard's matplotlib style (rcParams apply while artists are made)."""
+    import functools
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with matplotlib.rc_context(_RC):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
 def new_figure(width: float = 7.5, height: float = 3.6) -> Figure:
-    """A figure with the dashboard style (constrained layout, no global pyplot state)."""
-    with matplotlib.rc_context(_RC):
-        return Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    """A figure with the dashboard style (no global pyplot state).
+
+    Margins are set by ``fit`` from the label lengths instead of a layout engine: constrained
+    layout doubles the drawing time, and a filter change should redraw in a few hundred ms.
+    """
+    return Figure(figsize=(width, height), dpi=DPI)
+
+
+def fit(
+    fig: Figure,
+    *,
+    left_labels=(),
+    left_in: float = 0.7,
+    right_in: float = 0.25,
+    top_in: float = 0.45,
+    bottom_in: float = 0.55,
+    legend_labels=(),
+    **adjust,
+) -> Figure:
+    """Set the margins in inches: room for the longest y label and an outside legend."""
+    width, height = fig.get_size_inches()
+    longest = max((len(str(v)) for v in left_labels), default=0)
+    left = max(left_in, 0.25 + CHAR_IN * longest)
+    legend = max((len(str(v)) for v in legend_labels), default=0)
+    right = right_in + (0.45 + 0.065 * legend if legend else 0.0)
+    left = min(left, width * 0.45)
+    right = min(right, width * 0.35)
+    fig.subplots_adjust(
+        left=left / width,
+        right=1 - right / width,
+        top=1 - min(top_in, height * 0.3) / height,
+        bottom=min(bottom_in, height * 0.4) / height,
+        **adjust,
+    )
+    return fig
 
 
 def _axes(fig: Figure, *args, **kwargs):
-    with matplotlib.rc_context(_RC):
-        return fig.add_subplot(*args, **kwargs)
+    return fig.add_subplot(*args, **kwargs)
 
 
 def to_png(fig: Figure) -> bytes:
+    """PNG bytes; fast zlib level (the image is sent once, drawing time matters more)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI)
+    fig.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
@@ -73,14 +122,16 @@ def _shown(frame: pd.DataFrame, value: str) -> pd.Series:
     return frame[value].notna() & ~frame.get("suppressed", pd.Series(False, index=frame.index)).fillna(False).astype(bool)
 
 
+@styled
 def empty(fig: Figure, title: str, message: str) -> Figure:
     ax = _axes(fig, 111)
     ax.set_axis_off()
     ax.set_title(title, loc="left")
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#555555")
-    return fig
+    return fit(fig, left_in=0.2)
 
 
+@styled
 def bar_ci(
     frame: pd.DataFrame,
     *,
@@ -130,14 +181,16 @@ def bar_ci(
         ax.barh(y[i], 0, color=SUPPRESSED_COLOUR)
         ax.text(0, y[i], "  " + str(notes.iloc[i] or "—"), va="center", ha="left", color="#555555", fontsize=9)
     ax.set_yticks(y, [str(v) for v in frame[label]])
+    ax.set_ylim(-0.6, rows - 0.4)
     ax.set_xlabel(xlabel)
     ax.set_title(title, loc="left")
     ax.grid(axis="y", visible=False)
     if percent:
         ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
-    return fig
+    return fit(fig, left_labels=frame[label])
 
 
+@styled
 def lines(
     frame: pd.DataFrame,
     *,
@@ -180,14 +233,18 @@ def lines(
         ax.set_ylim(*ylim)
     if percent:
         ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
-    fig.autofmt_xdate() if pd.api.types.is_datetime64_any_dtype(frame[x]) or _is_date(frame[x]) else None
-    return fig
+    dates = pd.api.types.is_datetime64_any_dtype(frame[x]) or _is_date(frame[x])
+    if dates:
+        ax.tick_params(axis="x", labelrotation=30)
+    legend = [str(name) for name, _ in groups] if hue is not None and len(groups) > 1 else []
+    return fit(fig, legend_labels=legend, bottom_in=0.8 if dates else 0.55)
 
 
 def _is_date(series: pd.Series) -> bool:
     return len(series) > 0 and hasattr(series.iloc[0], "isoformat")
 
 
+@styled
 def heatmap(
     values: pd.DataFrame,
     notes: pd.DataFrame | None,
@@ -198,11 +255,13 @@ def heatmap(
     reverse_columns: set[str] | None = None,
     colorbar_label: str = "",
     fmt: str = "{:.1f}",
+    shade: pd.DataFrame | None = None,
 ) -> Figure:
     """A rows × columns grid of scores (cividis); suppressed cells grey and labelled.
 
     Columns in ``reverse_columns`` (higher = worse) are coloured with the map reversed, so that
-    dark always means unfavourable; the printed number stays the real score.
+    dark always means unfavourable; the printed number stays the real score. ``shade`` (0–1,
+    same shape) sets the colour when columns have different ranges.
     """
     n_rows, n_cols = values.shape
     fig = new_figure(min(12, 2.2 + 0.85 * max(n_cols, 1)), max(2.4, 0.3 * n_rows + 1.6))
@@ -211,11 +270,15 @@ def heatmap(
     ax = _axes(fig, 111)
     ax.grid(False)
     data = values.to_numpy(dtype=float)
-    lo = np.nanmin(data) if vmin is None and np.isfinite(data).any() else (vmin or 0)
-    hi = np.nanmax(data) if vmax is None and np.isfinite(data).any() else (vmax or 1)
-    if hi <= lo:
-        hi = lo + 1
-    shade = (data - lo) / (hi - lo)
+    if shade is not None:
+        shade = np.clip(shade.to_numpy(dtype=float), 0, 1)
+    else:
+        finite = np.isfinite(data).any()
+        lo = vmin if vmin is not None else (np.nanmin(data) if finite else 0.0)
+        hi = vmax if vmax is not None else (np.nanmax(data) if finite else 1.0)
+        if hi <= lo:
+            hi = lo + 1
+        shade = (data - lo) / (hi - lo)
     for j, column in enumerate(values.columns):
         if reverse_columns and column in reverse_columns:
             shade[:, j] = 1 - shade[:, j]
@@ -239,7 +302,8 @@ def heatmap(
     bar.ax.set_yticklabels(["−", "+"])
     if colorbar_label:
         bar.set_label(colorbar_label)
-    return fig
+    longest = max((len(str(c)) for c in values.columns), default=0)
+    return fit(fig, left_labels=values.index, bottom_in=0.3 + 0.55 * CHAR_IN * longest, right_in=0.1)
 
 
 def _short_note(note: str) -> str:
@@ -250,6 +314,7 @@ def _short_note(note: str) -> str:
     return f"< {match.group(1)}" if match else ("—" if not note else note[:8])
 
 
+@styled
 def grouped_bars(
     frame: pd.DataFrame,
     *,
@@ -280,12 +345,13 @@ def grouped_bars(
     ax.set_xlabel(xlabel)
     ax.set_title(title, loc="left")
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
     if percent:
         ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
-    return fig
+    return fit(fig, left_labels=categories, legend_labels=[str(g) for g in groups])
 
 
+@styled
 def quadrant(
     frame: pd.DataFrame,
     *,
@@ -333,9 +399,10 @@ def quadrant(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left")
-    return fig
+    return fit(fig, left_in=0.8)
 
 
+@styled
 def step_curves(
     frame: pd.DataFrame,
     *,
@@ -364,10 +431,12 @@ def step_curves(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left")
+    names = [str(name) for name, _ in frame.groupby(group, sort=False, observed=True)]
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
-    return fig
+    return fit(fig, left_in=0.8, legend_labels=names)
 
 
+@styled
 def distributions(
     frame: pd.DataFrame,
     *,
@@ -404,4 +473,76 @@ def distributions(
         ax.bar([str(b) for b in part[bin]], part[share].astype(float) * 100, color=COLORBLIND[i % len(COLORBLIND)])
         ax.tick_params(labelsize=7)
         ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
-    return fig
+    return fit(fig, left_in=0.55, top_in=0.6, bottom_in=0.35, hspace=0.6, wspace=0.35)
+
+
+@styled
+def wave_panels(
+    frame: pd.DataFrame,
+    *,
+    panels: list[tuple[str, str, tuple[float, float], float | None]],
+    x: str = "date",
+    empty_message: str = "",
+) -> Figure:
+    """Side-by-side small line charts over waves: (column, title, y-range, reference line).
+
+    ``frame`` has one row per wave with the columns named in ``panels`` (NaN = suppressed).
+    """
+    fig = new_figure(7.5, 2.6)
+    if frame.empty:
+        return empty(fig, "", empty_message)
+    for i, (column, title, (lo, hi), ref) in enumerate(panels):
+        ax = _axes(fig, 1, len(panels), i + 1)
+        part = frame.sort_values(x)
+        values = pd.to_numeric(part[column], errors="coerce") if column in part else pd.Series(np.nan, index=part.index)
+        ax.plot(part[x], values, marker="o", ms=3, lw=1.6, color=COLORBLIND[i % len(COLORBLIND)])
+        if ref is not None:
+            ax.axhline(ref, color="#555555", lw=0.8, ls="--")
+        ax.set_ylim(lo, hi)
+        ax.set_title(title, loc="left", fontsize=9)
+        ax.tick_params(axis="x", labelrotation=45, labelsize=7)
+        ax.tick_params(axis="y", labelsize=8)
+    return fit(fig, left_in=0.5, bottom_in=0.8, wspace=0.3)
+
+
+@styled
+def forest(
+    frame: pd.DataFrame,
+    *,
+    label: str,
+    value: str,
+    lower: str,
+    upper: str,
+    title: str,
+    xlabel: str,
+    reference: float = 1.0,
+    log: bool = True,
+) -> Figure:
+    """Effect sizes with intervals (a forest plot), a reference line at 'no effect'.
+
+    Effects whose interval lies wholly below the reference are drawn in the 'good' colour,
+    wholly above in the 'bad' colour, and crossing it in grey.
+    """
+    rows = len(frame)
+    fig = new_figure(7.5, max(2.2, 0.36 * rows + 1.2))
+    if rows == 0:
+        return empty(fig, title, "")
+    ax = _axes(fig, 111)
+    y = np.arange(rows)[::-1]
+    est = frame[value].astype(float).to_numpy()
+    lo = frame[lower].astype(float).to_numpy()
+    hi = frame[upper].astype(float).to_numpy()
+    colours = np.where(hi < reference, GOOD, np.where(lo > reference, BAD, NEUTRAL))
+    for i in range(rows):
+        ax.plot([lo[i], hi[i]], [y[i], y[i]], color=colours[i], lw=2)
+        ax.plot(est[i], y[i], "o", color=colours[i], ms=6)
+    ax.axvline(reference, color="#555555", lw=0.8, ls="--")
+    if log:
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%.2g"))
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.set_yticks(y, [str(v) for v in frame[label]])
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, loc="left")
+    ax.grid(axis="y", visible=False)
+    return fit(fig, left_labels=frame[label])

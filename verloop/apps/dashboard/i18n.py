@@ -39,6 +39,7 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Groups with fewer than {k} responses are not shown, not even as a difference of other "
         "figures. Comments only from {kc} responses on, without filters.",
     ),
+    "not_shown": ("Niet getoond", "Not shown"),
     "refused_filter": ("Filter niet toegepast", "Filter not applied"),
     "n": ("n", "n"),
     "note": ("opmerking", "note"),
@@ -51,6 +52,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "scale": ("Schaal", "Scale"),
     "share": ("Aandeel", "Share"),
     "count": ("Aantal", "Count"),
+    "interval": ("interval", "interval"),
     "ci95": ("95%-betrouwbaarheidsinterval", "95% confidence interval"),
     "nav_pages": ("Pagina's", "Pages"),
     # page titles
@@ -153,6 +155,7 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Comments are always shown for the whole organisation: filters do not apply here.",
     ),
     "theme": ("Thema", "Theme"),
+    "culture": ("Cultuur en cijfers", "Culture and numbers"),
     # retention
     "km_title": ("Nog in dienst na … maanden", "Still employed after … months"),
     "by_cohort": ("Naar instroomjaar", "By hiring cohort"),

@@ -96,6 +96,34 @@ class Block:
     table: pd.DataFrame | None = None  # what to show as a table (defaults to nothing)
     lead: str | None = None  # a sentence above the chart
     after: Sequence[widgets.Widget] = ()
+    label: str = "group"  # the column naming a row's group, for the 'not shown' line
+    hidden_label: callable | None = None  # row → words, when one column does not say it
+
+
+MAX_HIDDEN_NAMED = 12
+
+
+def hidden_line(frame: pd.DataFrame | None, lang: str, label: str = "group", describe=None) -> str:
+    """'Not shown: Team A (fewer than 5 responses); …' for the suppressed rows of a frame.
+
+    Charts draw suppressed groups as grey gaps; this line says the same in words, so the
+    reason is readable (and findable) without looking at the picture.
+    """
+    if frame is None or not len(frame) or "suppressed" not in frame.columns:
+        return ""
+    hidden = frame[frame["suppressed"].fillna(False).astype(bool)]
+    if not len(hidden):
+        return ""
+    items: list[str] = []
+    for _, row in hidden.iterrows():
+        name = describe(row) if describe else (row.get(label) if label in row else None)
+        note = note_text(row.get("note"), lang)
+        item = f"{name} ({note})" if name is not None and str(name) != "nan" else note
+        if item not in items:
+            items.append(item)
+    more = len(items) - MAX_HIDDEN_NAMED
+    text = "; ".join(items[:MAX_HIDDEN_NAMED]) + (f"; … (+{more})" if more > 0 else "")
+    return f"{t('not_shown', lang)}: {text}"
 
 
 def table_html(frame: pd.DataFrame, lang: str, *, formats: dict | None = None, max_rows: int = 200) -> str:
@@ -152,6 +180,11 @@ def render_block(block: Block, lang: str) -> widgets.Widget:
         image = widgets.Image(value=png, format="png", layout=widgets.Layout(max_width="100%", height="auto"))
         image.add_class("verloop-chart")
         parts.append(image)
+    line = hidden_line(block.frame, lang, block.label, block.hidden_label)
+    if line:
+        note = widgets.HTML(f'<p class="verloop-suppressed">{html.escape(line)}</p>')
+        note.add_class("verloop-suppressed-note")
+        parts.append(note)
     if block.table is not None:
         table = widgets.HTML(table_html(block.table, lang))
         table.add_class("verloop-table-box")

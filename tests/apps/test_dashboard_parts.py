@@ -1,0 +1,220 @@
+"""The dashboard's building blocks: labels, filter bar, charts, downloads, HR figures, themes.
+
+Fast and without a browser: each part is checked on small frames whose answers are known.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from verloop.apps.dashboard import charts, hr, i18n
+from verloop.apps.dashboard.filters import FilterBar, Filters, OrgOptions, period_bounds
+from verloop.apps.dashboard.themes import comment_themes, themes_of
+
+OPTIONS = OrgOptions(
+    sites=((1, "Utrecht"), (2, "Zwolle")),
+    teams=((10, "Team A", 1), (11, "Team B", 1), (20, "Team C", 2)),
+    first_month=dt.date(2024, 11, 1),
+    last_month=dt.date(2026, 10, 1),
+)
+
+
+# -- labels ------------------------------------------------------------------------------------
+
+
+def test_every_label_exists_in_both_languages_and_differs_where_words_are_dutch():
+    for key in i18n.all_keys():
+        nl, en = i18n.t(key, "nl"), i18n.t(key, "en")
+        assert nl.strip() and en.strip(), key
+    assert i18n.t("page_turnover", "nl") != i18n.t("page_turnover", "en")
+    assert i18n.t("suppressed", "en", k=5) == "fewer than 5 responses"
+    assert i18n.t("suppressed", "nl", k=5) == "minder dan 5 antwoorden"
+
+
+def test_scale_and_reason_names_come_from_the_questionnaires():
+    assert i18n.scale_label("mandate", "nl") == "Mandaat"
+    assert i18n.scale_label("mandate", "en") == "Mandate"
+    assert i18n.scale_label("no_such_scale", "en") == "no such scale"
+    assert i18n.reason_label("team_lead", "en") == "My team lead"
+    assert i18n.scale_higher_is_better("workload") is False
+
+
+def test_door_notes_are_translated_and_unknown_languages_fall_back_to_dutch():
+    assert i18n.note_text("fewer than 5 responses", "nl") == "minder dan 5 antwoorden"
+    assert i18n.note_text("fewer than 10 people", "nl") == "minder dan 10 mensen"
+    assert i18n.note_text("fewer than 5 responses", "en") == "fewer than 5 responses"
+    assert i18n.note_text(None, "en") == ""
+    assert i18n.check_lang("de") == "nl" and i18n.check_lang("en") == "en"
+
+
+# -- filter bar ----------------------------------------------------------------------------------
+
+
+def test_filter_bar_offers_sites_teams_periods_and_reports_changes():
+    bar = FilterBar(OPTIONS, "en")
+    seen = []
+    bar.on_change(lambda new, old: seen.append((new, old)))
+    assert bar.value == Filters(site_id=None, team_id=None, months=12, start=dt.date(2025, 11, 1),
+                                end=dt.date(2026, 10, 31), lang="en")
+    bar.set(site_id=2)
+    assert [v for _, v in bar.team.options] == [None, 20]  # teams follow the site
+    bar.set(team_id=20)
+    bar.set(months=0)
+    assert bar.value.start == dt.date(2024, 11, 1)
+    bar.set(lang="nl")
+    assert bar.site.options[0][0] == "Alle vestigingen"
+    assert bar.value.team_id == 20 and bar.value.lang == "nl"
+    assert len(seen) == 4 and seen[-1][0].lang == "nl" and seen[-1][1].lang == "en"
+    assert "verloop-filter-site" in bar.site._dom_classes and "verloop-lang" in bar.language._dom_classes
+
+
+def test_filter_bar_refuses_values_it_did_not_offer():
+    from traitlets import TraitError
+
+    bar = FilterBar(OPTIONS, "nl")
+    with pytest.raises(TraitError):
+        bar.site.value = 99
+    with pytest.raises(TypeError):
+        bar.set(colour="red")
+    assert bar.value.site_id is None
+
+
+def test_a_required_team_has_no_all_teams_choice_and_a_period_never_starts_before_the_data():
+    bar = FilterBar(OPTIONS, "en", show=("team",), require_team=True)
+    assert None not in [v for _, v in bar.team.options]
+    assert bar.value.team_id == 10
+    start, end = period_bounds(OPTIONS, 24)
+    assert start == dt.date(2024, 11, 1) and end == dt.date(2026, 10, 31)
+    start, _ = period_bounds(OPTIONS, 3)
+    assert start == dt.date(2026, 8, 1)
+    assert period_bounds(OrgOptions((), (), None, None), 12) == (None, None)
+
+
+# -- charts --------------------------------------------------------------------------------------
+
+
+def _is_png(payload: bytes) -> bool:
+    return payload[:8] == b"\x89PNG\r\n\x1a\n" and len(payload) > 1000
+
+
+def test_charts_draw_suppressed_groups_as_labelled_gaps():
+    frame = pd.DataFrame(
+        {
+            "group": ["A", "B", "C"],
+            "rate": [0.3, np.nan, 0.5],
+            "lower": [0.2, np.nan, 0.4],
+            "upper": [0.4, np.nan, 0.6],
+            "note": [None, "fewer than 5 responses", None],
+            "suppressed": [False, True, False],
+        }
+    )
+    fig = charts.bar_ci(frame, label="group", value="rate", lower="lower", upper="upper", title="T",
+                        xlabel="x", percent=True)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert any("fewer than 5 responses" in t for t in texts)
+    assert _is_png(charts.to_png(fig))
+
+
+def test_heatmap_lines_quadrant_forest_and_curves_render():
+    values = pd.DataFrame({"Mandate": [3.2, np.nan], "Workload": [2.1, 3.9]}, index=["A", "B"])
+    notes = pd.DataFrame({"Mandate": [None, "fewer than 5 responses"], "Workload": [None, None]}, index=["A", "B"])
+    fig = charts.heatmap(values, notes, title="H", reverse_columns={"Workload"})
+    assert "< 5" in [t.get_text() for t in fig.axes[0].texts]
+    trend = pd.DataFrame({"date": pd.to_datetime(["2026-01-01", "2026-02-15"] * 2), "score": [3, 3.2, 2, np.nan],
+                          "scale": ["a", "a", "b", "b"], "suppressed": [False, False, False, True]})
+    quad = pd.DataFrame({"kpi": [1.0, -1.0, 0.5], "people": [-1.0, 1.0, 0.2], "team": ["X", "Y", "Z"],
+                         "flag": [True, False, False]})
+    forest = pd.DataFrame({"f": ["a", "b"], "e": [0.8, 1.3], "lo": [0.7, 1.1], "hi": [0.9, 1.5]})
+    km = pd.DataFrame({"g": ["a"] * 3, "m": [0, 3, 6], "s": [1, 0.9, 0.8], "lo": [1, 0.85, 0.7], "hi": [1, 0.95, 0.9]})
+    figures = [
+        charts.lines(trend, x="date", y="score", hue="scale", title="L", ylabel="y"),
+        charts.quadrant(quad, x="kpi", y="people", label="team", highlight="flag", title="Q", xlabel="x", ylabel="y",
+                        quadrant_labels=("a", "b", "c", "d")),
+        charts.forest(forest, label="f", value="e", lower="lo", upper="hi", title="F", xlabel="x"),
+        charts.step_curves(km, time="m", value="s", group="g", lower="lo", upper="hi", title="K", xlabel="x", ylabel="y"),
+        charts.lines(trend.iloc[:0], x="date", y="score", hue=None, title="E", ylabel="y", empty_message="none"),
+    ]
+    assert "X" in [t.get_text() for t in figures[1].axes[0].texts]  # the watermelon team is named
+    assert all(_is_png(charts.to_png(f)) for f in figures)
+
+
+# -- HR figures ----------------------------------------------------------------------------------
+
+
+def _employees() -> pd.DataFrame:
+    rows = [
+        # id, team, site, hire, exit, type, regretted
+        (1, 10, 1, "2020-01-01", None, None, None),
+        (2, 10, 1, "2020-01-01", "2025-07-01", "voluntary", True),
+        (3, 10, 1, "2025-02-01", "2025-03-01", "voluntary", False),  # left within 90 days
+        (4, 11, 1, "2025-03-01", None, None, None),
+        (5, 11, 1, "2019-01-01", "2025-10-01", "involuntary", None),
+        (6, 20, 2, "2018-01-01", "2024-06-01", "voluntary", True),  # before the period
+    ]
+    frame = pd.DataFrame(rows, columns=["id", "team_id", "site_id", "hire_date", "exit_date", "exit_type", "regretted"])
+    return hr.as_dates(frame)
+
+
+def test_turnover_counts_everyone_and_annualises_by_person_years():
+    emp = _employees()
+    rates = hr.turnover_rates(emp, "2025-01-01", "2025-12-31")
+    voluntary = rates[rates["kind"] == "voluntary"].iloc[0]
+    exposure = (365 + 181 + 28 + 306 + 273) / hr.DAYS_PER_YEAR  # days employed in 2025 per person
+    assert voluntary["n"] == 5 and voluntary["leavers"] == 2
+    assert voluntary["exposure_years"] == pytest.approx(exposure, rel=1e-9)
+    assert voluntary["rate"] == pytest.approx(2 / exposure)
+    assert voluntary["lower"] < voluntary["rate"] < voluntary["upper"]
+    by_team = hr.turnover_rates(emp, "2025-01-01", "2025-12-31", by="team_id")
+    assert set(by_team["group"]) == {10, 11}
+
+
+def test_poisson_and_wilson_intervals_match_known_values():
+    lower, upper = hr.poisson_interval([0, 10], [1.0, 1.0])
+    assert lower[0] == 0 and upper[0] == pytest.approx(3.6889, abs=1e-3)  # exact Poisson, x = 0
+    assert lower[1] == pytest.approx(4.7954, abs=1e-3) and upper[1] == pytest.approx(18.3904, abs=1e-3)
+    lo, hi = hr.wilson_interval(5, 10)
+    assert lo == pytest.approx(0.2366, abs=1e-3) and hi == pytest.approx(0.7634, abs=1e-3)
+    assert np.isnan(hr.wilson_interval(0, 0)[0])
+
+
+def test_summary_has_early_attrition_regretted_and_cost():
+    summary = hr.turnover_summary(_employees(), "2025-01-01", "2025-12-31", replacement_cost_eur=6400.0).iloc[0]
+    assert summary["hires"] == 2 and summary["early_leavers"] == 1  # hired Feb (left in March) and March
+    assert summary["regretted"] == 1 and summary["regretted_marked"] == 2
+    assert summary["cost_eur"] == 2 * 6400.0
+    assert summary["cost_lower"] < summary["cost_eur"] < summary["cost_upper"]
+
+
+def test_monthly_trend_and_kaplan_meier_agree_with_lifelines():
+    emp = _employees()
+    trend = hr.monthly_turnover(emp, "2025-01-01", "2025-12-31")
+    assert len(trend) == 24 and trend.loc[trend["kind"] == "voluntary", "leavers"].sum() == 2
+    from lifelines import KaplanMeierFitter
+
+    rng = np.random.default_rng(3)
+    durations = rng.exponential(12, 200).round(1)
+    observed = rng.random(200) < 0.7
+    ours = hr.kaplan_meier(durations, observed).iloc[1:]
+    fitter = KaplanMeierFitter().fit(durations, observed)
+    expected = fitter.survival_function_["KM_estimate"].reindex(ours["months"]).to_numpy()
+    band = fitter.confidence_interval_.reindex(ours["months"])
+    assert np.allclose(ours["survival"], expected)
+    assert np.allclose(ours["lower"], band.iloc[:, 0]) and np.allclose(ours["upper"], band.iloc[:, 1])
+
+
+# -- themes --------------------------------------------------------------------------------------
+
+
+def test_comment_themes_in_dutch_and_english():
+    assert themes_of("Mijn teamleider keek alleen naar cijfers.") == ["team_lead", "culture"]
+    assert "no_mandate" in themes_of("I was never allowed to help customers myself, everything needed approval.")
+    frame = comment_themes(pd.Series(["Het salaris is te laag", "The pay is too low", "Ik ga verhuizen.", None]))
+    assert frame.iloc[0]["theme"] == "pay" and frame.iloc[0]["comments"] == 2
+    assert frame.iloc[0]["share"] == pytest.approx(2 / 3)
+    assert comment_themes(pd.Series([], dtype=object)).empty

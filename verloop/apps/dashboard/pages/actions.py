@@ -1,0 +1,184 @@
+"""Page 9 — actions: per team, the stop/start agreements of each 4–6-week cycle (add, edit,
+close, stored in ``team_actions``) and the team's scales in the wave before the agreement and
+the first wave after its cycle, both through the privacy door."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import ipywidgets as widgets
+import pandas as pd
+
+from verloop.apps.dashboard import charts, figures, team_actions
+from verloop.apps.dashboard.i18n import scale_label, t
+from verloop.apps.dashboard.layout import Block, DashboardPage
+from verloop.errors import VerloopError
+
+CYCLE_DAYS = 42  # a six-week stop/start cycle: the 'after' wave is the first one after this
+
+
+def before_after(trend: pd.DataFrame, created_on: dt.date, closed_on: dt.date | None) -> pd.DataFrame:
+    """Scale scores of the last wave before ``created_on`` and the first wave after the cycle.
+
+    ``trend`` is the door's per-wave frame for one team (wave, date, scale, score, n, note,
+    suppressed). Returns ``scale, when ('before'|'after'), wave, date, score, n, note,
+    suppressed``; empty when either wave is missing.
+    """
+    if trend is None or not len(trend):
+        return pd.DataFrame(columns=["scale", "when", "wave", "date", "score", "n", "note", "suppressed"])
+    dates = pd.to_datetime(trend["date"]).dt.date
+    end = closed_on or (created_on + dt.timedelta(days=CYCLE_DAYS))
+    before = dates[dates < created_on]
+    after = dates[dates >= max(end, created_on + dt.timedelta(days=1))]
+    if before.empty or after.empty:
+        return pd.DataFrame(columns=["scale", "when", "wave", "date", "score", "n", "note", "suppressed"])
+    parts = []
+    for when, day in (("before", before.max()), ("after", after.min())):
+        part = trend[dates == day].copy()
+        part.insert(1, "when", when)
+        parts.append(part)
+    frame = pd.concat(parts, ignore_index=True)
+    keep = [c for c in ("scale", "when", "wave", "date", "score", "n", "note", "suppressed") if c in frame.columns]
+    return frame[keep]
+
+
+class ActionsPage(DashboardPage):
+    key = "actions"
+    show_filters = ("site", "team")
+    require_team = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editing: int | None = None
+        self.form_message = widgets.HTML()
+        self.form_message.add_class("verloop-action-message")
+        self.cycle = widgets.Text(placeholder="2026-C1")
+        self.cycle.add_class("verloop-action-cycle")
+        self.stop = widgets.Textarea(layout=widgets.Layout(width="32em", height="4em"))
+        self.stop.add_class("verloop-action-stop")
+        self.start = widgets.Textarea(layout=widgets.Layout(width="32em", height="4em"))
+        self.start.add_class("verloop-action-start")
+        self.save = widgets.Button(button_style="primary")
+        self.save.add_class("verloop-action-save")
+        self.save.on_click(lambda _b: self.save_form())
+        self.list_box = widgets.VBox()
+        self.list_box.add_class("verloop-action-list")
+
+    def compute(self, filters):
+        if filters.team_id is None:
+            return {"trend": None}
+        return {"trend": figures.team_scale_trend(self.source, filters.team_id)}
+
+    # -- drawing ------------------------------------------------------------------------------
+    def sections(self, data, filters):
+        lang = filters.lang
+        if filters.team_id is None:
+            return [widgets.HTML(f"<p>{html.escape(t('choose_team', lang))}</p>")]
+        self.cycle.description = t("cycle", lang)
+        self.stop.description = t("stop", lang)
+        self.start.description = t("start", lang)
+        self._label_save(lang)
+        form = widgets.VBox([widgets.HTML(f"<h3>{html.escape(t('new_action', lang))}</h3>"), self.cycle, self.stop,
+                             self.start, self.save, self.form_message])
+        form.add_class("verloop-action-form")
+        self._draw_list(lang)
+        out = [
+            widgets.HTML(f"<h3>{html.escape(t('actions_title', lang))}</h3>"),
+            self.list_box,
+            form,
+        ]
+        out.append(self._before_after_block(data["trend"], lang))
+        return out
+
+    def _label_save(self, lang: str) -> None:
+        self.save.description = t("save", lang) if self.editing else t("add", lang)
+
+    def actions(self) -> pd.DataFrame:
+        return team_actions.list_actions(self.source.store, self.filters.team_id)
+
+    def _draw_list(self, lang: str) -> None:
+        actions = self.actions()
+        if not len(actions):
+            empty = widgets.HTML(f"<p>{html.escape(t('no_actions', lang))}</p>")
+            self.list_box.children = (empty,)
+            return
+        rows = []
+        for _, action in actions.iterrows():
+            status = t(action["status"], lang)
+            text = (
+                f"<b>{html.escape(str(action['cycle']))}</b> · {html.escape(status)}"
+                f"<br>{html.escape(t('stop', lang))}: {html.escape(str(action['stop_text'] or '—'))}"
+                f"<br>{html.escape(t('start', lang))}: {html.escape(str(action['start_text'] or '—'))}"
+            )
+            label = widgets.HTML(text, layout=widgets.Layout(width="36em"))
+            edit = widgets.Button(description=t("edit", lang), layout=widgets.Layout(width="8em"))
+            edit.add_class("verloop-action-edit")
+            edit.on_click(lambda _b, a=action: self.start_edit(a))
+            buttons = [edit]
+            if action["status"] == "open":
+                close = widgets.Button(description=t("close_action", lang), layout=widgets.Layout(width="8em"))
+                close.add_class("verloop-action-close")
+                close.on_click(lambda _b, a=int(action["id"]): self.close(a))
+                buttons.append(close)
+            row = widgets.HBox([label] + buttons)
+            row.add_class("verloop-action-row")
+            row.add_class(f"verloop-action-{action['status']}")
+            rows.append(row)
+        self.list_box.children = tuple(rows)
+
+    def _before_after_block(self, trend, lang: str) -> widgets.Widget:
+        actions = self.actions()
+        frame = pd.DataFrame()
+        title = t("before_after", lang)
+        for _, action in actions.iterrows():
+            frame = before_after(trend, action["created_on"], action["closed_on"])
+            if len(frame):
+                title = f"{t('before_after', lang)}: {action['cycle']}"
+                break
+        shown = frame.copy()
+        if len(shown):
+            shown["scale_label"] = shown["scale"].map(lambda s: scale_label(s, lang))
+            shown["when_label"] = shown["when"].map(lambda w: t(w, lang))
+            likert = shown[shown["scale"].map(lambda s: figures.scale_range(s)[1] == 5.0)]
+            fig = charts.grouped_bars(likert, category="scale_label", group="when_label", value="score", title=title,
+                                      xlabel=t("score", lang) + " (1–5)", percent=False)
+        else:
+            fig = charts.empty(charts.new_figure(7.5, 2.0), title, t("no_data", lang))
+        return self.block(Block(name="actions-before-after", title=title, figure=fig, frame=frame))
+
+    # -- editing ------------------------------------------------------------------------------
+    def start_edit(self, action) -> None:
+        self.editing = int(action["id"])
+        self.cycle.value = str(action["cycle"] or "")
+        self.stop.value = str(action["stop_text"] or "")
+        self.start.value = str(action["start_text"] or "")
+        self._label_save(self.filters.lang)
+
+    def save_form(self) -> None:
+        lang = self.filters.lang
+        try:
+            if self.editing is None:
+                team_actions.add_action(self.source.store, self.filters.team_id, self.cycle.value, self.stop.value,
+                                        self.start.value, created_on=dt.date.today())
+            else:
+                team_actions.edit_action(self.source.store, self.editing, cycle=self.cycle.value,
+                                         stop_text=self.stop.value, start_text=self.start.value)
+        except VerloopError as exc:
+            self.form_message.value = f"<p class='verloop-refused'>{html.escape(str(exc))}</p>"
+            return
+        self.editing = None
+        self.cycle.value = self.stop.value = self.start.value = ""
+        self._label_save(lang)
+        self.form_message.value = f"<p>{html.escape(t('saved', lang))}</p>"
+        self._draw_list(lang)
+
+    def close(self, action_id: int) -> None:
+        lang = self.filters.lang
+        try:
+            team_actions.close_action(self.source.store, action_id, closed_on=dt.date.today())
+        except VerloopError as exc:
+            self.form_message.value = f"<p class='verloop-refused'>{html.escape(str(exc))}</p>"
+            return
+        self.form_message.value = f"<p>{html.escape(t('saved', lang))}</p>"
+        self._draw_list(lang)

@@ -1,0 +1,82 @@
+"""Page 6 — exit truth: the reasons leavers state at exit against the reasons they give in
+the anonymous follow-up, side by side; themes in exit comments. Comments come from the door
+only (at least the comment threshold, never filtered by group)."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from verloop.apps.dashboard import charts, figures
+from verloop.apps.dashboard.i18n import reason_label, t
+from verloop.apps.dashboard.layout import Block, DashboardPage
+from verloop.apps.dashboard.themes import comment_themes
+
+MAX_COMMENTS_SHOWN = 30
+
+
+class ExitsPage(DashboardPage):
+    key = "exits"
+    show_filters = ("site", "period")
+
+    def compute(self, filters):
+        return {
+            "reasons": figures.exit_reasons(self.source, filters),
+            "comments": figures.exit_comments(self.source),
+        }
+
+    def sections(self, data, filters):
+        lang = filters.lang
+        reasons = data["reasons"]
+        shown = reasons.copy()
+        if len(shown):
+            shown["reason_label"] = shown["reason"].map(lambda c: reason_label(c, lang))
+            shown["source_label"] = shown["source"].map(lambda s: t(s, lang))
+        fig = charts.grouped_bars(
+            shown, category="reason_label" if len(shown) else "reason", group="source_label" if len(shown) else "source",
+            value="share", title=t("stated_vs_honest", lang), xlabel=t("share", lang), empty_message=t("no_data", lang),
+        )
+        out = [self.block(Block(name="exit-reasons", title=t("stated_vs_honest", lang), figure=fig, frame=reasons,
+                                table=_reason_table(reasons, lang)))]
+
+        comments = data["comments"]
+        published = comments[~comments["suppressed"].fillna(False).astype(bool)] if len(comments) else comments
+        texts = published["text"] if len(published) else published.get("text", [])
+        themes = comment_themes(texts) if len(published) else comment_themes([])
+        if len(themes):
+            themes = themes.assign(label=themes["theme"].map(lambda c: reason_label(c, lang) if c != "culture" else t("culture", lang)))
+            theme_fig = charts.bar_ci(themes, label="label", value="share", title=t("themes_title", lang),
+                                      xlabel=t("share", lang), percent=True, colour=charts.COLORBLIND[2])
+        else:
+            notes = comments["note"].dropna() if "note" in comments else []
+            message = str(notes.iloc[0]) if len(notes) else t("comments_hidden", lang, k=self.source.comment_k)
+            theme_fig = charts.empty(charts.new_figure(7.5, 2.0), t("themes_title", lang), message)
+        out.append(self.block(Block(name="exit-comment-themes", title=t("themes_title", lang), figure=theme_fig,
+                                    frame=themes, lead=t("comments_unfiltered", lang))))
+        out.append(self._comments(comments, published, lang))
+        return out
+
+    def _comments(self, comments, published, lang):
+        if len(published):
+            items = "".join(
+                f"<li lang='{html.escape(str(row.get('language') or ''))}'>{html.escape(str(row['text']))}</li>"
+                for _, row in published.head(MAX_COMMENTS_SHOWN).iterrows()
+            )
+            body = f"<ul>{items}</ul>"
+        else:
+            notes = comments["note"].dropna() if "note" in comments else []
+            body = f"<p class='verloop-suppressed'>{html.escape(str(notes.iloc[0]) if len(notes) else t('comments_hidden', lang, k=self.source.comment_k))}</p>"
+        widget = widgets.HTML(f"<h3>{html.escape(t('comments_title', lang))}</h3>{body}")
+        widget.add_class("verloop-comments")
+        return widget
+
+
+def _reason_table(reasons, lang):
+    if not len(reasons):
+        return None
+    wide = reasons.pivot_table(index="reason", columns="source", values="share", aggfunc="first")
+    table = wide.rename(columns=lambda c: t(c, lang))
+    table = table.map(lambda v: f"{100 * v:.0f} %" if v == v else None)
+    table.index = [reason_label(c, lang) for c in table.index]
+    return table.reset_index().rename(columns={"index": t("reason", lang)})

@@ -1,0 +1,49 @@
+"""Page 7 — retention curves: Kaplan–Meier curves (share still employed by months of tenure)
+by hiring cohort, site and team-lead style, with 95 % confidence bands. Groups smaller than
+the minimum group size are left out and named as such."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from verloop.apps.dashboard import charts, figures
+from verloop.apps.dashboard.i18n import note_text, t
+from verloop.apps.dashboard.layout import Block, DashboardPage
+
+GROUPINGS = ("cohort", "site", "lead_style")
+TITLE_KEYS = {"cohort": "by_cohort", "site": "by_site", "lead_style": "by_lead_style"}
+
+
+class RetentionPage(DashboardPage):
+    key = "retention"
+    show_filters = ("site",)
+
+    def compute(self, filters):
+        return {by: figures.retention_curves(self.source, filters, by) for by in GROUPINGS}
+
+    def sections(self, data, filters):
+        lang = filters.lang
+        out = []
+        for by in GROUPINGS:
+            result = data[by]
+            curves, groups = result["curves"], result["groups"]
+            title = f"{t('km_title', lang)} — {t(TITLE_KEYS[by], lang).lower()}"
+            visible = curves[~curves["suppressed"].fillna(False).astype(bool)] if len(curves) else curves
+            fig = charts.step_curves(
+                visible, time="months", value="survival", group="group", lower="lower", upper="upper",
+                title=title, xlabel=t("tenure_months", lang), ylabel=t("survival", lang),
+                empty_message=t("no_data", lang),
+            )
+            hidden = groups[groups["suppressed"].fillna(False).astype(bool)] if len(groups) else groups
+            after = []
+            if len(hidden):
+                text = "; ".join(f"{g}: {note_text(n, lang)}" for g, n in zip(hidden["group"], hidden["note"]))
+                note = widgets.HTML(f"<p class='verloop-suppressed'>{html.escape(text)}</p>")
+                note.add_class("verloop-hidden-groups")
+                after.append(note)
+            table = groups.rename(columns={"median_months": t("median_tenure", lang)}) if len(groups) else None
+            out.append(self.block(Block(name=f"retention-by-{by.replace('_', '-')}", title=title, figure=fig,
+                                        frame=curves, table=table, after=after)))
+        return out

@@ -1,0 +1,349 @@
+"""Individual level: time to voluntary exit (Cox) and leaving within 6 / 12 months (classifiers).
+
+Data come in two shapes, both built here from an ``OrgData``:
+
+- ``person_months``: counting-process rows (one per person and calendar month, time axis =
+  tenure in days, entry at the month start or hire) for the Cox model, with covariates known at
+  the start of the month: contract, team KPIs of the previous three months, the team's survey
+  means of the last wave (only when ≥ k answered) and — confidential mode only — the person's
+  own last scores, calibrated for measurement error and for their age (``measurement``);
+- ``person_snapshots``: one row per person employed when a pulse wave closed, with the outcome
+  "left voluntarily within h months" where the h months are fully observed.
+
+Anonymity: person-level rows never leave this module's models; everything reported (effects,
+metrics, risk per group) is aggregated, and per-group figures carry their n.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+
+from verloop.errors import InputError
+from verloop.models.data import (
+    DAYS_PER_YEAR,
+    DRIVER_SCALES,
+    KPI_COLUMNS,
+    OUTCOME_SCALES,
+    PART_TIME_BELOW_HOURS,
+    OrgData,
+)
+from verloop.models.features import add_months
+from verloop.models.measurement import RegressionCalibration, RetestDecay, scale_reliabilities
+
+
+# -- inputs -------------------------------------------------------------------------------------
+
+
+def prior_kpis(org: OrgData, months: int = 3) -> pd.DataFrame:
+    """Per team and month: the mean KPIs of the ``months`` months *before* that month."""
+    cols = [c for c in KPI_COLUMNS if c in org.kpis]
+    k = org.kpis.sort_values(["team_id", "month"]).set_index("month")
+    rolled = (
+        k.groupby("team_id")[cols]
+        .apply(lambda g: g.shift(1).rolling(months, min_periods=1).mean())
+        .reset_index()
+    )
+    return rolled
+
+
+def team_wave_means(org: OrgData, scales: list[str], min_group_size: int) -> pd.DataFrame:
+    """Team means per pulse wave (only where at least ``min_group_size`` answered), dated at
+    the wave's closing day; columns ``team_<scale>`` and ``team_n``."""
+    scores = org.scale_scores()
+    waves = org.pulse_waves.set_index("id")
+    g = scores.groupby(["wave_id", "team_id"])
+    means = g[scales].mean()
+    n = g.size()
+    means = means[n >= min_group_size]
+    means.columns = [f"team_{c}" for c in means.columns]
+    means["team_n"] = n[n >= min_group_size]
+    means = means.reset_index()
+    closes = waves["closes_on"].fillna(waves["opens_on"])
+    means["known_from"] = means["wave_id"].map(closes) + pd.Timedelta(days=1)
+    return means.drop(columns="wave_id")
+
+
+@dataclass
+class OwnScores:
+    """Confidential mode: the linked scores plus their calibration (kept inside the models)."""
+
+    linked: pd.DataFrame  # employee_id, wave_id, team_id, submitted_on, scales…
+    scales: list[str]
+    calibration: RegressionCalibration
+    decay: RetestDecay
+    reliabilities: dict
+
+    @classmethod
+    def build(cls, org: OrgData, key: str, scales: list[str] | None = None) -> "OwnScores":
+        from verloop.models.data import link_pseudonyms
+
+        linked = link_pseudonyms(org, key)
+        scales = [s for s in (scales or DRIVER_SCALES) if s in linked]
+        linked = linked.dropna(subset=scales)
+        if len(linked) < 50:
+            raise InputError(
+                f"Only {len(linked)} linked responses; the individual survey model needs more "
+                "confidential-mode answers."
+            )
+        rel = scale_reliabilities(org, scales)
+        calibration = RegressionCalibration(scales, rel).fit(linked)
+        decay = RetestDecay.estimate(linked, scales, rel)
+        return cls(linked, scales, calibration, decay, rel)
+
+
+def _month_grid(org: OrgData, start: pd.Timestamp | None) -> pd.DatetimeIndex:
+    first = start if start is not None else org.data_window()[0]
+    first = pd.Timestamp(first).to_period("M").to_timestamp()
+    return pd.date_range(first, org.as_of, freq="MS")
+
+
+def person_months(
+    org: OrgData,
+    own: OwnScores | None = None,
+    min_group_size: int | None = None,
+    start: pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """Counting-process rows for the Cox model (see module docstring).
+
+    Columns: employee_id, team_id, site_id, month, entry, stop (tenure days), event (voluntary
+    exit at ``stop``), part_time, contract_hours, tenure_years (at the month start), KPIs,
+    team_<scale>, team_n and, with ``own``, the person's calibrated scores, ``score_age_days``.
+    """
+    k = int(min_group_size or org.settings.get("min_group_size", 5))
+    emp = org.employees
+    months = _month_grid(org, start)
+    if len(months) == 0:
+        raise InputError("No complete month of data to model.")
+    ends = months[1:].append(pd.DatetimeIndex([org.as_of + pd.Timedelta(days=1)]))
+    hire = emp["hire_date"].to_numpy()
+    exit_ = emp["exit_date"].to_numpy()
+    n_e, n_m = len(emp), len(months)
+    e_idx = np.repeat(np.arange(n_e), n_m)
+    m_idx = np.tile(np.arange(n_m), n_e)
+    m_start = months.to_numpy()[m_idx]
+    m_end = ends.to_numpy()[m_idx]
+    h = hire[e_idx]
+    x = exit_[e_idx]
+    alive = (h < m_end) & (np.isnat(x) | (x > m_start))
+    e_idx, m_idx, m_start, m_end, h, x = (a[alive] for a in (e_idx, m_idx, m_start, m_end, h, x))
+    begin = np.maximum(m_start, h)
+    finish = np.where(~np.isnat(x) & (x < m_end), x, m_end)
+    day = np.timedelta64(1, "D")
+    frame = pd.DataFrame(
+        {
+            "employee_id": emp["id"].to_numpy()[e_idx],
+            "team_id": emp["team_id"].to_numpy()[e_idx],
+            "site_id": emp["site_id"].to_numpy()[e_idx],
+            "month": m_start,
+            "at": begin,
+            "entry": (begin - h) / day,
+            "stop": (finish - h) / day,
+        }
+    )
+    voluntary = (emp["exit_type"] == "voluntary").to_numpy()[e_idx]
+    frame["event"] = (voluntary & ~np.isnat(x) & (x < m_end)).astype("int8")
+    hours = emp["contract_hours"].to_numpy(dtype=float)[e_idx]
+    frame["contract_hours"] = hours
+    frame["part_time"] = (hours < PART_TIME_BELOW_HOURS).astype(float)
+    frame["tenure_years"] = frame["entry"] / DAYS_PER_YEAR
+    frame = frame[frame["stop"] > frame["entry"]]
+    frame = frame.merge(prior_kpis(org), on=["team_id", "month"], how="left")
+    scales = [s for s in (*DRIVER_SCALES, *OUTCOME_SCALES) if s in org.scales()]
+    means = team_wave_means(org, scales, k)
+    frame = _asof(frame, means, by="team_id", left_on="at", right_on="known_from")
+    if own is not None:
+        frame = attach_own_scores(frame, own)
+    return frame.drop(columns=["at"]).reset_index(drop=True)
+
+
+def _asof(left: pd.DataFrame, right: pd.DataFrame, by: str, left_on: str, right_on: str,
+          strict: bool = False) -> pd.DataFrame:
+    left = left.sort_values(left_on)
+    right = right.sort_values(right_on).dropna(subset=[right_on])
+    out = pd.merge_asof(left, right, left_on=left_on, right_on=right_on, by=by,
+                        direction="backward", allow_exact_matches=not strict)
+    return out.drop(columns=[right_on])
+
+
+def attach_own_scores(frame: pd.DataFrame, own: OwnScores) -> pd.DataFrame:
+    """Add the person's last scores before ``at``: calibrated for error and for their age.
+
+    Rows before a person's first answer get NaN (drop them for an own-score model)."""
+    scores = own.linked[["employee_id", "submitted_on", *own.scales]].rename(
+        columns={"submitted_on": "answered_on"}
+    )
+    scores = scores.assign(_answered=scores["answered_on"])
+    out = _asof(frame, scores, by="employee_id", left_on="at", right_on="_answered", strict=True)
+    age = (out["at"] - out["answered_on"]).dt.days.to_numpy(dtype=float)
+    has = ~np.isnan(age)
+    calibrated = np.full((len(out), len(own.scales)), np.nan)
+    if has.any():
+        calibrated[has] = own.calibration.transform(
+            out.loc[has, own.scales].to_numpy(dtype=float), decay=own.decay(age[has])
+        )
+    for j, s in enumerate(own.scales):
+        out[s] = calibrated[:, j]
+    out["score_age_days"] = age
+    return out.drop(columns=["answered_on"])
+
+
+def person_snapshots(
+    org: OrgData,
+    horizons: tuple[int, ...] = (6, 12),
+    own: OwnScores | None = None,
+    min_group_size: int | None = None,
+) -> pd.DataFrame:
+    """One row per person employed when a pulse wave closed; ``left_{h}m`` and ``complete_{h}m``
+    per horizon, ``years_to_exit`` / ``voluntary_exit`` for concordance."""
+    k = int(min_group_size or org.settings.get("min_group_size", 5))
+    emp = org.employees
+    waves = org.pulse_waves
+    parts = []
+    for wave in waves.itertuples(index=False):
+        day = pd.Timestamp(wave.closes_on if pd.notna(wave.closes_on) else wave.opens_on)
+        employed = (emp["hire_date"] <= day) & (emp["exit_date"].isna() | (emp["exit_date"] > day))
+        e = emp[employed]
+        part = pd.DataFrame(
+            {
+                "employee_id": e["id"].to_numpy(),
+                "team_id": e["team_id"].to_numpy(),
+                "site_id": e["site_id"].to_numpy(),
+                "wave_id": int(wave.id),
+                "at": day,
+                "month": day.to_period("M").to_timestamp(),
+                "tenure_years": ((day - e["hire_date"]) / pd.Timedelta(days=1) / DAYS_PER_YEAR)
+                .to_numpy(),
+                "contract_hours": e["contract_hours"].to_numpy(dtype=float),
+            }
+        )
+        part["part_time"] = (part["contract_hours"] < PART_TIME_BELOW_HOURS).astype(float)
+        voluntary = (e["exit_type"] == "voluntary").to_numpy()
+        exit_date = e["exit_date"]
+        for h in horizons:
+            end = add_months(day, h)
+            part[f"left_{h}m"] = (voluntary & (exit_date <= end).to_numpy()).astype("int8")
+            part[f"complete_{h}m"] = bool(end <= org.as_of)
+        stop = exit_date.fillna(org.as_of)
+        part["years_to_exit"] = ((stop - day) / pd.Timedelta(days=1) / DAYS_PER_YEAR).to_numpy()
+        part["voluntary_exit"] = (voluntary & exit_date.notna().to_numpy()).astype("int8")
+        parts.append(part)
+    if not parts:
+        raise InputError("There are no pulse waves yet; run a pulse survey before modelling.")
+    frame = pd.concat(parts, ignore_index=True)
+    frame = frame.merge(prior_kpis(org), on=["team_id", "month"], how="left")
+    scales = [s for s in (*DRIVER_SCALES, *OUTCOME_SCALES) if s in org.scales()]
+    means = team_wave_means(org, scales, k)
+    frame = _asof(frame, means, by="team_id", left_on="at", right_on="known_from")
+    if own is not None:
+        frame = attach_own_scores(frame.assign(at=frame["at"] + pd.Timedelta(days=1)), own)
+    return frame.drop(columns=["at"]).sort_values(["wave_id", "employee_id"]).reset_index(
+        drop=True
+    )
+
+
+# -- Cox -----------------------------------------------------------------------------------------
+
+
+class CoxModel(BaseEstimator):
+    """Cox proportional hazards on counting-process rows (lifelines ``CoxPHFitter`` with entry).
+
+    Time axis = tenure, so the tenure pattern of leaving (highest in months 3–12) is the
+    baseline hazard and needs no covariate. Competing exits (involuntary) are censored: the
+    hazard ratios are cause-specific. ``true_sd`` (from regression calibration) lets
+    ``hazard_ratios`` report effects per SD of the *true* score.
+    """
+
+    def __init__(self, features: list[str] | None = None, penalizer: float = 0.0,
+                 true_sd: dict | None = None):
+        self.features = features
+        self.penalizer = penalizer
+        self.true_sd = true_sd
+
+    def fit(self, rows: pd.DataFrame, y=None) -> "CoxModel":
+        from lifelines import CoxPHFitter
+
+        features = list(self.features or ["part_time"])
+        data = rows.dropna(subset=features)
+        data = data[features + ["entry", "stop", "event"]]
+        keep = [f for f in features if data[f].nunique() > 1]
+        if int(data["event"].sum()) < max(10, len(keep)):
+            raise InputError(
+                f"Only {int(data['event'].sum())} voluntary exits to learn from; the survival "
+                "model needs more history."
+            )
+        cph = CoxPHFitter(penalizer=self.penalizer)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            cph.fit(data[keep + ["entry", "stop", "event"]], "stop", "event", entry_col="entry")
+        self.lifelines_ = cph
+        self.features_ = keep
+        self.summary_ = cph.summary
+        self.feature_sd_ = {f: float(data[f].std(ddof=1)) for f in keep}
+        self.n_rows_ = int(len(data))
+        self.n_people_ = int(rows.loc[data.index, "employee_id"].nunique()) if (
+            "employee_id" in rows) else None
+        self.n_events_ = int(data["event"].sum())
+        self.concordance_in_sample_ = float(cph.concordance_index_)
+        return self
+
+    def predict_risk(self, rows: pd.DataFrame) -> np.ndarray:
+        """Relative hazard exp(β·x) of each row, up to a constant (NaN where x is missing)."""
+        X = rows[self.features_].to_numpy(dtype=float)
+        beta = self.summary_["coef"].reindex(self.features_).to_numpy()
+        return np.exp(X @ beta)
+
+    def hazard_ratios(self, level: float = 0.95) -> pd.DataFrame:
+        """Hazard ratio per unit (scale point) and per SD, with Wald intervals."""
+        from scipy.stats import norm
+
+        z = norm.ppf(1 - (1 - level) / 2)
+        s = self.summary_
+        rows = []
+        for f in self.features_:
+            b, se = float(s.loc[f, "coef"]), float(s.loc[f, "se(coef)"])
+            sd = (self.true_sd or {}).get(f, self.feature_sd_[f])
+            rows.append(
+                {
+                    "factor": f,
+                    "coef": b,
+                    "se": se,
+                    "hazard_ratio_per_point": float(np.exp(b)),
+                    "ci_low_per_point": float(np.exp(b - z * se)),
+                    "ci_high_per_point": float(np.exp(b + z * se)),
+                    "sd": sd,
+                    "sd_kind": "true score" if f in (self.true_sd or {}) else "observed",
+                    "hazard_ratio_per_sd": float(np.exp(b * sd)),
+                    "ci_low_per_sd": float(np.exp((b - z * se) * sd)),
+                    "ci_high_per_sd": float(np.exp((b + z * se) * sd)),
+                    "p": float(s.loc[f, "p"]),
+                }
+            )
+        return pd.DataFrame(rows)
+
+
+def own_score_cox(org: OrgData, key: str, scales: list[str] | None = None,
+                  extra: tuple[str, ...] = ("part_time",)) -> tuple[CoxModel, pd.DataFrame, OwnScores]:
+    """Confidential mode: Cox on each person's calibrated own scores (the identifiable truth).
+
+    Rows start at a person's first answer (left truncation on the tenure axis).
+    """
+    own = OwnScores.build(org, key, scales)
+    rows = person_months(org, own=own)
+    rows = rows.dropna(subset=own.scales)
+    true_sd = dict(zip(own.scales, own.calibration.true_sd_))
+    model = CoxModel(features=[*own.scales, *extra], true_sd=true_sd).fit(rows)
+    return model, rows, own
+
+
+def team_context_cox(org: OrgData, scales: list[str] | None = None,
+                     extra: tuple[str, ...] = ("part_time",)) -> tuple[CoxModel, pd.DataFrame]:
+    """Anonymous mode: Cox on HR facts and the team's survey means (no link to answers)."""
+    rows = person_months(org)
+    cols = [f"team_{s}" for s in (scales or DRIVER_SCALES) if f"team_{s}" in rows]
+    model = CoxModel(features=[*cols, *extra]).fit(rows)
+    return model, rows

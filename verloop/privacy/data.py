@@ -1,0 +1,248 @@
+"""Reading what the door needs from the store, as tidy frames. Nothing here is shown to anyone.
+
+The door is the only code that reads answers for display (``verloop.status`` counts rows, the
+models read features for modelling); this module loads them once per door and keeps them in
+memory for the suppression plans.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
+
+from verloop.privacy.suppress import Hierarchy
+from verloop.store.schema import (
+    Answer,
+    Comment,
+    Employee,
+    Invitation,
+    OrgSettings,
+    Response,
+    Site,
+    Team,
+    TeamKpi,
+    Wave,
+)
+
+WAVE_COLUMNS = ["wave_id", "wave", "kind", "opens_on", "closes_on", "status", "state", "instrument_id"]
+
+
+@dataclass
+class Structure:
+    """Sites and teams: what every HR user may see."""
+
+    hierarchy: Hierarchy
+    teams: pd.DataFrame  # team_id, team, site_id, site
+
+    @property
+    def team_names(self) -> dict[int, str]:
+        return dict(zip(self.teams["team_id"], self.teams["team"]))
+
+    @property
+    def site_names(self) -> dict[int, str]:
+        return dict(zip(self.teams["site_id"], self.teams["site"]))
+
+
+def load_structure(session) -> Structure:
+    rows = session.execute(
+        select(Team.id, Team.name, Site.id, Site.name).join(Site, Site.id == Team.site_id)
+    ).all()
+    teams = pd.DataFrame(rows, columns=["team_id", "team", "site_id", "site"])
+    teams = teams.astype({"team_id": "int64", "site_id": "int64", "team": "object", "site": "object"})
+    return Structure(Hierarchy(dict(zip(teams["team"], teams["site"]))), teams.sort_values("team").reset_index(drop=True))
+
+
+def fingerprint(session) -> tuple:
+    """Cheap summary that changes whenever anything the door shows could change."""
+
+    def count(model, *where):
+        column = next(iter(model.__table__.primary_key.columns))
+        return int(session.scalar(select(func.count(column)).where(*where)) or 0)
+
+    waves = session.execute(
+        select(func.count(Wave.id), func.max(Wave.closes_on), func.count(Wave.id).filter(Wave.status == "closed"))
+    ).one()
+    settings = session.execute(select(OrgSettings.min_group_size, OrgSettings.comment_min_group_size)).first()
+    return (
+        count(Response),
+        count(Comment),
+        count(Employee),
+        int(session.scalar(select(func.coalesce(func.sum(Invitation.invited), 0))) or 0),
+        count(Team),
+        count(TeamKpi),
+        tuple(waves),
+        tuple(settings) if settings else None,
+        session.scalar(select(func.max(Employee.exit_date))),
+    )
+
+
+def load_waves(session, kind: str, today: dt.date) -> pd.DataFrame:
+    from verloop.surveys.waves import wave_state
+
+    waves = session.scalars(select(Wave).where(Wave.kind == kind).order_by(Wave.opens_on, Wave.name)).all()
+    frame = pd.DataFrame(
+        [
+            (w.id, w.name, w.kind, w.opens_on, w.closes_on, w.status, wave_state(w, today), w.instrument_id)
+            for w in waves
+        ],
+        columns=WAVE_COLUMNS,
+    )
+    return frame.astype({"wave_id": "int64", "instrument_id": "int64"}) if len(frame) else frame
+
+
+@dataclass
+class SurveyData:
+    """All responses of one survey kind with their scale scores, plus who was invited."""
+
+    kind: str
+    waves: pd.DataFrame
+    responses: pd.DataFrame  # response_id, wave_id, team, site, tenure_band, contract_type, reason
+    scores: pd.DataFrame  # response_id, wave_id, team, scale, score (answered scales only)
+    scales: list[str]
+    scale_ranges: dict[str, tuple[float, float]]
+    higher_is_better: dict[str, bool]
+    invited: dict[int, dict[str, int] | None]
+    members: dict[int, dict[str, frozenset] | None]
+    comments: pd.DataFrame  # response_id, wave_id, team, question, text
+    open_questions: list[str] = field(default_factory=list)
+
+
+def _members_at(employees: pd.DataFrame, day: dt.date, team_names: dict[int, str]) -> dict[str, frozenset]:
+    day = pd.Timestamp(day)
+    present = employees[(employees["hire_date"] <= day) & (employees["exit_date"].isna() | (employees["exit_date"] >= day))]
+    out: dict[str, frozenset] = {name: frozenset() for name in team_names.values()}
+    for team_id, ids in present.groupby("team_id")["id"]:
+        name = team_names.get(int(team_id))
+        if name is not None:
+            out[name] = frozenset(ids.tolist())
+    return out
+
+
+def load_employees(session, structure: Structure) -> pd.DataFrame:
+    rows = session.execute(
+        select(
+            Employee.id, Employee.team_id, Employee.site_id, Employee.role, Employee.contract_hours,
+            Employee.hire_date, Employee.exit_date, Employee.exit_type, Employee.regretted,
+        )
+    ).all()
+    columns = ["id", "team_id", "site_id", "role", "contract_hours", "hire_date", "exit_date", "exit_type", "regretted"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["hire_date"] = pd.to_datetime(frame["hire_date"])
+    frame["exit_date"] = pd.to_datetime(frame["exit_date"])
+    frame["team"] = frame["team_id"].map(structure.team_names)
+    frame["site"] = frame["team"].map(structure.hierarchy.team_site)
+    return frame
+
+
+def load_survey_data(session, kind: str, structure: Structure, today: dt.date, employees: pd.DataFrame) -> SurveyData:
+    from verloop.surveys.registry import registered_instrument
+    from verloop.surveys.scoring import score_responses
+
+    waves = load_waves(session, kind, today)
+    wave_ids = waves["wave_id"].tolist() if len(waves) else []
+    team_names = structure.team_names
+    responses = pd.DataFrame(
+        session.execute(
+            select(Response.id, Response.wave_id, Response.team_id, Response.tenure_band, Response.contract_type, Response.reason)
+            .where(Response.wave_id.in_(wave_ids))
+        ).all(),
+        columns=["response_id", "wave_id", "team_id", "tenure_band", "contract_type", "reason"],
+    )
+    responses["team"] = responses["team_id"].map(team_names)
+    responses["site"] = responses["team"].map(structure.hierarchy.team_site)
+    responses = responses.drop(columns="team_id").astype({"wave_id": "int64"})
+    responses = responses.sort_values(["wave_id", "team", "response_id"]).reset_index(drop=True)
+
+    answers = pd.DataFrame(
+        session.execute(
+            select(Answer.response_id, Answer.item_id, Answer.value)
+            .join(Response, Response.id == Answer.response_id)
+            .where(Response.wave_id.in_(wave_ids))
+        ).all(),
+        columns=["response_id", "item_id", "value"],
+    )
+    comments = pd.DataFrame(
+        session.execute(
+            select(Comment.response_id, Comment.question, Comment.text)
+            .join(Response, Response.id == Comment.response_id)
+            .where(Response.wave_id.in_(wave_ids))
+        ).all(),
+        columns=["response_id", "question", "text"],
+    )
+    comments = comments.merge(responses[["response_id", "wave_id", "team"]], on="response_id", how="inner")
+
+    scales: list[str] = []
+    ranges: dict[str, tuple[float, float]] = {}
+    better: dict[str, bool] = {}
+    questions: list[str] = []
+    scored = []
+    wave_of = dict(zip(responses["response_id"], responses["wave_id"]))
+    for instrument_id in waves["instrument_id"].unique() if len(waves) else []:
+        instrument = registered_instrument(session, int(instrument_id))
+        for scale in instrument.scales:
+            if scale.key not in ranges:
+                scales.append(scale.key)
+                lo, hi = float(scale.items[0].min), float(scale.items[0].max)
+                ranges[scale.key] = (0.0, 100.0) if scale.scoring == "percent" else (lo, hi)
+                better[scale.key] = bool(getattr(scale, "higher_is_better", True))
+        for question in instrument.open_questions:
+            if question.id not in questions:
+                questions.append(question.id)
+        ids = set(waves.loc[waves["instrument_id"] == instrument_id, "wave_id"])
+        mine = answers[answers["response_id"].map(wave_of).isin(ids)]
+        if len(mine):
+            scored.append(score_responses(mine, instrument))
+    scores = (
+        pd.concat(scored, ignore_index=True)
+        if scored
+        else pd.DataFrame({"response_id": [], "scale": [], "score": []}).astype({"score": "float64"})
+    )
+    scores = scores.dropna(subset=["score"]).merge(
+        responses[["response_id", "wave_id", "team", "site", "tenure_band", "contract_type"]], on="response_id"
+    )
+
+    invited: dict[int, dict[str, int] | None] = {}
+    rows = session.execute(
+        select(Invitation.wave_id, Invitation.team_id, Invitation.invited).where(Invitation.wave_id.in_(wave_ids))
+    ).all()
+    by_wave: dict[int, dict[str, int]] = {}
+    for wave_id, team_id, count in rows:
+        by_wave.setdefault(int(wave_id), {})[team_names.get(int(team_id), str(team_id))] = int(count)
+    members: dict[int, dict[str, frozenset] | None] = {}
+    for wave in waves.itertuples():
+        if wave.wave_id in by_wave:
+            invited[wave.wave_id] = {t: by_wave[wave.wave_id].get(t, 0) for t in team_names.values()}
+        else:
+            invited[wave.wave_id] = None
+        members[wave.wave_id] = (
+            _members_at(employees, wave.opens_on, team_names) if len(employees) and kind == "pulse" else None
+        )
+    return SurveyData(
+        kind=kind,
+        waves=waves,
+        responses=responses,
+        scores=scores,
+        scales=scales,
+        scale_ranges=ranges,
+        higher_is_better=better,
+        invited=invited,
+        members=members,
+        comments=comments,
+        open_questions=questions,
+    )
+
+
+def load_kpis(session, structure: Structure) -> pd.DataFrame:
+    columns = ["team_id", "month", "aht_s", "service_level", "csat", "fcr", "repeat_rate", "absenteeism"]
+    frame = pd.DataFrame(session.execute(select(*(getattr(TeamKpi, c) for c in columns))).all(), columns=columns)
+    frame["team"] = frame["team_id"].map(structure.team_names)
+    frame["month"] = pd.to_datetime(frame["month"])
+    return frame
+
+
+def empty_like_numeric(values: dict) -> dict:
+    return {k: (np.nan if isinstance(v, (int, float, np.number)) and not isinstance(v, bool) else v) for k, v in values.items()}
