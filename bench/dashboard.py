@@ -55,13 +55,14 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-dev-s
 FILTER_JS = """
 async (selector) => {
   const root = document.querySelector('.verloop-page');
-  const done = new Promise((resolve) => {
+  const done = new Promise((resolve, reject) => {
     let removed = false;
     const observer = new MutationObserver((records) => {
       for (const r of records) { if ((r.oldValue || '').includes('verloop-ready')) removed = true; }
       if (removed && root.classList.contains('verloop-ready')) { observer.disconnect(); resolve(performance.now()); }
     });
     observer.observe(root, {attributes: true, attributeFilter: ['class'], attributeOldValue: true});
+    setTimeout(() => { observer.disconnect(); reject(new Error('no redraw within 120 s')); }, 120000);
   });
   const start = performance.now();
   const select = document.querySelector(selector + ' select');
@@ -69,8 +70,8 @@ async (selector) => {
     select.selectedIndex = select.selectedIndex === 1 ? 2 : 1;
     select.dispatchEvent(new Event('change', {bubbles: true}));
   } else {
-    const buttons = document.querySelectorAll(selector + ' button');
-    buttons[buttons.length - 1].click();
+    const buttons = Array.from(document.querySelectorAll(selector + ' button'));
+    buttons.find((b) => !b.classList.contains('mod-active')).click();
   }
   return (await done) - start;
 }

@@ -171,3 +171,34 @@ def test_long_ids_and_names_are_refused_not_truncated(store, tmp_path):
         import_employees(store, path, today=TODAY)
     assert [p.column for p in info.value.problems] == ["employee_id", "team"]
     assert counts(store)["employees"] == 0
+
+
+def test_left_out_columns_are_checked_against_stored_values(store, tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_text(f"{HEADER}\nE1,A,S,,36,2020-01-06,2021-03-31,voluntary,yes\nE2,A,S,,36,2020-01-06,,,\n")
+    import_employees(store, path, today=TODAY)
+    before = snapshot(store)
+    # A new hire date after the exit date that the file leaves in place would break the record.
+    path.write_text("employee_id,team,site,contract_hours,hire_date\nE1,A,S,36,2022-01-01\nE2,A,S,36,2022-01-01\n")
+    with pytest.raises(InputError) as info:
+        import_employees(store, path, today=TODAY)
+    assert [(p.row, p.column) for p in info.value.problems] == [(2, "hire_date")]
+    assert "exit date stored for E1 (2021-03-31)" in info.value.problems[0]
+    # Clearing the exit of a regretted leaver without a regretted column would leave 'regretted' behind.
+    path.write_text("employee_id,team,site,contract_hours,hire_date,exit_date,exit_type\nE1,A,S,36,2020-01-06,,\n")
+    with pytest.raises(InputError) as info:
+        import_employees(store, path, today=TODAY)
+    assert [(p.row, p.column) for p in info.value.problems] == [(2, "exit_date")]
+    assert snapshot(store) == before
+    # With the regretted column the same change is fine.
+    path.write_text("employee_id,team,site,contract_hours,hire_date,exit_date,exit_type,regretted\n"
+                    "E1,A,S,36,2020-01-06,,,\n")
+    assert import_employees(store, path, today=TODAY).updated == 1
+    assert stored_employees(store).loc[0, ["exit_date", "exit_type", "regretted"]].tolist() == [None, None, None]
+
+
+def test_exit_date_and_exit_type_columns_come_together(store, tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_text("employee_id,team,site,contract_hours,hire_date,exit_date\nE1,A,S,36,2020-01-06,\n")
+    with pytest.raises(InputError, match="exit_date column but no exit_type column"):
+        import_employees(store, path, today=TODAY)

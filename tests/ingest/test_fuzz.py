@@ -15,9 +15,9 @@ except the writer, which the other tests cover on both backends.
 from __future__ import annotations
 
 import csv
-import os
 import datetime as dt
 import io
+import os
 from collections import Counter
 
 import pytest
@@ -37,7 +37,8 @@ from .helpers import snapshot
 pytestmark = pytest.mark.slow
 
 TODAY = dt.date(2025, 7, 1)
-EXAMPLES = int(os.environ.get("VERLOOP_FUZZ_EXAMPLES", 1200))  # per importer; ≥ 1,000 of them malformed (asserted)
+# Examples per importer; at least 1,000 of them malformed (asserted). Lower it locally to iterate.
+EXAMPLES = int(os.environ.get("VERLOOP_FUZZ_EXAMPLES", 1200))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -52,7 +53,8 @@ EMPLOYEES = [
     {"id": 1, "hr_id": "B1", "team_id": 1, "site_id": 1, "role": "coach", "contract_hours": 32.0,
      "hire_date": dt.date(2019, 4, 1), "exit_date": None, "exit_type": None, "regretted": None},
     {"id": 2, "hr_id": "B2", "team_id": 2, "site_id": 2, "role": "agent", "contract_hours": 24.0,
-     "hire_date": dt.date(2020, 1, 6), "exit_date": dt.date(2021, 3, 31), "exit_type": "voluntary", "regretted": True},
+     "hire_date": dt.date(2020, 1, 6), "exit_date": dt.date(2021, 3, 31), "exit_type": "voluntary",
+     "regretted": True},
 ]
 KPIS = [{"team_id": 1, "month": dt.date(2024, 1, 1), "aht_s": 300.0, "service_level": 80.0, "csat": 4.0,
          "fcr": 70.0, "repeat_rate": 10.0, "absenteeism": 5.0}]
@@ -133,8 +135,8 @@ def byte_mutations(draw, data: bytes) -> bytes:
     return bytes(data)
 
 
-# Mostly malformed files: 8 in 9 are broken on purpose (corrupt) or at random (wild).
-KINDS = st.sampled_from(["corrupt", "wild"] * 4 + ["clean"])
+# Mostly malformed files: 12 in 13 are broken on purpose (corrupt) or at random (wild).
+KINDS = st.sampled_from(["corrupt", "wild"] * 6 + ["clean"])
 
 
 def cell_text(column: str, value, style: Style) -> str:
@@ -172,25 +174,32 @@ BAD_EMPLOYEE_CELLS = {
 }
 
 
+EMPLOYEE_IDS = st.lists(st.sampled_from(("B1", "B2", *(f"E{i}" for i in range(1, 13)))), min_size=1, max_size=8,
+                        unique=True)
+FIRST_HIRE, LAST_HIRE, LAST_EXIT = dt.date(1995, 1, 1), dt.date(2025, 6, 30), dt.date(2025, 7, 1)
+EMPLOYEE_ROW = st.tuples(
+    st.sampled_from(("Team A", "team a", "Team B", "Nieuw Team", "nieuw  team", "Team C")),
+    st.sampled_from(("Utrecht", "Zwolle", "ZWOLLE", "Amersfoort")),
+    st.sampled_from(("agent", "coach", "team lead", None)),
+    st.sampled_from((8.0, 16.0, 24.5, 32.0, 36.0, 38.0, 40.0, 60.0, 0.5, 37.25)),
+    st.integers(0, (LAST_HIRE - FIRST_HIRE).days),  # hire date
+    st.one_of(st.none(), st.integers(0, 12_000)),  # days until the exit, None for current staff
+    st.sampled_from(("voluntary", "involuntary")),
+    st.sampled_from((True, False, None)),
+)
+
+
 @st.composite
 def employee_rows(draw):
-    ids = draw(st.lists(st.sampled_from(["B1", "B2"] + [f"E{i}" for i in range(1, 13)]), min_size=1, max_size=8,
-                        unique=True))
     rows = []
-    for hr_id in ids:
-        hire = draw(st.dates(dt.date(1995, 1, 1), dt.date(2025, 6, 30)))
-        leaver = draw(st.booleans())
-        exit_ = draw(st.dates(hire, dt.date(2025, 7, 1))) if leaver else None
+    for hr_id in draw(EMPLOYEE_IDS):
+        team, site, role, hours, hire_day, stay, exit_type, regretted = draw(EMPLOYEE_ROW)
+        hire = FIRST_HIRE + dt.timedelta(days=hire_day)
+        exit_ = None if stay is None else min(hire + dt.timedelta(days=stay), LAST_EXIT)
         rows.append({
-            "employee_id": hr_id,
-            "team": draw(st.sampled_from(["Team A", "team a", "Team B", "Nieuw Team", "nieuw  team", "Team C"])),
-            "site": draw(st.sampled_from(["Utrecht", "Zwolle", "ZWOLLE", "Amersfoort"])),
-            "role": draw(st.sampled_from(["agent", "coach", "team lead", None])),
-            "contract_hours": draw(st.sampled_from([8.0, 16.0, 24.5, 32.0, 36.0, 38.0, 40.0, 60.0, 0.5, 37.25])),
-            "hire_date": hire,
-            "exit_date": exit_,
-            "exit_type": draw(st.sampled_from(["voluntary", "involuntary"])) if leaver else None,
-            "regretted": draw(st.sampled_from([True, False, None])) if leaver else draw(st.sampled_from([False, None])),
+            "employee_id": hr_id, "team": team, "site": site, "role": role, "contract_hours": hours,
+            "hire_date": hire, "exit_date": exit_, "exit_type": exit_type if exit_ else None,
+            "regretted": regretted if exit_ else (regretted and None),  # current staff: False or empty
         })
     return rows
 
@@ -207,8 +216,8 @@ def employee_cases(draw):
         columns.remove("regretted")
     if draw(st.booleans()):  # no exit columns: the file describes current staff only
         columns = [c for c in columns if c not in ("exit_date", "exit_type")]
-        rows = [{**r, "exit_date": None, "exit_type": None, "regretted": draw(st.sampled_from([False, None]))}
-                for r in rows]
+        rows = [{**r, "exit_date": None, "exit_type": None, "regretted": r["regretted"] and None} for r in rows]
+    rows = [fit_to_baseline(r, columns) for r in rows]
     columns = draw(st.permutations(columns))
     cells = [[cell_text(c, row[c], style) for c in columns] for row in rows]
     broken_rows: set[int] = set()
@@ -233,10 +242,22 @@ def employee_cases(draw):
     return {"kind": kind, "rows": rows, "columns": list(columns), "data": data, "broken_rows": broken_rows}
 
 
+def fit_to_baseline(row: dict, columns: list[str]) -> dict:
+    """Keep a valid row valid against the stored baseline where the file leaves columns out."""
+    stored = next((e for e in EMPLOYEES if e["hr_id"] == row["employee_id"]), None)
+    if stored is None or stored["exit_date"] is None:
+        return row
+    if "exit_date" not in columns and row["hire_date"] > stored["exit_date"]:
+        return {**row, "hire_date": stored["exit_date"]}  # the kept exit date must not precede the hire
+    if "exit_date" in columns and "regretted" not in columns and stored["regretted"] and row["exit_date"] is None:
+        return {**row, "exit_date": row["hire_date"], "exit_type": "voluntary"}  # stays a leaver
+    return row
+
+
 def employee_model(rows: list[dict], columns: list[str]) -> dict:
     """The expected database after upserting rows onto the baseline: hr_id → comparable tuple."""
-    team_key = {t["id"]: name_key_one(t["name"]) for t in TEAMS}
-    site_key = {s["id"]: name_key_one(s["name"]) for s in SITES}
+    team_key = {t["id"]: key_of(t["name"]) for t in TEAMS}
+    site_key = {s["id"]: key_of(s["name"]) for s in SITES}
     model = {
         e["hr_id"]: {"team": team_key[e["team_id"]], "site": site_key[e["site_id"]], "role": e["role"],
                      "contract_hours": e["contract_hours"], "hire_date": e["hire_date"], "exit_date": e["exit_date"],
@@ -252,7 +273,7 @@ def employee_model(rows: list[dict], columns: list[str]) -> dict:
                 continue
             value = row[column]
             if column in ("team", "site"):
-                value = name_key_one(value)
+                value = key_of(value)
             if column == "role" and value is None:
                 value = "agent"
             record[column] = value
@@ -260,7 +281,6 @@ def employee_model(rows: list[dict], columns: list[str]) -> dict:
     return model
 
 
-name_key_one = key_of
 
 
 def stored_model(store) -> dict:
@@ -283,21 +303,32 @@ def as_date(value):
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def test_fuzz_employee_import(fuzz_store, tmp_path):
+def check_employees_match_file(store, path) -> None:
+    """After a wild file imported: every parsed row is stored as parsed."""
+    _, parsed = read_employees(path, today=TODAY)
+    stored = stored_model(store)
+    for record in parsed.to_dict("records"):
+        row = stored[record["hr_id"]]
+        assert row["team"] == key_of(record["team"]) and row["site"] == key_of(record["site"])
+        assert row["contract_hours"] == record["contract_hours"]
+        assert row["hire_date"] == record["hire_date"].date()
+
+
+def fuzz(store, path, cases, importer, clean_model, stored, check_wild) -> Counter:
+    """Run the importer on every generated case and check the outcome against its kind."""
     tally: Counter = Counter()
-    path = tmp_path / "employees.csv"
 
     @FUZZ
-    @given(case=employee_cases())
+    @given(case=cases)
     def run(case):
-        reset(fuzz_store)
-        before = snapshot(fuzz_store)
+        reset(store)
+        before = snapshot(store)
         path.write_bytes(case["data"])
         try:
-            import_employees(fuzz_store, path, today=TODAY)
+            importer(store, path, today=TODAY)
         except InputError as error:
             assert str(error) and all(str(p) for p in error.problems)
-            assert snapshot(fuzz_store) == before, "a refused file left data behind"
+            assert snapshot(store) == before, "a refused file left data behind"
             assert case["kind"] != "clean", f"a valid file was refused: {error} {error.problems}"
             if case["kind"] == "corrupt":
                 reported = {p.row for p in error.problems}
@@ -306,24 +337,25 @@ def test_fuzz_employee_import(fuzz_store, tmp_path):
             return
         assert case["kind"] != "corrupt", "a file with broken cells was imported"
         if case["kind"] == "clean":
-            assert stored_model(fuzz_store) == employee_model(case["rows"], case["columns"])
+            assert stored(store) == clean_model(case["rows"], case["columns"])
         else:
-            _, parsed = read_employees(path, today=TODAY)
-            stored = stored_model(fuzz_store)
-            for record in parsed.to_dict("records"):
-                row = stored[record["hr_id"]]
-                assert row["team"] == key_of(record["team"]) and row["site"] == key_of(record["site"])
-                assert row["contract_hours"] == record["contract_hours"]
-                assert row["hire_date"] == record["hire_date"].date()
-        after = snapshot(fuzz_store)
-        again = import_employees(fuzz_store, path, today=TODAY)
-        assert (again.inserted, again.updated) == (0, 0) and snapshot(fuzz_store) == after
+            check_wild(store, path)
+        after = snapshot(store)
+        again = importer(store, path, today=TODAY)
+        assert (again.inserted, again.updated) == (0, 0) and snapshot(store) == after, "a second import changed data"
         tally[f"{case['kind']} imported"] += 1
 
     run()
     malformed = sum(n for k, n in tally.items() if not k.startswith("clean"))
+    assert malformed >= min(1000, EXAMPLES * 3 // 4), tally
+    assert tally["clean imported"] and tally["wild imported"] and tally["wild refused"], tally
+    return tally
+
+
+def test_fuzz_employee_import(fuzz_store, tmp_path):
+    tally = fuzz(fuzz_store, tmp_path / "employees.csv", employee_cases(), import_employees, employee_model,
+                 stored_model, check_employees_match_file)
     print(f"employee fuzz: {dict(tally)}")
-    assert malformed >= min(1000, EXAMPLES * 3 // 4) and tally["clean imported"] > 0 and tally["wild imported"] + tally["wild refused"] > 0
 
 
 # ------------------------------------------------------------------------------ KPIs
@@ -348,21 +380,26 @@ MEASURE_VALUES = {
 }
 
 
+KPI_KEYS = st.lists(
+    st.tuples(st.sampled_from(("Team A", "Team B", "Team C")), st.integers(0, 30)),  # 30 months from 2023-01
+    min_size=1, max_size=8, unique=True,
+)
+KPI_MEASURES = st.lists(st.sampled_from(tuple(KPI_COLUMNS[2:])), min_size=1, unique=True)
+KPI_ROW = st.tuples(
+    st.sampled_from((str, str.lower, lambda t: f" {t.upper()} ")),
+    *(st.one_of(st.none(), MEASURE_VALUES[m]) for m in KPI_COLUMNS[2:]),
+)
+
+
 @st.composite
 def kpi_cases(draw):
     kind = draw(KINDS)
-    keys = draw(st.lists(
-        st.tuples(st.sampled_from(["Team A", "Team B", "Team C"]),
-                  st.dates(dt.date(2023, 1, 1), dt.date(2025, 7, 1)).map(lambda d: d.replace(day=1))),
-        min_size=1, max_size=8, unique=True,
-    ))
-    measures = draw(st.lists(st.sampled_from(KPI_COLUMNS[2:]), min_size=1, unique=True))
+    measures = draw(KPI_MEASURES)
     rows = []
-    for team, month in keys:
-        spelled = draw(st.sampled_from([team, team.lower(), f" {team.upper()} "]))
-        row = {"team": spelled, "month": month}
-        for m in KPI_COLUMNS[2:]:
-            row[m] = draw(st.one_of(st.none(), MEASURE_VALUES[m])) if m in measures else None
+    for team, month_index in draw(KPI_KEYS):
+        spell, *values = draw(KPI_ROW)
+        row = {"team": spell(team), "month": dt.date(2023 + month_index // 12, 1 + month_index % 12, 1)}
+        row.update({m: x if m in measures else None for m, x in zip(KPI_COLUMNS[2:], values)})
         rows.append(row)
     style = draw(styles)
     columns = draw(st.permutations(["team", "month", *measures]))
@@ -394,7 +431,7 @@ def kpi_model(rows: list[dict], columns: list[str]) -> dict:
     names = {t["id"]: t["name"] for t in TEAMS}
     model = {(names[k["team_id"]], k["month"]): {m: k[m] for m in KPI_COLUMNS[2:]} for k in KPIS}
     for row in rows:
-        key = (next(t["name"] for t in TEAMS if name_key_one(t["name"]) == name_key_one(row["team"])), row["month"])
+        key = (next(t["name"] for t in TEAMS if key_of(t["name"]) == key_of(row["team"])), row["month"])
         record = dict(model.get(key, {m: None for m in KPI_COLUMNS[2:]}))
         record.update({m: row[m] for m in columns if m in KPI_COLUMNS[2:]})
         model[key] = record
@@ -411,45 +448,55 @@ def stored_kpi_model(store) -> dict:
     return {(r[0], as_date(r[1])): dict(zip(KPI_COLUMNS[2:], r[2:])) for r in rows}
 
 
-def test_fuzz_kpi_import(fuzz_store, tmp_path):
-    tally: Counter = Counter()
-    path = tmp_path / "kpis.csv"
+def check_kpis_match_file(store, path) -> None:
+    """After a wild file imported: every parsed row is stored as parsed."""
+    _, parsed = read_kpis(path, today=TODAY)
+    stored = stored_kpi_model(store)
+    teams = {key_of(t["name"]): t["name"] for t in TEAMS}
+    for record in parsed.to_dict("records"):
+        row = stored[(teams[key_of(record["team"])], record["month"].date())]
+        for m in KPI_COLUMNS[2:]:
+            if m in record:
+                assert row[m] == (None if record[m] != record[m] else record[m])
 
-    @FUZZ
-    @given(case=kpi_cases())
-    def run(case):
+
+def test_fuzz_kpi_import(fuzz_store, tmp_path):
+    tally = fuzz(fuzz_store, tmp_path / "kpis.csv", kpi_cases(), import_kpis, kpi_model, stored_kpi_model,
+                 check_kpis_match_file)
+    print(f"KPI fuzz: {dict(tally)}")
+
+
+# ------------------------------------------------------------------------------ XLSX
+
+
+@pytest.fixture(scope="module")
+def xlsx_bytes(tmp_path_factory) -> bytes:
+    from verloop.ingest.samples import sample_employees, write_file
+
+    path = tmp_path_factory.mktemp("xlsx") / "employees.xlsx"
+    return write_file(sample_employees(8, seed=3), path).read_bytes()
+
+
+def test_fuzz_damaged_xlsx(fuzz_store, tmp_path, xlsx_bytes):
+    """Byte-damaged workbooks: refused with an InputError (nothing written) or imported whole."""
+    path = tmp_path / "employees.xlsx"
+    tally: Counter = Counter()
+
+    @settings(FUZZ, max_examples=max(EXAMPLES // 6, 20))
+    @given(data=byte_mutations(xlsx_bytes))
+    def run(data):
         reset(fuzz_store)
         before = snapshot(fuzz_store)
-        path.write_bytes(case["data"])
+        path.write_bytes(data)
         try:
-            import_kpis(fuzz_store, path, today=TODAY)
+            result = import_employees(fuzz_store, path, today=TODAY)
         except InputError as error:
-            assert str(error) and all(str(p) for p in error.problems)
-            assert snapshot(fuzz_store) == before, "a refused file left data behind"
-            assert case["kind"] != "clean", f"a valid file was refused: {error} {error.problems}"
-            if case["kind"] == "corrupt":
-                reported = {p.row for p in error.problems}
-                assert case["broken_rows"] <= reported, (case["broken_rows"], error.problems)
-            tally[f"{case['kind']} refused"] += 1
+            assert str(error) and snapshot(fuzz_store) == before
+            tally["refused"] += 1
             return
-        assert case["kind"] != "corrupt", "a file with broken cells was imported"
-        if case["kind"] == "clean":
-            assert stored_kpi_model(fuzz_store) == kpi_model(case["rows"], case["columns"])
-        else:
-            _, parsed = read_kpis(path, today=TODAY)
-            stored = stored_kpi_model(fuzz_store)
-            teams = {name_key_one(t["name"]): t["name"] for t in TEAMS}
-            for record in parsed.to_dict("records"):
-                row = stored[(teams[name_key_one(record["team"])], record["month"].date())]
-                for m in KPI_COLUMNS[2:]:
-                    if m in record:
-                        assert row[m] == (None if record[m] != record[m] else record[m])
-        after = snapshot(fuzz_store)
-        again = import_kpis(fuzz_store, path, today=TODAY)
-        assert (again.inserted, again.updated) == (0, 0) and snapshot(fuzz_store) == after
-        tally[f"{case['kind']} imported"] += 1
+        assert result.rows == 8  # zip CRCs catch damaged content, so what imports is the whole sheet
+        tally["imported"] += 1
 
     run()
-    malformed = sum(n for k, n in tally.items() if not k.startswith("clean"))
-    print(f"KPI fuzz: {dict(tally)}")
-    assert malformed >= min(1000, EXAMPLES * 3 // 4) and tally["clean imported"] > 0 and tally["wild imported"] + tally["wild refused"] > 0
+    print(f"XLSX fuzz: {dict(tally)}")
+    assert tally["refused"] > 0

@@ -94,6 +94,7 @@ def test_every_problem_is_reported(store, tmp_path, teams):
         f"{a};2025-01-15;300;80;4;70;10;5\n"  # row 5: same team and month as row 2
         f"{a};2031-01;300;80;4;70;10;5\n"  # row 6: future month
         f";2025-03;300;80%;4;70%;10;5\n"  # row 7: no team
+        f"Team X;2025-03;300;80%;4;70%;10;5\n"  # row 8: unknown team, reported with the rest
     )
     with pytest.raises(InputError) as info:
         import_kpis(store, path, today=TODAY)
@@ -104,6 +105,7 @@ def test_every_problem_is_reported(store, tmp_path, teams):
         (5, "month"),
         (6, "month"),
         (7, "team"),
+        (8, "team"),
     ]
     assert "is also on row 2" in info.value.problems[8]
     assert counts(store)["kpis"] == 0

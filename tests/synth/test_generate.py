@@ -218,10 +218,12 @@ def test_comments_follow_language_and_questions():
     assert merged.loc[merged["language"] == "nl", "text"].isin(dutch).all()
     assert merged.loc[merged["language"] == "en", "text"].isin(english).all()
     assert merged["text"].str.len().between(5, 200).all()
-    # exit comments speak to the reason given
+    # exit comments speak to the reason ticked, or (leaking) to the true reason
+    by_text = {t: code for code, pairs in text.EXIT.items() for pair in pairs for t in pair}
     exit_comments = merged[kind == "exit"].merge(org.responses[["id", "reason"]], left_on="response_id", right_on="id")
-    for _, row in exit_comments.head(50).iterrows():
-        assert row["text"] in {t for pair in text.EXIT[row["reason"]] for t in pair}
+    themes = exit_comments["text"].map(by_text)
+    assert themes.notna().all()
+    assert 0.5 < (themes == exit_comments["reason"]).mean() < 1.0
 
 
 # -- marginals against the published ranges -------------------------------------------------------

@@ -155,3 +155,14 @@ def test_no_database_column_links_a_response_to_a_person(store):
     for row in rows:
         assert not (set(map(str, row.values())) & hr_ids)
     assert {c.name for c in Response.__table__.columns}.isdisjoint({"employee_id", "hr_id", "token_hash"})
+
+
+def test_the_package_exports_the_write_function_even_after_the_module_is_imported():
+    import importlib
+
+    import verloop.synth
+
+    module = importlib.import_module("verloop.synth.write")
+    from verloop.synth import write as exported
+
+    assert callable(verloop.synth.write) and exported is module.write

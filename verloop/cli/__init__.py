@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "verloop.cli.models",
     "verloop.cli.survey",
     "verloop.cli.ingest",
+    "verloop.cli.export",
 ]
 
 for _name in COMMAND_MODULES:

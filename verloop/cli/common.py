@@ -66,9 +66,12 @@ def run_app(application: typer.Typer, argv: list[str]) -> int:
         typer.echo("Aborted.", err=True)
         return 130
     except Exception as exc:  # click usage errors and real bugs
-        import click
+        try:
+            from click.exceptions import ClickException
+        except ImportError:  # newer typer vendors click instead of depending on it
+            from typer._click.exceptions import ClickException
 
-        if isinstance(exc, click.exceptions.ClickException):
+        if isinstance(exc, ClickException):
             exc.show()
             return exc.exit_code
         if debug:

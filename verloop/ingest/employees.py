@@ -131,16 +131,28 @@ def _each(mask: np.ndarray, raw: np.ndarray, rows: np.ndarray, column: str, expe
     return [Problem(int(rows[i]), column, raw[i], expected(i)) for i in np.flatnonzero(mask)]
 
 
+def _read(path, mapping, today) -> tuple[Table, pd.DataFrame, list[Problem]]:
+    raw = read_table(path, "employees")
+    table = canonical_table(raw, COLUMNS, REQUIRED, parse_mapping(mapping, COLUMNS))
+    has_date, has_type = "exit_date" in table.columns, "exit_type" in table.columns
+    if has_date != has_type:
+        given, lacking = ("exit_date", "exit_type") if has_date else ("exit_type", "exit_date")
+        raise InputError(
+            f"{raw.path.name} has a {given} column but no {lacking} column; the two come together "
+            "(both empty for current staff), or leave both out to keep the stored exits."
+        )
+    if table.frame.empty:
+        raise InputError(f"{raw.path.name} has a header but no rows of employees; nothing to import.")
+    data, problems = validate_employees(table, today)
+    return table, data, problems
+
+
 def read_employees(
     path: str | Path, mapping: list[str] | dict[str, str] | None = None, today: dt.date | None = None
 ) -> tuple[Table, pd.DataFrame]:
     """Read and validate an employee file without touching a database; InputError lists every problem."""
-    raw = read_table(path, "employees")
-    table = canonical_table(raw, COLUMNS, REQUIRED, parse_mapping(mapping, COLUMNS))
-    if table.frame.empty:
-        raise InputError(f"{raw.path.name} has a header but no rows of employees; nothing to import.")
-    data, problems = validate_employees(table, today)
-    refuse(raw.path, "employees", problems, COLUMNS)
+    table, data, problems = _read(path, mapping, today)
+    refuse(table.path, "employees", problems, COLUMNS)
     return table, data
 
 
@@ -154,19 +166,23 @@ def import_employees(
 ) -> ImportResult:
     """Validate the whole file, then upsert every employee on its HR id in one transaction.
 
-    Nothing is written unless every row is valid. Importing the same file twice changes
-    nothing; a changed row updates the stored record (only the columns the file has).
+    Nothing is written unless every row is valid — also against what is stored, when the
+    file leaves out columns (a new hire date must not fall after a kept exit date). Importing
+    the same file twice changes nothing; a changed row updates the record (only the columns the
+    file has).
     """
     timer = Timer()
     report(progress, "reading", 0, 0)
-    table, data = read_employees(path, mapping, today)
+    table, data, problems = _read(path, mapping, today)
     present = [c for c in COLUMNS if c in table.columns]
     update_columns = [stored for c in present if c in STORED for stored in STORED[c]]
     total = len(data)
-    report(progress, "writing", 0, total)
     try:
         with store.session() as session:
             connection = session.connection()
+            problems += _check_against_stored(connection, table, data)
+            refuse(table.path, "employees", problems, COLUMNS)
+            report(progress, "writing", 0, total)
             sites, new_sites = ensure_sites(connection, data["site"])
             site_keys = v.name_key(data["site"])
             teams, new_teams = ensure_teams(connection, data["team"], site_keys, sites)
@@ -206,3 +222,33 @@ def import_employees(
         new_teams=new_teams,
         seconds=timer.seconds,
     )
+
+
+def _check_against_stored(connection, table: Table, data: pd.DataFrame) -> list[Problem]:
+    """Rules that involve stored values the file leaves out: the exit columns and regretted."""
+    has_exit, has_regret = "exit_date" in table.columns, "regretted" in table.columns
+    if has_exit and has_regret:
+        return []
+    stored = stored_values(connection, [Employee.hr_id], [Employee.exit_date, Employee.regretted])
+    problems: list[Problem] = []
+    hire_raw = table.frame["hire_date"].to_numpy()
+    exit_raw = table.frame["exit_date"].to_numpy() if has_exit else None
+    hires = v.python_dates(data["hire_date"]).tolist()
+    for i, (hr_id, hire) in enumerate(zip(data["hr_id"].tolist(), hires)):
+        kept = stored.get((hr_id,))
+        if kept is None:
+            continue
+        exit_date, regretted = kept
+        if not has_exit and exit_date is not None and hire is not None and hire > exit_date:
+            problems.append(Problem(
+                int(table.rows[i]), "hire_date", hire_raw[i],
+                f"a date on or before the exit date stored for {hr_id} ({exit_date.isoformat()}); add the "
+                "exit_date and exit_type columns to change both",
+            ))
+        if has_exit and not has_regret and regretted and exit_raw[i] == "":
+            problems.append(Problem(
+                int(table.rows[i]), "exit_date", "",
+                f"an exit date, because {hr_id} is stored as a regretted leaver; add a regretted column "
+                "(empty for current staff) to clear that too",
+            ))
+    return problems

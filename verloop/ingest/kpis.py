@@ -20,7 +20,17 @@ from verloop.errors import InputError, StoreError
 from verloop.ingest import values as v
 from verloop.ingest.read import Table, canonical_table, parse_mapping, read_table
 from verloop.ingest.report import Problem, refuse
-from verloop.ingest.write import ImportResult, Progress, Timer, changed_rows, records_of, report, stored_values, team_lookup, upsert
+from verloop.ingest.write import (
+    ImportResult,
+    Progress,
+    Timer,
+    changed_rows,
+    records_of,
+    report,
+    stored_values,
+    team_lookup,
+    upsert,
+)
 from verloop.store.schema import TeamKpi
 
 MEASURES = {

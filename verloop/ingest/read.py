@@ -256,15 +256,12 @@ def _table(path: Path, records: list[list[str]], rows: list[int], fmt: str, kind
     problems: list[Problem] = []
     kept: list[list[str]] = []
     kept_rows: list[int] = []
-    widest = width
     for record, number in zip(body, body_rows):
         cells = [c.strip() for c in record]
         while cells and not cells[-1] and len(cells) > width:
             cells.pop()
         if not any(cells):
             continue
-        if len(cells) > widest:
-            widest = len(cells)
         kept.append(cells)
         kept_rows.append(number)
     while header and not header[-1]:
@@ -307,23 +304,23 @@ def parse_mapping(pairs: list[str] | dict[str, str] | None, canonical: list[str]
     """``--map old=new`` pairs as {normalised old: new or None (drop)}; refuses unknown targets."""
     if not pairs:
         return {}
-    items = pairs.items() if isinstance(pairs, dict) else []
-    if not isinstance(pairs, dict):
-        parsed = []
-        for pair in pairs:
-            if "=" not in pair:
-                raise InputError(
-                    f"--map '{pair}' is not of the form old=new; e.g. --map 'Personeelsnummer=employee_id'."
-                )
-            old, new = pair.split("=", 1)
-            parsed.append((old, new))
-        items = parsed
+    if isinstance(pairs, dict):
+        items = list(pairs.items())
+    else:
+        bad = [pair for pair in pairs if "=" not in pair]
+        if bad:
+            raise InputError(
+                f"--map '{bad[0]}' is not of the form old=new; e.g. --map 'Personeelsnummer=employee_id'."
+            )
+        items = [tuple(pair.split("=", 1)) for pair in pairs]
     mapping: dict[str, str | None] = {}
     for old, new in items:
         key = normalise_name(old)
         target = normalise_name(new) if new and new.strip() else None
         if not key:
-            raise InputError(f"--map '{old}={new}' names no column to rename; give the file's column name before '='.")
+            raise InputError(
+                f"--map '{old}={new}' names no column to rename; give the file's column name before '='."
+            )
         if target is not None and target not in canonical:
             raise InputError(
                 f"--map {old}={new}: '{new}' is not a column Verloop knows; expected one of "

@@ -75,6 +75,8 @@ def cross_validate_classifier(
     cv=None,
 ) -> CVResult:
     """Fit a clone of ``estimator`` on each training fold and score its held-out fold."""
+    from verloop.models.threads import limited
+
     y = np.asarray(y).astype(int)
     splitter = cv if cv is not None else make_splitter(n_splits, seed, groups)
     oof = np.full(len(y), np.nan)
@@ -82,11 +84,12 @@ def cross_validate_classifier(
     for fold, (train, test) in enumerate(splitter.split(X, y, groups)):
         model = clone(estimator)
         start = time.perf_counter()
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), limited():
             warnings.simplefilter("ignore", category=UserWarning)
             model.fit(_take(X, train), y[train])
         fit_seconds = time.perf_counter() - start
-        p = model.predict_proba(_take(X, test))[:, 1]
+        with limited():
+            p = model.predict_proba(_take(X, test))[:, 1]
         oof[test] = p
         rows.append(
             {"fold": fold, **classification_metrics(y[test], p), "fit_seconds": fit_seconds,
@@ -146,20 +149,68 @@ def bootstrap_ci(
     return estimate, float(lo), float(hi)
 
 
-def _metric_fn(metric: str) -> Callable[[np.ndarray, np.ndarray], float]:
-    def fn(y, p):
-        return classification_metrics(y, p)[metric]
+def weighted_metrics(y, p, weights) -> dict[str, np.ndarray]:
+    """ROC AUC, PR AUC and Brier for many row weightings at once (``weights``: n × B).
 
-    if metric not in METRICS:
-        raise ValueError(f"unknown metric {metric!r}; choose one of {METRICS}")
-    return fn
+    A bootstrap resample is a weighting of the rows (how often each row was drawn), so one
+    sort serves every resample. Ties are handled as scikit-learn does (AUC: half credit;
+    average precision: one threshold per distinct score).
+    """
+    y = np.asarray(y).astype(bool)
+    p = np.asarray(p, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    if w.ndim == 1:
+        w = w[:, None]
+    order = np.argsort(-p, kind="mergesort")
+    ps, ys, ws = p[order], y[order], w[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(ps)) + 1]  # tie groups, highest score first
+    pos = np.add.reduceat(ws * ys[:, None], starts, axis=0)
+    neg = np.add.reduceat(ws * (~ys)[:, None], starts, axis=0)
+    total_pos, total_neg = pos.sum(axis=0), neg.sum(axis=0)
+    neg_below = total_neg - np.cumsum(neg, axis=0)  # negatives with a lower score
+    with np.errstate(invalid="ignore", divide="ignore"):
+        auc = (pos * (neg_below + 0.5 * neg)).sum(axis=0) / (total_pos * total_neg)
+        tp, fp = np.cumsum(pos, axis=0), np.cumsum(neg, axis=0)
+        precision = tp / np.where(tp + fp > 0, tp + fp, np.nan)
+        ap = np.nansum(pos * precision, axis=0) / total_pos
+        brier = (w * (p[:, None] - y[:, None]) ** 2).sum(axis=0) / w.sum(axis=0)
+    bad = (total_pos == 0) | (total_neg == 0)
+    auc[bad] = np.nan
+    ap[bad] = np.nan
+    return {"roc_auc": auc, "pr_auc": ap, "brier": brier}
+
+
+def _resample_weights(n: int, groups, n_boot: int, seed: int) -> np.ndarray:
+    """Row weights (n × n_boot) of bootstrap resamples of rows or of whole groups."""
+    rng = np.random.default_rng(seed)
+    if groups is None:
+        return np.stack([np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(n_boot)],
+                        axis=1).astype(float)
+    codes, uniques = pd.factorize(pd.Series(groups), sort=True)
+    k = len(uniques)
+    counts = np.stack([np.bincount(rng.integers(0, k, k), minlength=k) for _ in range(n_boot)],
+                      axis=1)
+    return counts[codes].astype(float)
+
+
+def _percentiles(values: np.ndarray, level: float) -> tuple[float, float]:
+    values = values[np.isfinite(values)]
+    if len(values) == 0:
+        return float("nan"), float("nan")
+    alpha = (1 - level) / 2
+    lo, hi = np.quantile(values, [alpha, 1 - alpha])
+    return float(lo), float(hi)
 
 
 def metric_ci(y, p, metric: str = "roc_auc", groups=None, n_boot: int = 1000, seed: int = 0,
               level: float = 0.95) -> tuple[float, float, float]:
-    """A held-out metric with its bootstrap interval."""
-    return bootstrap_ci(_metric_fn(metric), y, p, groups=groups, n_boot=n_boot, seed=seed,
-                        level=level)
+    """A held-out metric with its (cluster) bootstrap percentile interval."""
+    if metric not in METRICS:
+        raise ValueError(f"unknown metric {metric!r}; choose one of {METRICS}")
+    estimate = classification_metrics(y, p)[metric]
+    w = _resample_weights(len(y), groups, n_boot, seed)
+    lo, hi = _percentiles(weighted_metrics(y, p, w)[metric], level)
+    return estimate, lo, hi
 
 
 def paired_difference_ci(
@@ -170,13 +221,13 @@ def paired_difference_ci(
 
     This is the survey's *lift* when ``p_base`` comes from a model without survey scores.
     """
-    fn = _metric_fn(metric)
-
-    def diff(yy, a, b):
-        return fn(yy, a) - fn(yy, b)
-
-    return bootstrap_ci(diff, y, p_new, p_base, groups=groups, n_boot=n_boot, seed=seed,
-                        level=level)
+    if metric not in METRICS:
+        raise ValueError(f"unknown metric {metric!r}; choose one of {METRICS}")
+    estimate = classification_metrics(y, p_new)[metric] - classification_metrics(y, p_base)[metric]
+    w = _resample_weights(len(y), groups, n_boot, seed)
+    diff = weighted_metrics(y, p_new, w)[metric] - weighted_metrics(y, p_base, w)[metric]
+    lo, hi = _percentiles(diff, level)
+    return estimate, lo, hi
 
 
 def calibration_table(y, p, n_bins: int = 10) -> pd.DataFrame:

@@ -29,6 +29,7 @@ from verloop.models.evaluate import (
     paired_difference_ci,
 )
 from verloop.models.features import add_months
+from verloop.models.threads import limited
 from verloop.models.team import (
     TeamBoostModel,
     TeamPoissonModel,
@@ -82,6 +83,18 @@ class ClassifierReport:
         return m.loc[m["roc_auc"].idxmax()]
 
 
+def _threads_limited(fn):
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with limited():
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+@_threads_limited
 def evaluate_classifiers(
     snapshots: pd.DataFrame,
     horizon: int,
@@ -169,6 +182,7 @@ def evaluate_classifiers(
 # -- Cox ------------------------------------------------------------------------------------------
 
 
+@_threads_limited
 def cox_concordance(model_factory, months: pd.DataFrame, snapshots: pd.DataFrame,
                     as_of: pd.Timestamp, schemes=("temporal", "team"), n_splits: int = 5,
                     seed: int = 0) -> pd.DataFrame:
@@ -233,6 +247,7 @@ def team_feature_sets(panel: pd.DataFrame) -> dict[str, list[str]]:
     }
 
 
+@_threads_limited
 def evaluate_team_models(panel: pd.DataFrame, horizon: int, as_of: pd.Timestamp,
                          schemes=("temporal", "team"), n_splits: int = 5, n_boot: int = 200,
                          seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:

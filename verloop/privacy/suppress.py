@@ -303,7 +303,10 @@ def _primary(
             if d is None:
                 continue
             if verdict.hidden:
-                if d.drift < k:
+                # Publishing a figure (nearly) equal to a hidden one would publish that one. A
+                # figure hidden by this guard itself is protected by the direct comparisons with
+                # the shown waves, so only an exact repeat of it matters.
+                if d.drift == 0 or (verdict.reason != TREND and d.drift < k):
                     state.hidden[node] = TREND
                     break
             elif d.exact:
@@ -337,8 +340,12 @@ def plan_waves(
         for node, stats in state.stats.items():
             if stats.n == 0:
                 plan[node] = Decision(0, NO_RESPONSES, known=True)
-            elif node in state.hidden:
+            elif node in state.hidden and node not in state.derivable:
                 plan[node] = Decision(stats.n, state.hidden[node])
+            elif node in state.derivable:
+                # Its children add up to it and none can usefully be hidden (they repeat figures
+                # shown earlier): hiding it would only pretend. Showing it adds nothing new.
+                plan[node] = Decision(stats.n, SHOWN, known=True)
             else:
                 plan[node] = Decision(stats.n, SHOWN, known=node in state.known)
         history.append((state.stats, plan))

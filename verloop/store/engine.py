@@ -50,12 +50,21 @@ def safe_url(url: str) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # SQLAlchemy's pysqlite recipe: let SQLAlchemy, not the driver, open transactions, so that
+    # SAVEPOINTs work and nothing commits before the unit of work ends.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    # IMMEDIATE takes the write lock up front: concurrent writers queue on busy_timeout instead
+    # of failing when a read-then-write transaction tries to upgrade its lock.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
@@ -70,6 +79,7 @@ def make_engine(url: str) -> Engine:
                 raise StoreError(f"cannot create the folder for {path}: {exc.strerror}.") from None
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(
         url, pool_pre_ping=True, connect_args={"connect_timeout": 10}, pool_size=10, max_overflow=20

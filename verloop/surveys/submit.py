@@ -24,14 +24,26 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from verloop.errors import StoreError, SurveyError
 from verloop.store.engine import describe_operational_error
 from verloop.store.schema import LANGUAGES, Answer, Comment, Response, Token, random_id
+from verloop.surveys.scoring import validate_answers, validate_open_answers, validate_reason
 from verloop.surveys.tokens import SurveyRefusal, check_token
 from verloop.surveys.waves import today_or, wave_instrument
+
+# Built once: the statements of the write (conditional flip of the used flag, then inserts).
+_FLIP_TOKEN = (
+    update(Token.__table__)
+    .where(Token.token_hash == bindparam("h"), Token.used.is_(False))
+    .values(used=True)
+)
+_INSERT_RESPONSE = insert(Response.__table__)
+_INSERT_ANSWER = insert(Answer.__table__)
+_INSERT_COMMENT = insert(Comment.__table__)
+
 
 @dataclass(frozen=True)
 class Receipt:
@@ -70,30 +82,36 @@ def submit(
     day = today_or(today)
     try:
         with store.session() as s:
-            token_row, wave = check_token(s, token, kind=kind, today=day)
+            conn = s.connection()  # Core statements on the session's connection: lean and fast
+            token_row, wave = check_token(conn, token, kind=kind, today=day)
             instrument = wave_instrument(s, wave)
             values, texts, reason = validate_submission(instrument, answers, comments, reason)
 
-            flipped = s.execute(
-                update(Token)
-                .where(Token.token_hash == token_row.token_hash, Token.used.is_(False))
-                .values(used=True)
-                .execution_options(synchronize_session=False)
-            )
-            if flipped.rowcount != 1:
+            # The write: as short as possible (a writer's lock is held from here to commit).
+            if conn.execute(_FLIP_TOKEN, {"h": token_row.token_hash}).rowcount != 1:
                 raise SurveyRefusal("token_used")
-            response = Response(
-                id=random_id(),
-                wave_id=wave.id,
-                team_id=token_row.team_id,
-                submitted_on=day,
-                language=language,
-                reason=reason,
+            response_id = random_id()
+            conn.execute(
+                _INSERT_RESPONSE,
+                {
+                    "id": response_id,
+                    "wave_id": wave.id,
+                    "team_id": token_row.team_id,
+                    "submitted_on": day,
+                    "language": language,
+                    "reason": reason,
+                },
             )
-            s.add(response)
-            s.flush()
-            s.add_all(Answer(response_id=response.id, item_id=i, value=v) for i, v in values.items())
-            s.add_all(Comment(id=random_id(), response_id=response.id, question=q, text=t) for q, t in texts.items())
+            if values:
+                conn.execute(
+                    _INSERT_ANSWER,
+                    [{"response_id": response_id, "item_id": i, "value": v} for i, v in values.items()],
+                )
+            if texts:
+                conn.execute(
+                    _INSERT_COMMENT,
+                    [{"id": random_id(), "response_id": response_id, "question": q, "text": t} for q, t in texts.items()],
+                )
             receipt = Receipt(
                 wave=wave.name,
                 kind=wave.kind,
@@ -109,6 +127,16 @@ def submit(
     except SQLAlchemyError as exc:
         raise StoreError(_nothing_saved(f"the database failed ({type(exc).__name__})")) from exc
     return receipt
+
+
+def _encodable(text: str) -> bool:
+    """False for text with lone surrogates (possible in JSON from a browser), which no
+    database can store as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _nothing_saved(message: str) -> str:
@@ -132,8 +160,6 @@ def validate_submission(instrument, answers, comments, reason) -> tuple[dict[str
     Comment text is kept as typed (any language, emoji, even ``<script>``) apart from
     surrounding whitespace: it is stored as text and every screen renders it escaped.
     """
-    from verloop.surveys.scoring import validate_answers, validate_open_answers, validate_reason
-
     values = validate_answers(instrument, {} if answers is None else answers)
     if comments is None:
         comments = {}
@@ -141,7 +167,7 @@ def validate_submission(instrument, answers, comments, reason) -> tuple[dict[str
         raise SurveyError("comments refused: they must be a mapping of question id to text; nothing was stored.")
     texts = validate_open_answers(instrument, comments)
     for question_id, text in texts.items():
-        if text is not None and any("\ud800" <= ch <= "\udfff" for ch in text):
+        if text is not None and not _encodable(text):
             raise SurveyError(
                 f"comments refused: open question '{question_id}' contains a broken character "
                 "(a lone surrogate) that cannot be stored; nothing was stored."

@@ -22,10 +22,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from verloop.errors import InputError, SurveyError
+from verloop.store.schema import Instrument as InstrumentRow
+from verloop.store.schema import Invitation, Token, Wave
+from verloop.surveys.waves import get_team, get_wave, wave_state
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 CODE_LENGTH = 20  # 20 x 5 bits = 100 bits of entropy
@@ -121,7 +125,11 @@ def normalize_code(code: object) -> str:
 
 def token_hash(salt: str, code: str) -> str:
     """HMAC-SHA256 of the canonical code, keyed with the wave's salt (hex digest)."""
-    return hmac.new(salt.encode("ascii"), normalize_code(code).encode("ascii"), hashlib.sha256).hexdigest()
+    return _hmac(salt, normalize_code(code))
+
+
+def _hmac(salt: str, canonical: str) -> str:
+    return hmac.new(salt.encode("ascii"), canonical.encode("ascii"), hashlib.sha256).hexdigest()
 
 
 def survey_link(base_url: str | None, kind: str, code: str) -> str:
@@ -129,20 +137,23 @@ def survey_link(base_url: str | None, kind: str, code: str) -> str:
     return f"{base}/voila/render/{kind}.ipynb?token={code}"
 
 
-def find_token(session: Session, code: object):
-    """The (Token, Wave) rows a code belongs to, trying each wave's salt; refusal when unknown.
+# Waves with their instrument's content hash (saves the submission a round trip).
+_ALL_WAVES = select(Wave.__table__, InstrumentRow.content_hash).join(InstrumentRow, InstrumentRow.id == Wave.instrument_id)
+_TOKENS_BY_HASH = select(Token.__table__).where(Token.token_hash.in_(bindparam("hashes", expanding=True)))
+
+
+def find_token(session: Session | Connection, code: object):
+    """The token and wave rows a code belongs to, trying each wave's salt; refusal when unknown.
 
     Only a handful of waves exist (one every few weeks plus the rolling exit and follow-up
-    waves), so hashing the code once per wave is cheap and the link needs no wave id.
+    waves), so hashing the code once per wave is cheap and the link needs no wave id. Plain
+    rows (not ORM objects) keep the submission path lean; they have the columns as attributes.
     """
-    from verloop.store.schema import Token, Wave
-
     canonical = normalize_code(code)
-    waves = session.scalars(select(Wave)).all()
-    if not waves:
+    hashes = {_hmac(w.token_salt, canonical): w for w in session.execute(_ALL_WAVES).all()}
+    if not hashes:
         raise SurveyRefusal("token_unknown")
-    hashes = {token_hash(w.token_salt, canonical): w for w in waves}
-    token = session.scalars(select(Token).where(Token.token_hash.in_(list(hashes)))).first()
+    token = session.execute(_TOKENS_BY_HASH, {"hashes": list(hashes)}).first()
     if token is None:
         raise SurveyRefusal("token_unknown")
     wave = hashes[token.token_hash]
@@ -151,14 +162,12 @@ def find_token(session: Session, code: object):
     return token, wave
 
 
-def check_token(session: Session, code: object, kind: str | None = None, today: dt.date | None = None):
+def check_token(session: Session | Connection, code: object, kind: str | None = None, today: dt.date | None = None):
     """Refuse an unknown, used, closed-wave or wrong-survey code; else return (Token, Wave).
 
     Read-only: the app calls it before showing the questions, and ``submit`` calls it again
     inside its transaction (the used flag is only trusted from the conditional UPDATE there).
     """
-    from verloop.surveys.waves import wave_state
-
     token, wave = find_token(session, code)
     if kind is not None and wave.kind != kind:
         raise SurveyRefusal("wrong_survey", kind=wave.kind)
@@ -190,9 +199,6 @@ def issue_tokens(
     with codes that do not work. ``Invitation.invited`` grows by ``count`` — the denominator
     of the response rate.
     """
-    from verloop.store.schema import Invitation, Token
-    from verloop.surveys.waves import get_team, get_wave, wave_state
-
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_TOKENS_PER_CALL:
         raise InputError(f"the token count must be a whole number from 1 to {MAX_TOKENS_PER_CALL}; got {count!r}.")
     tmp: Path | None = None

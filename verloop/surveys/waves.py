@@ -11,10 +11,14 @@ import datetime as dt
 import re
 import unicodedata
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from verloop.errors import InputError, SurveyError
+from verloop.store.schema import Instrument as InstrumentRow
+from verloop.store.schema import Invitation, Response, Team, Token, Wave
+from verloop.surveys.instruments import load_instrument
+from verloop.surveys.registry import register_instrument, registered_instrument
 
 KINDS = ("pulse", "exit", "followup")
 _NAME = re.compile(r"^[\w][\w .:/+-]{0,99}$")
@@ -47,8 +51,6 @@ def check_wave_name(name: object) -> str:
 
 
 def get_wave(session: Session, name: str):
-    from verloop.store.schema import Wave
-
     wave = session.scalar(select(Wave).where(Wave.name == name))
     if wave is None:
         known = session.scalars(select(Wave.name).order_by(Wave.opens_on.desc()).limit(10)).all()
@@ -58,8 +60,6 @@ def get_wave(session: Session, name: str):
 
 
 def get_team(session: Session, name: str):
-    from verloop.store.schema import Team
-
     team = session.scalar(select(Team).where(Team.name == name))
     if team is None:
         known = session.scalars(select(Team.name).order_by(Team.name).limit(15)).all()
@@ -87,10 +87,6 @@ def open_wave(
     the wave is tied to that version. Exit and follow-up waves are rolling: open one (e.g.
     ``exit-2026``) and issue a token to each leaver as they leave.
     """
-    from verloop.store.schema import Wave
-    from verloop.surveys.instruments import load_instrument
-    from verloop.surveys.registry import register_instrument
-
     if kind not in KINDS:
         raise InputError(f"unknown survey '{kind}'; choose one of {', '.join(KINDS)}.")
     name = check_wave_name(name)
@@ -124,9 +120,7 @@ def close_wave(store, name: str, *, today: dt.date | None = None) -> dict:
 
 def describe_wave(session: Session, wave, today: dt.date | None = None) -> dict:
     """Name, kind, dates, state and wave totals (invited, used, responses): no group figures."""
-    from verloop.store.schema import Instrument, Invitation, Response, Token
-
-    instrument = session.get(Instrument, wave.instrument_id)
+    instrument = session.get(InstrumentRow, wave.instrument_id)
     invited = session.scalar(select(func.coalesce(func.sum(Invitation.invited), 0)).where(Invitation.wave_id == wave.id))
     used = session.scalar(select(func.count()).select_from(Token).where(Token.wave_id == wave.id, Token.used.is_(True)))
     responses = session.scalar(select(func.count()).select_from(Response).where(Response.wave_id == wave.id))
@@ -145,15 +139,28 @@ def describe_wave(session: Session, wave, today: dt.date | None = None) -> dict:
 
 
 def list_waves(store, *, today: dt.date | None = None) -> list[dict]:
-    from verloop.store.schema import Wave
-
     with store.session() as s:
         waves = s.scalars(select(Wave).order_by(Wave.opens_on, Wave.name)).all()
         return [describe_wave(s, w, today) for w in waves]
 
 
 def wave_instrument(session: Session, wave):
-    """The instrument version the wave was opened with (old waves keep their wording)."""
-    from verloop.surveys.registry import registered_instrument
+    """The instrument version the wave was opened with (old waves keep their wording).
 
-    return registered_instrument(session, wave.instrument_id)
+    Every submission needs it, so parsed versions are kept per content hash: a registered
+    version never changes, and the same hash means the same wording in any database.
+    """
+    content_hash = getattr(wave, "content_hash", None)  # present on rows from find_token
+    if content_hash is None:
+        content_hash = session.scalar(_CONTENT_HASH, {"id": wave.instrument_id})
+    instrument = _PARSED.get(content_hash) if content_hash else None
+    if instrument is None:
+        instrument = registered_instrument(session, wave.instrument_id)
+        if len(_PARSED) >= 32:
+            _PARSED.clear()
+        _PARSED[instrument.content_hash] = instrument
+    return instrument
+
+
+_CONTENT_HASH = select(InstrumentRow.content_hash).where(InstrumentRow.id == bindparam("id"))
+_PARSED: dict[str, object] = {}  # content hash -> Instrument (immutable): a cache, not state

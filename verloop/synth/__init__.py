@@ -12,12 +12,9 @@ from verloop.synth.config import REASONS, SCALES, SynthConfig
 from verloop.synth.generate import TABLES, SynthOrg, generate
 from verloop.synth.truth import read_truth, write_truth
 
-
-def write(store, org, **kwargs):
-    """Bulk-write ``org`` into an empty store; see :func:`verloop.synth.write.write`."""
-    from verloop.synth.write import write as _write
-
-    return _write(store, org, **kwargs)
+# Imported eagerly: the function shares its name with its module, and a lazy import of the
+# module would later rebind ``verloop.synth.write`` to the module itself.
+from verloop.synth.write import write  # noqa: E402
 
 
 __all__ = ["REASONS", "SCALES", "TABLES", "SynthConfig", "SynthOrg", "generate", "read_truth",

@@ -20,6 +20,7 @@ from verloop.synth.kpis import team_kpis
 from verloop.synth.latent import IDX, LatentModel
 from verloop.synth.reasons import draw_reasons
 from verloop.synth.simulate import DAYS_PER_MONTH, build_org, build_schedule, calibrate, simulate
+from verloop.synth.truth import build_truth
 from verloop.synth.surveys import (
     People,
     ResponseBuilder,
@@ -162,16 +163,13 @@ def generate(config: SynthConfig | None = None, **overrides) -> SynthOrg:
     invitations = pd.concat([pulse_invites, exit_invites], ignore_index=True).astype("int64")
 
     team_risk = _team_risk(sim, teams, months)
-    from verloop.synth.truth import build_truth
-
     org_out = SynthOrg(
         config=config, sites=sites, teams=teams, employees=employees, kpis=kpis, waves=waves_frame,
         invitations=invitations, responses=responses, answers=answers, comments=comments,
         team_actions=team_actions, person_waves=person_waves, exits=exits, team_risk=team_risk,
     )
     org_out.truth = build_truth(
-        org_out, model=model, c_v=c_v, c_i=c_i, calibration=calibration, sim=sim, schedule=schedule,
-        pulse_scores=pulse_scores, action_truth=action_truth, instruments=instruments, alphas=alphas,
+        org_out, model=model, c_v=c_v, c_i=c_i, calibration=calibration, pulse_scores=pulse_scores, action_truth=action_truth, instruments=instruments, alphas=alphas,
     )
     return org_out
 

@@ -83,10 +83,8 @@ class SimResult:
     team: np.ndarray
     hours: np.ndarray
     exit_latent: np.ndarray  # (P, 15): 12 constructs + frailty + intent/enps unique, at exit
-    exit_pv: np.ndarray  # monthly voluntary hazard probability in the exit month
     occ: np.ndarray  # (months, S) person index occupying the slot that month, -1 vacant
     lat: np.ndarray  # (months, S, 12) float32 constructs (base 10, intent, enps)
-    frailty: np.ndarray  # (months, S) float32
     pv: np.ndarray  # (months, S) float32 monthly probability of a voluntary exit (0 if not at risk)
     headcount: np.ndarray  # (months, T) at the month's start
     new_share: np.ndarray  # (months, T) share of the team with tenure < 3 months
@@ -154,13 +152,11 @@ class _People:
         self.hours = np.zeros(capacity, np.float64)
         self.trait = np.zeros((capacity, K + 3), np.float64)
         self.exit_latent = np.full((capacity, K + 5), np.nan, np.float32)
-        self.exit_pv = np.zeros(capacity, np.float32)
 
     def add(self, count: int) -> np.ndarray:
         if self.n + count > len(self.hire_day):
             grow = max(count, len(self.hire_day))
-            for name in ("hire_day", "exit_day", "exit_type", "slot", "hours", "trait",
-                         "exit_latent", "exit_pv"):  # fmt: skip
+            for name in ("hire_day", "exit_day", "exit_type", "slot", "hours", "trait", "exit_latent"):
                 old = getattr(self, name)
                 pad_value = -1 if name == "exit_day" else (np.nan if name == "exit_latent" else 0)
                 pad = np.full((grow,) + old.shape[1:], pad_value, old.dtype)
@@ -222,7 +218,6 @@ def simulate(
     if record:
         occ_hist = np.full((M, S), -1, np.int64)
         lat = np.full((M, S, K + 2), np.nan, np.float32)
-        frail_hist = np.full((M, S), np.nan, np.float32)
         pv_hist = np.zeros((M, S), np.float32)
         headcount = np.zeros((M, T), np.int64)
         new_share = np.zeros((M, T))
@@ -308,9 +303,8 @@ def simulate(
             block[:, K] = intent
             block[:, K + 1] = enps
             block[~occupied] = np.nan
-            frail_hist[m] = np.where(occupied, frailty, np.nan)
             pv_hist[m] = p_vol
-            present = at_risk | (occupied & (hire <= start_day))
+            present = occupied & (hire <= start_day)
             headcount[m] = np.bincount(team[present], minlength=T)
             new = present & (tenure < 3)
             new_share[m] = np.bincount(team[new], minlength=T) / np.maximum(headcount[m], 1)
@@ -323,7 +317,6 @@ def simulate(
                 ids = occ[leavers]
                 full = np.concatenate([z, intent[:, None], enps[:, None], extras], axis=1)
                 people.exit_latent[ids] = full[leavers]
-                people.exit_pv[ids] = p_vol[leavers]
 
         if len(leavers):
             ids = occ[leavers]
@@ -374,10 +367,8 @@ def simulate(
         team=team[people.slot[:n]],
         hours=people.hours[:n],
         exit_latent=people.exit_latent[:n],
-        exit_pv=people.exit_pv[:n],
         occ=occ_hist,
         lat=lat,
-        frailty=frail_hist,
         pv=pv_hist,
         headcount=headcount,
         new_share=new_share,

@@ -39,6 +39,7 @@ from verloop.synth.latent import IDX
 
 DAYS_PER_MONTH = 30.4375
 BAND_SKIP_RATE = 0.08
+EXIT_COMMENT_LEAK = 0.3  # share of exit comments about the true rather than the stated reason
 THEMES = ("workload", "mandate", "autonomy", "leadership", "connection", "growth", "voice",
           "metric_gaming", "wellbeing")  # fmt: skip
 
@@ -256,7 +257,7 @@ def build_pulse(config, sim, schedule, people: People, waves: WaveSet, builder: 
     team_effect = rng.normal(0, 0.30, n_teams + 1)
     later_window = config.later_leaver_months * DAYS_PER_MONTH
     frames, scores, invitations, keyed_blocks = [], [], [], []
-    for w, (day, month) in enumerate(zip(schedule.wave_days, schedule.wave_month)):
+    for day, month in zip(schedule.wave_days, schedule.wave_month):
         day, month = int(day), int(month)
         opens = np.datetime64(day, "D").astype(dt.date)
         closes = opens + dt.timedelta(days=config.wave_open_days - 1)
@@ -395,7 +396,9 @@ def build_exit_surveys(config, sim, schedule, people: People, waves: WaveSet, bu
         latent["candour"] = candour[r]
         question = instrument.open_questions[0].id if instrument is not None and instrument.open_questions else "comment"
         chosen = np.nonzero(rng.random(len(r)) < config.exit_comment_rate)[0]
-        comment_text = _pick_text(rng, text.EXIT, reason[r][chosen], english[r][chosen])
+        # free text leaks more than the tick box: some exit comments speak to the true reason
+        theme = np.where(rng.random(len(r)) < EXIT_COMMENT_LEAK, true[r], reason[r])
+        comment_text = _pick_text(rng, text.EXIT, theme[chosen], english[r][chosen])
         builder.add(
             wave_of[r], team_id[r], days[r], english[r], people.employee_id[leavers[r]],
             reason=reason[r], items=items, latent=latent,

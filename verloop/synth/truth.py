@@ -98,8 +98,9 @@ def latent_icc(frame: pd.DataFrame, columns: list[str], group: str = "team_id",
     return {c: (float(np.nanmean(out[:, j])) if len(out) else None) for j, c in enumerate(columns)}
 
 
-def build_truth(org, *, model, c_v, c_i, calibration, sim, schedule, pulse_scores, action_truth,
-                instruments, alphas) -> dict:
+def build_truth(org, *, model, c_v, c_i, calibration, pulse_scores, action_truth, instruments,
+                alphas) -> dict:
+    """The ground truth of ``org`` as plain JSON types (see the module docstring)."""
     config = org.config
     betas = {k: float(v) for k, v in config.hazard_betas.items()}
     ranked = sorted((k for k, v in betas.items() if v), key=lambda k: -abs(betas[k]))

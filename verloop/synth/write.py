@@ -19,6 +19,7 @@ import datetime as dt
 import secrets
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import func, insert, select, text
 
@@ -211,6 +212,11 @@ def write(
                 columns = [c for c in frame.columns if c != "instrument"]
             else:
                 columns = list(frame.columns)
+            if name == "answers" and len(frame):
+                # primary-key order (the random response id): index pages fill sequentially,
+                # which makes large writes about 1.5-2x faster on both backends
+                codes = pd.Categorical(frame["response_id"]).codes
+                frame = frame.iloc[np.argsort(codes, kind="stable")]
             total = len(frame)
             for start in range(0, total, chunk_rows):
                 chunk = frame.iloc[start : start + chunk_rows]
@@ -219,6 +225,8 @@ def write(
                     progress(name, min(start + chunk_rows, total), total)
             counts[name] = total
         _advance_sequences(connection)
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA cache_size = -2000")  # back to SQLite's default
     counts["instruments"] = len(instrument_ids)
     return counts
 

@@ -157,7 +157,7 @@ def bar_ci(
     y = np.arange(rows)[::-1]
     shown = _shown(frame, value).to_numpy()
     values = pd.to_numeric(frame[value], errors="coerce").to_numpy(dtype=float)
-    scale = 100.0 if percent else 1.0
+    scale = 1.0  # percentages arrive as 0–100 (the door publishes rates and shares in %)
     colours = [
         (BAD if (highlight is not None and bool(highlight.iloc[i])) else colour) for i in range(rows)
     ]
@@ -212,7 +212,7 @@ def lines(
     if data.empty:
         return empty(fig, title, empty_message)
     ax = _axes(fig, 111)
-    scale = 100.0 if percent else 1.0
+    scale = 1.0  # percentages arrive as 0–100 (the door publishes rates and shares in %)
     groups = [(None, frame)] if hue is None else list(frame.groupby(hue, sort=False, observed=True))
     for i, (name, group) in enumerate(groups):
         group = group.sort_values(x)
@@ -264,7 +264,7 @@ def heatmap(
     same shape) sets the colour when columns have different ranges.
     """
     n_rows, n_cols = values.shape
-    fig = new_figure(min(12, 2.2 + 0.85 * max(n_cols, 1)), max(2.4, 0.3 * n_rows + 1.6))
+    fig = new_figure(min(9.5, 2.6 + 0.62 * max(n_cols, 1)), max(2.4, 0.3 * n_rows + 1.9))
     if values.empty:
         return empty(fig, title, "")
     ax = _axes(fig, 111)
@@ -295,11 +295,11 @@ def heatmap(
                 text = _short_note(note)
                 colour = "#444444"
             ax.text(j, i, text, ha="center", va="center", fontsize=8, color=colour)
-    ax.set_xticks(range(n_cols), [str(c) for c in values.columns], rotation=30, ha="right")
+    ax.set_xticks(range(n_cols), [str(c) for c in values.columns], rotation=35, ha="right", fontsize=8)
     ax.set_yticks(range(n_rows), [str(r) for r in values.index])
     ax.set_title(title, loc="left")
     bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.01, ticks=[0, 1])
-    bar.ax.set_yticklabels(["−", "+"])
+    bar.ax.set_yticklabels(["−", "+"], fontsize=8)
     if colorbar_label:
         bar.set_label(colorbar_label)
     longest = max((len(str(c)) for c in values.columns), default=0)
@@ -335,7 +335,7 @@ def grouped_bars(
     ax = _axes(fig, 111)
     height = 0.8 / max(len(groups), 1)
     y = np.arange(len(categories))[::-1]
-    scale = 100.0 if percent else 1.0
+    scale = 1.0  # percentages arrive as 0–100 (the door publishes rates and shares in %)
     for g, name in enumerate(groups):
         part = frame[frame[group] == name].set_index(category)[value].reindex(categories)
         values = pd.to_numeric(part, errors="coerce").to_numpy(dtype=float) * scale
@@ -345,10 +345,10 @@ def grouped_bars(
     ax.set_xlabel(xlabel)
     ax.set_title(title, loc="left")
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
     if percent:
         ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
-    return fit(fig, left_labels=categories, legend_labels=[str(g) for g in groups])
+    return fit(fig, left_labels=categories)
 
 
 @styled
@@ -470,7 +470,7 @@ def distributions(
             ax.set_yticks([])
             continue
         part = part[shown]
-        ax.bar([str(b) for b in part[bin]], part[share].astype(float) * 100, color=COLORBLIND[i % len(COLORBLIND)])
+        ax.bar([str(b) for b in part[bin]], part[share].astype(float), color=COLORBLIND[i % len(COLORBLIND)])
         ax.tick_params(labelsize=7)
         ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
     return fit(fig, left_in=0.55, top_in=0.6, bottom_in=0.35, hspace=0.6, wspace=0.35)
@@ -546,3 +546,45 @@ def forest(
     ax.set_title(title, loc="left")
     ax.grid(axis="y", visible=False)
     return fit(fig, left_labels=frame[label])
+
+
+@styled
+def stacked_shares(
+    frame: pd.DataFrame,
+    *,
+    label: str,
+    parts: list[tuple[str, str, str]],
+    title: str,
+    xlabel: str,
+    note: str = "note",
+    empty_message: str = "",
+) -> Figure:
+    """100 % stacked horizontal bars, one row per group (e.g. unfavourable / neutral /
+    favourable per scale); ``parts`` = (column, legend label, colour). Suppressed rows say so."""
+    rows = len(frame)
+    fig = new_figure(7.5, max(2.2, 0.3 * rows + 1.3))
+    if rows == 0:
+        return empty(fig, title, empty_message)
+    ax = _axes(fig, 111)
+    y = np.arange(rows)[::-1]
+    left = np.zeros(rows)
+    shown = ~frame.get("suppressed", pd.Series(False, index=frame.index)).fillna(False).astype(bool).to_numpy()
+    for column, name, colour in parts:
+        values = np.nan_to_num(pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)) * shown
+        ax.barh(y, values, left=left, color=colour, height=0.7, label=name)
+        for i in np.flatnonzero(values >= 8):
+            ax.text(left[i] + values[i] / 2, y[i], f"{values[i]:.0f}", ha="center", va="center", fontsize=7,
+                    color="white" if colour in (GOOD, BAD) else "black")
+        left = left + values
+    notes = frame[note] if note in frame.columns else pd.Series("", index=frame.index)
+    for i in np.flatnonzero(~shown):
+        ax.text(1, y[i], str(notes.iloc[i] or "—"), va="center", ha="left", color="#555555", fontsize=8)
+    ax.set_xlim(0, 100)
+    ax.set_ylim(-0.6, rows - 0.4)
+    ax.set_yticks(y, [str(v) for v in frame[label]])
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, loc="left")
+    ax.grid(False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    return fit(fig, left_labels=frame[label], legend_labels=[name for _, name, _ in parts])

@@ -43,8 +43,8 @@ def download_links(
     *,
     frame: pd.DataFrame | None = None,
     png: bytes | None = None,
-) -> widgets.HTML:
-    """Links 'Download CSV' / 'Download PNG' (classes ``verloop-download-csv`` / ``-png``)."""
+) -> str:
+    """HTML links 'Download CSV' / 'Download PNG' (classes ``verloop-download-csv`` / ``-png``)."""
     base = safe_filename(name)
     links = []
     if frame is not None:
@@ -57,6 +57,11 @@ def download_links(
             f'<a class="verloop-download-png" download="{html.escape(base)}.png" '
             f'href="{data_uri(png, "image/png")}">⬇ {html.escape(t("download_png", lang))}</a>'
         )
-    widget = widgets.HTML(" · ".join(links))
+    return " · ".join(links)
+
+
+def download_widget(name: str, lang: str, **payload) -> widgets.HTML:
+    """The links as a widget with the class ``verloop-downloads``."""
+    widget = widgets.HTML(download_links(name, lang, **payload))
     widget.add_class("verloop-downloads")
     return widget

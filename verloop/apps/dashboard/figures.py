@@ -1,35 +1,44 @@
-"""Every figure a dashboard page shows, fetched through the privacy door.
+"""Every figure a dashboard page shows, fetched through the privacy door (``verloop.privacy``).
 
-This module is the pages' only source of numbers. Survey figures (scale scores, eNPS, response
-rates, distributions, reasons, comments, KPI-vs-people) are the door's own functions; the HR
-figures the door does not compute (turnover with intervals, first-90-day attrition, cost,
-Kaplan–Meier curves) are computed by the pure functions in ``verloop.apps.dashboard.hr`` and
-then passed through the door's suppression, so every row carries ``n`` and a ``note`` and a
-group below the minimum size is hidden the same way everywhere. Model outputs (drivers, team
-risk, what-if) come from ``verloop.models`` and team-level ones pass the door too.
+This module is the pages' only source of numbers. It asks the kernel's one ``Door`` for
+published frames (each row with ``n``, ``suppressed``, ``reason`` and ``note``), keeps them for
+the life of the kernel, and slices them per filter choice: choosing a site or a team only picks
+rows the door already published for everyone, so it can never show more than the door allows
+(and it is fast). A period changes what the door computes, so it is a new door call.
 
-Every frame returned here is exactly what a CSV download of that chart contains.
+The notes are re-worded per language from the door's own reason codes and policy
+(``Policy.note``), so a language switch costs no new door call and the CSV download, written
+from the same frame, says exactly what the screen says.
+
+Where a page needs a figure the door does not publish, it is computed here from published
+rows only (an interval from a published count and exposure, a share of two published counts,
+a KPI/people status from published team figures), or — for Kaplan–Meier curves — from HR
+records and then passed through ``suppress_people``, the door's suppression for outside
+aggregates. Every derived row keeps the suppression of the rows it came from.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
 
 from verloop.apps.dashboard import hr
 from verloop.apps.dashboard.filters import Filters
-from verloop.store.schema import Employee
 
-# -- ranges of the pulse scales (for colour and axis scaling) --------------------------------------
+UNITS = {"scores": "responses", "turnover": "employees", "comments": "comments", "reasons": "responses"}
+LIKERT = (1.0, 5.0)
+
+
+# -- ranges of the pulse scales (for colours and axes) --------------------------------------------------
 
 
 @functools.lru_cache(maxsize=64)
 def scale_range(scale: str) -> tuple[float, float]:
-    """(min, max) of a scale's scores: 1–5 Likert, 0–100 WHO-5, 0–10 eNPS item (−100…100 as eNPS)."""
-    if scale == "response_rate":
+    """(min, max) of a scale's scores: 1–5 Likert, 0–100 WHO-5, 0–10 eNPS item, 0–100 rates."""
+    if scale in ("response_rate",):
         return (0.0, 100.0)
     try:
         from verloop.apps.dashboard.i18n import _instrument
@@ -39,86 +48,482 @@ def scale_range(scale: str) -> tuple[float, float]:
             return (0.0, 100.0)
         return (float(s.items[0].min), float(s.items[0].max))
     except Exception:
-        return (1.0, 5.0)
+        return LIKERT
 
 
-# -- HR records (structure + employment dates; never survey answers) ------------------------------
+def is_likert(scale: str) -> bool:
+    return scale_range(scale) == LIKERT
 
 
-def employees(source) -> pd.DataFrame:
-    """The HR records with team, site and lead style, dates as datetime64 (cached per kernel)."""
-    cached = getattr(source, "_employees", None)
-    if cached is not None:
-        return cached
-    columns = ["id", "team_id", "site_id", "hire_date", "exit_date", "exit_type", "regretted", "contract_hours"]
-    with source.store.session() as s:
-        rows = s.execute(select(*(getattr(Employee, c) for c in columns))).all()
-    frame = hr.as_dates(pd.DataFrame(rows, columns=columns))
-    teams = source.teams.set_index("team_id")
-    frame["team"] = frame["team_id"].map(teams["team"])
-    frame["site"] = frame["site_id"].map(source.teams.drop_duplicates("site_id").set_index("site_id")["site"])
-    frame["lead_style"] = frame["team_id"].map(teams["lead_style"])
-    source._employees = frame
-    return frame
+# -- the door, its caches, and the slicing of published frames ----------------------------------------
 
 
-def _filtered(source, filters: Filters) -> pd.DataFrame:
-    frame = employees(source)
-    if filters.site_id is not None:
-        frame = frame[frame["site_id"] == filters.site_id]
+def door(source):
+    """The kernel's one door (loads the data once; reloads itself when the database changes)."""
+    if getattr(source, "_door", None) is None:
+        from verloop.privacy import Door
+
+        source._door = Door(source.store, lang="en")
+    return source._door
+
+
+def cached(source, key: tuple, build):
+    """Memoise a door call for the life of the kernel (the door itself notices new data)."""
+    store = source.__dict__.setdefault("_figures", {})
+    fingerprint = getattr(door(source), "_fingerprint", None)
+    full = (key, fingerprint)
+    if full not in store:
+        if len(store) > 256:
+            store.clear()
+        store[full] = build()
+    return store[full]
+
+
+def _policy(source):
+    """The organisation's privacy policy as the door applies it (k, comment k, the notes)."""
+    return door(source).policy
+
+
+def localise(frame: pd.DataFrame, lang: str, unit: str, policy) -> pd.DataFrame:
+    """The published frame with its notes in ``lang``: the door's words for its reason codes.
+
+    Rows the door gave a note of its own without a reason (none today) keep it."""
+    if "reason" not in frame.columns or not len(frame):
+        return frame
+    out = frame.copy()
+    words = {reason: (policy.note(reason, lang, unit) if reason else "") for reason in out["reason"].unique()}
+    own = out["reason"].eq("") & out["note"].astype(str).ne("")
+    out["note"] = np.where(own, out["note"], out["reason"].map(words))
+    return out
+
+
+def selection(source, filters: Filters) -> tuple[str, dict, str | None]:
+    """(level, door filters, group name) for the chosen site/team: the node the page is about."""
+    teams = source.teams
     if filters.team_id is not None:
-        frame = frame[frame["team_id"] == filters.team_id]
+        name = teams.loc[teams["team_id"] == filters.team_id, "team"]
+        return "team", {"team_id": int(filters.team_id)}, (str(name.iloc[0]) if len(name) else None)
+    if filters.site_id is not None:
+        name = teams.loc[teams["site_id"] == filters.site_id, "site"]
+        return "site", {"site_id": int(filters.site_id)}, (str(name.iloc[0]) if len(name) else None)
+    return "organisation", {}, "organisation"
+
+
+def within(frame: pd.DataFrame, source, filters: Filters) -> pd.DataFrame:
+    """Rows of a published frame that lie inside the chosen site/team (no new figures)."""
+    if not len(frame):
+        return frame
+    level, _, name = selection(source, filters)
+    if level == "team":
+        return frame[frame["team"] == name]
+    if level == "site":
+        return frame[frame["site"] == name]
     return frame
 
 
-def _period(source, filters: Filters) -> tuple[pd.Timestamp, pd.Timestamp]:
-    end = pd.Timestamp(filters.end or source.today)
-    start = pd.Timestamp(filters.start or (end - pd.DateOffset(years=1) + pd.Timedelta(days=1)))
+def _period(source, filters: Filters) -> tuple[dt.date, dt.date]:
+    end = filters.end or source.today
+    start = filters.start or (pd.Timestamp(end) - pd.DateOffset(years=1) + pd.Timedelta(days=1)).date()
     return start, end
 
 
-def _door():
-    import verloop.privacy as door
-
-    return door
-
-
-# -- turnover ----------------------------------------------------------------------------------------
-
-
-def turnover_summary(source, filters: Filters) -> pd.DataFrame:
+def pulse_waves(source, filters: Filters) -> pd.DataFrame:
+    """Closed pulse waves opening inside the period (results exist only for closed waves)."""
+    waves = cached(source, ("waves", "pulse"), lambda: door(source).waves("pulse"))
     start, end = _period(source, filters)
-    summary = hr.turnover_summary(_filtered(source, filters), start, end, source.replacement_cost_eur)
-    return _door().suppress_people(summary, k=source.k)
+    opens = pd.to_datetime(waves["opens_on"]).dt.date
+    return waves[waves["results"] & (opens >= start) & (opens <= end)]
 
 
-def turnover_trend(source, filters: Filters) -> pd.DataFrame:
-    start, end = _period(source, filters)
-    trend = hr.monthly_turnover(_filtered(source, filters), start, end)
-    return _door().suppress_people(trend, k=source.k)
+# -- turnover ---------------------------------------------------------------------------------------------
+
+
+def _with_intervals(frame: pd.DataFrame, cost_per_leaver: float) -> pd.DataFrame:
+    """Add figures derived from a published turnover row only: the involuntary rate's interval,
+    first-90-day and regretted shares (Wilson), and the replacement cost with its interval."""
+    out = frame.copy()
+    exposure = out["person_years"].to_numpy(dtype=float)
+    low, high = hr.poisson_interval(out["involuntary"].to_numpy(dtype=float), exposure)
+    out["involuntary_low"], out["involuntary_high"] = low * 100.0, high * 100.0
+    out.loc[out["involuntary"].isna(), ["involuntary_low", "involuntary_high"]] = np.nan
+    for name, part, whole in (("early", "early_leavers", "hires"), ("regretted", "regretted", "voluntary")):
+        x, n = out[part].to_numpy(dtype=float), out[whole].to_numpy(dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[f"{name}_share"] = np.where(n > 0, x / n * 100.0, np.nan)
+        lo, hi = hr.wilson_interval(x, n)
+        out[f"{name}_low"], out[f"{name}_high"] = lo * 100.0, hi * 100.0
+    out["cost_eur"] = out["voluntary"] * cost_per_leaver
+    out["cost_low"] = out["voluntary_low"] / 100.0 * out["person_years"] * cost_per_leaver
+    out["cost_high"] = out["voluntary_high"] / 100.0 * out["person_years"] * cost_per_leaver
+    meta = ["n", "suppressed", "reason", "note"]
+    return out[[c for c in out.columns if c not in meta] + meta]
 
 
 def turnover_by(source, filters: Filters, by: str) -> pd.DataFrame:
+    """Turnover per organisation / site / team over the period, for the chosen site/team."""
     start, end = _period(source, filters)
-    frame = hr.turnover_rates(_filtered(source, filters), start, end, by=by)
-    return _door().suppress_people(frame, k=source.k, group="group")
+    frame = cached(source, ("turnover", by, start, end), lambda: door(source).turnover(by=by, start=start, end=end))
+    frame = _with_intervals(within(frame, source, filters), source.replacement_cost_eur)
+    return localise(frame, filters.lang, "employees", _policy(source))
 
 
-# -- retention -------------------------------------------------------------------------------------
+def turnover_summary(source, filters: Filters) -> pd.DataFrame:
+    """One row: the chosen organisation / site / team over the period."""
+    level, _, _ = selection(source, filters)
+    return turnover_by(source, filters, level)
+
+
+def turnover_trend(source, filters: Filters) -> pd.DataFrame:
+    """Monthly annualised turnover of the chosen organisation / site / team (sites are fetched
+    together and sliced; a team is its own door call)."""
+    start, end = _period(source, filters)
+    level, picks, _ = selection(source, filters)
+    if level == "team":
+        key, call = ("turnover-m", "team", tuple(picks.items()), start, end), {"by": "team", "filters": picks}
+    else:
+        key, call = ("turnover-m", level, start, end), {"by": level}
+    frame = cached(source, key, lambda: door(source).turnover(start=start, end=end, freq="M", **call))
+    frame = within(frame, source, filters)
+    return localise(_with_intervals(frame, source.replacement_cost_eur), filters.lang, "employees", _policy(source))
+
+
+def trend_long(frame: pd.DataFrame) -> pd.DataFrame:
+    """Monthly turnover as long rows (month, kind, rate, lower, upper) for a line chart."""
+    parts = []
+    for kind in ("voluntary", "involuntary"):
+        parts.append(
+            pd.DataFrame(
+                {
+                    "month": pd.to_datetime(frame["period_start"]),
+                    "kind": kind,
+                    "rate": frame[f"{kind}_rate"],
+                    "lower": frame[f"{kind}_low"],
+                    "upper": frame[f"{kind}_high"],
+                    "suppressed": frame["suppressed"],
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+# -- survey figures --------------------------------------------------------------------------------------
+
+
+def _scores(source, by: str, waves: tuple, picks: tuple = ()) -> pd.DataFrame:
+    return cached(
+        source, ("scores", by, waves, picks),
+        lambda: door(source).scale_scores(by=by, waves=list(waves), filters=dict(picks)) if waves else _empty_scores(),
+    )
+
+
+def _empty_scores() -> pd.DataFrame:
+    return pd.DataFrame(columns=["wave", "opens_on", "closes_on", "level", "site", "team", "group", "scale", "score",
+                                 "sd", "ci_low", "ci_high", "filter", "n", "suppressed", "reason", "note"])
+
+
+def latest_wave(source, filters: Filters) -> str | None:
+    waves = pulse_waves(source, filters)
+    return str(waves["wave"].iloc[-1]) if len(waves) else None
+
+
+def scale_scores_by_team(source, filters: Filters) -> pd.DataFrame:
+    """Latest wave in the period: every team's scales (the chosen site's or team's rows);
+    without a site or team chosen, one row per site (an organisation of hundreds of teams does
+    not fit one heatmap)."""
+    wave = latest_wave(source, filters)
+    by = "team" if (filters.site_id is not None or filters.team_id is not None) else "site"
+    frame = _scores(source, by, (wave,) if wave else ())
+    return localise(within(frame, source, filters), filters.lang, "responses", _policy(source))
+
+
+def scale_trend(source, filters: Filters) -> pd.DataFrame:
+    """The chosen organisation / site / team on every scale, per wave in the period."""
+    level, picks, _ = selection(source, filters)
+    waves = tuple(pulse_waves(source, filters)["wave"])
+    frame = _scores(source, level, waves, tuple(picks.items()))
+    out = localise(frame, filters.lang, "responses", _policy(source))
+    return out.assign(date=pd.to_datetime(out["opens_on"])) if len(out) else out.assign(date=pd.Series(dtype="datetime64[ns]"))
+
+
+def wave_summary(source, filters: Filters) -> pd.DataFrame:
+    """Per wave for the chosen group: WHO-5 wellbeing, eNPS and the response rate, each with its
+    own ``n``/note (one row per wave; the CSV holds all three door frames side by side)."""
+    level, picks, _ = selection(source, filters)
+    waves = tuple(pulse_waves(source, filters)["wave"])
+    if not waves:
+        return pd.DataFrame(columns=["wave", "date", "wellbeing", "enps", "response_rate", "n", "suppressed", "reason", "note"])
+    d = door(source)
+    scores = _scores(source, level, waves, tuple(picks.items()))
+    enps = cached(source, ("enps", level, waves, tuple(picks.items())),
+                  lambda: d.enps_by(by=level, waves=list(waves), filters=picks))
+    rates = cached(source, ("rr", level, waves, tuple(picks.items())),
+                   lambda: d.response_rates(by=level, waves=list(waves), filters=picks))
+    well = scores[scores["scale"] == "wellbeing"].set_index("wave")
+    e = enps.set_index("wave")
+    r = rates.set_index("wave")
+    out = pd.DataFrame({"wave": list(waves)})
+    out["date"] = pd.to_datetime(out["wave"].map(r["opens_on"]))
+    out["wellbeing"] = out["wave"].map(well["score"])
+    out["wellbeing_n"] = out["wave"].map(well["n"]).astype("Int64")
+    out["enps"] = out["wave"].map(e["enps"])
+    out["enps_n"] = out["wave"].map(e["n"]).astype("Int64")
+    out["invited"] = out["wave"].map(r["invited"]).astype("Int64")
+    out["response_rate"] = out["wave"].map(r["response_rate"])
+    out["n"] = out["wave"].map(r["n"]).astype("Int64")
+    hidden = out["wave"].map(e["suppressed"]).fillna(False).astype(bool) | out["wave"].map(well["suppressed"]).fillna(False).astype(bool)
+    out["suppressed"] = hidden
+    out["reason"] = np.where(hidden, out["wave"].map(e["reason"]).fillna(""), "")
+    out["reason"] = np.where(hidden & (out["reason"] == ""), out["wave"].map(well["reason"]).fillna(""), out["reason"])
+    out["note"] = ""
+    return localise(out, filters.lang, "responses", _policy(source))
+
+
+def score_distribution(source, filters: Filters) -> pd.DataFrame:
+    """How the chosen group's scores spread in the latest wave of the period."""
+    level, picks, _ = selection(source, filters)
+    wave = latest_wave(source, filters)
+    if wave is None:
+        return pd.DataFrame(columns=["scale", "bin_low", "bin_high", "share", "n", "suppressed", "reason", "note"])
+    frame = cached(source, ("dist", level, wave, tuple(picks.items())),
+                   lambda: door(source).score_distribution(by=level, waves=[wave], filters=picks))
+    frame = frame[frame["scale"] != "enps"]
+    return localise(frame, filters.lang, "responses", _policy(source))
+
+
+def distribution_bands(frame: pd.DataFrame) -> pd.DataFrame:
+    """The door's score bins folded into unfavourable / neutral / favourable shares per scale
+    (the lowest 37.5 % of the range, the middle, the top 37.5 %; reversed for scales where high
+    is bad). Sums of published bin shares only; hidden rows stay hidden with their note."""
+    from verloop.apps.dashboard.i18n import scale_higher_is_better
+
+    rows = []
+    for (group, scale), part in frame.groupby(["group", "scale"], sort=False):
+        lo, hi = scale_range(scale)
+        low_cut, high_cut = lo + 0.375 * (hi - lo), lo + 0.625 * (hi - lo)
+        low = part.loc[part["bin_high"] <= low_cut + 1e-9, "share"].sum(min_count=1)
+        high = part.loc[part["bin_low"] >= high_cut - 1e-9, "share"].sum(min_count=1)
+        middle = part["share"].sum(min_count=1) - low - high if pd.notna(low) and pd.notna(high) else np.nan
+        if not scale_higher_is_better(scale):
+            low, high = high, low
+        first = part.iloc[0]
+        rows.append({"wave": first.get("wave"), "group": group, "scale": scale, "unfavourable": low, "neutral": middle,
+                     "favourable": high, "n": first["n"], "suppressed": bool(first["suppressed"]),
+                     "reason": first["reason"], "note": first["note"]})
+    out = pd.DataFrame(rows, columns=["wave", "group", "scale", "unfavourable", "neutral", "favourable", "n",
+                                      "suppressed", "reason", "note"])
+    out["n"] = out["n"].astype("Int64")
+    return out
+
+
+def team_scale_trend(source, team_id: int, lang: str = "en") -> pd.DataFrame:
+    """One team on every scale in every closed pulse wave (for before/after an action)."""
+    waves = cached(source, ("waves", "pulse"), lambda: door(source).waves("pulse"))
+    names = tuple(waves.loc[waves["results"], "wave"])
+    frame = _scores(source, "team", names, (("team_id", int(team_id)),))
+    out = localise(frame, lang, "responses", _policy(source))
+    return out.assign(date=pd.to_datetime(out["opens_on"]).dt.date) if len(out) else out.assign(date=pd.Series(dtype=object))
+
+
+def team_vs_organisation(source, team_id: int, lang: str = "en") -> pd.DataFrame:
+    """The latest closed wave: the team and the organisation on every scale, plus the response
+    rate, as ``group_kind`` ('team' | 'organisation') rows of one frame."""
+    waves = cached(source, ("waves", "pulse"), lambda: door(source).waves("pulse"))
+    closed = waves[waves["results"]]
+    if not len(closed):
+        return pd.DataFrame(columns=["group_kind", "scale", "score", "n", "suppressed", "reason", "note"])
+    wave = str(closed["wave"].iloc[-1])
+    team = _scores(source, "team", (wave,), (("team_id", int(team_id)),))
+    org = _scores(source, "organisation", (wave,))
+    d = door(source)
+    rates = {
+        kind: cached(source, ("rr", kind, (wave,), picks), lambda kind=kind, picks=picks: d.response_rates(by=kind, waves=[wave], filters=dict(picks)))
+        for kind, picks in (("team", (("team_id", int(team_id)),)), ("organisation", ()))
+    }
+    parts = []
+    for kind, frame in (("team", team), ("organisation", org)):
+        part = frame[["wave", "group", "scale", "score", "ci_low", "ci_high", "n", "suppressed", "reason", "note"]].copy()
+        part.insert(0, "group_kind", kind)
+        rate = rates[kind]
+        if len(rate):
+            row = rate.iloc[0]
+            parts.append(pd.DataFrame([{"group_kind": kind, "wave": wave, "group": row["group"], "scale": "response_rate",
+                                        "score": row["response_rate"], "n": row["n"], "suppressed": row["suppressed"],
+                                        "reason": row["reason"], "note": row["note"]}]))
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
+    out["n"] = out["n"].astype("Int64")
+    return localise(out, lang, "responses", _policy(source))
+
+
+# -- exits ------------------------------------------------------------------------------------------------
+
+
+def exit_reasons(source, filters: Filters) -> pd.DataFrame:
+    """Stated (exit) and honest (follow-up) main reasons in the period for the chosen site (or
+    the organisation): counts summed over the shown wave rows, and shares of those.
+
+    Teams are too small for reasons: a team choice shows its site. Rows the door hid stay out
+    of the sums and are listed with their note."""
+    level = "site" if (filters.site_id is not None or filters.team_id is not None) else "organisation"
+    site_filters = Filters(site_id=filters.site_id if filters.team_id is None else _site_of(source, filters.team_id),
+                           lang=filters.lang, start=filters.start, end=filters.end, months=filters.months)
+    start, end = _period(source, filters)
+    d = door(source)
+    parts = []
+    for kind, label in (("exit", "stated"), ("followup", "honest")):
+        frame = cached(source, ("reasons", kind, level), lambda kind=kind: d.reasons(kind=kind, by=level))
+        frame = within(frame, source, site_filters) if level == "site" else frame
+        opens = pd.to_datetime(frame["opens_on"]).dt.date
+        frame = frame[(opens >= start) & (opens <= end)]
+        shown = frame[~frame["suppressed"]]
+        counts = shown.groupby("reason_code", sort=False)["count"].sum()
+        total = counts.sum()
+        hidden = frame[frame["suppressed"]].drop_duplicates("wave")
+        row_hidden = len(hidden) > 0 and total == 0
+        note = hidden["reason"].iloc[0] if len(hidden) else ""
+        for code in dict.fromkeys(frame["reason_code"]):
+            parts.append({
+                "source": label, "group": shown["group"].iloc[0] if len(shown) else (frame["group"].iloc[0] if len(frame) else ""),
+                "reason_code": code, "count": float(counts.get(code, 0.0)) if not row_hidden else np.nan,
+                "share": float(counts.get(code, 0.0) / total * 100.0) if total else np.nan,
+                "waves": int(frame["wave"].nunique()), "waves_hidden": int(hidden["wave"].nunique()),
+                "n": int(shown.drop_duplicates("wave")["n"].sum()) if len(shown) else (None if row_hidden else 0),
+                "suppressed": bool(row_hidden), "reason": note if row_hidden else "", "note": "",
+            })
+    out = pd.DataFrame(parts, columns=["source", "group", "reason_code", "count", "share", "waves", "waves_hidden", "n",
+                                       "suppressed", "reason", "note"])
+    out["n"] = out["n"].astype("Int64")
+    return localise(out, filters.lang, "responses", _policy(source))
+
+
+def _site_of(source, team_id: int) -> int | None:
+    rows = source.teams.loc[source.teams["team_id"] == team_id, "site_id"]
+    return int(rows.iloc[0]) if len(rows) else None
+
+
+def exit_comments(source, lang: str = "en") -> pd.DataFrame:
+    """Comments of leavers (exit and follow-up), organisation-wide only, per the door's
+    comment threshold; never filtered by site, team or period."""
+    d = door(source)
+    parts = []
+    for kind in ("exit", "followup"):
+        frame = cached(source, ("comments", kind), lambda kind=kind: d.comments(by="organisation", kind=kind))
+        parts.append(frame.assign(survey=kind))
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return localise(out, lang, "comments", _policy(source))
+
+
+# -- KPIs against people -----------------------------------------------------------------------------------
+
+KPI_TARGETS = {"aht_s": 360.0, "service_level": 80.0, "csat": 3.8}
+"""Default targets: AHT at most 6 minutes, 80 % answered in time, CSAT at least 3.8 of 5."""
+KPI_DIRECTION = {"aht_s": -1.0, "service_level": 1.0, "csat": 1.0}
+PEOPLE_SCALES = ("engagement", "wellbeing", "autonomy", "mandate", "workload", "connection", "leadership",
+                 "voice", "metric_gaming", "intent_stay")
+WATERMELON_PEOPLE_BELOW = -0.5
+
+
+def people_and_kpi_status(frame: pd.DataFrame, targets: dict | None = None) -> pd.DataFrame:
+    """Add ``kpi_status`` and ``people_status`` (both in SDs between teams, 0 = on target /
+    average) and the ``watermelon`` flag to the door's KPI-vs-people frame. Uses published
+    columns only; a hidden team gets no people status.
+
+    * KPI status: mean over AHT, service level and CSAT of (value − target) / SD between teams,
+      signed so that better is higher.
+    * People status: mean z-score of the scales (workload and metric gaming reversed) and of
+      the voluntary turnover rate (reversed).
+    * Watermelon: KPIs at or above target (status ≥ 0) while people status ≤ −0.5 SD.
+    """
+    from verloop.apps.dashboard.i18n import scale_higher_is_better
+
+    targets = {**KPI_TARGETS, **(targets or {})}
+    out = frame.copy()
+    gaps = []
+    for column, target in targets.items():
+        if column not in out:
+            continue
+        values = out[column].astype(float)
+        sd = values.std(ddof=0)
+        gaps.append(KPI_DIRECTION.get(column, 1.0) * (values - target) / (sd if sd and sd > 0 else 1.0))
+    out["kpi_status"] = pd.concat(gaps, axis=1).mean(axis=1) if gaps else np.nan
+    parts = []
+    for scale in PEOPLE_SCALES:
+        column = f"score_{scale}"
+        if column not in out:
+            continue
+        values = out[column].astype(float)
+        z = (values - values.mean()) / (values.std(ddof=0) or 1.0)
+        parts.append(z if scale_higher_is_better(scale) else -z)
+    if "voluntary_rate" in out:
+        rate = out["voluntary_rate"].astype(float)
+        parts.append(-(rate - rate.mean()) / (rate.std(ddof=0) or 1.0))
+    people = pd.concat(parts, axis=1).mean(axis=1, skipna=True) if parts else pd.Series(np.nan, index=out.index)
+    people[out["suppressed"].astype(bool)] = np.nan
+    out["people_status"] = people
+    out["watermelon"] = (out["kpi_status"] >= 0) & (out["people_status"] <= WATERMELON_PEOPLE_BELOW)
+    meta = ["n", "suppressed", "reason", "note"]
+    return out[[c for c in out.columns if c not in meta] + meta]
+
+
+def kpi_vs_people(source, filters: Filters) -> dict:
+    start, end = _period(source, filters)
+    frame = cached(source, ("kpi", start, end), lambda: door(source).kpi_vs_people(start=start, end=end))
+    status = people_and_kpi_status(frame)  # standardised over every team, then sliced
+    return {"teams": localise(within(status, source, filters), filters.lang, "responses", _policy(source))}
+
+
+# -- retention (HR records → Kaplan–Meier → the door's suppression) -----------------------------------------
 
 
 def retention_curves(source, filters: Filters, by: str) -> dict:
-    """Kaplan–Meier curves per hiring cohort, site or lead style; small groups suppressed."""
-    emp = _filtered(source, filters).copy()
+    """Kaplan–Meier curves per hiring cohort, site or lead style for the chosen site/team;
+    groups of fewer than k employees are hidden by the door's ``suppress_people``."""
+    from verloop.privacy import suppress_people
+
+    emp = door(source).employees()
+    emp = within(emp, source, filters).copy()
     as_of = pd.Timestamp(source.today)
     if by == "cohort":
-        first = int(as_of.year) - 2
-        emp["cohort"] = hr.cohort_label(emp["hire_date"], first)
+        emp["cohort"] = hr.cohort_label(emp["hire_date"], int(as_of.year) - 2)
+    elif by == "lead_style":
+        styles = source.teams.set_index("team")["lead_style"]
+        emp["lead_style"] = emp["team"].map(styles).fillna("—")
     curves, groups = hr.retention_by(emp, by, as_of)
-    groups = _door().suppress_people(groups, k=source.k, group="group")
+    policy = _policy(source)
+    groups = suppress_people(groups, k=policy.k, group="group", n="n", figures=["leavers", "median_months"],
+                             strata=[], lang=filters.lang, unit="employees")
     hidden = set(groups.loc[groups["suppressed"], "group"])
-    curves = curves.merge(groups[["group", "n", "note", "suppressed"]], on="group", how="left")
-    curves = curves[~curves["group"].isin(hidden)]
-    placeholders = groups.loc[groups["suppressed"], ["group", "n", "note", "suppressed"]]
+    curves = curves[~curves["group"].isin(hidden)].merge(groups[["group", "n"]], on="group", how="left")
+    curves = curves.assign(suppressed=False, reason="", note="")
+    placeholders = groups.loc[groups["suppressed"], ["group", "n", "suppressed", "reason", "note"]]
     curves = pd.concat([curves, placeholders], ignore_index=True)
+    curves["n"] = curves["n"].astype("Int64")
     return {"curves": curves, "groups": groups}
+
+
+# -- models (drivers, risk, what-if) ------------------------------------------------------------------------
+
+
+def drivers(source) -> dict:
+    """The drivers of the latest team-level model card (``verloop train``), if there is one."""
+    from verloop.apps.dashboard import modelcards
+
+    return modelcards.drivers(source)
+
+
+def team_risk(source, filters: Filters) -> dict:
+    from verloop.apps.dashboard import modelcards
+
+    return modelcards.team_risk(source, filters)
+
+
+def whatif_factors(source) -> list[str]:
+    from verloop.apps.dashboard import modelcards
+
+    return modelcards.whatif_factors(source)
+
+
+def whatif(source, filters: Filters, changes: dict) -> dict:
+    from verloop.apps.dashboard import modelcards
+
+    return modelcards.whatif(source, filters, changes)

@@ -2,14 +2,13 @@
 
 One dictionary, key → (nl, en); ``t(key, lang, **values)`` formats it. Scale and reason names
 come from the survey instruments themselves (``surveys/*.yaml``), so the dashboard and the
-questionnaire always use the same words. Suppression notes from the privacy door are shown in
-the chosen language by ``note_text``.
+questionnaire always use the same words. Suppression notes ("fewer than 5 responses") are the
+privacy door's own words, in either language (see ``verloop.privacy.policy``).
 """
 
 from __future__ import annotations
 
 import functools
-import re
 
 LANGS = ("nl", "en")
 DEFAULT_LANG = "nl"
@@ -31,8 +30,6 @@ _LABELS: dict[str, tuple[str, str]] = {
     "download_csv": ("CSV downloaden", "Download CSV"),
     "download_png": ("PNG downloaden", "Download PNG"),
     "error": ("Er ging iets mis", "Something went wrong"),
-    "suppressed": ("minder dan {k} antwoorden", "fewer than {k} responses"),
-    "suppressed_people": ("minder dan {k} mensen", "fewer than {k} people"),
     "privacy_footer": (
         "Groepen met minder dan {k} antwoorden worden niet getoond, ook niet als verschil van "
         "andere cijfers. Opmerkingen pas vanaf {kc} antwoorden, zonder filters.",
@@ -88,17 +85,29 @@ _LABELS: dict[str, tuple[str, str]] = {
     "turnover_trend": ("Verloop per maand (op jaarbasis)", "Turnover per month (annualised)"),
     "turnover_by_site": ("Verloop per vestiging", "Turnover by site"),
     "turnover_by_team": ("Verloop per team", "Turnover by team"),
+    "top_teams": (
+        "De {n} teams (van {total}) met het hoogste vrijwillige verloop; alle teams staan in de CSV.",
+        "The {n} teams (of {total}) with the highest voluntary turnover; every team is in the CSV.",
+    ),
     "all_staff_counted": (
         "Alle medewerkers tellen mee: ook uitzendkrachten, tijdelijke contracten en vertrek in de eerste weken.",
         "Every employee counts: temps, fixed-term contracts and people who left in their first weeks included.",
     ),
     # engagement
     "heatmap_title": ("Schalen per team (gemiddelde)", "Scales by team (mean)"),
+    "heatmap_title_site": ("Schalen per vestiging (gemiddelde)", "Scales by site (mean)"),
     "trend_title": ("Verloop van de schalen per meting", "Scales per wave"),
     "enps_title": ("eNPS per meting", "eNPS per wave"),
     "response_rate_title": ("Respons per meting", "Response rate per wave"),
     "distribution_title": ("Verdeling van de scores", "Distribution of scores"),
     "enps": ("eNPS", "eNPS"),
+    "unfavourable": ("Ongunstig", "Unfavourable"),
+    "neutral": ("Neutraal", "Neutral"),
+    "favourable": ("Gunstig", "Favourable"),
+    "distribution_lead": (
+        "Aandeel antwoorden in het ongunstige, middelste en gunstige deel van elke schaal (laatste meting).",
+        "Share of answers in the unfavourable, middle and favourable part of each scale (latest wave).",
+    ),
     "response_rate": ("Respons", "Response rate"),
     "promoters": ("Promotors", "Promoters"),
     "passives": ("Passief", "Passives"),
@@ -161,7 +170,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "by_cohort": ("Naar instroomjaar", "By hiring cohort"),
     "by_site": ("Naar vestiging", "By site"),
     "by_lead_style": ("Naar stijl van de teamleider", "By team-lead style"),
-    "tenure_months": ("Dienstjaren in maanden", "Tenure in months"),
+    "tenure_months": ("Diensttijd in maanden", "Tenure in months"),
+    "style_servant": ("Dienend", "Servant"),
+    "style_neutral": ("Neutraal", "Neutral"),
+    "style_taylorist": ("Controlerend (taylorist)", "Controlling (Taylorist)"),
     "survival": ("Aandeel nog in dienst", "Share still employed"),
     "median_tenure": ("Mediane diensttijd (maanden)", "Median tenure (months)"),
     # what-if
@@ -263,20 +275,3 @@ def reason_label(code: str, lang: str) -> str:
         except Exception:
             continue
     return str(code).replace("_", " ")
-
-
-_NOTE = re.compile(r"fewer than (\d+) (responses|people|respondents|employees)", re.IGNORECASE)
-_NOTE_NL = {"responses": "antwoorden", "respondents": "antwoorden", "people": "mensen", "employees": "mensen"}
-
-
-def note_text(note: str | None, lang: str) -> str:
-    """A suppression note from the privacy door, in ``lang`` (the door speaks English)."""
-    if not note or not isinstance(note, str):
-        return ""
-    if lang == "en":
-        return note
-    return _NOTE.sub(lambda m: f"minder dan {m.group(1)} {_NL_WORD(m.group(2))}", note)
-
-
-def _NL_WORD(word: str) -> str:
-    return _NOTE_NL.get(word.lower(), "antwoorden")

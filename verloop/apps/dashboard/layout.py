@@ -26,7 +26,7 @@ import pandas as pd
 from verloop.apps.dashboard import charts
 from verloop.apps.dashboard.downloads import download_links
 from verloop.apps.dashboard.filters import FilterBar, Filters
-from verloop.apps.dashboard.i18n import check_lang, note_text, t
+from verloop.apps.dashboard.i18n import check_lang, t
 from verloop.errors import VerloopError
 
 log = logging.getLogger(__name__)
@@ -91,10 +91,11 @@ class Block:
 
     name: str  # file name stem for downloads, e.g. "turnover-by-team"
     title: str
-    figure: object | None = None  # matplotlib Figure
+    figure: object | None = None  # a matplotlib Figure, or a function drawing it (drawn on demand)
     frame: pd.DataFrame | None = None  # the published frame behind the chart (CSV download)
     table: pd.DataFrame | None = None  # what to show as a table (defaults to nothing)
     lead: str | None = None  # a sentence above the chart
+    cache: bool = True  # the picture depends only on the filters and the language
     after: Sequence[widgets.Widget] = ()
     label: str = "group"  # the column naming a row's group, for the 'not shown' line
     hidden_label: callable | None = None  # row → words, when one column does not say it
@@ -117,7 +118,7 @@ def hidden_line(frame: pd.DataFrame | None, lang: str, label: str = "group", des
     items: list[str] = []
     for _, row in hidden.iterrows():
         name = describe(row) if describe else (row.get(label) if label in row else None)
-        note = note_text(row.get("note"), lang)
+        note = str(row.get("note") or "")
         item = f"{name} ({note})" if name is not None and str(name) != "nan" else note
         if item not in items:
             items.append(item)
@@ -140,14 +141,14 @@ def table_html(frame: pd.DataFrame, lang: str, *, formats: dict | None = None, m
             value = row[column]
             css = ""
             if value is None or (isinstance(value, float) and pd.isna(value)):
-                text = note_text(row.get("note"), lang) if hidden else "—"
+                text = str(row.get("note") or "") if hidden else "—"
                 css = ' class="verloop-suppressed"' if hidden else ""
             elif column in formats:
                 text = formats[column](value)
             elif isinstance(value, float):
                 text = f"{value:,.2f}"
             elif column == "note":
-                text = note_text(value, lang)
+                text = str(value)
                 css = ' class="verloop-suppressed"' if value else ""
             else:
                 text = str(value)
@@ -169,33 +170,64 @@ def kpi_cards(cards: Sequence[tuple[str, str, str]]) -> widgets.HTML:
     return widget
 
 
-def render_block(block: Block, lang: str) -> widgets.Widget:
-    parts: list[widgets.Widget] = [widgets.HTML(f"<h3>{html.escape(block.title)}</h3>")]
-    if block.lead:
-        lead = widgets.HTML(f'<p class="verloop-lead">{html.escape(block.lead)}</p>')
-        parts.append(lead)
-    png = None
-    if block.figure is not None:
-        png = charts.to_png(block.figure)
-        image = widgets.Image(value=png, format="png", layout=widgets.Layout(max_width="100%", height="auto"))
-        image.add_class("verloop-chart")
-        parts.append(image)
-    line = hidden_line(block.frame, lang, block.label, block.hidden_label)
-    if line:
-        note = widgets.HTML(f'<p class="verloop-suppressed">{html.escape(line)}</p>')
-        note.add_class("verloop-suppressed-note")
-        parts.append(note)
-    if block.table is not None:
-        table = widgets.HTML(table_html(block.table, lang))
-        table.add_class("verloop-table-box")
-        parts.append(table)
-    if block.frame is not None or png is not None:
-        parts.append(download_links(block.name, lang, frame=block.frame, png=png))
-    parts.extend(block.after)
-    box = widgets.VBox(parts)
-    box.add_class("verloop-section")
-    box.add_class(f"verloop-section-{block.name}")
-    return box
+class BlockView:
+    """The widgets of one block, kept between redraws: a filter change updates their values
+    instead of replacing them, so the browser patches a few properties rather than rebuilding
+    the page."""
+
+    def __init__(self, name: str):
+        self.title = widgets.HTML()
+        self.lead = widgets.HTML()
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+        self.image.add_class("verloop-chart")
+        self.note = widgets.HTML()
+        self.note.add_class("verloop-suppressed-note")
+        self.table = widgets.HTML()
+        self.table.add_class("verloop-table-box")
+        self.downloads = widgets.HTML()
+        self.downloads.add_class("verloop-downloads")
+        self.box = widgets.VBox()
+        self.box.add_class("verloop-section")
+        self.box.add_class(f"verloop-section-{name}")
+
+    def update(self, block: Block, lang: str, png: bytes | None) -> widgets.VBox:
+        parts: list[widgets.Widget] = [self.title]
+        _set(self.title, f"<h3>{html.escape(block.title)}</h3>")
+        if block.lead:
+            _set(self.lead, f'<p class="verloop-lead">{html.escape(block.lead)}</p>')
+            parts.append(self.lead)
+        if png is not None:
+            if self.image.value != png:
+                self.image.value = png
+            parts.append(self.image)
+        line = hidden_line(block.frame, lang, block.label, block.hidden_label)
+        if line:
+            _set(self.note, f'<p class="verloop-suppressed">{html.escape(line)}</p>')
+            parts.append(self.note)
+        if block.table is not None:
+            _set(self.table, table_html(block.table, lang))
+            parts.append(self.table)
+        if block.frame is not None or png is not None:
+            _set(self.downloads, download_links(block.name, lang, frame=block.frame, png=png))
+            parts.append(self.downloads)
+        parts.extend(block.after)
+        if tuple(parts) != self.box.children:
+            self.box.children = tuple(parts)
+        return self.box
+
+
+def _set(widget: widgets.HTML, value: str) -> None:
+    if widget.value != value:
+        widget.value = value
+
+
+def render_block(block: Block, lang: str, view: BlockView | None = None, png: bytes | None = None) -> widgets.VBox:
+    """Draw ``block`` into ``view`` (a new one when not given); ``png`` skips drawing."""
+    view = view or BlockView(block.name)
+    if png is None and block.figure is not None:
+        figure = block.figure() if callable(block.figure) else block.figure
+        png = charts.to_png(figure)
+    return view.update(block, lang, png)
 
 
 def nav_html(current: str, lang: str) -> widgets.HTML:
@@ -233,6 +265,8 @@ class DashboardPage:
         self.lang = check_lang(lang or query_lang())
         self.source = source or DashboardSource.open(store)
         self._cache: dict[tuple, object] = {}
+        self._views: dict[str, BlockView] = {}
+        self._pngs: dict[tuple, bytes] = {}
         self.timings: dict[str, float] = {}
         self.root: widgets.VBox | None = None
 
@@ -287,8 +321,9 @@ class DashboardPage:
         self.footer.value = html.escape(t("privacy_footer", lang, k=k, kc=kc))
 
     def fetch(self, filters: Filters):
-        """The door's figures for ``filters`` (cached: switching back is instant)."""
-        key = filters.data_key()
+        """The door's figures for ``filters`` and language (cached: switching back is instant;
+        the door calls themselves are cached in ``figures``, so a language switch only re-words)."""
+        key = (filters.data_key(), filters.lang)  # notes are worded per language
         if key not in self._cache:
             started = time.perf_counter()
             self._cache[key] = self.compute(filters)
@@ -331,4 +366,18 @@ class DashboardPage:
 
     # -- helpers for subclasses -----------------------------------------------------------------
     def block(self, block: Block) -> widgets.Widget:
-        return render_block(block, self.filters.lang)
+        """The block's widgets, reused between redraws; its picture cached per filters and language."""
+        filters = self.filters
+        view = self._views.get(block.name)
+        if view is None:
+            view = self._views[block.name] = BlockView(block.name)
+        key = (block.name, filters.lang, filters.data_key())
+        png = self._pngs.get(key) if block.cache else None
+        if png is None and block.figure is not None:
+            figure = block.figure() if callable(block.figure) else block.figure
+            png = charts.to_png(figure)
+            if block.cache:
+                if len(self._pngs) > 200:
+                    self._pngs.clear()
+                self._pngs[key] = png
+        return view.update(block, filters.lang, png)

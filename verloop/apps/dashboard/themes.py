@@ -53,6 +53,6 @@ def comment_themes(texts: pd.Series) -> pd.DataFrame:
             counts[theme] += 1
     frame = pd.DataFrame({"theme": list(counts), "comments": list(counts.values())})
     frame["comments"] = frame["comments"].astype("int64")
-    frame["share"] = (frame["comments"] / total if total else 0.0) * 1.0
+    frame["share"] = frame["comments"] / total * 100.0 if total else 0.0  # percent, like the door
     frame = frame[frame["comments"] > 0].sort_values("comments", ascending=False, kind="stable")
     return frame.reset_index(drop=True)

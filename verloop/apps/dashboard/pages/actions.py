@@ -68,7 +68,7 @@ class ActionsPage(DashboardPage):
     def compute(self, filters):
         if filters.team_id is None:
             return {"trend": None}
-        return {"trend": figures.team_scale_trend(self.source, filters.team_id)}
+        return {"trend": figures.team_scale_trend(self.source, filters.team_id, filters.lang)}
 
     # -- drawing ------------------------------------------------------------------------------
     def sections(self, data, filters):
@@ -141,11 +141,11 @@ class ActionsPage(DashboardPage):
             shown["scale_label"] = shown["scale"].map(lambda s: scale_label(s, lang))
             shown["when_label"] = shown["when"].map(lambda w: t(w, lang))
             likert = shown[shown["scale"].map(lambda s: figures.scale_range(s)[1] == 5.0)]
-            fig = charts.grouped_bars(likert, category="scale_label", group="when_label", value="score", title=title,
+            fig = lambda: charts.grouped_bars(likert, category="scale_label", group="when_label", value="score", title=title,
                                       xlabel=t("score", lang) + " (1–5)", percent=False)
         else:
-            fig = charts.empty(charts.new_figure(7.5, 2.0), title, t("no_data", lang))
-        return self.block(Block(name="actions-before-after", title=title, figure=fig, frame=frame))
+            fig = lambda: charts.empty(charts.new_figure(7.5, 2.0), title, t("no_data", lang))
+        return self.block(Block(name="actions-before-after", title=title, figure=fig, frame=frame, cache=False))
 
     # -- editing ------------------------------------------------------------------------------
     def start_edit(self, action) -> None:

@@ -30,7 +30,7 @@ class DriversPage(DashboardPage):
             return [note]
         shown = frame.assign(label=frame["factor"].map(lambda f: scale_label(f, lang)))
         shown = shown.sort_values("effect", key=lambda s: -np.abs(np.log(s.astype(float))))
-        fig = charts.forest(
+        fig = lambda: charts.forest(
             shown, label="label", value="effect", lower="lower", upper="upper",
             title=t("drivers_title", lang), xlabel=t("rate_ratio", lang), reference=1.0,
         )
@@ -55,7 +55,7 @@ class DriversPage(DashboardPage):
                     Block(
                         name="driver-importance",
                         title=t("importance_title", lang),
-                        figure=charts.bar_ci(imp, label="label", value="importance",
+                        figure=lambda: charts.bar_ci(imp, label="label", value="importance",
                                              lower="lower" if "lower" in imp else None,
                                              upper="upper" if "upper" in imp else None,
                                              title=t("importance_title", lang), xlabel=t("importance_title", lang)),

@@ -19,7 +19,7 @@ class EmployeesPage(DashboardPage):
     require_team = True
 
     def compute(self, filters):
-        return {"scores": figures.team_vs_organisation(self.source, filters.team_id)}
+        return {"scores": figures.team_vs_organisation(self.source, filters.team_id, filters.lang)}
 
     def sections(self, data, filters):
         lang = filters.lang
@@ -31,7 +31,7 @@ class EmployeesPage(DashboardPage):
             shown["scale_label"] = shown["scale"].map(lambda s: scale_label(s, lang))
             shown["who"] = shown["group_kind"].map(lambda g: t("your_team", lang) if g == "team" else t("organisation", lang))
         likert = shown[shown["scale"].map(lambda s: figures.scale_range(s)[1] == 5.0)] if len(shown) else shown
-        fig = charts.grouped_bars(
+        fig = lambda: charts.grouped_bars(
             likert, category="scale_label" if len(likert) else "scale", group="who" if len(likert) else "group_kind",
             value="score", title=t("page_employees", lang), xlabel=t("score", lang) + " (1–5)", percent=False,
             empty_message=t("no_data", lang),

@@ -6,10 +6,9 @@ from __future__ import annotations
 import pandas as pd
 
 from verloop.apps.dashboard import charts, figures
-from verloop.apps.dashboard.i18n import note_text, scale_higher_is_better, scale_label, t
+from verloop.apps.dashboard.i18n import scale_higher_is_better, scale_label, t
 from verloop.apps.dashboard.layout import Block, DashboardPage
 
-LIKERT_MAX = 5.0
 
 
 class EngagementPage(DashboardPage):
@@ -27,43 +26,46 @@ class EngagementPage(DashboardPage):
         lang = filters.lang
         out = []
         heat = data["heatmap"]
+        title = t("heatmap_title_site" if len(heat) and (heat["level"] == "site").all() else "heatmap_title", lang)
         if len(heat):
-            scales = list(dict.fromkeys(heat["scale"]))
+            scales = [s for s in dict.fromkeys(heat["scale"]) if s != "enps"]  # eNPS has its own chart
             labels = {s: scale_label(s, lang) for s in scales}
             values = heat.pivot(index="group", columns="scale", values="score").reindex(columns=scales)
             notes = heat.pivot(index="group", columns="scale", values="note").reindex(columns=scales)
-            notes = notes.map(lambda v: note_text(v, lang))
             # normalise each column to its own range so WHO-5 (0–100) and eNPS sit beside 1–5
             shaded = values.copy()
             for scale in scales:
                 lo, hi = figures.scale_range(scale)
                 shaded[scale] = (values[scale] - lo) / (hi - lo)
-            fig = charts.heatmap(
+            fig = lambda: charts.heatmap(
                 values.rename(columns=labels),
                 notes.rename(columns=labels),
-                title=t("heatmap_title", lang),
+                title=title,
                 reverse_columns={labels[s] for s in scales if not scale_higher_is_better(s)},
                 shade=shaded.rename(columns=labels),
             )
         else:
-            fig = charts.empty(charts.new_figure(7.5, 2.4), t("heatmap_title", lang), t("no_data", lang))
-        out.append(self.block(Block(name="scales-by-team", title=t("heatmap_title", lang), figure=fig, frame=heat,
-                                    lead=t("reversed_scale_hint", lang))))
+            fig = lambda: charts.empty(charts.new_figure(7.5, 2.4), title, t("no_data", lang))
+        wave = heat["wave"].iloc[0] if len(heat) else ""
+        out.append(self.block(Block(name="scales-by-group", title=f"{title} — {wave}", figure=fig,
+                                    frame=heat, lead=t("reversed_scale_hint", lang),
+                                    hidden_label=lambda r: f"{r['group']} · {scale_label(r['scale'], lang)}")))
 
         trend = data["trend"]
-        likert = trend[trend["scale"].map(lambda s: figures.scale_range(s)[1] == LIKERT_MAX)] if len(trend) else trend
+        likert = trend[trend["scale"].map(figures.is_likert)] if len(trend) else trend
         likert = likert.assign(scale_label=likert["scale"].map(lambda s: scale_label(s, lang))) if len(likert) else likert
         out.append(
             self.block(
                 Block(
                     name="scales-per-wave",
                     title=t("trend_title", lang),
-                    figure=charts.lines(
+                    figure=lambda: charts.lines(
                         likert, x="date", y="score", hue="scale_label" if len(likert) else None,
                         title=t("trend_title", lang), ylabel=t("score", lang) + " (1–5)",
                         ylim=(1, 5), empty_message=t("no_data", lang),
                     ),
                     frame=trend,
+                    label="wave",
                 )
             )
         )
@@ -73,7 +75,7 @@ class EngagementPage(DashboardPage):
                 Block(
                     name="wellbeing-enps-response",
                     title=f"{scale_label('wellbeing', lang)} · {t('enps', lang)} · {t('response_rate', lang)}",
-                    figure=charts.wave_panels(
+                    figure=lambda: charts.wave_panels(
                         waves,
                         panels=[
                             ("wellbeing", scale_label("wellbeing", lang) + " (0–100)", (0, 100), 50.0),
@@ -83,21 +85,27 @@ class EngagementPage(DashboardPage):
                         empty_message=t("no_data", lang),
                     ),
                     frame=waves,
+                    label="wave",
                 )
             )
         )
-        dist = data["distribution"]
+        bands = figures.distribution_bands(data["distribution"]) if len(data["distribution"]) else pd.DataFrame()
+        shown = bands.assign(label=bands["scale"].map(lambda s: scale_label(s, lang))) if len(bands) else bands
         out.append(
             self.block(
                 Block(
                     name="score-distributions",
                     title=t("distribution_title", lang),
-                    figure=charts.distributions(
-                        dist, facet="scale", bin="bin", share="share", title=t("distribution_title", lang),
-                        facet_labels={s: scale_label(s, lang) for s in dist["scale"].unique()} if len(dist) else {},
-                        empty_message=t("no_data", lang),
+                    figure=lambda: charts.stacked_shares(
+                        shown, label="label" if len(shown) else "scale",
+                        parts=[("unfavourable", t("unfavourable", lang), charts.BAD),
+                               ("neutral", t("neutral", lang), charts.SUPPRESSED_COLOUR),
+                               ("favourable", t("favourable", lang), charts.GOOD)],
+                        title=t("distribution_title", lang), xlabel=t("share", lang), empty_message=t("no_data", lang),
                     ),
-                    frame=dist,
+                    frame=data["distribution"],
+                    lead=t("distribution_lead", lang),
+                    hidden_label=lambda r: scale_label(r["scale"], lang),
                 )
             )
         )

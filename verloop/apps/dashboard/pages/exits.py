@@ -31,14 +31,15 @@ class ExitsPage(DashboardPage):
         reasons = data["reasons"]
         shown = reasons.copy()
         if len(shown):
-            shown["reason_label"] = shown["reason"].map(lambda c: reason_label(c, lang))
+            shown["reason_label"] = shown["reason_code"].map(lambda c: reason_label(c, lang))
             shown["source_label"] = shown["source"].map(lambda s: t(s, lang))
-        fig = charts.grouped_bars(
+        fig = lambda: charts.grouped_bars(
             shown, category="reason_label" if len(shown) else "reason", group="source_label" if len(shown) else "source",
             value="share", title=t("stated_vs_honest", lang), xlabel=t("share", lang), empty_message=t("no_data", lang),
         )
         out = [self.block(Block(name="exit-reasons", title=t("stated_vs_honest", lang), figure=fig, frame=reasons,
-                                table=_reason_table(reasons, lang)))]
+                                table=_reason_table(reasons, lang), lead=_reasons_lead(reasons, lang),
+                                hidden_label=lambda r: t(r["source"], lang)))]
 
         comments = data["comments"]
         published = comments[~comments["suppressed"].fillna(False).astype(bool)] if len(comments) else comments
@@ -46,12 +47,12 @@ class ExitsPage(DashboardPage):
         themes = comment_themes(texts) if len(published) else comment_themes([])
         if len(themes):
             themes = themes.assign(label=themes["theme"].map(lambda c: reason_label(c, lang) if c != "culture" else t("culture", lang)))
-            theme_fig = charts.bar_ci(themes, label="label", value="share", title=t("themes_title", lang),
+            theme_fig = lambda: charts.bar_ci(themes, label="label", value="share", title=t("themes_title", lang),
                                       xlabel=t("share", lang), percent=True, colour=charts.COLORBLIND[2])
         else:
             notes = comments["note"].dropna() if "note" in comments else []
             message = str(notes.iloc[0]) if len(notes) else t("comments_hidden", lang, k=self.source.comment_k)
-            theme_fig = charts.empty(charts.new_figure(7.5, 2.0), t("themes_title", lang), message)
+            theme_fig = lambda: charts.empty(charts.new_figure(7.5, 2.0), t("themes_title", lang), message)
         out.append(self.block(Block(name="exit-comment-themes", title=t("themes_title", lang), figure=theme_fig,
                                     frame=themes, lead=t("comments_unfiltered", lang))))
         out.append(self._comments(comments, published, lang))
@@ -75,8 +76,18 @@ class ExitsPage(DashboardPage):
 def _reason_table(reasons, lang):
     if not len(reasons):
         return None
-    wide = reasons.pivot_table(index="reason", columns="source", values="share", aggfunc="first")
+    wide = reasons.pivot_table(index="reason_code", columns="source", values="share", aggfunc="first", dropna=False)
+    wide = wide.reindex(index=list(dict.fromkeys(reasons["reason_code"])), columns=["stated", "honest"])
     table = wide.rename(columns=lambda c: t(c, lang))
-    table = table.map(lambda v: f"{100 * v:.0f} %" if v == v else None)
+    table = table.map(lambda v: f"{v:.0f} %" if v == v else "—")
     table.index = [reason_label(c, lang) for c in table.index]
     return table.reset_index().rename(columns={"index": t("reason", lang)})
+
+
+def _reasons_lead(reasons, lang: str) -> str | None:
+    """How many leavers each side rests on (the follow-up is answered by fewer people)."""
+    if not len(reasons):
+        return None
+    counts = reasons.drop_duplicates("source").set_index("source")["n"]
+    parts = [f"{t(source, lang)}: n = {counts[source]}" for source in ("stated", "honest") if source in counts and counts[source] is not None and counts[source] == counts[source]]
+    return " · ".join(parts) or None

@@ -9,7 +9,7 @@ import html
 import ipywidgets as widgets
 
 from verloop.apps.dashboard import charts, figures
-from verloop.apps.dashboard.i18n import note_text, t
+from verloop.apps.dashboard.i18n import t
 from verloop.apps.dashboard.layout import Block, DashboardPage
 
 GROUPINGS = ("cohort", "site", "lead_style")
@@ -29,9 +29,13 @@ class RetentionPage(DashboardPage):
         for by in GROUPINGS:
             result = data[by]
             curves, groups = result["curves"], result["groups"]
+            if by == "lead_style":
+                words = {style: t(f"style_{style}", lang) for style in ("servant", "neutral", "taylorist")}
+                curves = curves.assign(group=curves["group"].map(lambda g: words.get(g, g)))
+                groups = groups.assign(group=groups["group"].map(lambda g: words.get(g, g)))
             title = f"{t('km_title', lang)} — {t(TITLE_KEYS[by], lang).lower()}"
             visible = curves[~curves["suppressed"].fillna(False).astype(bool)] if len(curves) else curves
-            fig = charts.step_curves(
+            fig = lambda: charts.step_curves(
                 visible, time="months", value="survival", group="group", lower="lower", upper="upper",
                 title=title, xlabel=t("tenure_months", lang), ylabel=t("survival", lang),
                 empty_message=t("no_data", lang),
@@ -39,7 +43,7 @@ class RetentionPage(DashboardPage):
             hidden = groups[groups["suppressed"].fillna(False).astype(bool)] if len(groups) else groups
             after = []
             if len(hidden):
-                text = "; ".join(f"{g}: {note_text(n, lang)}" for g, n in zip(hidden["group"], hidden["note"]))
+                text = "; ".join(f"{g}: {n}" for g, n in zip(hidden["group"], hidden["note"]))
                 note = widgets.HTML(f"<p class='verloop-suppressed'>{html.escape(text)}</p>")
                 note.add_class("verloop-hidden-groups")
                 after.append(note)

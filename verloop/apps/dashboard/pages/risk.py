@@ -32,7 +32,7 @@ class RiskPage(DashboardPage):
                     Block(
                         name=f"risk-{horizon}m",
                         title=title,
-                        figure=charts.bar_ci(
+                        figure=lambda: charts.bar_ci(
                             part, label="group", value="expected", lower="lower", upper="upper",
                             title=title, xlabel=t("expected", lang), colour=charts.COLORBLIND[1],
                             empty_message=t("no_data", lang) if data.get("message") is None else data["message"].get(lang, ""),

@@ -11,19 +11,37 @@ from verloop.apps.dashboard import charts, figures
 from verloop.apps.dashboard.i18n import t
 from verloop.apps.dashboard.layout import Block, DashboardPage, kpi_cards
 
-
-def pct(value: float, digits: int = 0) -> str:
-    return "—" if value is None or not math.isfinite(value) else f"{100 * value:.{digits}f} %"
+TOP_TEAMS = 20
 
 
-def interval(lo: float, hi: float, digits: int = 0) -> str:
-    if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
-        return ""
-    return f"{100 * lo:.{digits}f}–{100 * hi:.{digits}f} %"
+def _num(value) -> float:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+    return value
 
 
-def euros(value: float) -> str:
-    return "—" if value is None or not math.isfinite(value) else f"€ {value:,.0f}".replace(",", ".")
+def pct(value, digits: int = 0) -> str:
+    value = _num(value)
+    return "—" if not math.isfinite(value) else f"{value:.{digits}f} %"
+
+
+def interval(lo, hi, digits: int = 0, unit: str = " %") -> str:
+    lo, hi = _num(lo), _num(hi)
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return "—"
+    return f"{lo:.{digits}f}–{hi:.{digits}f}{unit}"
+
+
+def euros(value) -> str:
+    value = _num(value)
+    return "—" if not math.isfinite(value) else "€ " + f"{value:,.0f}".replace(",", ".")
+
+
+def whole(value) -> str:
+    value = _num(value)
+    return "—" if not math.isfinite(value) else f"{value:.0f}"
 
 
 class TurnoverPage(DashboardPage):
@@ -39,87 +57,86 @@ class TurnoverPage(DashboardPage):
 
     def sections(self, data, filters):
         lang = filters.lang
-        s = data["summary"]
-        row = s.iloc[0] if len(s) else pd.Series(dtype=object)
-        get = lambda name: float(row.get(name, float("nan")))  # noqa: E731
-        cards = [
-            (t("kpi_voluntary", lang), pct(get("voluntary_rate"), 1), f"{t('ci95', lang)}: {interval(get('voluntary_lower'), get('voluntary_upper'), 1)}"),
-            (t("kpi_involuntary", lang), pct(get("involuntary_rate"), 1), f"{t('ci95', lang)}: {interval(get('involuntary_lower'), get('involuntary_upper'), 1)}"),
-            (t("kpi_early", lang), pct(get("early_share")), f"{int(get('early_leavers') or 0) if math.isfinite(get('early_leavers')) else '—'} {t('of_hires', lang)} ({int(get('hires')) if math.isfinite(get('hires')) else '—'})"),
-            (t("kpi_regretted", lang), pct(get("regretted_share")), t("of_voluntary", lang)),
-            (t("kpi_cost", lang), euros(get("cost_eur")), f"{euros(get('cost_lower'))}–{euros(get('cost_upper'))}"),
-        ]
+        summary = data["summary"]
+        row = summary.iloc[0] if len(summary) else pd.Series(dtype=object)
+        if len(summary) and bool(row["suppressed"]):
+            cards = [(t("kpi_voluntary", lang), "—", str(row["note"]))]
+        else:
+            ci = t("ci95", lang)
+            cards = [
+                (t("kpi_voluntary", lang), pct(row.get("voluntary_rate"), 1),
+                 f"{ci}: {interval(row.get('voluntary_low'), row.get('voluntary_high'), 1)}"),
+                (t("kpi_involuntary", lang), pct(row.get("involuntary_rate"), 1),
+                 f"{ci}: {interval(row.get('involuntary_low'), row.get('involuntary_high'), 1)}"),
+                (t("kpi_early", lang), pct(row.get("early_share")),
+                 f"{whole(row.get('early_leavers'))} / {whole(row.get('hires'))} {t('of_hires', lang)}"),
+                (t("kpi_regretted", lang), pct(row.get("regretted_share")),
+                 f"{whole(row.get('regretted'))} / {whole(row.get('voluntary'))} {t('of_voluntary', lang)}"),
+                (t("kpi_cost", lang), euros(row.get("cost_eur")),
+                 f"{ci}: {euros(row.get('cost_low'))} – {euros(row.get('cost_high'))}"),
+            ]
+        cost = t("cost_basis", lang, share=self.source.replacement_cost_share, salary=self.source.annual_salary_eur)
         out = [
             kpi_cards(cards),
-            self.block(
-                Block(
-                    name="turnover-summary",
-                    title=t("turnover_kpis", lang),
-                    frame=s,
-                    lead=t("all_staff_counted", lang) + " " + t("cost_basis", lang, share=self.source.replacement_cost_share, salary=self.source.annual_salary_eur),
-                )
-            ),
+            self.block(Block(name="turnover-summary", title=t("turnover_kpis", lang), frame=summary,
+                             lead=f"{t('all_staff_counted', lang)} {cost}")),
         ]
-        trend = data["trend"].copy()
-        if len(trend):
-            trend["kind_label"] = trend["kind"].map(lambda k: t(k, lang))
+        trend = data["trend"]
+        long = figures.trend_long(trend) if len(trend) else pd.DataFrame()
+        if len(long):
+            long["kind_label"] = long["kind"].map(lambda k: t(k, lang))
         out.append(
             self.block(
                 Block(
                     name="turnover-trend",
                     title=t("turnover_trend", lang),
-                    figure=charts.lines(
-                        trend,
-                        x="month",
-                        y="rate",
-                        hue="kind_label" if len(trend) else None,
-                        lower="lower",
-                        upper="upper",
-                        title=t("turnover_trend", lang),
-                        ylabel=t("rate_pct", lang),
-                        percent=True,
+                    figure=lambda: charts.lines(
+                        long, x="month", y="rate", hue="kind_label" if len(long) else None, lower="lower",
+                        upper="upper", title=t("turnover_trend", lang), ylabel=t("rate_pct", lang), percent=True,
                         empty_message=t("no_data", lang),
                     ),
-                    frame=data["trend"],
+                    frame=trend,
+                    label="period_start",
                 )
             )
         )
         for by in ("site", "team"):
             frame = data[f"by_{by}"]
-            voluntary = frame[frame["kind"] == "voluntary"].sort_values("rate", ascending=False, na_position="last") if len(frame) else frame
+            ranked = frame.sort_values("voluntary_rate", ascending=False, na_position="last") if len(frame) else frame
+            shown = ranked[~ranked["suppressed"]].head(TOP_TEAMS) if by == "team" and len(ranked) else ranked
             title = t(f"turnover_by_{by}", lang)
+            lead = t("top_teams", lang, n=len(shown), total=len(frame)) if by == "team" and len(frame) > len(shown) else None
             out.append(
                 self.block(
                     Block(
                         name=f"turnover-by-{by}",
                         title=title,
-                        figure=charts.bar_ci(
-                            voluntary,
-                            label="group",
-                            value="rate",
-                            lower="lower",
-                            upper="upper",
-                            title=f"{title} — {t('voluntary', lang).lower()}",
-                            xlabel=t("rate_pct", lang),
-                            percent=True,
-                            empty_message=t("no_data", lang),
+                        figure=lambda shown=shown, title=title: charts.bar_ci(
+                            shown, label="group", value="voluntary_rate", lower="voluntary_low",
+                            upper="voluntary_high", title=f"{title} — {t('voluntary', lang).lower()}",
+                            xlabel=t("rate_pct", lang), percent=True, empty_message=t("no_data", lang),
                         ),
                         frame=frame,
-                        table=_table(frame, lang) if by == "site" else None,
+                        table=_table(ranked, lang) if by == "site" else None,
+                        lead=lead,
                     )
                 )
             )
         return out
 
 
-def _table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+def _table(frame: pd.DataFrame, lang: str) -> pd.DataFrame | None:
     if not len(frame):
-        return frame
-    wide = frame.pivot_table(index="group", columns="kind", values=["rate", "leavers"], aggfunc="first")
-    table = pd.DataFrame(index=wide.index)
-    for kind in ("voluntary", "involuntary"):
-        if ("rate", kind) in wide:
-            table[t(kind, lang)] = wide[("rate", kind)].map(lambda v: pct(v, 1) if pd.notna(v) else "—")
-    n = frame.groupby("group")["n"].first()
-    table[t("headcount", lang)] = n.reindex(table.index)
-    return table.reset_index().rename(columns={"group": t("site", lang)})
+        return None
+    return pd.DataFrame(
+        {
+            t("site", lang): frame["group"],
+            t("headcount", lang): frame["headcount"].map(whole),
+            t("voluntary", lang): frame["voluntary_rate"].map(lambda v: pct(v, 1)),
+            t("ci95", lang): [interval(a, b, 1) for a, b in zip(frame["voluntary_low"], frame["voluntary_high"])],
+            t("involuntary", lang): frame["involuntary_rate"].map(lambda v: pct(v, 1)),
+            t("kpi_leavers", lang): frame["leavers"].map(whole),
+            "note": frame["note"],
+            "suppressed": frame["suppressed"],
+        }
+    )

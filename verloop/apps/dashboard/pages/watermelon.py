@@ -23,7 +23,7 @@ class WatermelonPage(DashboardPage):
     def sections(self, data, filters):
         lang = filters.lang
         frame = data["teams"]
-        fig = charts.quadrant(
+        fig = lambda: charts.quadrant(
             frame,
             x="kpi_status",
             y="people_status",

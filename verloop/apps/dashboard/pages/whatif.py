@@ -112,7 +112,7 @@ class WhatIfPage(DashboardPage):
                 "upper": [row["baseline_upper"], row["scenario_upper"]],
             }
         )
-        fig = charts.bar_ci(bars, label="label", value="value", lower="lower", upper="upper",
+        fig = lambda: charts.bar_ci(bars, label="label", value="value", lower="lower", upper="upper",
                             title=t("risk_title", lang) + " — " + t("next_12", lang), xlabel=t("expected", lang),
                             height=2.2)
-        self.result_box.children = (text, self.block(Block(name="whatif", title=t("scenario", lang), figure=fig, frame=frame)))
+        self.result_box.children = (text, self.block(Block(name="whatif", title=t("scenario", lang), figure=fig, frame=frame, cache=False)))
