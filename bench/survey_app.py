@@ -104,6 +104,34 @@ class Server:
         while len(self.kernels()) < count and time.monotonic() < deadline:
             time.sleep(0.2)
 
+    def wait_idle(self, quiet_s: float = 2.0, limit_s: float = 300.0) -> None:
+        """Until server and kernels are (almost) idle: a refilled pool kernel has run the
+        notebook up to ``wait_for_request`` and is waiting for its respondent."""
+        import psutil
+
+        deadline = time.monotonic() + limit_s
+        quiet_since = None
+        while time.monotonic() < deadline:
+            procs = [psutil.Process(self.process.pid), *self.kernels()]
+            for p in procs:
+                try:
+                    p.cpu_percent(interval=None)
+                except psutil.Error:
+                    pass
+            time.sleep(0.5)
+            busy = 0.0
+            for p in procs:
+                try:
+                    busy += p.cpu_percent(interval=None)
+                except psutil.Error:
+                    pass
+            if busy < 5.0:
+                quiet_since = quiet_since or time.monotonic()
+                if time.monotonic() - quiet_since >= quiet_s:
+                    return
+            else:
+                quiet_since = None
+
     def memory_mb(self) -> dict:
         import psutil
 
@@ -206,7 +234,7 @@ async def one_session(browser, link: str, pages: int) -> dict:
     start = time.perf_counter()
     try:
         await page.goto(link, timeout=TIMEOUT_MS, wait_until="commit")
-        await page.wait_for_selector(".verloop-start, .voila-error", state="visible", timeout=TIMEOUT_MS)
+        await page.wait_for_selector(".verloop-start:visible, .voila-error:visible", timeout=TIMEOUT_MS)
         tti = time.perf_counter() - start
         if await page.locator(".voila-error").count():
             raise RuntimeError("voila-error")
@@ -217,7 +245,7 @@ async def one_session(browser, link: str, pages: int) -> dict:
         for _ in range(pages - 1):
             await page.click(".verloop-next", timeout=TIMEOUT_MS)
         await page.click(".verloop-submit", timeout=TIMEOUT_MS)
-        await page.wait_for_selector(".verloop-thanks, .verloop-message", state="visible", timeout=TIMEOUT_MS)
+        await page.wait_for_selector(".verloop-thanks:visible, .verloop-message:visible", timeout=TIMEOUT_MS)
         if not await page.locator(".verloop-thanks").is_visible():
             raise RuntimeError("message: " + (await page.inner_text(".verloop-message"))[:200])
         ok = not problems
@@ -257,8 +285,8 @@ async def run(args) -> dict:
             try:
                 samples = []
                 for used in range(args.runs):
-                    server.wait_for_kernels(used + 1)  # the pool holds a fresh kernel again
-                    time.sleep(1.0)  # let the refilled kernel finish running the notebook's imports
+                    server.wait_for_kernels(used + 1)  # the pool holds a fresh kernel again…
+                    server.wait_idle()  # …that has run the notebook up to the request
                     samples.append(await time_to_interactive(browser, server.link(codes.pop())))
                 report["preheated"] = summarise(samples)
             finally:

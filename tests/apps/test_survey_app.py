@@ -115,7 +115,8 @@ def test_refusals_are_shown_in_the_chosen_language(survey):
     store, code = survey
     app = make(store, query_string="token=7KQ2-XM9D-AB12-CD34-EF56")
     assert visible(app.message) and "niet bekend" in app.message.value
-    app.lang.value = "en"
+    app.lang.value = "en"  # the message follows the language switch
+    assert visible(app.message) and "not known" in app.message.value
     app.token_box.value = "nonsense"
     app.start_button.click()
     assert "not a valid code" in app.message.value and not visible(app.questions)
@@ -219,3 +220,20 @@ def test_builder_never_raises_into_the_page(monkeypatch, survey):
 def test_unknown_kind_is_a_programming_error():
     with pytest.raises(ValueError, match="unknown survey kind"):
         SurveyApp("poll")
+
+
+def test_an_unreachable_database_says_so_without_details():
+    class Down:
+        url = "postgresql+psycopg://verloop:secret@db.internal/verloop"
+
+        def session(self):
+            raise StoreError(f"cannot reach the database server at {self.url}: is it running?")
+
+    app = SurveyApp("pulse", store=Down(), query_string="token=7KQ2-XM9D-AB12-CD34-EF56")
+    assert visible(app.message) and "niet beschikbaar" in app.message.value
+    assert "db.internal" not in app.message.value and "secret" not in app.message.value
+    app.lang.value = "en"
+    assert "not available right now" in app.message.value
+    app.start_button.click()
+    assert "not available right now" in app.message.value
+    assert not visible(app.questions)

@@ -9,7 +9,8 @@ builds, independently, the linear system an attacker with every published figure
   *person* across waves (people answer alike from wave to wave, and with full response the
   attacker knows exactly who is in the sum) — otherwise it is its own variable;
 * one equation per published cell: every shown node of every wave (organisation, sites, teams),
-  every cell of every allowed family (level × tenure / contract), in every wave.
+  every cell of every allowed family (level × tenure / contract, over the teams shown in that
+  wave), in every wave.
 
 The rank test: a set is determined when its indicator lies in the row space. No hidden node, no
 cell of fewer than k people (at any level, with any filter) and no single answer may be
@@ -135,6 +136,8 @@ def attacker_system(org, hierarchy, published):
                 rows.append(vector(w, mask))
             elif decision.n:
                 protected.append(("hidden", w, level, name, vector(w, mask)))
+        # filtered cells cover the people of teams shown in that wave, in groups shown in it
+        shown = frame["team"].isin([name for (lvl, name), d in plan.items() if lvl == TEAM and d.shown]).to_numpy()
         band, contract = frame["tenure_band"].to_numpy(str), frame["contract_type"].to_numpy(str)
         keys_of = {(): np.zeros(len(frame), dtype="<U1"), ("tenure_band",): band, ("contract_type",): contract,
                    ("tenure_band", "contract_type"): np.char.add(np.char.add(band, "|"), contract)}
@@ -145,8 +148,8 @@ def attacker_system(org, hierarchy, published):
                     mask = in_group(frame, level, name, hierarchy)
                     cells = [mask & (keys == key) for key in np.unique(keys[mask])]
                     for cell in cells:
-                        if allowed:
-                            rows.append(vector(w, cell))
+                        if allowed and plan[(level, name)].shown and (cell & shown).any():
+                            rows.append(vector(w, cell & shown))
                         if 1 <= cell.sum() < org["k"]:
                             protected.append(("small", w, level, name, vector(w, cell)))
     for j in range(width):

@@ -178,6 +178,7 @@ class SurveyApp:
         self.done = False
         self.min_group_size = 5
         self.confidential = False
+        self._message: Callable[[str], str] | None = None
 
         params = query_parameters(query_string)
         self.language = language or (params.get("lang") if params.get("lang") in ("nl", "en") else "nl")
@@ -234,6 +235,7 @@ class SurveyApp:
         self.submit_button.on_click(self._guard("submit", lambda _b: self.send()))
 
         self.pages: list[tuple[str, object]] = []
+        self.show_message(None)
         self._load_settings()
         self.render()
         if self.token_box.value.strip():
@@ -254,18 +256,20 @@ class SurveyApp:
             try:
                 return handler(*args)
             except SurveyRefusal as exc:
-                self.show_message(exc.text(self.language))
+                self.show_message(exc.text)
             except StoreError as exc:
                 log.warning("survey app: %s: database problem: %s", where, exc)
-                self.show_message(_t("store_error", self.language))
+                # sending: "nothing was saved, send again"; anything else: "not available now"
+                key = "store_error" if where == "submit" else "unavailable"
+                self.show_message(lambda lang: _t(key, lang))
             except SurveyError as exc:
-                self.show_message(_t("refused", self.language, reason=str(exc)))
+                self.show_message(lambda lang, reason=str(exc): _t("refused", lang, reason=reason))
             except VerloopError as exc:
                 log.warning("survey app: %s: %s", where, type(exc).__name__)
-                self.show_message(_t("unavailable", self.language))
+                self.show_message(lambda lang: _t("unavailable", lang))
             except Exception as exc:  # a bug: apologise, log without values
                 _log_failure(where, exc)
-                self.show_message(_t("bug", self.language))
+                self.show_message(lambda lang: _t("bug", lang))
 
         return guarded
 
@@ -279,12 +283,12 @@ class SurveyApp:
                 self.confidential = settings.survey_mode == "confidential"
         except VerloopError as exc:
             log.warning("survey app: cannot read settings: %s", exc)
-            self.store_problem = True
-        else:
-            self.store_problem = False
+            self.show_message(lambda lang: _t("unavailable", lang))
 
-    def show_message(self, text: str | None) -> None:
-        self.message.value = _html(text) if text else ""
+    def show_message(self, text: Callable[[str], str] | None) -> None:
+        """Show a message, given as language -> text so that a language switch translates it."""
+        self._message = text
+        self.message.value = _html(text(self.language)) if text else ""
         self.message.layout.display = None if text else "none"
 
     # -- texts --------------------------------------------------------------------------------
@@ -292,7 +296,7 @@ class SurveyApp:
         if change["new"] not in ("nl", "en"):
             return
         self.language = change["new"]
-        self.show_message(None)
+        self.show_message(self._message)
         self.render()
 
     def render(self) -> None:
@@ -311,15 +315,11 @@ class SurveyApp:
         self.next_button.description = _t("next", lang)
         self.submit_button.description = _t("submit", lang)
         self.thanks.value = _html(_t("thanks", lang), "h3")
-        if self.message.value == "":
-            self.message.layout.display = "none"
         self.welcome.layout.display = None if self.page < 0 and not self.done else "none"
         self.questions.layout.display = None if self.page >= 0 and not self.done else "none"
         self.thanks.layout.display = None if self.done else "none"
         if self.page >= 0 and not self.done:
             self._render_page()
-        if getattr(self, "store_problem", False) and self.page < 0:
-            self.show_message(_t("unavailable", lang))
 
     # -- flow ---------------------------------------------------------------------------------
     def check(self, code: str) -> None:
@@ -480,21 +480,20 @@ class SurveyApp:
 
         if self.done or self.token is None:
             return
-        lang = self.language
         answers, comments, reason = self.collected()
         for question in self.instrument.open_questions:
-            text = comments.get(question.id, "").strip()
-            if len(text) > question.max_length:
+            n = len(comments.get(question.id, "").strip())
+            if n > question.max_length:
                 self.show_message(
-                    _t("too_long", lang, question=question.text[lang], n=len(text), max=question.max_length)
+                    lambda lang, q=question, n=n: _t("too_long", lang, question=q.text[lang], n=n, max=q.max_length)
                 )
                 return
         if not answers and not comments and reason is None:
-            self.show_message(_t("empty", lang))
+            self.show_message(lambda lang: _t("empty", lang))
             return
         self.submit_button.disabled = True
         try:
-            submit(self._store(), self.token, answers, comments, lang, reason, self.today, kind=self.kind)
+            submit(self._store(), self.token, answers, comments, self.language, reason, self.today, kind=self.kind)
         finally:
             self.submit_button.disabled = False
         self.finish()

@@ -1,8 +1,9 @@
-"""CLI for the models: ``verloop benchmark`` (any CSV)."""
+"""CLI for the models: ``verloop benchmark`` (any CSV) and ``verloop train`` (the database)."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -44,7 +45,60 @@ def benchmark(
         typer.echo(result.to_text())
 
 
+@app.command("train")
+def train(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the model cards.")] = Path("models"),
+    key_file: Annotated[
+        Optional[Path],
+        typer.Option("--key-file", help="Confidential mode: file holding the pseudonym key "
+                     "(or set VERLOOP_PSEUDONYM_KEY). Never stored in the database."),
+    ] = None,
+    only: Annotated[
+        Optional[str],
+        typer.Option("--only", help="Comma-separated subset: team, survival, classifiers."),
+    ] = None,
+    boot: Annotated[int, typer.Option("--boot", min=0, max=5000, help="Bootstrap resamples.")] = 200,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Fit the team, survival and classifier models on the database and write model cards."""
+    from verloop.errors import InputError
+    from verloop.models.data import load_org
+    from verloop.models.train import TrainOptions, summarise, train_models
+    from verloop.store import Store
+
+    which = ("team", "survival", "classifiers")
+    if only:
+        chosen = tuple(w.strip() for w in only.split(",") if w.strip())
+        bad = [w for w in chosen if w not in which]
+        if bad:
+            raise InputError(f"Unknown model group {bad[0]!r} for --only; use {', '.join(which)}.")
+        which = chosen
+    key = None
+    if key_file is not None:
+        if not key_file.exists():
+            raise InputError(f"Key file '{key_file}' does not exist.")
+        key = key_file.read_text(encoding="utf-8").strip()
+    else:
+        key = os.environ.get("VERLOOP_PSEUDONYM_KEY") or None
+    org = load_org(Store.open(db))
+    if org.survey_mode == "confidential" and not key and not json_out:
+        typer.echo("Notice: confidential mode without the pseudonym key: the survival model "
+                   "uses team survey means only.", err=True)
+    folders = train_models(org, out, key=key, options=TrainOptions(n_boot=boot, seed=seed),
+                           which=which)
+    summary = summarise(folders)
+    if json_out:
+        typer.echo(json.dumps({"cards": summary}, default=_jsonable))
+    else:
+        for card in summary:
+            typer.echo(f"{card['name']}: {card['title']} -> {card['folder']}")
+
+
 def _jsonable(value):
     if hasattr(value, "item"):
         return value.item()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")

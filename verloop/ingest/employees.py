@@ -25,9 +25,9 @@ from verloop.ingest.write import (
     Progress,
     Timer,
     changed_rows,
-    records_of,
     ensure_sites,
     ensure_teams,
+    records_of,
     report,
     stored_values,
     upsert,
@@ -54,16 +54,16 @@ EXIT_TYPES = {
 }
 DEFAULT_ROLE = "agent"
 FUTURE_DAYS = 366  # hires signed and notices given may lie ahead; further is a typo
-# Columns of the Employee table fed by each file column (when present).
+# The Employee column each file column feeds; on update only the file's columns change.
 STORED = {
-    "team": ["team_id"],
-    "site": ["site_id"],
-    "role": ["role"],
-    "contract_hours": ["contract_hours"],
-    "hire_date": ["hire_date"],
-    "exit_date": ["exit_date"],
-    "exit_type": ["exit_type"],
-    "regretted": ["regretted"],
+    "team": "team_id",
+    "site": "site_id",
+    "role": "role",
+    "contract_hours": "contract_hours",
+    "hire_date": "hire_date",
+    "exit_date": "exit_date",
+    "exit_type": "exit_type",
+    "regretted": "regretted",
 }
 
 
@@ -175,7 +175,7 @@ def import_employees(
     report(progress, "reading", 0, 0)
     table, data, problems = _read(path, mapping, today)
     present = [c for c in COLUMNS if c in table.columns]
-    update_columns = [stored for c in present if c in STORED for stored in STORED[c]]
+    update_columns = [STORED[c] for c in present if c in STORED]
     total = len(data)
     try:
         with store.session() as session:

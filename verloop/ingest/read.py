@@ -147,7 +147,7 @@ def _separator(text: str) -> tuple[str, str, int]:
     hint = re.fullmatch(r'"?sep=(.)"?\s*', first)
     if hint and hint.group(1) in SEPARATORS:
         return hint.group(1), ("" if first_end < 0 else text[first_end + 1 :]), 1
-    for line in text.splitlines():
+    for line in text.split("\n", 1000)[:1000]:  # the header is among the first lines
         if line.strip():
             counts = {sep: line.count(sep) for sep in SEPARATORS}
             best = max(SEPARATORS, key=lambda s: counts[s])
@@ -378,8 +378,13 @@ def canonical_table(
             f"{raw.path.name} has column{'s' if len(unknown) > 1 else ''} Verloop does not know: "
             f"{', '.join(repr(u) for u in unknown)}"
             + (f"; missing: {', '.join(missing)}" if missing else "")
-            + f". Expected: {', '.join(canonical)}. Rename with --map 'old=new' (e.g. --map '"
-            + f"{unknown[0]}={_suggest(unknown[0], missing or canonical)}'), or ignore a column with --map 'old='.",
+            + f". Expected: {', '.join(canonical)}. "
+            + (
+                "The header has only one column: separate the columns with , ; or a tab."
+                if len(raw.header) == 1 and len(unknown[0]) > 20
+                else f"Rename with --map 'old=new' (e.g. --map '{unknown[0]}="
+                f"{_suggest(unknown[0], missing or canonical)}'), or ignore a column with --map 'old='."
+            ),
             problems=[
                 Problem(raw.header_row, u, u, f"one of {', '.join(canonical)} (or --map it)") for u in unknown
             ],

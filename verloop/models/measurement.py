@@ -71,56 +71,60 @@ class RegressionCalibration:
         return self
 
     def transform(self, scores: pd.DataFrame | np.ndarray, decay=None) -> np.ndarray:
-        """Calibrated true scores (same units as the scales); ``decay`` shrinks each row's
-        deviation from the mean by ρ(age of the score)."""
+        """Calibrated true scores (same units as the scales); ``decay`` (rows × scales, or one
+        value per row) shrinks each deviation from the mean by ρ(age of the score)."""
         W = scores[self.scales].to_numpy(dtype=float) if hasattr(scores, "columns") else scores
         dev = (W - self.mean_) @ self.matrix_.T
         if decay is not None:
-            dev = dev * np.asarray(decay, dtype=float)[:, None]
+            decay = np.asarray(decay, dtype=float)
+            dev = dev * (decay if decay.ndim == 2 else decay[:, None])
         return self.mean_ + dev
 
 
 @dataclass
 class RetestDecay:
-    """ρ(lag): autocorrelation of true scores over time, from repeated scores of one person."""
+    """ρ_k(lag): autocorrelation of each scale's true score over time, from repeated scores of
+    one person. Scales drift at different speeds (a team climate is stable, a mood is not), so
+    each scale has its own curve."""
 
+    scales: list[str] = field(default_factory=list)
     lags: np.ndarray = field(default_factory=lambda: np.array([0.0]))
-    rho: np.ndarray = field(default_factory=lambda: np.array([1.0]))
+    rho: np.ndarray = field(default_factory=lambda: np.ones((1, 0)))  # lags × scales
     pairs: np.ndarray = field(default_factory=lambda: np.array([0]))
 
     @classmethod
     def estimate(cls, linked: pd.DataFrame, scales: list[str], reliabilities: dict[str, float],
                  max_lag_waves: int = 8, min_pairs: int = 50) -> "RetestDecay":
-        """Median lag (days) and mean disattenuated retest correlation per 1…k waves apart.
-
-        ``linked``: one row per response with ``employee_id``, ``submitted_on`` and the scales
-        (confidential mode only). The curve is forced to start at 1 and never to rise.
-        """
+        """Median lag (days) and disattenuated retest correlation per scale for answers 1…k
+        waves apart. ``linked``: one row per response with ``employee_id``, ``submitted_on``
+        and the scales (confidential mode only). Each curve starts at 1 and never rises."""
         s = linked.dropna(subset=scales).sort_values(["employee_id", "submitted_on"])
         g = s.groupby("employee_id", sort=False)
-        lags, rhos, pairs = [0.0], [1.0], [0]
+        lags, rows, pairs = [0.0], [np.ones(len(scales))], [0]
         for k in range(1, max_lag_waves + 1):
             nxt = g[scales + ["submitted_on"]].shift(-k)
             ok = nxt[scales[0]].notna().to_numpy()
             if ok.sum() < min_pairs:
                 break
             days = (nxt.loc[ok, "submitted_on"] - s.loc[ok, "submitted_on"]).dt.days
-            r = []
-            for scale in scales:
+            r = np.empty(len(scales))
+            for j, scale in enumerate(scales):
                 a, b = s.loc[ok, scale].to_numpy(float), nxt.loc[ok, scale].to_numpy(float)
-                if a.std() > 0 and b.std() > 0:
-                    r.append(np.corrcoef(a, b)[0, 1] / reliabilities.get(scale, 1.0))
-            if not r:
-                break
+                corr = np.corrcoef(a, b)[0, 1] if a.std() > 0 and b.std() > 0 else 0.0
+                r[j] = corr / reliabilities.get(scale, 1.0)
             lags.append(float(days.median()))
-            rhos.append(float(min(np.mean(r), rhos[-1], 1.0)))
+            rows.append(np.clip(np.minimum(r, rows[-1]), 0.0, 1.0))
             pairs.append(int(ok.sum()))
-        return cls(np.array(lags), np.array(rhos), np.array(pairs))
+        return cls(list(scales), np.array(lags), np.vstack(rows), np.array(pairs))
 
     def __call__(self, lag_days) -> np.ndarray:
-        """ρ at the given ages (days), linear between measured lags, flat beyond the last."""
-        return np.interp(np.asarray(lag_days, dtype=float), self.lags, self.rho)
+        """ρ per scale at the given ages (days): rows × scales, linear between measured lags,
+        flat beyond the last."""
+        lag = np.asarray(lag_days, dtype=float)
+        return np.column_stack([np.interp(lag, self.lags, self.rho[:, j])
+                                for j in range(len(self.scales))])
 
     def to_dict(self) -> dict:
-        return {"lags_days": self.lags.tolist(), "rho": self.rho.tolist(),
+        return {"lags_days": self.lags.tolist(),
+                "rho": {s: self.rho[:, j].tolist() for j, s in enumerate(self.scales)},
                 "pairs": self.pairs.tolist()}

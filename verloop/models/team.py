@@ -66,7 +66,7 @@ def poisson_deviance(y, mu) -> float:
 
 
 def poisson_irls(X, y, offset, start=None, max_iter: int = 50, tol: float = 1e-8,
-                 return_cov: bool = False):
+                 return_cov: bool = False, l2: float = 0.0):
     """Poisson GLM (log link, intercept added) by Newton/IRLS; None if it fails to converge.
 
     The same maximum-likelihood estimate as ``statsmodels.GLM(family=Poisson())`` (checked in
@@ -74,14 +74,16 @@ def poisson_irls(X, y, offset, start=None, max_iter: int = 50, tol: float = 1e-8
     With ``return_cov`` also the model-based covariance (inverse Fisher information).
     """
     design = np.column_stack([np.ones(len(X)), X])
+    penalty = np.full(design.shape[1], float(l2))
+    penalty[0] = 0.0  # never shrink the intercept
     beta = np.zeros(design.shape[1]) if start is None else np.array(start, dtype=float)
     if start is None:
         beta[0] = np.log(max(y.sum(), 0.5) / np.exp(offset).sum())
     for _ in range(max_iter):
         eta = np.clip(design @ beta + offset, -30, 30)
         mu = np.exp(eta)
-        grad = design.T @ (y - mu)
-        hess = (design * mu[:, None]).T @ design
+        grad = design.T @ (y - mu) - penalty * beta
+        hess = (design * mu[:, None]).T @ design + np.diag(penalty)
         try:
             step = np.linalg.solve(hess, grad)
         except np.linalg.LinAlgError:
@@ -92,7 +94,7 @@ def poisson_irls(X, y, offset, start=None, max_iter: int = 50, tol: float = 1e-8
         if np.max(np.abs(step)) < tol:
             if return_cov:
                 mu = np.exp(np.clip(design @ beta + offset, -30, 30))
-                hess = (design * mu[:, None]).T @ design
+                hess = (design * mu[:, None]).T @ design + np.diag(penalty)
                 return beta, np.linalg.pinv(hess)
             return beta
     return None

@@ -38,13 +38,14 @@ from verloop.privacy.data import (
     load_survey_data,
 )
 from verloop.privacy.families import (
-    COMPLETE_CELL,
+    DIFFERENCING,
     DIMENSIONS,
-    HIDDEN_GROUPS,
+    LINKED,
     SMALL_CELL,
     FamilyAuditor,
     family_of,
     normalise_dims,
+    shown_teams,
 )
 from verloop.privacy.policy import (
     FEW_LEAVERS,
@@ -91,15 +92,11 @@ _REFUSALS = {
         "at least one {level} would show fewer than {k} people for it (or for the rest of its people)",
         "minstens één {level} zou er (of voor de rest van de groep) minder dan {k} mensen tonen",
     ),
-    HIDDEN_GROUPS: (
-        "some {level}s are hidden in that wave, and split by the filter they would add back up",
-        "sommige {level}s zijn in die meting verborgen en zouden opgeteld via het filter zichtbaar worden",
+    LINKED: (
+        "it would split teams in which everyone answered, whose answers can be matched with other waves",
+        "het zou teams splitsen waarin iedereen reageerde, en die zijn met andere metingen te vergelijken",
     ),
-    COMPLETE_CELL: (
-        "everyone in one of its groups answered, so comparing waves could single people out",
-        "in een van de groepen heeft iedereen gereageerd, zodat vergelijken met andere metingen personen kan aanwijzen",
-    ),
-    "differencing": (
+    DIFFERENCING: (
         "together with the figures already shown, a group of fewer than {k} could be worked out by subtraction",
         "samen met wat al getoond wordt zou een groep van minder dan {k} door aftrekken te achterhalen zijn",
     ),
@@ -324,7 +321,7 @@ class Door:
         return (site is None or hierarchy.team_site.get(name) == site) and (team is None or name == team)
 
     def _refuse(self, problem: str, level: str, demographic: dict, wave: str) -> PrivacyError:
-        en, nl = _REFUSALS.get(problem, _REFUSALS["differencing"])
+        en, nl = _REFUSALS.get(problem, _REFUSALS[DIFFERENCING])
         words = _level_word(level, self.lang)
         described = ", ".join(f"{k} = {v}" for k, v in demographic.items())
         if self.lang == "nl":
@@ -382,7 +379,7 @@ class Door:
                 if not verdict.allowed:
                     raise self._refuse(verdict.problem, level, demographic, wave.wave)
                 cells = normalise_dims(here)
-                keep = np.ones(len(here), dtype=bool)
+                keep = here["team"].isin(shown_teams(plan)).to_numpy()
                 for dim, value in demographic.items():
                     keep &= (cells[dim] == value).to_numpy()
                 here = here[keep]
@@ -392,7 +389,7 @@ class Door:
                 members = self._in_node(here, node)
                 if not closed:
                     reason = OPEN_WAVE
-                elif demographic:
+                elif demographic and plan[node].reason not in HIDDEN_REASONS:
                     reason = NO_RESPONSES if len(members) == 0 else SHOWN
                 else:
                     reason = plan[node].reason

@@ -7,17 +7,22 @@ site, team) × a set of dimensions — whether all of its cells may be shown, ne
 cell. Families are considered in one fixed order, each one allowed only together with those
 allowed before it, so the outcome does not depend on what was asked first.
 
-A family is allowed in a wave when:
+**Filtered figures cover the teams shown in that wave.** People of a team that is hidden in the
+wave (fewer than k, or hidden to protect one) are left out of every filtered cell: a hidden team
+split into bands could be added back up, or a part of it matched with another wave. Because the
+filtered cells then hold nothing the unfiltered team figures do not already hold about hidden
+teams, the tree's protection of hidden teams is untouched.
 
-1. every group it splits is itself shown in that wave (a hidden team split into bands would add
-   back up to the hidden figure);
-2. every cell has 0 or at least k people (so the complement of each cell within its group, a
-   union of other cells, has 0 or ≥ k too);
-3. every non-empty cell holds someone from a team with a non-respondent (cells made only of
-   teams where everyone answered could be matched across waves);
-4. the rank test passes: with everything shown in the wave plus the allowed families, no hidden
-   group, no cell of fewer than k people at any level and no difference of two shown cells of
-   fewer than k people can be solved.
+A family is allowed in a wave when, over the shown teams' people:
+
+1. every cell has 0 or at least k people (so the complement of a cell within its group, a union
+   of other cells, has 0 or ≥ k too);
+2. it tells nothing new about people in teams where everyone answered (their answers are linked
+   from wave to wave): every combination of them that can be solved is a sum of whole teams,
+   which the team figures show anyway;
+3. no cell of fewer than k people — at any level, with any filter — and no difference of two
+   shown cells of fewer than k people can be solved, even by someone who knew every answer of
+   the teams where everyone answered (rank test).
 
 Otherwise the filter is refused with one clear sentence (``PrivacyError``).
 """
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -40,9 +46,8 @@ FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
 )
 Family = tuple[str, tuple[str, ...]]
 
-HIDDEN_GROUPS = "hidden_groups"
 SMALL_CELL = "small_cell"
-COMPLETE_CELL = "complete_cell"
+LINKED = "linked"
 DIFFERENCING = "differencing"
 
 
@@ -67,12 +72,23 @@ def family_of(level: str, dims) -> Family:
     return (level, dims)
 
 
+def shown_teams(plan: dict[Node, Decision]) -> set[str]:
+    """Teams whose people filtered figures may include in this wave."""
+    return {name for (level, name), d in plan.items() if level == TEAM and d.shown and d.n > 0}
+
+
+def _rank(rows: list[np.ndarray] | np.ndarray, width: int) -> int:
+    if len(rows) == 0:
+        return 0
+    return int(row_basis(np.vstack(rows), width).shape[1])
+
+
 class FamilyAuditor:
     """The families one wave of one figure can bear, decided lazily in ``FAMILIES`` order.
 
     ``respondents`` has one row per person with a value: ``team`` plus the dimension columns.
     ``plan`` is the tree's verdict for the wave; ``fresh`` says per team whether someone
-    invited did not answer.
+    invited did not answer (teams where everyone answered are *linked* across waves).
     """
 
     def __init__(
@@ -86,10 +102,10 @@ class FamilyAuditor:
         self.hierarchy = hierarchy
         self.plan = plan
         self.k = k
+        teams = shown_teams(plan)
         frame = normalise_dims(respondents[["team", *[d for d in DIMENSIONS if d in respondents.columns]]])
-        counts = Counter(
-            zip(frame["team"].astype(str), *(frame[d].to_numpy() for d in DIMENSIONS))
-        )
+        frame = frame[frame["team"].astype(str).isin(teams)]
+        counts = Counter(zip(frame["team"].astype(str), *(frame[d].to_numpy() for d in DIMENSIONS)))
         keys = sorted(counts)
         self.columns = {
             "team": np.array([key[0] for key in keys], dtype=object),
@@ -98,16 +114,17 @@ class FamilyAuditor:
         }
         self.width = len(keys)
         self.sizes = np.array([counts[key] for key in keys], dtype=float)
-        self._fresh = np.array([bool(fresh.get(key[0], True)) for key in keys], dtype=bool)
+        self.linked = np.array([not fresh.get(key[0], True) for key in keys], dtype=bool)
+        self._team_rows = [self._mask(index).astype(float) for index in self._groups(TEAM, ()).values()]
+        linked_teams = {key[0] for key, flag in zip(keys, self.linked) if flag}
+        self._linked_basis = [self._mask(np.array([i])).astype(float) for i in np.nonzero(self.linked)[0]]
+        self._linked_team_count = len(linked_teams)
         self._accepted_rows: list[np.ndarray] = []
         self._verdicts: dict[Family, FamilyVerdict] = {}
         self._next = 0
-        self._base_rows = [
-            self.node_vector(node) for node, d in plan.items() if d.shown and d.n > 0
-        ]
         self._protected = self._protected_vectors()
 
-    # -- vectors ------------------------------------------------------------------------------
+    # -- cells --------------------------------------------------------------------------------
     def _groups(self, level: str, dims: tuple[str, ...]) -> dict[tuple, np.ndarray]:
         """Atom indices of every non-empty (group, categories) cell; keys (group name, *values)."""
         group = self.columns[level] if level != ORG else np.full(self.width, "", dtype=object)
@@ -121,32 +138,24 @@ class FamilyAuditor:
         mask[index] = True
         return mask
 
-    def node_mask(self, node: Node) -> np.ndarray:
-        level, name = node
-        if level == ORG:
-            return np.ones(self.width, dtype=bool)
-        return self.columns[level] == name
-
-    def node_vector(self, node: Node) -> np.ndarray:
-        return self.node_mask(node).astype(float)
-
     def cells(self, family: Family) -> list[tuple[Node, tuple[str, ...], np.ndarray]]:
-        """Every non-empty cell of ``family``: (group node, category values, atom mask)."""
+        """Every non-empty cell of ``family`` over shown teams: (group, category values, atom mask)."""
         level, dims = family
-        return [
-            ((level, str(key[0])), tuple(str(v) for v in key[1:]), self._mask(index))
-            for key, index in self._groups(level, dims).items()
-        ]
+        out = []
+        for key, index in self._groups(level, dims).items():
+            node = (level, str(key[0]))
+            decision = self.plan.get(node)
+            if decision is not None and not decision.shown:
+                continue  # a hidden group stays hidden under a filter too
+            out.append((node, tuple(str(v) for v in key[1:]), self._mask(index)))
+        return out
 
     def _protected_vectors(self) -> np.ndarray:
-        vectors = [
-            self.node_vector(node) for node, d in self.plan.items() if d.hidden and d.n > 0
-        ]
+        vectors = []
         for level in LEVELS:
             for dims in ((),) + FAMILY_DIMS:
                 for index in self._groups(level, dims).values():
-                    size = self.sizes[index].sum()
-                    if 1 <= size < self.k:
+                    if 1 <= self.sizes[index].sum() < self.k:
                         vectors.append(self._mask(index).astype(float))
         if not vectors:
             return np.zeros((0, self.width))
@@ -163,26 +172,27 @@ class FamilyAuditor:
         return self._verdicts[family]
 
     def _decide(self, family: Family) -> FamilyVerdict:
-        level, _ = family
-        for node in self.hierarchy.nodes(level):
-            d = self.plan.get(node)
-            if d is not None and d.n > 0 and not d.shown:
-                return FamilyVerdict(False, HIDDEN_GROUPS)
-        cells = self.cells(family)
         rows = []
-        for _, _, cell in cells:
-            size = self.sizes[cell].sum()
-            if size < self.k:
+        for _, _, cell in self.cells(family):
+            if self.sizes[cell].sum() < self.k:
                 return FamilyVerdict(False, SMALL_CELL)
-            if not self._fresh[cell].any():
-                return FamilyVerdict(False, COMPLETE_CELL)
             rows.append(cell.astype(float))
-        published = self._base_rows + self._accepted_rows + rows
-        matrix = np.vstack(published) if published else np.zeros((0, self.width))
+        published = self._team_rows + self._accepted_rows + rows
+        width = self.width
+        matrix = np.vstack(published) if published else np.zeros((0, width))
         if small_differences(matrix, self.sizes, self.k):
             return FamilyVerdict(False, DIFFERENCING)
-        basis = row_basis(matrix, self.width)
-        if determined(basis, self._protected).any():
+        if self._linked_basis:
+            # dim(published ∩ linked) must stay the number of linked teams (their totals).
+            rank = _rank(published, width)
+            both = _rank(published + self._linked_basis, width)
+            if rank + len(self._linked_basis) - both > self._linked_team_count:
+                return FamilyVerdict(False, LINKED)
+        basis = row_basis(np.vstack(published + self._linked_basis), width) if published else np.zeros((width, 0))
+        protected = self._protected
+        if len(protected) and self.linked.any():
+            protected = protected[(protected[:, ~self.linked] > 0).any(axis=1)]
+        if determined(basis, protected).any():
             return FamilyVerdict(False, DIFFERENCING)
         self._accepted_rows.extend(rows)
         return FamilyVerdict(True)
@@ -192,16 +202,16 @@ class FamilyAuditor:
 
 
 __all__ = [
-    "COMPLETE_CELL",
     "DIFFERENCING",
     "DIMENSIONS",
     "FAMILIES",
     "FAMILY_DIMS",
     "FamilyAuditor",
     "FamilyVerdict",
-    "HIDDEN_GROUPS",
+    "LINKED",
     "SMALL_CELL",
     "UNKNOWN",
     "family_of",
     "normalise_dims",
+    "shown_teams",
 ]

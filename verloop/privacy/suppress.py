@@ -293,15 +293,20 @@ def _primary(
             continue
         if not time_guard:
             continue
-        known = False
+        comparisons = []
         for earlier_stats, earlier in history:
             before = earlier_stats.get(node)
             verdict = earlier.get(node)
             if before is None or verdict is None or before.n == 0:
                 continue
             d = drift(before, stats)
-            if d is None:
-                continue
+            if d is not None:
+                comparisons.append((verdict, d))
+        if any(v.shown and d.exact and d.drift == 0 for v, d in comparisons):
+            # The same people, all answering, as in a wave already shown: the figure is known.
+            state.known.add(node)
+            continue
+        for verdict, d in comparisons:
             if verdict.hidden:
                 # Publishing a figure (nearly) equal to a hidden one would publish that one. A
                 # figure hidden by this guard itself is protected by the direct comparisons with
@@ -309,17 +314,10 @@ def _primary(
                 if d.drift == 0 or (verdict.reason != TREND and d.drift < k):
                     state.hidden[node] = TREND
                     break
-            elif d.exact:
-                if d.changed >= 1 and d.drift < k:
+            elif not d.exact or d.changed >= 1:
+                if d.drift < k:
                     state.hidden[node] = TREND
                     break
-                if d.drift == 0:
-                    known = True
-            elif d.drift < k:
-                state.hidden[node] = TREND
-                break
-        if known and node not in state.hidden:
-            state.known.add(node)
 
 
 def plan_waves(

@@ -325,8 +325,11 @@ def grouped_bars(
     xlabel: str,
     percent: bool = True,
     empty_message: str = "",
+    base: float = 0.0,
+    xlim: tuple[float, float] | None = None,
 ) -> Figure:
-    """Side-by-side horizontal bars (e.g. stated against honest reasons)."""
+    """Side-by-side horizontal bars (e.g. stated against honest reasons). ``base`` is where the
+    bars start (1 for a 1–5 scale, so that a bar's length is its distance from the bottom)."""
     categories = list(dict.fromkeys(frame[category])) if len(frame) else []
     groups = list(dict.fromkeys(frame[group])) if len(frame) else []
     fig = new_figure(7.5, max(2.4, 0.42 * len(categories) + 1.3))
@@ -339,16 +342,19 @@ def grouped_bars(
     for g, name in enumerate(groups):
         part = frame[frame[group] == name].set_index(category)[value].reindex(categories)
         values = pd.to_numeric(part, errors="coerce").to_numpy(dtype=float) * scale
-        ax.barh(y + (len(groups) - 1 - 2 * g) * height / 2, np.nan_to_num(values), height=height,
+        ax.barh(y + (len(groups) - 1 - 2 * g) * height / 2, np.nan_to_num(values - base), left=base, height=height,
                 color=COLORBLIND[g % len(COLORBLIND)], label=str(name))
     ax.set_yticks(y, [str(c) for c in categories])
+    ax.set_ylim(-0.6, len(categories) - 0.4)
     ax.set_xlabel(xlabel)
-    ax.set_title(title, loc="left")
+    ax.set_title(title, loc="left", pad=22)
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(groups), fontsize=8)
+    if xlim:
+        ax.set_xlim(*xlim)
     if percent:
         ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
-    return fit(fig, left_labels=categories)
+    return fit(fig, left_labels=categories, top_in=0.75)
 
 
 @styled
@@ -539,8 +545,13 @@ def forest(
     ax.axvline(reference, color="#555555", lw=0.8, ls="--")
     if log:
         ax.set_xscale("log")
-        ax.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%.2g"))
-        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        finite = np.concatenate([lo[np.isfinite(lo) & (lo > 0)], hi[np.isfinite(hi) & (hi > 0)], [reference]])
+        left, right = finite.min() / 1.1, finite.max() * 1.1
+        ax.set_xlim(left, right)
+        ticks = [v for v in (0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 1.0, 1.25, 1.5, 2.0, 3.0, 5.0, 10.0) if left <= v <= right]
+        ax.xaxis.set_major_locator(matplotlib.ticker.FixedLocator(ticks))
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
+        ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
     ax.set_yticks(y, [str(v) for v in frame[label]])
     ax.set_xlabel(xlabel)
     ax.set_title(title, loc="left")

@@ -79,8 +79,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "of_hires": ("van de nieuwe medewerkers", "of new hires"),
     "of_voluntary": ("van de vrijwillige vertrekkers", "of voluntary leavers"),
     "cost_basis": (
-        "{share:.0%} van een jaarsalaris van € {salary:,.0f} per vrijwillige vertrekker",
-        "{share:.0%} of an annual salary of € {salary:,.0f} per voluntary leaver",
+        "{share:.0%} van een jaarsalaris van {salary} per vrijwillige vertrekker",
+        "{share:.0%} of an annual salary of {salary} per voluntary leaver",
     ),
     "turnover_trend": ("Verloop per maand (op jaarbasis)", "Turnover per month (annualised)"),
     "turnover_by_site": ("Verloop per vestiging", "Turnover by site"),
@@ -120,7 +120,12 @@ _LABELS: dict[str, tuple[str, str]] = {
     "drivers_title": ("Effect op vrijwillig vertrek (per schaalpunt)", "Effect on voluntary leaving (per scale point)"),
     "rate_ratio": ("Rate ratio (1 = geen effect)", "Rate ratio (1 = no effect)"),
     "drivers_sentences": ("In gewone woorden", "In plain words"),
-    "importance_title": ("Belang (permutatie)", "Importance (permutation)"),
+    "drivers_individual": ("Effect op vertrek per medewerker (Cox)", "Effect on leaving per employee (Cox)"),
+    "drivers_individual_lead": (
+        "Hazard ratio per schaalpunt uit het overlevingsmodel; alleen gerapporteerd voor groepen, nooit per persoon.",
+        "Hazard ratio per scale point from the survival model; reported for groups only, never per person.",
+    ),
+    "hazard_ratio": ("Hazard ratio (1 = geen effect)", "Hazard ratio (1 = no effect)"),
     "no_model": (
         "Er is nog geen model getraind. Draai `verloop train` om de drijfveren te berekenen.",
         "No model has been trained yet. Run `verloop train` to compute the drivers.",
@@ -134,9 +139,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "next_12": ("komende 12 maanden", "next 12 months"),
     "expected": ("Verwacht", "Expected"),
     "headcount": ("Bezetting", "Headcount"),
+    "risk_wave": ("Uitgangspunt: de gepubliceerde teamscores van {wave}.", "Starting point: the published team scores of {wave}."),
     "risk_rank_note": (
-        "Teams gerangschikt naar verwacht vrijwillig vertrek; de balk is het 90%-interval. Alleen groepen, nooit personen.",
-        "Teams ranked by expected voluntary leavers; the bar is the 90% interval. Groups only, never individuals.",
+        "Teams gerangschikt naar verwacht vrijwillig vertrek; de lijn is het 90%-interval. Alleen groepen, nooit personen.",
+        "Teams ranked by expected voluntary leavers; the whisker is the 90% interval. Groups only, never individuals.",
     ),
     # watermelon
     "watermelon_title": ("KPI's tegen mensen", "KPIs against people"),
@@ -189,9 +195,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     "money_saved": ("Bespaard", "Saved"),
     "whatif_result": (
         "Verwacht vrijwillig vertrek in 12 maanden: {base:.0f} → {new:.0f} ({lo:.0f}–{hi:.0f}); "
-        "besparing € {saved:,.0f} (€ {slo:,.0f}–{shi:,.0f}).",
+        "besparing {saved} ({slo} tot {shi}).",
         "Expected voluntary leavers over 12 months: {base:.0f} → {new:.0f} ({lo:.0f}–{hi:.0f}); "
-        "saving € {saved:,.0f} (€ {slo:,.0f}–{shi:,.0f}).",
+        "saving {saved} ({slo} to {shi}).",
     ),
     "reset": ("Terugzetten", "Reset"),
     "points": ("schaalpunten", "scale points"),
@@ -215,6 +221,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "before_after": ("Schalen vóór en na de cyclus", "Scales before and after the cycle"),
     "before": ("Vóór", "Before"),
     "after": ("Na", "After"),
+    "older_in_csv": ("En nog {n} eerdere afspraken (in de CSV).", "And {n} earlier agreements (in the CSV)."),
     "no_actions": ("Nog geen afspraken voor dit team.", "No agreements for this team yet."),
     # employees
     "employees_intro": (
@@ -232,6 +239,18 @@ def t(key: str, lang: str, **values) -> str:
     nl, en = _LABELS[key]
     text = en if lang == "en" else nl
     return text.format(**values) if values else text
+
+
+def money(value, lang: str) -> str:
+    """Euros without cents: '€ 162.710' in Dutch, '€ 162,710' in English; '—' when missing."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return "—"
+    if value != value or value in (float("inf"), float("-inf")):
+        return "—"
+    text = f"{value:,.0f}"
+    return "€ " + (text.replace(",", ".") if lang == "nl" else text)
 
 
 def check_lang(lang: str | None) -> str:

@@ -1,41 +1,255 @@
 """What the drivers, risk and what-if pages read from the models that ``verloop train`` wrote.
 
-The models live in ``models/<name>/`` (card and artefact, see ``verloop.models.cards``); this
-module only turns their published outputs into the frames the pages draw. Team-level outputs
-(expected leavers per team, what-if for a site or team) pass the privacy door's suppression, so
-a team below the minimum group size shows a note instead of a number. Without a trained model
-every function says so (an empty result with a message), never a traceback.
+Cards and artefacts live in ``models/<name>/`` (``verloop.models.cards``; the folder is
+``$VERLOOP_MODELS`` or ``models/`` in the checkout). The dashboard never hands the model more
+than the privacy door published: a team's input is its published mean per scale in the latest
+closed pulse wave (teams the door hides get no prediction) plus its headcount and tenure /
+contract mix from HR records (``verloop.models.features.team_facts``). The model's team-level
+outputs then pass the door's ``suppress_people``, so a team below the minimum group size shows
+a note instead of a number. Without a trained model every function says so — an empty result
+and a message — never a traceback.
 """
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
 
+from verloop.apps.dashboard import figures
 from verloop.apps.dashboard.filters import Filters
+from verloop.errors import InputError
+
+TEAM_CARD = "team-risk"
+SURVIVAL_CARD = "individual-survival"
+HORIZONS = (6, 12)
+LEVEL = 0.90  # risk intervals: 90 % (a ranking aid, not a test)
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
-def _cards():
+def models_root() -> Path:
+    """Where ``verloop train`` wrote the cards: $VERLOOP_MODELS, else ``models/`` in the checkout."""
+    configured = os.environ.get("VERLOOP_MODELS")
+    return Path(configured) if configured else REPO_ROOT / "models"
+
+
+def _card(name: str) -> dict | None:
+    from verloop.models.cards import load_card
+
     try:
-        from verloop.models import cards
-    except ImportError:
+        return load_card(name, models_root())
+    except InputError:
         return None
-    return cards
+
+
+def team_model(source):
+    """The fitted team-level Poisson model (longest horizon) and its card, or (None, None)."""
+    if "team_model" not in source.__dict__:
+        card = _card(TEAM_CARD)
+        model = None
+        if card is not None:
+            from verloop.models.cards import load_model
+
+            try:
+                artefact = load_model(TEAM_CARD, models_root())
+                model = artefact["models"]["poisson"][max(artefact["horizons"])]
+            except (InputError, KeyError, OSError):
+                card, model = None, None
+        source.__dict__["team_model"] = (model, card)
+    return source.__dict__["team_model"]
+
+
+# -- drivers ------------------------------------------------------------------------------------------
 
 
 def drivers(source) -> dict:
-    """``{"drivers": frame or None, "importance": frame or None, "card_md": str, "lead": {nl, en}}``."""
-    return {"drivers": None, "importance": None, "card_md": None, "lead": {}}
+    """Effects per scale point (team level; per 10 points on WHO-5) with 95 % intervals and the
+    models' own sentences, plus the individual-level hazard ratios when that card exists."""
+    card = _card(TEAM_CARD)
+    if card is None:
+        return {"drivers": None, "individual": None, "card_md": None, "lead": {}}
+    frame = pd.DataFrame(card.get("drivers") or [])
+    if len(frame):
+        frame = frame[frame["unit"] != "SD"].rename(columns={"ratio": "effect", "low": "lower", "high": "upper"})
+    survival = _card(SURVIVAL_CARD)
+    individual = pd.DataFrame((survival or {}).get("drivers") or [])
+    if len(individual):
+        individual = individual[individual["unit"] != "SD"].rename(columns={"ratio": "effect", "low": "lower", "high": "upper"})
+    md = models_root() / TEAM_CARD / "card.md"
+    data = card.get("data", {})
+    lead = {
+        "en": f"Team-level Poisson model, {data.get('teams_used', '?')} teams, {data.get('leavers_used', '?')} voluntary "
+              f"leavers, data {data.get('window_start', '?')} – {data.get('window_end', '?')} (card of {card.get('created', '?')}).",
+        "nl": f"Poissonmodel op teamniveau, {data.get('teams_used', '?')} teams, {data.get('leavers_used', '?')} vrijwillige "
+              f"vertrekkers, gegevens {data.get('window_start', '?')} – {data.get('window_end', '?')} (modelkaart van {card.get('created', '?')}).",
+    }
+    return {"drivers": frame, "individual": individual if len(individual) else None,
+            "card_md": md.read_text(encoding="utf-8") if md.exists() else None, "lead": lead}
+
+
+# -- the teams' current state, from published figures -------------------------------------------------------
+
+
+def team_state(source) -> pd.DataFrame:
+    """Per team: published scale means of the latest closed wave, HR facts on its closing day
+    (headcount, tenure and contract mix), and whether the door hid the team's scores."""
+    if "team_state" in source.__dict__:
+        return source.__dict__["team_state"]
+    from verloop.models.features import team_facts
+
+    door = figures.door(source)
+    waves = door.waves("pulse")
+    closed = waves[waves["results"]]
+    if not len(closed):
+        state = pd.DataFrame(columns=["team_id", "site_id", "team", "site", "start", "headcount", "hidden"])
+        source.__dict__["team_state"] = state
+        return state
+    wave = closed.iloc[-1]
+    scores = figures.cached(source, ("scores", "team", (str(wave["wave"]),), ()),
+                            lambda: door.scale_scores(by="team", waves=[str(wave["wave"])]))
+    wide = scores.pivot(index="team", columns="scale", values="score")
+    hidden = scores.groupby("team")["suppressed"].any()
+    reasons = scores[scores["suppressed"]].drop_duplicates("team").set_index("team")["reason"]
+    day = pd.Timestamp(wave["closes_on"] if pd.notna(wave["closes_on"]) else wave["opens_on"])
+    facts = team_facts(door.employees(), day)
+    teams = source.teams.set_index("team_id")
+    state = facts.reset_index().rename(columns={"index": "team_id"})
+    state["team"] = state["team_id"].map(teams["team"])
+    state["site"] = state["team_id"].map(teams["site"])
+    state["site_id"] = state["team_id"].map(teams["site_id"]).astype("int64")
+    state = state.join(wide, on="team")
+    state["hidden"] = state["team"].map(hidden).fillna(True).astype(bool)
+    state["hidden_reason"] = state["team"].map(reasons).fillna("min_group")
+    state["start"] = day
+    state["wave"] = str(wave["wave"])
+    source.__dict__["team_state"] = state
+    return state
+
+
+def _predictions(model, state: pd.DataFrame, months: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Expected leavers per team over ``months`` with a bootstrap interval (rate × person-years)."""
+    years = state["headcount"].to_numpy(dtype=float) * months / 12
+    expected = model.predict_rate(state) * years
+    boot = getattr(model, "boot_coef_", np.empty((0, 0)))
+    if len(boot) >= 20:
+        draws = np.vstack([model.predict_rate(state, coef=c) * years for c in boot])
+        alpha = (1 - LEVEL) / 2
+        low, high = np.quantile(draws, [alpha, 1 - alpha], axis=0)
+    else:
+        low = high = np.full(len(state), np.nan)
+    return expected, low, high
 
 
 def team_risk(source, filters: Filters) -> dict:
-    """Expected voluntary leavers per team over the next 6 and 12 months, with intervals."""
-    return {"risk": pd.DataFrame(columns=["group", "horizon_months", "expected", "lower", "upper", "n", "suppressed",
-                                          "reason", "note"]), "message": None}
+    """Expected voluntary leavers per team over the next 6 and 12 months, with 90 % intervals;
+    teams the door hides (or that fall below the minimum group size) carry its note."""
+    from verloop.privacy import suppress_people
+
+    model, card = team_model(source)
+    columns = ["group", "site", "horizon_months", "expected", "lower", "upper", "n", "suppressed", "reason", "note"]
+    if model is None:
+        return {"risk": pd.DataFrame(columns=columns), "message": "no_model"}
+    state = team_state(source)
+    if filters.site_id is not None:
+        state = state[state["site_id"] == filters.site_id]
+    usable = state[~state["hidden"]].dropna(subset=list(model.features_))
+    policy = figures.door(source).policy
+    parts = []
+    for months in HORIZONS:
+        expected, low, high = _predictions(model, usable, months) if len(usable) else ([], [], [])
+        part = pd.DataFrame({"group": usable["team"].to_numpy(), "site": usable["site"].to_numpy(),
+                             "horizon_months": months, "expected": expected, "lower": low, "upper": high,
+                             "n": usable["headcount"].to_numpy()})
+        part = suppress_people(part, k=policy.k, group="group", n="n", figures=["expected", "lower", "upper"],
+                               strata=["horizon_months"], lang=filters.lang, unit="employees")
+        rest = state[~state["team"].isin(usable["team"])]
+        records = part.to_dict("records") + [
+            {"group": team, "site": site, "horizon_months": months, "expected": np.nan, "lower": np.nan, "upper": np.nan,
+             "n": None, "suppressed": True, "reason": reason or "min_group",
+             "note": policy.note(reason or "min_group", filters.lang, "responses")}
+            for team, site, reason in zip(rest["team"], rest["site"], rest["hidden_reason"])
+        ]
+        part = pd.DataFrame.from_records(records, columns=columns)
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)[columns]
+    out["n"] = out["n"].astype("Int64")
+    out["wave"] = state["wave"].iloc[0] if len(state) else None
+    return {"risk": out, "message": None}
+
+
+# -- what-if ---------------------------------------------------------------------------------------------
 
 
 def whatif_factors(source) -> list[str]:
-    return []
+    """The scales the team model can move (its driver scales), in the model's order."""
+    from verloop.models.data import DRIVER_SCALES
+
+    model, _ = team_model(source)
+    if model is None:
+        return []
+    return [f for f in model.features_ if f in DRIVER_SCALES]
 
 
 def whatif(source, filters: Filters, changes: dict) -> dict:
-    raise NotImplementedError
+    """Expected voluntary leavers over 12 months now and with ``changes`` (scale points) for
+    the chosen team, site or everyone, and the money saved, with 95 % intervals.
+
+    Returns ``{"frame": one published row, "result": WhatIfResult or None}``. A team the door
+    hides is refused by ``what_if`` itself (PrivacyError) and shown as that sentence."""
+    from verloop.models.whatif import scale_ranges, what_if
+    from verloop.surveys import load_instrument
+
+    model, _ = team_model(source)
+    if model is None:
+        raise InputError("no team model has been trained yet; run 'verloop train'.")
+    state = team_state(source)
+    usable = state.copy()
+    usable.loc[usable["hidden"], list(model.features_)] = np.nan  # never model a hidden team
+    if filters.team_id is not None:
+        scope, scope_id = "team", int(filters.team_id)
+        mine = state[state["team_id"] == scope_id]
+        if len(mine) and bool(mine["hidden"].iloc[0]):
+            from verloop.errors import PrivacyError
+
+            note = figures.door(source).policy.note(mine["hidden_reason"].iloc[0] or "min_group", filters.lang, "responses")
+            raise PrivacyError(
+                f"{mine['team'].iloc[0]}: {note}; kies de vestiging of iedereen."
+                if filters.lang == "nl" else f"{mine['team'].iloc[0]}: {note}; choose its site or everyone instead."
+            )
+    elif filters.site_id is not None:
+        scope, scope_id = "site", int(filters.site_id)
+    else:
+        scope, scope_id = "all", None
+    result = what_if(model, usable, changes, scope=scope, scope_id=scope_id, months=12,
+                     replacement_cost=source.replacement_cost_eur,
+                     ranges=scale_ranges(load_instrument("pulse")))
+    frame = pd.DataFrame([{
+        "scope": scope, "group": _scope_name(source, scope, scope_id), "teams": result.teams,
+        "changes": ", ".join(f"{k} {v:+g}" for k, v in result.changes.items()) or "—",
+        "months": result.months,
+        "baseline": result.baseline_leavers, "baseline_lower": result.baseline_interval[0],
+        "baseline_upper": result.baseline_interval[1],
+        "scenario": result.scenario_leavers, "scenario_lower": result.scenario_interval[0],
+        "scenario_upper": result.scenario_interval[1],
+        "avoided": result.leavers_avoided, "avoided_lower": result.avoided_interval[0],
+        "avoided_upper": result.avoided_interval[1],
+        "saved_eur": result.euros_saved, "saved_lower": result.euros_interval[0], "saved_upper": result.euros_interval[1],
+        "replacement_cost_eur": result.replacement_cost_eur, "n": result.headcount,
+    }])
+    from verloop.privacy import suppress_people
+
+    policy = figures.door(source).policy
+    figures_ = [c for c in frame.columns if c not in ("scope", "group", "changes", "months", "n", "teams")]
+    frame = suppress_people(frame, k=policy.k, group="group", n="n", figures=figures_, strata=[],
+                            lang=filters.lang, unit="employees")
+    return {"frame": frame, "result": result}
+
+
+def _scope_name(source, scope: str, scope_id) -> str:
+    if scope == "team":
+        return source.options.team_name(scope_id) or str(scope_id)
+    if scope == "site":
+        return source.options.site_name(scope_id) or str(scope_id)
+    return "organisation"

@@ -21,26 +21,53 @@ MAX_TEXT = 500
 MAX_CYCLE = 50
 COLUMNS = ["id", "team_id", "cycle", "stop_text", "start_text", "created_on", "status", "closed_on"]
 
+_WORDS = {
+    "text": ("{field} moet tekst zijn", "{field} must be text"),
+    "nul": ("{field} bevat een NUL-teken", "{field} contains a NUL character"),
+    "long": ("{field} heeft {length} tekens, meer dan de {max} toegestane",
+             "{field} has {length} characters, more than the {max} allowed"),
+    "cycle_long": ("de naam van de cyclus heeft meer dan {max} tekens", "the cycle name has more than {max} characters"),
+    "cycle_missing": ("geef de cyclus een naam (bijv. '2026-C7' of 'sept–okt')",
+                      "give the cycle a name (e.g. '2026-C7' or 'Sept–Oct')"),
+    "empty": ("schrijf op waarmee het team stopt of begint (of allebei)",
+              "write what the team stops or starts doing (or both)"),
+    "no_team": ("team {id} bestaat niet", "team {id} does not exist"),
+    "no_action": ("afspraak {id} bestaat niet", "agreement {id} does not exist"),
+    "needs_text": ("een afspraak heeft een stop- of een starttekst nodig", "an agreement needs a stop or a start text"),
+    "refused": ("de afspraak is niet opgeslagen: {problem}{more}; pas het aan en sla opnieuw op.",
+                "the agreement was not saved: {problem}{more}; correct it and save again."),
+    "more": (" (en nog {n})", " (and {n} more)"),
+    "cycle": ("de cyclus", "the cycle"),
+    "stop": ("'stoppen met'", "'stop'"),
+    "start": ("'beginnen met'", "'start'"),
+}
 
-def _clean_text(value, field: str, problems: list[str]) -> str | None:
+
+def _w(key: str, lang: str, **values) -> str:
+    nl, en = _WORDS[key]
+    return (nl if lang == "nl" else en).format(**values)
+
+
+def _clean_text(value, field: str, problems: list[str], lang: str) -> str | None:
+    name = _w(field, lang)
     if value is None:
         return None
     if not isinstance(value, str):
-        problems.append(f"{field} must be text")
+        problems.append(_w("text", lang, field=name))
         return None
     value = value.strip()
     if "\x00" in value:
-        problems.append(f"{field} contains a NUL character")
+        problems.append(_w("nul", lang, field=name))
         return None
     if len(value) > MAX_TEXT:
-        problems.append(f"{field} has {len(value)} characters, more than the {MAX_TEXT} allowed")
+        problems.append(_w("long", lang, field=name, length=len(value), max=MAX_TEXT))
         return None
     return value or None
 
 
-def _refuse(problems: list[str]) -> None:
-    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    raise InputError(f"the agreement was not saved: {problems[0]}{more}; correct it and save again.", problems)
+def _refuse(problems: list[str], lang: str) -> None:
+    more = _w("more", lang, n=len(problems) - 1) if len(problems) > 1 else ""
+    raise InputError(_w("refused", lang, problem=problems[0], more=more), problems)
 
 
 def list_actions(store: Store, team_id: int | None = None) -> pd.DataFrame:
@@ -61,23 +88,25 @@ def add_action(
     stop_text: str | None,
     start_text: str | None,
     created_on: dt.date | None = None,
+    lang: str = "en",
 ) -> int:
-    """Store a new open agreement; returns its id. Needs a cycle name and a stop or a start."""
+    """Store a new open agreement; returns its id. Needs a cycle name and a stop or a start.
+    Refusals are worded in ``lang`` (they are shown in the app)."""
     problems: list[str] = []
-    cycle_clean = _clean_text(cycle, "the cycle", problems)
+    cycle_clean = _clean_text(cycle, "cycle", problems, lang)
     if cycle_clean is not None and len(cycle_clean) > MAX_CYCLE:
-        problems.append(f"the cycle name has more than {MAX_CYCLE} characters")
+        problems.append(_w("cycle_long", lang, max=MAX_CYCLE))
     if not cycle_clean and not problems:
-        problems.append("give the cycle a name (e.g. '2026-C7' or 'Sept–Oct')")
-    stop = _clean_text(stop_text, "'stop'", problems)
-    start = _clean_text(start_text, "'start'", problems)
+        problems.append(_w("cycle_missing", lang))
+    stop = _clean_text(stop_text, "stop", problems, lang)
+    start = _clean_text(start_text, "start", problems, lang)
     if not problems and stop is None and start is None:
-        problems.append("write what the team stops or starts doing (or both)")
+        problems.append(_w("empty", lang))
     if problems:
-        _refuse(problems)
+        _refuse(problems, lang)
     with store.session() as s:
         if s.get(Team, int(team_id)) is None:
-            _refuse([f"team {team_id} does not exist"])
+            _refuse([_w("no_team", lang, id=team_id)], lang)
         action = TeamAction(
             team_id=int(team_id),
             cycle=cycle_clean,
@@ -91,36 +120,39 @@ def add_action(
         return int(action.id)
 
 
-def edit_action(store: Store, action_id: int, *, stop_text=None, start_text=None, cycle=None) -> None:
+def edit_action(store: Store, action_id: int, *, stop_text=None, start_text=None, cycle=None,
+                lang: str = "en") -> None:
     """Change the texts (or cycle name) of an agreement; a closed one can still be corrected."""
     problems: list[str] = []
     updates = {}
     if cycle is not None:
-        updates["cycle"] = _clean_text(cycle, "the cycle", problems)
+        updates["cycle"] = _clean_text(cycle, "cycle", problems, lang)
+        if updates["cycle"] is not None and len(updates["cycle"]) > MAX_CYCLE:
+            problems.append(_w("cycle_long", lang, max=MAX_CYCLE))
         if not updates["cycle"] and not problems:
-            problems.append("the cycle needs a name")
+            problems.append(_w("cycle_missing", lang))
     if stop_text is not None:
-        updates["stop_text"] = _clean_text(stop_text, "'stop'", problems)
+        updates["stop_text"] = _clean_text(stop_text, "stop", problems, lang)
     if start_text is not None:
-        updates["start_text"] = _clean_text(start_text, "'start'", problems)
+        updates["start_text"] = _clean_text(start_text, "start", problems, lang)
     if problems:
-        _refuse(problems)
+        _refuse(problems, lang)
     with store.session() as s:
         action = s.get(TeamAction, int(action_id))
         if action is None:
-            _refuse([f"agreement {action_id} does not exist"])
+            _refuse([_w("no_action", lang, id=action_id)], lang)
         for field, value in updates.items():
             setattr(action, field, value)
         if action.stop_text is None and action.start_text is None:
-            _refuse(["an agreement needs a stop or a start text"])
+            _refuse([_w("needs_text", lang)], lang)
 
 
-def close_action(store: Store, action_id: int, closed_on: dt.date | None = None) -> None:
+def close_action(store: Store, action_id: int, closed_on: dt.date | None = None, lang: str = "en") -> None:
     """Mark an agreement as done (closing twice keeps the first date)."""
     with store.session() as s:
         action = s.get(TeamAction, int(action_id))
         if action is None:
-            _refuse([f"agreement {action_id} does not exist"])
+            _refuse([_w("no_action", lang, id=action_id)], lang)
         if action.status != "closed":
             action.status = "closed"
             action.closed_on = closed_on or dt.date.today()

@@ -11,11 +11,13 @@ import ipywidgets as widgets
 import pandas as pd
 
 from verloop.apps.dashboard import charts, figures, team_actions
+from verloop.apps.dashboard.downloads import download_links
 from verloop.apps.dashboard.i18n import scale_label, t
 from verloop.apps.dashboard.layout import Block, DashboardPage
 from verloop.errors import VerloopError
 
 CYCLE_DAYS = 42  # a six-week stop/start cycle: the 'after' wave is the first one after this
+MAX_LISTED = 8  # the latest agreements are listed; every one of them is in the CSV
 
 
 def before_after(trend: pd.DataFrame, created_on: dt.date, closed_on: dt.date | None) -> pd.DataFrame:
@@ -65,6 +67,13 @@ class ActionsPage(DashboardPage):
         self.list_box = widgets.VBox()
         self.list_box.add_class("verloop-action-list")
 
+    def _on_filters(self, new, old) -> None:
+        if new.team_id != old.team_id:  # another team: never save over the previous team's agreement
+            self.editing = None
+            self.cycle.value = self.stop.value = self.start.value = ""
+            self.form_message.value = ""
+        super()._on_filters(new, old)
+
     def compute(self, filters):
         if filters.team_id is None:
             return {"trend": None}
@@ -104,7 +113,7 @@ class ActionsPage(DashboardPage):
             self.list_box.children = (empty,)
             return
         rows = []
-        for _, action in actions.iterrows():
+        for _, action in actions.head(MAX_LISTED).iterrows():
             status = t(action["status"], lang)
             text = (
                 f"<b>{html.escape(str(action['cycle']))}</b> · {html.escape(status)}"
@@ -125,6 +134,11 @@ class ActionsPage(DashboardPage):
             row.add_class("verloop-action-row")
             row.add_class(f"verloop-action-{action['status']}")
             rows.append(row)
+        more = f"<p>{html.escape(t('older_in_csv', lang, n=len(actions) - MAX_LISTED))}</p>" if len(actions) > MAX_LISTED else ""
+        team = self.source.options.team_name(self.filters.team_id) or "team"
+        links = widgets.HTML(more + download_links(f"actions-{team}", lang, frame=actions))
+        links.add_class("verloop-downloads")
+        rows.append(links)
         self.list_box.children = tuple(rows)
 
     def _before_after_block(self, trend, lang: str) -> widgets.Widget:
@@ -142,7 +156,7 @@ class ActionsPage(DashboardPage):
             shown["when_label"] = shown["when"].map(lambda w: t(w, lang))
             likert = shown[shown["scale"].map(lambda s: figures.scale_range(s)[1] == 5.0)]
             fig = lambda: charts.grouped_bars(likert, category="scale_label", group="when_label", value="score", title=title,
-                                      xlabel=t("score", lang) + " (1–5)", percent=False)
+                                      xlabel=t("score", lang) + " (1–5)", percent=False, base=1.0, xlim=(1, 5))
         else:
             fig = lambda: charts.empty(charts.new_figure(7.5, 2.0), title, t("no_data", lang))
         return self.block(Block(name="actions-before-after", title=title, figure=fig, frame=frame, cache=False))
@@ -160,10 +174,10 @@ class ActionsPage(DashboardPage):
         try:
             if self.editing is None:
                 team_actions.add_action(self.source.store, self.filters.team_id, self.cycle.value, self.stop.value,
-                                        self.start.value, created_on=dt.date.today())
+                                        self.start.value, created_on=dt.date.today(), lang=lang)
             else:
                 team_actions.edit_action(self.source.store, self.editing, cycle=self.cycle.value,
-                                         stop_text=self.stop.value, start_text=self.start.value)
+                                         stop_text=self.stop.value, start_text=self.start.value, lang=lang)
         except VerloopError as exc:
             self.form_message.value = f"<p class='verloop-refused'>{html.escape(str(exc))}</p>"
             return
@@ -176,7 +190,7 @@ class ActionsPage(DashboardPage):
     def close(self, action_id: int) -> None:
         lang = self.filters.lang
         try:
-            team_actions.close_action(self.source.store, action_id, closed_on=dt.date.today())
+            team_actions.close_action(self.source.store, action_id, closed_on=dt.date.today(), lang=lang)
         except VerloopError as exc:
             self.form_message.value = f"<p class='verloop-refused'>{html.escape(str(exc))}</p>"
             return

@@ -28,7 +28,8 @@ class DriversPage(DashboardPage):
             note = widgets.HTML(f"<p>{html.escape(t('no_model', lang))}</p>")
             note.add_class("verloop-no-model")
             return [note]
-        shown = frame.assign(label=frame["factor"].map(lambda f: scale_label(f, lang)))
+        shown = frame.assign(label=[f"{scale_label(f, lang)}{' (×10)' if u == '10 points' else ''}"
+                                    for f, u in zip(frame["factor"], frame["unit"])])
         shown = shown.sort_values("effect", key=lambda s: -np.abs(np.log(s.astype(float))))
         fig = lambda: charts.forest(
             shown, label="label", value="effect", lower="lower", upper="upper",
@@ -46,20 +47,18 @@ class DriversPage(DashboardPage):
                              lead=data.get("lead", {}).get(lang))),
             sentence_html,
         ]
-        importance = data.get("importance")
-        if importance is not None and len(importance):
-            imp = importance.assign(label=importance["factor"].map(lambda f: scale_label(f, lang)))
-            imp = imp.sort_values("importance", ascending=False)
+        individual = data.get("individual")
+        if individual is not None and len(individual):
+            ind = individual.assign(label=individual["factor"].map(lambda f: scale_label(str(f).removeprefix("team_"), lang)))
+            ind = ind.sort_values("effect", key=lambda s: -np.abs(np.log(s.astype(float))))
+            title = t("drivers_individual", lang)
             out.append(
                 self.block(
                     Block(
-                        name="driver-importance",
-                        title=t("importance_title", lang),
-                        figure=lambda: charts.bar_ci(imp, label="label", value="importance",
-                                             lower="lower" if "lower" in imp else None,
-                                             upper="upper" if "upper" in imp else None,
-                                             title=t("importance_title", lang), xlabel=t("importance_title", lang)),
-                        frame=importance,
+                        name="drivers-individual", title=title, frame=individual,
+                        figure=lambda: charts.forest(ind, label="label", value="effect", lower="lower", upper="upper",
+                                                     title=title, xlabel=t("hazard_ratio", lang), reference=1.0),
+                        lead=t("drivers_individual_lead", lang),
                     )
                 )
             )

@@ -33,7 +33,7 @@ class EmployeesPage(DashboardPage):
         likert = shown[shown["scale"].map(lambda s: figures.scale_range(s)[1] == 5.0)] if len(shown) else shown
         fig = lambda: charts.grouped_bars(
             likert, category="scale_label" if len(likert) else "scale", group="who" if len(likert) else "group_kind",
-            value="score", title=t("page_employees", lang), xlabel=t("score", lang) + " (1–5)", percent=False,
+            value="score", title=t("page_employees", lang), xlabel=t("score", lang) + " (1–5)", percent=False, base=1.0, xlim=(1, 5),
             empty_message=t("no_data", lang),
         )
         hidden = scores[(scores["group_kind"] == "team") & scores["suppressed"].fillna(False).astype(bool)] if len(scores) else scores

@@ -3,6 +3,9 @@ with intervals, from the team-level model; teams below the minimum group size ar
 
 from __future__ import annotations
 
+import html
+
+import ipywidgets as widgets
 import pandas as pd
 
 from verloop.apps.dashboard import charts, figures
@@ -22,10 +25,14 @@ class RiskPage(DashboardPage):
     def sections(self, data, filters):
         lang = filters.lang
         frame = data["risk"]
+        if data.get("message") == "no_model":
+            note = widgets.HTML(f"<p>{html.escape(t('no_model', lang))}</p>")
+            note.add_class("verloop-no-model")
+            return [note]
         out = []
         for horizon in (12, 6):
             part = frame[frame["horizon_months"] == horizon] if len(frame) else frame
-            part = part.sort_values("expected", ascending=False, na_position="last").head(TOP)
+            part = part[~part["suppressed"]].sort_values("expected", ascending=False).head(TOP)
             title = f"{t('risk_title', lang)} — {t(f'next_{horizon}', lang)}"
             out.append(
                 self.block(
@@ -35,11 +42,11 @@ class RiskPage(DashboardPage):
                         figure=lambda: charts.bar_ci(
                             part, label="group", value="expected", lower="lower", upper="upper",
                             title=title, xlabel=t("expected", lang), colour=charts.COLORBLIND[1],
-                            empty_message=t("no_data", lang) if data.get("message") is None else data["message"].get(lang, ""),
+                            empty_message=t("no_data", lang),
                         ),
                         frame=frame[frame["horizon_months"] == horizon] if len(frame) else frame,
                         table=_table(part, lang) if horizon == 12 else None,
-                        lead=t("risk_rank_note", lang) if horizon == 12 else None,
+                        lead=(t("risk_rank_note", lang) + " " + t("risk_wave", lang, wave=frame["wave"].iloc[0])) if horizon == 12 and len(frame) else None,
                     )
                 )
             )

@@ -8,7 +8,7 @@ import math
 import pandas as pd
 
 from verloop.apps.dashboard import charts, figures
-from verloop.apps.dashboard.i18n import t
+from verloop.apps.dashboard.i18n import money, t
 from verloop.apps.dashboard.layout import Block, DashboardPage, kpi_cards
 
 TOP_TEAMS = 20
@@ -32,11 +32,6 @@ def interval(lo, hi, digits: int = 0, unit: str = " %") -> str:
     if not (math.isfinite(lo) and math.isfinite(hi)):
         return "—"
     return f"{lo:.{digits}f}–{hi:.{digits}f}{unit}"
-
-
-def euros(value) -> str:
-    value = _num(value)
-    return "—" if not math.isfinite(value) else "€ " + f"{value:,.0f}".replace(",", ".")
 
 
 def whole(value) -> str:
@@ -72,10 +67,10 @@ class TurnoverPage(DashboardPage):
                  f"{whole(row.get('early_leavers'))} / {whole(row.get('hires'))} {t('of_hires', lang)}"),
                 (t("kpi_regretted", lang), pct(row.get("regretted_share")),
                  f"{whole(row.get('regretted'))} / {whole(row.get('voluntary'))} {t('of_voluntary', lang)}"),
-                (t("kpi_cost", lang), euros(row.get("cost_eur")),
-                 f"{ci}: {euros(row.get('cost_low'))} – {euros(row.get('cost_high'))}"),
+                (t("kpi_cost", lang), money(row.get("cost_eur"), lang),
+                 f"{ci}: {money(row.get('cost_low'), lang)} – {money(row.get('cost_high'), lang)}"),
             ]
-        cost = t("cost_basis", lang, share=self.source.replacement_cost_share, salary=self.source.annual_salary_eur)
+        cost = t("cost_basis", lang, share=self.source.replacement_cost_share, salary=money(self.source.annual_salary_eur, lang))
         out = [
             kpi_cards(cards),
             self.block(Block(name="turnover-summary", title=t("turnover_kpis", lang), frame=summary,

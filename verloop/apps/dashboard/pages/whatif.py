@@ -14,7 +14,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from verloop.apps.dashboard import charts, figures
-from verloop.apps.dashboard.i18n import scale_label, t
+from verloop.apps.dashboard.i18n import money, scale_label, t
 from verloop.apps.dashboard.layout import Block, DashboardPage
 from verloop.errors import VerloopError
 
@@ -101,7 +101,8 @@ class WhatIfPage(DashboardPage):
             return
         sentence = t(
             "whatif_result", lang, base=row["baseline"], new=row["scenario"], lo=row["scenario_lower"],
-            hi=row["scenario_upper"], saved=row["saved_eur"], slo=row["saved_lower"], shi=row["saved_upper"],
+            hi=row["scenario_upper"], saved=money(row["saved_eur"], lang), slo=money(row["saved_lower"], lang),
+            shi=money(row["saved_upper"], lang),
         )
         text = widgets.HTML(f"<p class='verloop-whatif-sentence'><b>{html.escape(sentence)}</b></p>")
         bars = pd.DataFrame(

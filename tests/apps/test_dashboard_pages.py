@@ -1,0 +1,249 @@
+"""Every dashboard page, built on a synthetic organisation on SQLite and PostgreSQL (no browser).
+
+The organisation is generated once per session and written once per backend. Checks: each page
+draws its charts without a failure, switches language, follows the filter bar, shows hidden
+groups with the door's note ("fewer than 5 responses"), and offers CSV downloads that hold
+exactly the published frame the chart was drawn from.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import secrets
+
+import pandas as pd
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from verloop.apps.dashboard import PAGE_KEYS, figures
+from verloop.apps.dashboard.data import DashboardSource
+from verloop.apps.dashboard.i18n import t
+from verloop.apps.dashboard.pages import page_class
+from verloop.errors import ConfigError
+from verloop.store import Store
+
+CHART_PAGES = {"turnover": 3, "engagement": 4, "watermelon": 1, "exits": 2, "retention": 3, "actions": 1, "employees": 1}
+_CSV = re.compile(r'class="verloop-download-csv" download="([^"]+)" href="data:text/csv;charset=utf-8;base64,([^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def demo_org():
+    from verloop.synth import SynthConfig, generate
+
+    return generate(SynthConfig(employees=200, months=12, seed=3, sites=2))
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def demo(request, demo_org, tmp_path_factory):
+    """A store holding the synthetic organisation (one per backend for this module)."""
+    from verloop.synth import write
+
+    admin = name = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('dash') / 'demo.db'}"
+    else:
+        admin_url = request.getfixturevalue("pg_admin_url")
+        name = f"verloop_dash_{secrets.token_hex(4)}"
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    store = Store.open(url)
+    write(store, demo_org)
+    yield store
+    store.dispose()
+    if admin is not None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def source(demo):
+    return DashboardSource.open(demo)
+
+
+def walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()) or ():
+        yield from walk(child)
+
+
+def with_class(root, css: str):
+    return [w for w in walk(root) if css in getattr(w, "_dom_classes", ())]
+
+
+def page_text(root) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", w.value) for w in walk(root) if isinstance(getattr(w, "value", None), str))
+
+
+def csv_downloads(root) -> dict[str, pd.DataFrame]:
+    out = {}
+    for widget in with_class(root, "verloop-downloads"):
+        for name, payload in _CSV.findall(widget.value):
+            text_ = base64.b64decode(payload).decode("utf-8-sig")
+            out[name] = pd.read_csv(io.StringIO(text_), keep_default_na=False, na_values=[""])
+    return out
+
+
+def build(key, source, lang="en"):
+    page = page_class(key)(source=source, lang=lang)
+    root = page.build()
+    return page, root
+
+
+@pytest.mark.parametrize("key", PAGE_KEYS)
+def test_every_page_draws_switches_language_and_follows_filters(key, source):
+    page, root = build(key, source)
+    assert "verloop-ready" in root._dom_classes and f"verloop-page-{key}" in root._dom_classes
+    assert not with_class(root, "verloop-refused"), page.message.value
+    assert t(f"page_{key}", "en") in page.title.value
+    charts = [w for w in with_class(root, "verloop-chart") if w in list(walk(page.body)) and w.value]
+    assert len(charts) >= CHART_PAGES.get(key, 0)
+    assert all(c.value[:8] == b"\x89PNG\r\n\x1a\n" for c in charts)
+    page.filterbar.set(lang="nl")
+    assert t(f"page_{key}", "nl") in page.title.value and not with_class(root, "verloop-refused")
+    assert "Vestiging" in page.filterbar.site.description or "site" not in page.show_filters
+    if "site" in page.show_filters:
+        site_id, site = source.options.sites[0]
+        page.filterbar.set(site_id=site_id)
+        assert "verloop-ready" in root._dom_classes and not with_class(root, "verloop-refused"), page.message.value
+
+
+def test_unknown_page_is_refused_with_the_known_names():
+    with pytest.raises(ConfigError, match="turnover"):
+        page_class("payroll")
+
+
+def test_site_filter_shows_only_published_rows_of_that_site(source):
+    page, root = build("turnover", source)
+    site_id, site = source.options.sites[1]
+    page.filterbar.set(site_id=site_id)
+    by_team = csv_downloads(root)["turnover-by-team.csv"]
+    published = figures.door(source).turnover(by="team", start=page.filters.start, end=page.filters.end)
+    published = published[published["site"] == site]
+    assert sorted(by_team["team"]) == sorted(published["team"])
+    assert (by_team["suppressed"].astype(bool).to_numpy() == published.sort_values("team")["suppressed"].to_numpy()[
+        pd.Series(by_team["team"]).argsort().argsort()]).all()
+    assert set(by_team["site"]) == {site}
+
+
+def test_hidden_groups_say_fewer_than_5_responses_on_screen_and_in_the_csv(source):
+    page, root = build("engagement", source)
+    hidden_anywhere = False
+    for site_id, _ in source.options.sites:  # the site view lists its teams
+        page.filterbar.set(site_id=site_id)
+        heat = csv_downloads(root)["scales-by-group.csv"]
+        small = heat[heat["reason"] == "min_group"]
+        if not len(small):
+            continue
+        hidden_anywhere = True
+        notes = " ".join(w.value for w in with_class(root, "verloop-suppressed-note"))
+        assert "fewer than 5 responses" in notes
+        assert small["score"].isna().all() and small["n"].isna().all()
+        assert (small["note"] == "fewer than 5 responses").all()
+        for team in small["team"].unique():
+            assert team in notes
+        page.filterbar.set(lang="nl")
+        heat_nl = csv_downloads(root)["scales-by-group.csv"]
+        assert (heat_nl.loc[heat_nl["reason"] == "min_group", "note"] == "minder dan 5 reacties").all()
+        page.filterbar.set(lang="en")
+    assert hidden_anywhere, "the synthetic organisation should have a team with fewer than 5 responses"
+
+
+def test_every_csv_is_the_published_frame_of_its_chart(source):
+    page, root = build("engagement", source)
+    downloads = csv_downloads(root)
+    assert {"scales-by-group.csv", "scales-per-wave.csv", "wellbeing-enps-response.csv", "score-distributions.csv"} <= set(downloads)
+    expected = figures.scale_trend(source, page.filters)
+    got = downloads["scales-per-wave.csv"]
+    assert list(got.columns) == list(expected.columns)
+    assert len(got) == len(expected)
+    assert got["suppressed"].astype(bool).tolist() == expected["suppressed"].tolist()
+    pd.testing.assert_series_equal(got["score"].astype(float), expected["score"].astype(float), check_names=False)
+
+
+def test_turnover_cards_show_rates_with_intervals_cost_and_early_leavers(source):
+    page, root = build("turnover", source)
+    cards = page_text(with_class(root, "verloop-kpi-cards")[0])
+    for label in ("Voluntary turnover", "Involuntary turnover", "Left within 90 days", "Regretted leavers", "Replacement cost"):
+        assert label in cards
+    assert cards.count("95% confidence interval") >= 3 and "€" in cards
+    summary = csv_downloads(root)["turnover-summary.csv"].iloc[0]
+    assert summary["voluntary_low"] <= summary["voluntary_rate"] <= summary["voluntary_high"]
+    assert summary["cost_eur"] == pytest.approx(summary["voluntary"] * source.replacement_cost_eur)
+
+
+def test_watermelon_teams_are_named_and_hidden_teams_are_not_placed(source):
+    page, root = build("watermelon", source)
+    teams = csv_downloads(root)["watermelon-quadrant.csv"]
+    named = page_text(with_class(root, "verloop-watermelon-named")[0])
+    for team in teams.loc[teams["watermelon"].astype(str) == "True", "team"]:
+        assert team in named
+    assert teams.loc[teams["suppressed"].astype(bool), "people_status"].isna().all()
+
+
+def test_exit_page_shows_stated_and_honest_reasons_and_unfiltered_comments(source):
+    page, root = build("exits", source)
+    reasons = csv_downloads(root)["exit-reasons.csv"]
+    assert set(reasons["source"]) == {"stated", "honest"}
+    comments = with_class(root, "verloop-comments")[0].value
+    assert "<script" not in comments
+    site_id, _ = source.options.sites[0]
+    page.filterbar.set(site_id=site_id)
+    assert with_class(root, "verloop-comments")[0].value == comments  # comments ignore filters
+
+
+def test_actions_are_added_edited_and_closed_in_the_app(source):
+    page, root = build("actions", source)
+    team_id = page.filters.team_id
+    before = len(page.actions())
+    page.cycle.value, page.stop.value, page.start.value = "C-test", "<b>bold</b> scripts", "coaching"
+    page.save.click()
+    actions = page.actions()
+    assert len(actions) == before + 1 and actions.iloc[0]["stop_text"] == "<b>bold</b> scripts"
+    assert "&lt;b&gt;bold" in page_text(page.list_box) or "&lt;b&gt;" in " ".join(w.value for w in walk(page.list_box) if hasattr(w, "value") and isinstance(w.value, str))
+    newest = with_class(page.list_box, "verloop-action-row")[0]
+    edit = with_class(newest, "verloop-action-edit")[0]
+    edit.click()
+    assert page.cycle.value == "C-test" and page.save.description == t("save", "en")
+    page.start.value = "weekly coaching"
+    page.save.click()
+    assert page.actions().iloc[0]["start_text"] == "weekly coaching"
+    close = with_class(with_class(page.list_box, "verloop-action-row")[0], "verloop-action-close")[0]
+    close.click()
+    assert page.actions().iloc[0]["status"] == "closed"
+    page.filterbar.set(lang="nl")
+    page.cycle.value = ""
+    page.stop.value = "x"
+    page.save.click()
+    assert "niet opgeslagen" in page.form_message.value
+    assert len(page.actions()) == before + 1 and page.filters.team_id == team_id
+
+
+def test_employee_page_shows_a_small_team_only_as_a_note(source):
+    door = figures.door(source)
+    wave = door.waves("pulse").query("results")["wave"].iloc[-1]
+    scores = door.scale_scores(by="team", waves=[wave])
+    small = scores[scores["reason"] == "min_group"]
+    if not len(small):
+        pytest.skip("no team with fewer than 5 responses in the latest wave of this organisation")
+    team = small["team"].iloc[0]
+    team_id = int(source.teams.loc[source.teams["team"] == team, "team_id"].iloc[0])
+    page, root = build("employees", source)
+    page.filterbar.set(team_id=team_id)
+    note = page_text(root)
+    assert "fewer than 5 responses" in note
+    results = csv_downloads(root)["team-results.csv"]
+    mine = results[results["group_kind"] == "team"]
+    assert mine.loc[mine["scale"] != "response_rate", "score"].isna().all()
+
+
+def test_model_pages_say_when_there_is_no_model(source):
+    for key in ("drivers", "whatif"):
+        page, root = build(key, source)
+        if with_class(root, "verloop-no-model"):
+            assert "verloop train" in page_text(root)

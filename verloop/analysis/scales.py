@@ -1,0 +1,141 @@
+"""Scale quality beyond one alpha: stability across waves, team-level agreement, structure.
+
+* ``alpha_by_wave`` — Cronbach's alpha per scale and pulse wave: a scale that is reliable only in
+  some waves is not reliable.
+* ``team_icc`` — ICC(1) and ICC(2) of each scale across teams (one-way random-effects ANOVA, per
+  wave, then averaged). ICC(1) is the share of variance that lies between teams (the synthetic
+  organisation targets 0.15–0.25 on the latent constructs); ICC(2) is the reliability of a team's
+  *mean* (Bliese 2000) — the team-level model rests on team means, so ICC(2) ≥ 0.7 is wanted.
+* ``factor_check`` — does every item load most on the factor its scale's other items load on?
+  Input: loadings from ``verloop.analysis.psychometrics.efa``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from verloop.analysis.psychometrics import cronbach_alpha
+from verloop.errors import InputError
+
+
+def alpha_by_wave(
+    items: pd.DataFrame,
+    scales: Mapping[str, Sequence[str]],
+    waves: pd.DataFrame,
+    min_n: int = 30,
+) -> pd.DataFrame:
+    """Alpha with its Feldt 95 % interval per wave and scale: ``wave_id, wave, opens_on, scale,
+    n, alpha, alpha_ci_low, alpha_ci_high``. ``waves`` holds ``wave_id, wave, opens_on`` per row
+    of ``items`` (e.g. ``PulseItems.responses``); waves with fewer than ``min_n`` answers are left
+    out (an alpha on a handful of people says little)."""
+    if len(waves) != len(items):
+        raise InputError("items and waves must have one row per response each, in the same order.")
+    wave_ids = waves["wave_id"].to_numpy()
+    rows = []
+    meta = waves.drop_duplicates("wave_id").set_index("wave_id")
+    for wave_id in sorted(pd.unique(wave_ids)):
+        part = items[wave_ids == wave_id]
+        for scale, columns in scales.items():
+            data = part[list(columns)].dropna(how="all")
+            if len(data) < min_n:
+                continue
+            result = cronbach_alpha(data)
+            rows.append({"wave_id": int(wave_id), "wave": meta.at[wave_id, "wave"],
+                         "opens_on": meta.at[wave_id, "opens_on"], "scale": scale, "n": result.n,
+                         "alpha": result.alpha, "alpha_ci_low": result.ci_low, "alpha_ci_high": result.ci_high})
+    out = pd.DataFrame(rows, columns=["wave_id", "wave", "opens_on", "scale", "n", "alpha", "alpha_ci_low",
+                                      "alpha_ci_high"])
+    out["scale"] = pd.Categorical(out["scale"], categories=list(scales))
+    return out
+
+
+def icc_oneway(values, groups, min_group: int = 2) -> dict:
+    """ICC(1) and ICC(2) of ``values`` nested in ``groups`` (one-way random effects, unbalanced
+    groups through the adjusted mean group size k0). Groups smaller than ``min_group`` are
+    dropped. Returns ``icc1, icc2, groups, n, k0`` (NaN ICCs with fewer than 2 groups)."""
+    frame = pd.DataFrame({"v": np.asarray(values, dtype=float), "g": np.asarray(groups)}).dropna()
+    sizes = frame.groupby("g")["v"].transform("size")
+    frame = frame[sizes >= min_group]
+    n = len(frame)
+    stats = frame.groupby("g")["v"].agg(["size", "mean", "var"])
+    g = len(stats)
+    if g < 2 or n <= g:
+        return {"icc1": np.nan, "icc2": np.nan, "groups": g, "n": n, "k0": np.nan}
+    grand = frame["v"].mean()
+    ssb = float((stats["size"] * (stats["mean"] - grand) ** 2).sum())
+    ssw = float(((stats["size"] - 1) * stats["var"]).sum())
+    msb, msw = ssb / (g - 1), ssw / (n - g)
+    k0 = (n - float((stats["size"] ** 2).sum()) / n) / (g - 1)
+    icc1 = (msb - msw) / (msb + (k0 - 1) * msw) if msb + (k0 - 1) * msw > 0 else np.nan
+    icc2 = (msb - msw) / msb if msb > 0 else np.nan
+    return {"icc1": float(icc1), "icc2": float(icc2), "groups": g, "n": n, "k0": float(k0)}
+
+
+def team_icc(
+    scores: pd.DataFrame,
+    group: str = "team_id",
+    within: str | None = "wave_id",
+    min_group: int = 2,
+) -> pd.DataFrame:
+    """ICC(1)/ICC(2) per scale from long scale scores (``scale, score, team_id, wave_id``, e.g.
+    ``data.scale_scores_long``), computed within each ``within`` value (wave) and averaged:
+    ``scale, icc1, icc1_min, icc1_max, icc2, mean_team_size, teams, waves, responses``."""
+    needed = {"scale", "score", group} | ({within} if within else set())
+    if not needed <= set(scores.columns):
+        raise InputError(f"the scores need column(s) {', '.join(sorted(needed - set(scores.columns)))}.")
+    scale_order = (list(scores["scale"].cat.categories) if isinstance(scores["scale"].dtype, pd.CategoricalDtype)
+                   else list(pd.unique(scores["scale"])))
+    rows = []
+    for scale in scale_order:
+        mine = scores[scores["scale"] == scale]
+        if mine.empty:
+            continue
+        parts = mine.groupby(within, sort=True) if within else [(None, mine)]
+        results = [icc_oneway(p["score"], p[group], min_group) for _, p in parts]
+        results = [r for r in results if np.isfinite(r["icc1"])]
+        if not results:
+            continue
+        icc1 = np.array([r["icc1"] for r in results])
+        rows.append({"scale": scale, "icc1": float(icc1.mean()), "icc1_min": float(icc1.min()),
+                     "icc1_max": float(icc1.max()), "icc2": float(np.mean([r["icc2"] for r in results])),
+                     "mean_team_size": float(np.mean([r["k0"] for r in results])),
+                     "teams": int(np.mean([r["groups"] for r in results]).round()),
+                     "waves": len(results), "responses": int(sum(r["n"] for r in results))})
+    out = pd.DataFrame(rows, columns=["scale", "icc1", "icc1_min", "icc1_max", "icc2", "mean_team_size", "teams",
+                                      "waves", "responses"])
+    out["scale"] = pd.Categorical(out["scale"], categories=[s for s in scale_order if s in set(out["scale"])])
+    return out
+
+
+def factor_check(loadings: pd.DataFrame, scales: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+    """Per item: its scale, the factor it loads on most (``factor``, ``loading``), the largest
+    loading elsewhere (``cross_loading``), the factor most of its scale's items load on
+    (``scale_factor``) and ``fits`` — it loads most on its scale's factor, no other scale claims
+    that factor, and the main loading beats the cross-loading by at least 0.2."""
+    factors = [c for c in loadings.columns if c != "communality"]
+    if not factors:
+        raise InputError("the loadings have no factor columns (F1, F2, …); run efa() first.")
+    values = loadings[factors]
+    rows = []
+    for scale, items in scales.items():
+        for item in items:
+            if item not in values.index:
+                continue
+            row = values.loc[item].abs()
+            order = row.sort_values(ascending=False)
+            rows.append({"item": item, "scale": scale, "factor": order.index[0],
+                         "loading": float(values.at[item, order.index[0]]),
+                         "cross_loading": float(order.iloc[1]) if len(order) > 1 else 0.0})
+    out = pd.DataFrame(rows, columns=["item", "scale", "factor", "loading", "cross_loading"])
+    modal = out.groupby("scale", sort=False)["factor"].agg(lambda f: f.value_counts().index[0])
+    out["scale_factor"] = out["scale"].map(modal)
+    claimed = modal.value_counts()
+    shared = out["scale_factor"].map(claimed) > 1
+    out["fits"] = (out["factor"] == out["scale_factor"]) & ~shared & (out["loading"].abs() - out["cross_loading"] >= 0.2)
+    return out
+
+
+__all__ = ["alpha_by_wave", "factor_check", "icc_oneway", "team_icc"]
