@@ -146,3 +146,9 @@ def test_cli_status_json_and_errors(tmp_path, capsys):
     assert main(["status", "--db", "postgresql+psycopg://u:pw@127.0.0.1:1/x"]) == 1
     err = capsys.readouterr().err
     assert "Error:" in err and "Traceback" not in err and "pw" not in err.replace("psycopg", "")
+
+
+def test_cli_usage_errors_exit_non_zero_without_traceback(capsys):
+    assert main(["status", "--no-such-option"]) == 2
+    err = capsys.readouterr().err
+    assert "No such option" in err and "Traceback" not in err

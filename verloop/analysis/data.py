@@ -24,11 +24,20 @@ SOURCES = {"exit": "stated", "followup": "honest"}
 """Which reason each survey kind gives: stated at exit, honest in the anonymous follow-up."""
 
 
+def database_url(url: str | None = None) -> str | None:
+    """``url``, else ``$VERLOOP_DB``, else the demo database ``var/verloop.db`` of this checkout
+    (so a notebook opened from ``analysis/`` finds it too), else None (the store's default)."""
+    if url or os.environ.get("VERLOOP_DB"):
+        return url or os.environ["VERLOOP_DB"]
+    checkout = Path(__file__).resolve().parents[2] / "var" / "verloop.db"
+    return f"sqlite:///{checkout}" if checkout.is_file() else None
+
+
 def open_org(url: str | None = None, as_of=None) -> OrgData:
-    """Open the database (``url``, else ``$VERLOOP_DB``, else var/verloop.db) and read it."""
+    """Open the database (see ``database_url``) and read the organisation into memory."""
     from verloop.store import Store
 
-    store = Store.open(url)
+    store = Store.open(database_url(url))
     try:
         return load_org(store, as_of=as_of)
     finally:
@@ -45,7 +54,7 @@ def truth_path(url: str | None = None) -> Path | None:
     explicit = os.environ.get("VERLOOP_TRUTH")
     if explicit:
         return Path(explicit) if Path(explicit).is_file() else None
-    parsed = make_url(resolve_url(url))
+    parsed = make_url(resolve_url(database_url(url)))
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
         return None
     candidate = Path(f"{Path(parsed.database).with_suffix('')}.truth.json")
@@ -212,6 +221,7 @@ def overview(org: OrgData) -> pd.DataFrame:
 __all__ = [
     "PulseItems",
     "SOURCES",
+    "database_url",
     "employees_frame",
     "exit_reasons",
     "min_group_size",

@@ -240,6 +240,19 @@ def truth_pairs(truth: dict) -> pd.DataFrame:
     return both[columns].reset_index(drop=True)
 
 
+def load_truth_pairs(path=None) -> pd.DataFrame:
+    """``truth_pairs`` from a ground-truth file (``verloop demo`` writes one beside its SQLite
+    database); ``path=None`` looks where ``verloop.analysis.data.truth_path`` looks. Empty (with
+    the same columns) when there is no truth — the case for every real organisation."""
+    from verloop.analysis.data import truth_path
+    from verloop.synth import read_truth
+
+    path = truth_path() if path is None else path
+    if path is None:
+        return truth_pairs({})
+    return truth_pairs(read_truth(path))
+
+
 def reason_crosstab(pairs: pd.DataFrame, codes=None, row: str = "stated", col: str = "honest") -> pd.DataFrame:
     """Counts of ``row`` (stated) × ``col`` (honest) reasons for paired answers; rows and
     columns in ``codes`` order (default: every code seen), margins in ``total``."""
@@ -279,8 +292,35 @@ def honesty_rates(pairs: pd.DataFrame, codes=None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def describe_shift(shift: ReasonShift, labels: dict | None = None) -> str:
+    """Markdown: which reasons clearly gain or lose in the follow-up (interval excludes 0)."""
+    table = shift.table
+
+    def name(code) -> str:
+        return (labels or {}).get(code, str(code).replace("_", " "))
+
+    def items(rows) -> str:
+        return "; ".join(f"**{name(r.reason_code)}** {r.shift:+.0f} pp (95% CI {r.shift_low:+.0f} to {r.shift_high:+.0f})"
+                         for r in rows.itertuples())
+
+    gain = table[table["shift_low"] > 0].sort_values("shift", ascending=False)
+    lose = table[table["shift_high"] < 0].sort_values("shift")
+    verdict = ("The two distributions differ" if shift.p_permutation < 0.05
+               else "The data do not show that the two distributions differ")
+    text = f"{verdict} ({shift.sentence()})."
+    if len(gain):
+        text += f"\n\n- Named more often in the anonymous follow-up: {items(gain)}."
+    if len(lose):
+        text += f"\n- Named less often: {items(lose)}."
+    if not len(gain) and not len(lose):
+        text += " No single reason shifts clearly (every interval includes 0)."
+    return text
+
+
 __all__ = [
     "REASON_GROUPS",
+    "describe_shift",
+    "load_truth_pairs",
     "ReasonShift",
     "honesty_rates",
     "newcombe_difference",

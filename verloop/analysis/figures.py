@@ -58,7 +58,7 @@ def reliability_figure(report: pd.DataFrame, threshold: float = 0.70, title: str
     ax.set_xlabel("reliability")
     lo = min(0.5, float(np.nanmin(data["alpha_ci_low"])) - 0.05)
     ax.set_xlim(lo, 1.0)
-    ax.legend(loc="lower right", frameon=True)
+    ax.legend(loc="lower left", frameon=True)
     ax.set_title(title or "Internal consistency per scale")
     return fig
 
@@ -79,7 +79,7 @@ def alpha_waves_figure(by_wave: pd.DataFrame, threshold: float = 0.70):
     ax.set_xlabel("Cronbach's α per wave (bar: lowest to highest)")
     ax.set_xlim(min(0.5, float(summary["low"].min()) - 0.05), 1.0)
     ax.invert_yaxis()
-    ax.legend(loc="lower right")
+    ax.legend(loc="lower left")
     ax.set_title("Is every scale reliable in every wave?")
     return fig
 
@@ -90,8 +90,8 @@ def loadings_figure(loadings: pd.DataFrame, title: str | None = None):
 
     values = loadings[[c for c in loadings.columns if c != "communality"]]
     fig, ax = _figure(0.55 * values.shape[1] + 3.5, 0.24 * values.shape[0] + 1.5)
-    sns.heatmap(values, cmap=DIVERGING, center=0, vmin=-1, vmax=1, annot=values.shape[1] <= 12, fmt=".1f",
-                annot_kws={"size": 7}, linewidths=0.3, cbar_kws={"label": "loading"}, ax=ax)
+    sns.heatmap(values, cmap=DIVERGING, center=0, vmin=-1, vmax=1, linewidths=0.3,
+                cbar_kws={"label": "loading"}, ax=ax)
     ax.set_ylabel("item")
     ax.set_xlabel("factor")
     ax.set_title(title or "Exploratory factor analysis (oblimin)")
@@ -123,26 +123,31 @@ def icc_figure(icc: pd.DataFrame, icc2_target: float = 0.70):
 
 
 def survival_figure(result, title: str | None = None, max_months: float = 36.0, at_risk_every: int = 6,
-                    labels: Mapping | None = None):
-    """Kaplan–Meier curves with 95 % bands, one per group shown (label with n and exits), the
-    log-rank test in the subtitle and the number at risk under the axis."""
+                    labels: Mapping | None = None, bands: bool | None = None):
+    """Kaplan–Meier curves with 95 % bands (by default only for up to four groups), one per group
+    shown (label with n and exits), the log-rank test in the subtitle and the number at risk in
+    a table under the axis."""
     import matplotlib.pyplot as plt
 
     groups = result.shown
+    bands = len(groups) <= 4 if bands is None else bands
     summary = result.summary.set_index("group")
-    fig, ax = plt.subplots(figsize=(8.5, 5.0 + 0.25 * len(groups)), layout="constrained")
+    fig, (ax, risk_ax) = plt.subplots(
+        2, 1, figsize=(8.5, 5.6 + 0.22 * len(groups)), sharex=True, layout="constrained",
+        gridspec_kw={"height_ratios": [5.0, 0.6 + 0.22 * len(groups)]},
+    )  # fmt: skip
     palette = colours(len(groups))
-    for colour, group in zip(palette, groups):
+    names = [_label(labels, g) if result.by else "everyone" for g in groups]
+    for colour, group, name in zip(palette, groups, names):
         curve = result.curves[result.curves["group"] == group]
         curve = curve[curve["months"] <= max_months]
         n, events = summary.at[group, "n"], summary.at[group, "events"]
-        name = _label(labels, group) if result.by else "everyone"
         ax.step(curve["months"], curve["survival"], where="post", color=colour,
                 label=f"{name} (n = {n}, {events} left)")
-        ax.fill_between(curve["months"], curve["ci_low"], curve["ci_high"], step="post", color=colour, alpha=0.15)
+        if bands:
+            ax.fill_between(curve["months"], curve["ci_low"], curve["ci_high"], step="post", color=colour, alpha=0.15)
     ax.set_xlim(0, max_months)
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel("tenure (months)")
     ax.set_ylabel("share still employed (no voluntary exit)")
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.axvline(3, color="grey", linestyle=":", linewidth=1)
@@ -154,17 +159,20 @@ def survival_figure(result, title: str | None = None, max_months: float = 36.0, 
     ax.set_title((title or "Kaplan–Meier: tenure until voluntary exit") + (f"\n{subtitle}" if subtitle else ""),
                  fontsize=11)
     times = np.arange(0, max_months + 0.1, at_risk_every)
-    ax.set_xticks(times)
     risk = result.at_risk(times)
-    blended = ax.get_xaxis_transform()
-    top = -0.2
-    ax.text(-0.01, top, "at risk", transform=ax.transAxes, ha="right", va="center", fontsize=8, style="italic")
-    for j, (colour, group) in enumerate(zip(palette, groups), start=1):
-        y = top - 0.065 * j
-        ax.text(-0.01, y, _label(labels, group) if result.by else "everyone", transform=ax.transAxes,
-                ha="right", va="center", fontsize=8, color=colour)
+    for j, group in enumerate(groups):
         for t, value in zip(times, risk.loc[group]):
-            ax.text(t, y, str(value), transform=blended, ha="center", va="center", fontsize=8)
+            risk_ax.text(t, j, str(value), ha="center", va="center", fontsize=8)
+    risk_ax.set_ylim(len(groups) - 0.5, -0.5)
+    risk_ax.set_yticks(range(len(groups)), names, fontsize=8)
+    for tick, colour in zip(risk_ax.get_yticklabels(), palette):
+        tick.set_color(colour)
+    risk_ax.grid(False)
+    for spine in risk_ax.spines.values():
+        spine.set_visible(False)
+    risk_ax.set_title("number at risk", fontsize=9, loc="left")
+    risk_ax.set_xticks(times)
+    risk_ax.set_xlabel("tenure (months)")
     return fig
 
 
@@ -197,7 +205,7 @@ def reasons_figure(counts: pd.DataFrame, labels: Mapping | None = None, title: s
 def shift_figure(shift, labels: Mapping | None = None, title: str | None = None):
     """Honest minus stated share per reason in percentage points, with Newcombe 95 % intervals."""
     table = shift.table.sort_values("shift")
-    fig, ax = _figure(7.5, 0.42 * len(table) + 1.6)
+    fig, ax = _figure(8.5, 0.42 * len(table) + 1.6)
     y = np.arange(len(table))
     c = colours(4)
     colour = [c[3] if v < 0 else c[0] for v in table["shift"]]
@@ -206,7 +214,7 @@ def shift_figure(shift, labels: Mapping | None = None, title: str | None = None)
     ax.axvline(0, color="grey", linewidth=1)
     ax.set_yticks(y, [_label(labels, code) for code in table["reason_code"]])
     ax.set_xlabel("honest − stated (percentage points, 95% CI)")
-    ax.set_title((title or "Which reasons gain in the anonymous follow-up?") + f"\n{shift.sentence()}", fontsize=11)
+    ax.set_title((title or "Which reasons gain in the anonymous follow-up?") + f"\n{shift.sentence()}", fontsize=10)
     return fig
 
 
@@ -232,7 +240,8 @@ def reasons_by_figure(frame: pd.DataFrame, labels: Mapping | None = None, title:
     hidden = frame.loc[frame["suppressed"], "group"].unique().tolist()
     note = f" — {len(hidden)} group(s) below k hidden" if hidden else ""
     source = frame["source"].iloc[0] if len(frame) else ""
-    ax.set_title((title or f"{source.capitalize()} reasons by {frame['by'].iloc[0] if len(frame) else ''}") + note)
+    by = str(frame["by"].iloc[0]).replace("_", " ") if len(frame) else ""
+    ax.set_title((title or f"{source.capitalize()} reasons by {by}") + note)
     return fig
 
 

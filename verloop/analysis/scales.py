@@ -74,6 +74,14 @@ def icc_oneway(values, groups, min_group: int = 2) -> dict:
     return {"icc1": float(icc1), "icc2": float(icc2), "groups": g, "n": n, "k0": float(k0)}
 
 
+def respondents_needed(icc1, target: float = 0.70):
+    """Respondents per team for a team mean with reliability ``target`` (Spearman–Brown on
+    ICC(1)): n = target (1 − ICC1) / (ICC1 (1 − target)). Pooling waves adds respondents."""
+    icc1 = np.asarray(icc1, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(icc1 > 0, target * (1 - icc1) / (icc1 * (1 - target)), np.inf)
+
+
 def team_icc(
     scores: pd.DataFrame,
     group: str = "team_id",
@@ -82,7 +90,8 @@ def team_icc(
 ) -> pd.DataFrame:
     """ICC(1)/ICC(2) per scale from long scale scores (``scale, score, team_id, wave_id``, e.g.
     ``data.scale_scores_long``), computed within each ``within`` value (wave) and averaged:
-    ``scale, icc1, icc1_min, icc1_max, icc2, mean_team_size, teams, waves, responses``."""
+    ``scale, icc1, icc1_min, icc1_max, icc2, mean_team_size, teams, waves, responses,
+    respondents_for_icc2_70`` (respondents a team mean needs for ICC(2) = 0.70)."""
     needed = {"scale", "score", group} | ({within} if within else set())
     if not needed <= set(scores.columns):
         raise InputError(f"the scores need column(s) {', '.join(sorted(needed - set(scores.columns)))}.")
@@ -106,6 +115,7 @@ def team_icc(
                      "waves": len(results), "responses": int(sum(r["n"] for r in results))})
     out = pd.DataFrame(rows, columns=["scale", "icc1", "icc1_min", "icc1_max", "icc2", "mean_team_size", "teams",
                                       "waves", "responses"])
+    out["respondents_for_icc2_70"] = respondents_needed(out["icc1"], 0.70)
     out["scale"] = pd.Categorical(out["scale"], categories=[s for s in scale_order if s in set(out["scale"])])
     return out
 
@@ -138,4 +148,58 @@ def factor_check(loadings: pd.DataFrame, scales: Mapping[str, Sequence[str]]) ->
     return out
 
 
-__all__ = ["alpha_by_wave", "factor_check", "icc_oneway", "team_icc"]
+def weak_items(items: pd.DataFrame, report: pd.DataFrame, min_item_rest: float = 0.30) -> pd.DataFrame:
+    """Items worth a second look (from ``item_report`` and ``reliability_report``): item-rest
+    correlation below ``min_item_rest``, or alpha rising when the item is dropped. Empty when
+    every item pulls its weight."""
+    alpha = report.set_index("scale")["alpha"]
+    out = items.assign(scale_alpha=items["scale"].map(alpha))
+    low = out["item_rest_r"] < min_item_rest
+    raises = out["alpha_if_deleted"] > out["scale_alpha"] + 1e-9
+    out["why"] = np.select([low & raises, low, raises],
+                           [f"item-rest r < {min_item_rest:.2f} and alpha rises without it",
+                            f"item-rest r < {min_item_rest:.2f}", "alpha rises without it"], "")
+    return out[low | raises].reset_index(drop=True)
+
+
+def describe_reliability(report: pd.DataFrame, threshold: float = 0.70) -> str:
+    """Markdown sentences on the reliability table: how many scales pass, the weakest, the strongest."""
+    if report.empty:
+        return "No multi-item scale to assess."
+    ordered = report.sort_values("alpha")
+    low, high = ordered.iloc[0], ordered.iloc[-1]
+    passing = int((report["alpha"] >= threshold).sum())
+    text = (f"**{passing} of {len(report)}** multi-item scales reach α ≥ {threshold:.2f}. Lowest: "
+            f"**{low['scale']}** (k = {low['k']}, α = {low['alpha']:.2f}, 95% CI {low['alpha_ci_low']:.2f}–"
+            f"{low['alpha_ci_high']:.2f}); highest: **{high['scale']}** (α = {high['alpha']:.2f}).")
+    below = ordered[ordered["alpha"] < threshold]["scale"].tolist()
+    if below:
+        text += f" Below {threshold:.2f}: {', '.join(below)} — interpret their scores with care."
+    if "omega" in report and report["omega"].notna().any():
+        gap = float((report["omega"] - report["alpha"]).abs().max())
+        text += (f" Omega and alpha differ by at most {gap:.2f}, "
+                 + ("so the items are close to equally strong indicators (tau-equivalence is plausible)."
+                    if gap < 0.02 else "so some items measure their construct better than others."))
+    return text
+
+
+def describe_icc(icc: pd.DataFrame, icc2_target: float = 0.70) -> str:
+    """Markdown sentences on team-level agreement."""
+    if icc.empty:
+        return "Too few teams with answers for an ICC."
+    ordered = icc.sort_values("icc1")
+    low, high = ordered.iloc[0], ordered.iloc[-1]
+    good = int((icc["icc2"] >= icc2_target).sum())
+    needed = float(np.median(respondents_needed(icc["icc1"], icc2_target)))
+    per_wave = float(icc["mean_team_size"].mean())
+    pooled = (f" For the median scale a team mean needs about **{needed:.0f} respondents** for ICC(2) ≥ "
+              f"{icc2_target:.2f} — roughly {int(np.ceil(needed / per_wave))} waves pooled."
+              if np.isfinite(needed) and per_wave > 0 else "")
+    return (f"Between **{100 * low['icc1']:.0f} %** ({low['scale']}) and **{100 * high['icc1']:.0f} %** "
+            f"({high['scale']}) of the variance in a wave lies between teams. A team mean is reliable "
+            f"(ICC(2) ≥ {icc2_target:.2f}) for **{good} of {len(icc)}** scales at a mean of "
+            f"{per_wave:.1f} respondents per team and wave.{pooled}")
+
+
+__all__ = ["alpha_by_wave", "describe_icc", "describe_reliability", "factor_check", "icc_oneway",
+           "respondents_needed", "team_icc", "weak_items"]

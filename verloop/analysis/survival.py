@@ -325,16 +325,68 @@ def kaplan_meier(
                           horizons=tuple(horizons), fitters=fitters)
 
 
-def survival_by(org, by: str | None = None, k: int | None = None, **kwargs) -> SurvivalCurves:
-    """Kaplan–Meier of voluntary exits for an organisation (``OrgData``), grouped by a column of
-    the tenure table: ``lead_style``, ``site``, ``team``, ``contract``, ``cohort``, ``cohort_year``."""
-    from verloop.analysis.data import employees_frame, min_group_size
+def org_tenure_table(org, event: str = "voluntary") -> pd.DataFrame:
+    """``tenure_table`` of an organisation (``OrgData``): the window starts at the first survey
+    wave or KPI month, or at the first recorded exit if HR data reach back further."""
+    from verloop.analysis.data import employees_frame
 
     employees = employees_frame(org)
     first_exit = employees["exit_date"].min()
     start = org.data_window()[0] if pd.isna(first_exit) else min(org.data_window()[0], first_exit)
-    table = tenure_table(employees, start=start)
+    return tenure_table(employees, start=start, event=event)
+
+
+def survival_by(org, by: str | None = None, k: int | None = None, **kwargs) -> SurvivalCurves:
+    """Kaplan–Meier of voluntary exits for an organisation (``OrgData``), grouped by a column of
+    the tenure table: ``lead_style``, ``site``, ``team``, ``contract``, ``cohort``, ``cohort_year``."""
+    from verloop.analysis.data import min_group_size
+
+    table = org_tenure_table(org)
     return kaplan_meier(table, by=by, k=min_group_size(org) if k is None else k, **kwargs)
+
+
+def window_text(table: pd.DataFrame) -> str:
+    """One line on what the tenure table covers (for a notebook)."""
+    start, end = table.attrs.get("start"), table.attrs.get("end")
+    truncated = int((table["entry"] > 0).sum())
+    return (f"{len(table)} employees observed from {start:%d %b %Y} to {end:%d %b %Y}; "
+            f"{int(table['event'].sum())} voluntary exits; {truncated} were hired before the window "
+            f"and enter the risk set at their tenure on {start:%d %b %Y}.")
+
+
+def describe(result: SurvivalCurves) -> str:
+    """A few sentences (Markdown) on what the curves show, naming only groups that are shown."""
+    summary = result.summary[~result.summary["suppressed"] & result.summary["estimable"]]
+    if summary.empty:
+        return "No group is large enough to show (minimum group size k = %d)." % result.k
+
+    def median(row) -> str:
+        if not np.isfinite(row["median"]):
+            return "not reached within the observed tenure"
+        high = "∞" if not np.isfinite(row["median_high"]) else f"{row['median_high']:.1f}"
+        return f"{row['median']:.1f} months (95% CI {row['median_low']:.1f}–{high})"
+
+    early = f"stay_{EARLY_MONTHS}m"
+    if result.by is None:
+        row = summary.iloc[0]
+        text = f"Half of all agents have left voluntarily after **{median(row)}**"
+        if early in summary and np.isfinite(row[early]):
+            text += (f"; **{100 * (1 - row[early]):.0f} %** leave within their first {EARLY_MONTHS} months "
+                     f"(95% CI {100 * (1 - row[early + '_high']):.0f}–{100 * (1 - row[early + '_low']):.0f} %)")
+        return text + "."
+    parts = [f"- **{row['group']}** (n = {row['n']}): median tenure until voluntary exit {median(row)}"
+             + (f"; {100 * (1 - row[early]):.0f} % gone within {EARLY_MONTHS} months"
+                if early in summary and np.isfinite(row[early]) else "")
+             for _, row in summary.iterrows()]
+    text = "\n".join(parts)
+    if result.test is not None:
+        verdict = ("the curves differ more than chance would explain" if result.test.p_value < 0.05
+                   else "the data do not show a difference between the curves")
+        text += f"\n\nLog-rank test: {result.test.sentence()} — {verdict}."
+    hidden = int(result.summary["suppressed"].sum())
+    if hidden:
+        text += f" {hidden} group(s) with fewer than k = {result.k} people are not shown."
+    return text
 
 
 __all__ = [
@@ -343,8 +395,11 @@ __all__ = [
     "HORIZONS",
     "LogRank",
     "SurvivalCurves",
+    "describe",
     "kaplan_meier",
     "logrank_test",
+    "org_tenure_table",
     "survival_by",
     "tenure_table",
+    "window_text",
 ]

@@ -51,7 +51,9 @@ def fail(message: str, code: int = 1) -> None:
 def run_app(application: typer.Typer, argv: list[str]) -> int:
     debug = "--debug" in argv or os.environ.get("VERLOOP_DEBUG") == "1"
     try:
-        application(args=argv, prog_name="verloop", standalone_mode=False)
+        result = application(args=argv, prog_name="verloop", standalone_mode=False)
+        if isinstance(result, int):  # click returns the code of typer.Exit when not standalone
+            return result
     except VerloopError as exc:
         if debug:
             traceback.print_exc()

@@ -249,6 +249,56 @@ def person_snapshots(
 # -- Cox -----------------------------------------------------------------------------------------
 
 
+def cox_score_residuals(X: np.ndarray, entry: np.ndarray, stop: np.ndarray, event: np.ndarray,
+                        beta: np.ndarray) -> np.ndarray:
+    """Score residuals (Breslow) of a Cox model on counting-process rows with delayed entry.
+
+    Row i contributes δ_i (x_i − x̄(t_i)) − Σ_{event times t in (entry_i, stop_i]}
+    r_i (x_i − x̄(t)) / S0(t) · d(t), where r = exp(x β). Computed with prefix sums over the
+    event times, so it is O(n log n) and fast enough for hundreds of thousands of rows.
+    """
+    r = np.exp(X @ beta - np.max(X @ beta))
+    times = np.unique(stop[event == 1])
+    # risk sets at each event time t: entry < t <= stop
+    order_stop = np.argsort(stop)
+    order_entry = np.argsort(entry)
+    s_stop, s_entry = stop[order_stop], entry[order_entry]
+    cum_r_stop = np.r_[0.0, np.cumsum(r[order_stop])]
+    cum_rx_stop = np.vstack([np.zeros(X.shape[1]), np.cumsum((r[:, None] * X)[order_stop], 0)])
+    cum_r_entry = np.r_[0.0, np.cumsum(r[order_entry])]
+    cum_rx_entry = np.vstack([np.zeros(X.shape[1]),
+                              np.cumsum((r[:, None] * X)[order_entry], 0)])
+    i_stop = np.searchsorted(s_stop, times, side="left")  # rows with stop < t
+    i_entry = np.searchsorted(s_entry, times, side="left")  # rows with entry < t
+    total_r, total_rx = cum_r_stop[-1], cum_rx_stop[-1]
+    s0 = (total_r - cum_r_stop[i_stop]) - (total_r - cum_r_entry[i_entry])
+    s1 = (total_rx - cum_rx_stop[i_stop]) - (total_rx - cum_rx_entry[i_entry])
+    xbar = s1 / s0[:, None]
+    d = np.bincount(np.searchsorted(times, stop[event == 1]), minlength=len(times))
+    hazard = d / s0  # Breslow increments
+    cum_h = np.r_[0.0, np.cumsum(hazard)]
+    cum_hx = np.vstack([np.zeros(X.shape[1]), np.cumsum(hazard[:, None] * xbar, 0)])
+    lo = np.searchsorted(times, entry, side="right")  # first event time > entry
+    hi = np.searchsorted(times, stop, side="right")  # event times <= stop
+    at_risk_h = cum_h[hi] - cum_h[lo]
+    at_risk_hx = cum_hx[hi] - cum_hx[lo]
+    resid = -r[:, None] * (X * at_risk_h[:, None] - at_risk_hx)
+    ev = event == 1
+    k = np.searchsorted(times, stop[ev])
+    resid[ev] += X[ev] - xbar[k]
+    return resid
+
+
+def cluster_robust_cov(X, entry, stop, event, beta, cov, clusters) -> np.ndarray:
+    """Sandwich covariance V·(Σ_c U_c U_cᵀ)·V with U_c the summed score residuals of cluster c
+    (Lin & Wei 1989); V the model-based covariance."""
+    resid = cox_score_residuals(X, entry, stop, event, beta)
+    codes, _ = pd.factorize(pd.Series(clusters))
+    U = np.zeros((codes.max() + 1, X.shape[1]))
+    np.add.at(U, codes, resid)
+    return cov @ (U.T @ U) @ cov
+
+
 class CoxModel(BaseEstimator):
     """Cox proportional hazards on counting-process rows (lifelines ``CoxPHFitter`` with entry).
 
@@ -256,13 +306,18 @@ class CoxModel(BaseEstimator):
     baseline hazard and needs no covariate. Competing exits (involuntary) are censored: the
     hazard ratios are cause-specific. ``true_sd`` (from regression calibration) lets
     ``hazard_ratios`` report effects per SD of the *true* score.
+
+    ``cluster`` (default "team_id"): intervals use a cluster-robust (sandwich) variance, because
+    people in one team share a climate that drifts between surveys, so their residuals are
+    correlated; model-based standard errors are kept in ``summary_["se(coef)"]``.
     """
 
     def __init__(self, features: list[str] | None = None, penalizer: float = 0.0,
-                 true_sd: dict | None = None):
+                 true_sd: dict | None = None, cluster: str | None = "team_id"):
         self.features = features
         self.penalizer = penalizer
         self.true_sd = true_sd
+        self.cluster = cluster
 
     def fit(self, rows: pd.DataFrame, y=None) -> "CoxModel":
         from lifelines import CoxPHFitter
@@ -282,7 +337,17 @@ class CoxModel(BaseEstimator):
             cph.fit(data[keep + ["entry", "stop", "event"]], "stop", "event", entry_col="entry")
         self.lifelines_ = cph
         self.features_ = keep
-        self.summary_ = cph.summary
+        self.summary_ = cph.summary.copy()
+        self.summary_["se_robust"] = np.nan
+        if self.cluster is not None and self.cluster in rows:
+            beta = self.summary_["coef"].reindex(keep).to_numpy()
+            X = data[keep].to_numpy(dtype=float)
+            cov = cluster_robust_cov(
+                X, data["entry"].to_numpy(float), data["stop"].to_numpy(float),
+                data["event"].to_numpy(int), beta, cph.variance_matrix_.loc[keep, keep].to_numpy(),
+                rows.loc[data.index, self.cluster].to_numpy(),
+            )
+            self.summary_.loc[keep, "se_robust"] = np.sqrt(np.clip(np.diag(cov), 0, None))
         self.feature_sd_ = {f: float(data[f].std(ddof=1)) for f in keep}
         self.n_rows_ = int(len(data))
         self.n_people_ = int(rows.loc[data.index, "employee_id"].nunique()) if (
@@ -305,7 +370,9 @@ class CoxModel(BaseEstimator):
         s = self.summary_
         rows = []
         for f in self.features_:
-            b, se = float(s.loc[f, "coef"]), float(s.loc[f, "se(coef)"])
+            b = float(s.loc[f, "coef"])
+            robust = s.loc[f, "se_robust"]
+            se = float(robust) if np.isfinite(robust) else float(s.loc[f, "se(coef)"])
             sd = (self.true_sd or {}).get(f, self.feature_sd_[f])
             rows.append(
                 {
@@ -320,7 +387,8 @@ class CoxModel(BaseEstimator):
                     "hazard_ratio_per_sd": float(np.exp(b * sd)),
                     "ci_low_per_sd": float(np.exp((b - z * se) * sd)),
                     "ci_high_per_sd": float(np.exp((b + z * se) * sd)),
-                    "p": float(s.loc[f, "p"]),
+                    "se_kind": f"cluster-robust by {self.cluster}" if np.isfinite(robust)
+                    else "model-based",
                 }
             )
         return pd.DataFrame(rows)

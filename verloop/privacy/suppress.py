@@ -201,6 +201,8 @@ class _WaveState:
     hidden: dict[Node, str] = field(default_factory=dict)
     known: set[Node] = field(default_factory=set)
     derivable: set[Node] = field(default_factory=set)
+    # People of a team whose answers are not pinned down by an earlier shown wave of it (at most n)
+    uncertain: dict[str, int] = field(default_factory=dict)
 
     def n(self, node: Node) -> int:
         return self.stats[node].n
@@ -244,11 +246,15 @@ class _WaveState:
         )
 
     def safe_union(self, parent: Node, teams: list[str]) -> bool:
+        """What ``parent`` minus its shown parts reveals must be a sum over ≥ k people, from ≥ 2
+        children, holding a team with a non-respondent, and ≥ k people must remain uncertain
+        after matching each team with its earlier shown waves."""
         if not teams:
             return True
         size = sum(self.n((TEAM, t)) for t in teams)
+        uncertain = sum(self.uncertain.get(t, self.n((TEAM, t))) for t in teams)
         branches = {self.hierarchy.child_towards(parent, t) for t in teams}
-        return size >= self.k and len(branches) >= 2 and any(self.fresh(t) for t in teams)
+        return size >= self.k and uncertain >= self.k and len(branches) >= 2 and any(self.fresh(t) for t in teams)
 
     def protect(self) -> None:
         """Add complementary suppressions until rules 2 and 3 hold (monotone, so it ends)."""
@@ -288,20 +294,21 @@ def _primary(
     for node, stats in state.stats.items():
         if stats.n == 0:
             continue
+        comparisons = []
+        if time_guard:
+            for earlier_stats, earlier in history:
+                before = earlier_stats.get(node)
+                verdict = earlier.get(node)
+                if before is None or verdict is None or before.n == 0:
+                    continue
+                d = drift(before, stats)
+                if d is not None:
+                    comparisons.append((verdict, d))
+        if node[0] == TEAM:
+            state.uncertain[node[1]] = min([stats.n, *(d.drift for v, d in comparisons if v.shown)])
         if stats.n < k:
             state.hidden[node] = MIN_GROUP
             continue
-        if not time_guard:
-            continue
-        comparisons = []
-        for earlier_stats, earlier in history:
-            before = earlier_stats.get(node)
-            verdict = earlier.get(node)
-            if before is None or verdict is None or before.n == 0:
-                continue
-            d = drift(before, stats)
-            if d is not None:
-                comparisons.append((verdict, d))
         if any(v.shown and d.exact and d.drift == 0 for v, d in comparisons):
             # The same people, all answering, as in a wave already shown: the figure is known.
             state.known.add(node)
