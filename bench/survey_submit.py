@@ -67,7 +67,7 @@ def prepare(url: str, n_tokens: int) -> list[str]:
     return codes
 
 
-def _submit_worker(url: str, warmup: str, codes: list[str], barrier, results) -> None:  # noqa: C901
+def _submit_worker(url: str, warmup: str, codes: list[str], barrier, results) -> None:
     from verloop.errors import StoreError, SurveyError
     from verloop.store import Store
     from verloop.surveys.instruments import load_instrument

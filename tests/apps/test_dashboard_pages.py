@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import re
 import secrets
 
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
@@ -62,8 +64,25 @@ def demo(request, demo_org, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def source(demo):
-    return DashboardSource.open(demo)
+def models_dir(demo, tmp_path_factory):
+    """A team model trained on the demo organisation (what `verloop train` writes)."""
+    from verloop.models.data import load_org
+    from verloop.models.train import TrainOptions, train_models
+
+    folder = tmp_path_factory.mktemp("models")
+    train_models(load_org(demo), folder, options=TrainOptions(n_boot=20), which=("team",))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def source(demo, models_dir):
+    previous = os.environ.get("VERLOOP_MODELS")
+    os.environ["VERLOOP_MODELS"] = str(models_dir)
+    yield DashboardSource.open(demo)
+    if previous is None:
+        os.environ.pop("VERLOOP_MODELS", None)
+    else:
+        os.environ["VERLOOP_MODELS"] = previous
 
 
 def walk(widget):
@@ -242,8 +261,83 @@ def test_employee_page_shows_a_small_team_only_as_a_note(source):
     assert mine.loc[mine["scale"] != "response_rate", "score"].isna().all()
 
 
-def test_model_pages_say_when_there_is_no_model(source):
-    for key in ("drivers", "whatif"):
-        page, root = build(key, source)
-        if with_class(root, "verloop-no-model"):
-            assert "verloop train" in page_text(root)
+def test_model_pages_say_when_there_is_no_model(demo, tmp_path, monkeypatch):
+    monkeypatch.setenv("VERLOOP_MODELS", str(tmp_path))  # an empty folder: nothing trained
+    fresh = DashboardSource.open(demo)
+    for key in ("drivers", "risk", "whatif"):
+        page, root = build(key, fresh)
+        assert with_class(root, "verloop-no-model"), key
+        assert "verloop train" in page_text(root)
+
+
+def test_drivers_show_effects_with_intervals_and_sentences(source):
+    page, root = build("drivers", source)
+    drivers = csv_downloads(root)["drivers.csv"]
+    assert {"factor", "effect", "lower", "upper", "sentence_en", "sentence_nl"} <= set(drivers.columns)
+    assert (drivers["lower"] <= drivers["effect"]).all() and (drivers["effect"] <= drivers["upper"]).all()
+    sentences = page_text(with_class(root, "verloop-sentences")[0])
+    assert "Teams scoring one point higher on" in sentences
+    page.filterbar.set(lang="nl")
+    assert "Teams die één punt hoger scoren op" in page_text(with_class(root, "verloop-sentences")[0])
+
+
+def test_risk_ranks_shown_teams_and_names_hidden_ones(source):
+    page, root = build("risk", source)
+    risk = csv_downloads(root)["risk-12m.csv"]
+    shown = risk[~risk["suppressed"].astype(bool)]
+    assert len(shown) and (shown["lower"] <= shown["expected"]).all() and (shown["expected"] <= shown["upper"]).all()
+    hidden = risk[risk["suppressed"].astype(bool)]
+    assert hidden["expected"].isna().all() and hidden["n"].isna().all()
+    door = figures.door(source)
+    wave = door.waves("pulse").query("results")["wave"].iloc[-1]
+    scores = door.scale_scores(by="team", waves=[wave])
+    assert set(hidden["group"]) >= set(scores.loc[scores["suppressed"], "team"])  # the door's hidden teams stay hidden
+    six = csv_downloads(root)["risk-6m.csv"].set_index("group")["expected"]
+    twelve = risk.set_index("group")["expected"]
+    both = six.dropna().index
+    assert np.allclose(twelve[both].to_numpy(dtype=float), 2 * six[both].to_numpy(dtype=float))  # same rate, twice the time
+
+
+def test_what_if_moves_expected_leavers_and_refuses_hidden_teams(source):
+    page, root = build("whatif", source)
+    first = page_text(page.result_box)
+    page.sliders["mandate"].value = 1.0
+    moved = csv_downloads(page.result_box)["whatif.csv"].iloc[0]
+    assert moved["scenario"] < moved["baseline"] and moved["saved_eur"] > 0
+    assert moved["saved_lower"] <= moved["saved_eur"] <= moved["saved_upper"]
+    assert page_text(page.result_box) != first
+    page.sliders["mandate"].value = 7.0  # out of range from a browser: clamped to the slider's maximum
+    assert page.sliders["mandate"].value == 1.0
+    door = figures.door(source)
+    wave = door.waves("pulse").query("results")["wave"].iloc[-1]
+    scores = door.scale_scores(by="team", waves=[wave])
+    hidden = scores.loc[scores["suppressed"], "team"]
+    if len(hidden):
+        team_id = int(source.teams.loc[source.teams["team"] == hidden.iloc[0], "team_id"].iloc[0])
+        page.filterbar.set(team_id=team_id)
+        assert with_class(page.result_box, "verloop-refused")
+        assert "choose its site or everyone" in page_text(page.result_box)
+
+
+def test_tabbed_app_shares_one_filter_bar_and_builds_tabs_when_opened(source):
+    from verloop.apps.dashboard.app import DashboardApp
+
+    app = DashboardApp(source=source, lang="en", start="engagement")
+    root = app.build()
+    assert app.active == "engagement" and app._built == {"engagement"}
+    assert list(app.tabs.titles) == [t(f"page_{k}", "en") for k in PAGE_KEYS]
+    site_id, site = source.options.sites[0]
+    app.filterbar.set(site_id=site_id)
+    engagement = csv_downloads(app.holders["engagement"])["scales-by-group.csv"]
+    assert set(engagement["site"].dropna()) == {site}
+    app.tabs.selected_index = PAGE_KEYS.index("turnover")  # built on first opening, with the shared filters
+    assert "turnover" in app._built
+    by_team = csv_downloads(app.holders["turnover"])["turnover-by-team.csv"]
+    assert set(by_team["site"]) == {site}
+    app.filterbar.set(lang="nl")
+    assert app.tabs.titles[0] == t("page_turnover", "nl") and "engagement" in app._stale
+    app.tabs.selected_index = PAGE_KEYS.index("drivers")  # a page without filters ignores them
+    assert app.pages["drivers"].filters.site_id is None and not with_class(root, "verloop-failure")
+    app.tabs.selected_index = PAGE_KEYS.index("employees")
+    if app.filterbar.value.team_id is None:
+        assert with_class(app.holders["employees"], "verloop-choose-team")

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from verloop.apps.dashboard import charts, hr, i18n
-from verloop.apps.dashboard.filters import FilterBar, Filters, OrgOptions, period_bounds
+from verloop.apps.dashboard.filters import ALL, FilterBar, Filters, OrgOptions, period_bounds
 from verloop.apps.dashboard.themes import comment_themes, themes_of
 
 OPTIONS = OrgOptions(
@@ -58,13 +58,14 @@ def test_filter_bar_offers_sites_teams_periods_and_reports_changes():
     assert bar.value == Filters(site_id=None, team_id=None, months=12, start=dt.date(2025, 11, 1),
                                 end=dt.date(2026, 10, 31), lang="en")
     bar.set(site_id=2)
-    assert [v for _, v in bar.team.options] == [None, 20]  # teams follow the site
+    assert [v for _, v in bar.team.options] == [ALL, 20]  # teams follow the site
     bar.set(team_id=20)
     bar.set(months=0)
     assert bar.value.start == dt.date(2024, 11, 1)
     bar.set(lang="nl")
     assert bar.site.options[0][0] == "Alle vestigingen"
     assert bar.value.team_id == 20 and bar.value.lang == "nl"
+    assert bar.site.label == "Zwolle" and FilterBar(OPTIONS, "en").site.label == "All sites"  # never an empty box
     assert len(seen) == 4 and seen[-1][0].lang == "nl" and seen[-1][1].lang == "en"
     assert "verloop-filter-site" in bar.site._dom_classes and "verloop-lang" in bar.language._dom_classes
 
@@ -82,7 +83,7 @@ def test_filter_bar_refuses_values_it_did_not_offer():
 
 def test_a_required_team_has_no_all_teams_choice_and_a_period_never_starts_before_the_data():
     bar = FilterBar(OPTIONS, "en", show=("team",), require_team=True)
-    assert None not in [v for _, v in bar.team.options]
+    assert ALL not in [v for _, v in bar.team.options]
     assert bar.value.team_id == 10
     start, end = period_bounds(OPTIONS, 24)
     assert start == dt.date(2024, 11, 1) and end == dt.date(2026, 10, 31)

@@ -61,6 +61,14 @@ def truth_path(url: str | None = None) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
+def load_truth(url: str | None = None) -> dict | None:
+    """The ground truth of a synthetic organisation (see ``truth_path``), or None."""
+    from verloop.synth import read_truth
+
+    path = truth_path(url)
+    return read_truth(path) if path is not None else None
+
+
 def min_group_size(org: OrgData) -> int:
     """The organisation's minimum reporting group k (default 5)."""
     return int(org.settings.get("min_group_size") or DEFAULT_MIN_GROUP)
@@ -107,6 +115,17 @@ class PulseItems:
     items: pd.DataFrame
     scales: dict[str, list[str]]
     responses: pd.DataFrame
+
+    def describe(self) -> str:
+        """One line: responses, items, scales, single items."""
+        singles = ", ".join(self.single_items) or "none"
+        return (f"{self.items.shape[0]} pulse responses × {self.items.shape[1]} items; "
+                f"{len(self.scales)} multi-item scales; single items: {singles}")
+
+    @property
+    def multi_items(self) -> list[str]:
+        """Item columns of the multi-item scales, scale by scale (for a factor analysis)."""
+        return [c for cols in self.scales.values() for c in cols]
 
     @property
     def single_items(self) -> list[str]:
@@ -224,6 +243,7 @@ __all__ = [
     "database_url",
     "employees_frame",
     "exit_reasons",
+    "load_truth",
     "min_group_size",
     "open_org",
     "overview",

@@ -253,21 +253,29 @@ def load_truth_pairs(path=None) -> pd.DataFrame:
     return truth_pairs(read_truth(path))
 
 
+def describe_pairs(pairs: pd.DataFrame) -> str:
+    """One line on the paired answers available (none for a real organisation)."""
+    if pairs.empty:
+        return ("No ground truth is available, so stated and honest answers cannot be paired; "
+                "this section applies to synthetic organisations only.")
+    changed = int((pairs["stated"] != pairs["honest"]).sum())
+    return (f"{len(pairs)} leavers answered both surveys; {changed} ({100 * changed / len(pairs):.0f} %) "
+            "gave a different main reason in the follow-up.")
+
+
 def reason_crosstab(pairs: pd.DataFrame, codes=None, row: str = "stated", col: str = "honest") -> pd.DataFrame:
     """Counts of ``row`` (stated) × ``col`` (honest) reasons for paired answers; rows and
-    columns in ``codes`` order (default: every code seen), margins in ``total``."""
+    columns in ``codes`` order (default: every code seen; codes outside it are appended), margins
+    in ``total``."""
     missing = {row, col} - set(pairs.columns)
     if missing:
         raise InputError(f"the pairs lack column(s) {', '.join(sorted(missing))}.")
-    if codes is None:
-        seen = pd.unique(pd.concat([pairs[row], pairs[col]]).dropna())
-        codes = sorted(seen.tolist())
-    table = pd.crosstab(
-        pd.Categorical(pairs[row], categories=list(codes)),
-        pd.Categorical(pairs[col], categories=list(codes)),
-        dropna=False,
-    )
-    table.index.name, table.columns.name = row, col
+    seen = pd.unique(pd.concat([pairs[row], pairs[col]]).dropna()).tolist()
+    codes = list(codes) if codes is not None else sorted(seen)
+    codes += sorted(set(seen) - set(codes))
+    table = pd.DataFrame(0, index=pd.Index(codes, name=row), columns=pd.Index(codes, name=col), dtype="int64")
+    for (stated, honest), count in pairs.groupby([row, col]).size().items():
+        table.loc[stated, honest] = int(count)
     table["total"] = table.sum(axis=1)
     table.loc["total"] = table.sum(axis=0)
     return table.astype("int64")
@@ -319,6 +327,7 @@ def describe_shift(shift: ReasonShift, labels: dict | None = None) -> str:
 
 __all__ = [
     "REASON_GROUPS",
+    "describe_pairs",
     "describe_shift",
     "load_truth_pairs",
     "ReasonShift",

@@ -7,6 +7,7 @@ a group without its size, and suppressed groups are never drawn.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -34,6 +35,15 @@ def _figure(width: float, height: float):
 
     fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
     return fig, ax
+
+
+def _empty(title: str, message: str):
+    """A small figure that says why there is nothing to draw."""
+    fig, ax = _figure(7.0, 1.6)
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=10, color="dimgrey", transform=ax.transAxes)
+    ax.set_title(title)
+    return fig
 
 
 def _label(mapping: Mapping | None, key) -> str:
@@ -90,8 +100,10 @@ def loadings_figure(loadings: pd.DataFrame, title: str | None = None):
 
     values = loadings[[c for c in loadings.columns if c != "communality"]]
     fig, ax = _figure(0.55 * values.shape[1] + 3.5, 0.24 * values.shape[0] + 1.5)
-    sns.heatmap(values, cmap=DIVERGING, center=0, vmin=-1, vmax=1, linewidths=0.3,
-                cbar_kws={"label": "loading"}, ax=ax)
+    with warnings.catch_warnings():  # seaborn 0.13 calls a colormap method matplotlib 3.11 deprecates
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        sns.heatmap(values, cmap=DIVERGING, center=0, vmin=-1, vmax=1, linewidths=0.3,
+                    cbar_kws={"label": "loading"}, ax=ax)
     ax.set_ylabel("item")
     ax.set_xlabel("factor")
     ax.set_title(title or "Exploratory factor analysis (oblimin)")
@@ -251,12 +263,16 @@ def crosstab_figure(crosstab: pd.DataFrame, labels: Mapping | None = None, title
 
     counts = crosstab.drop(index="total", columns="total", errors="ignore")
     counts = counts.loc[counts.sum(axis=1) > 0, counts.sum(axis=0) > 0]
+    if counts.empty:
+        return _empty("Who changed their answer", "no paired answers: the exit and follow-up surveys are anonymous")
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = counts.div(counts.sum(axis=1), axis=0)
     fig, ax = _figure(0.6 * counts.shape[1] + 3.8, 0.45 * counts.shape[0] + 1.8)
     annot = np.array([[f"{v}" if v else "" for v in row] for row in counts.to_numpy()])
-    sns.heatmap(shares, cmap="cividis", vmin=0, vmax=1, annot=annot, fmt="", linewidths=0.3,
-                cbar_kws={"label": "share of the row"}, ax=ax)
+    with warnings.catch_warnings():  # seaborn 0.13 calls a colormap method matplotlib 3.11 deprecates
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        sns.heatmap(shares, cmap="cividis_r", vmin=0, vmax=1, annot=annot, fmt="", linewidths=0.3,
+                    mask=counts.to_numpy() == 0, cbar_kws={"label": "share of the row"}, ax=ax)
     ax.set_yticklabels([f"{_label(labels, r)} (n = {n})" for r, n in zip(counts.index, counts.sum(axis=1))], rotation=0)
     ax.set_xticklabels([_label(labels, c) for c in counts.columns], rotation=40, ha="right")
     ax.set_ylabel("stated at exit")
@@ -268,6 +284,8 @@ def crosstab_figure(crosstab: pd.DataFrame, labels: Mapping | None = None, title
 def honesty_figure(rates: pd.DataFrame, labels: Mapping | None = None):
     """Per true reason: share stating it at exit against share naming it in the follow-up."""
     data = rates[rates["n"] > 0].sort_values("stated_true")
+    if data.empty:
+        return _empty("Which true reasons are hidden at exit?", "no ground truth: true reasons are known for synthetic data only")
     fig, ax = _figure(7.5, 0.42 * len(data) + 1.6)
     y = np.arange(len(data))
     c = colours(2)
@@ -278,7 +296,7 @@ def honesty_figure(rates: pd.DataFrame, labels: Mapping | None = None):
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
     ax.set_xlim(0, 1.02)
     ax.set_xlabel("share of leavers with this true reason who named it")
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
     ax.set_title("Which true reasons are hidden at exit?")
     return fig
 

@@ -162,6 +162,25 @@ def weak_items(items: pd.DataFrame, report: pd.DataFrame, min_item_rest: float =
     return out[low | raises].reset_index(drop=True)
 
 
+def describe_weak_items(flagged: pd.DataFrame) -> str:
+    """Markdown: how many items ``weak_items`` flagged, and which."""
+    if flagged.empty:
+        return "No item is flagged: every item correlates well with the rest of its scale."
+    names = ", ".join(f"{r.item} ({r.scale}: {r.why})" for r in flagged.itertuples())
+    return f"**{len(flagged)}** item(s) flagged: {names}."
+
+
+def describe_factor_check(check: pd.DataFrame) -> str:
+    """Markdown: how many items load mainly on their own scale's factor."""
+    fits = int(check["fits"].sum())
+    text = (f"**{fits} of {len(check)}** items load mainly on their own scale's factor "
+            f"(largest cross-loading {check['cross_loading'].max():.2f}).")
+    misfits = check.loc[~check["fits"], "item"].tolist()
+    if misfits:
+        text += f" Not fitting: {', '.join(misfits)}."
+    return text
+
+
 def describe_reliability(report: pd.DataFrame, threshold: float = 0.70) -> str:
     """Markdown sentences on the reliability table: how many scales pass, the weakest, the strongest."""
     if report.empty:
@@ -201,5 +220,6 @@ def describe_icc(icc: pd.DataFrame, icc2_target: float = 0.70) -> str:
             f"{per_wave:.1f} respondents per team and wave.{pooled}")
 
 
-__all__ = ["alpha_by_wave", "describe_icc", "describe_reliability", "factor_check", "icc_oneway",
+__all__ = ["alpha_by_wave", "describe_factor_check", "describe_icc", "describe_reliability",
+           "describe_weak_items", "factor_check", "icc_oneway",
            "respondents_needed", "team_icc", "weak_items"]

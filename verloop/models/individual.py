@@ -34,6 +34,7 @@ from verloop.models.data import (
 )
 from verloop.models.features import add_months
 from verloop.models.measurement import RegressionCalibration, RetestDecay, scale_reliabilities
+from verloop.models.threads import limited
 
 
 # -- inputs -------------------------------------------------------------------------------------
@@ -132,7 +133,8 @@ def person_months(
     alive = (h < m_end) & (np.isnat(x) | (x > m_start))
     e_idx, m_idx, m_start, m_end, h, x = (a[alive] for a in (e_idx, m_idx, m_start, m_end, h, x))
     begin = np.maximum(m_start, h)
-    finish = np.where(~np.isnat(x) & (x < m_end), x, m_end)
+    leaves = ~np.isnat(x) & (x <= m_end)  # an exit on the 1st closes the previous month
+    finish = np.where(leaves, x, m_end)
     day = np.timedelta64(1, "D")
     frame = pd.DataFrame(
         {
@@ -146,7 +148,7 @@ def person_months(
         }
     )
     voluntary = (emp["exit_type"] == "voluntary").to_numpy()[e_idx]
-    frame["event"] = (voluntary & ~np.isnat(x) & (x < m_end)).astype("int8")
+    frame["event"] = (voluntary & leaves).astype("int8")
     hours = emp["contract_hours"].to_numpy(dtype=float)[e_idx]
     frame["contract_hours"] = hours
     frame["part_time"] = (hours < PART_TIME_BELOW_HOURS).astype(float)
@@ -332,7 +334,7 @@ class CoxModel(BaseEstimator):
                 "model needs more history."
             )
         cph = CoxPHFitter(penalizer=self.penalizer)
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), limited():
             warnings.simplefilter("ignore")
             cph.fit(data[keep + ["entry", "stop", "event"]], "stop", "event", entry_col="entry")
         self.lifelines_ = cph
@@ -389,6 +391,7 @@ class CoxModel(BaseEstimator):
                     "ci_high_per_sd": float(np.exp((b + z * se) * sd)),
                     "se_kind": f"cluster-robust by {self.cluster}" if np.isfinite(robust)
                     else "model-based",
+                    "p": float(2 * norm.sf(abs(b / se))) if se > 0 else float("nan"),
                 }
             )
         return pd.DataFrame(rows)

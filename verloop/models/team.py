@@ -26,6 +26,7 @@ from sklearn.base import BaseEstimator
 from verloop.errors import InputError
 from verloop.models.data import DRIVER_SCALES, KPI_COLUMNS, OUTCOME_SCALES
 from verloop.models.features import TEAM_FACTS
+from verloop.models.threads import limited
 
 DRIVER_CONTROLS = ("mean_tenure_years", "share_new_3m", "share_part_time")
 
@@ -267,11 +268,14 @@ class TeamBoostModel(_TeamModel):
             l2_regularization=1.0,
             random_state=self.seed,
         )
-        self.model_.fit(rows[self.features_].to_numpy(dtype=float), rate, sample_weight=exposure)
+        with limited():
+            self.model_.fit(rows[self.features_].to_numpy(dtype=float), rate,
+                            sample_weight=exposure)
         self.n_rows_ = int(len(rows))
         self.n_teams_ = int(rows["team_id"].nunique())
         self.n_leavers_ = int(rows[f"leavers_{h}m"].sum())
         return self
 
     def predict_rate(self, panel: pd.DataFrame) -> np.ndarray:
-        return self.model_.predict(panel[self.features_].to_numpy(dtype=float))
+        with limited():
+            return self.model_.predict(panel[self.features_].to_numpy(dtype=float))

@@ -21,6 +21,7 @@ the difference between two looks would be the answers given in between).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
@@ -359,59 +360,73 @@ class Door:
         filters,
         aggregate: Callable[[pd.DataFrame, Node, object], list[dict]],
         *,
+        aggregate_key: str,
         allow_demographic: bool = True,
         unit: str = "responses",
     ) -> list[dict]:
+        """Rows of every selected group and wave; each (wave, level, filter) is computed once
+        per door for all groups and kept, so changing the site / team selection is cheap."""
         level = check_level(by)
         selection, demographic = self._split_filters(filters, allow_demographic)
-        hierarchy = self.structure().hierarchy
-        plans = self._plans(kind, metric)
-        values = self._values(kind, metric)
-        by_wave = dict(tuple(values.groupby("wave_id")))
-        family = family_of(level, demographic) if demographic else None
         rows = []
         for wave in self._select_waves(kind, waves).itertuples():
-            plan = plans[wave.wave_id]
-            here = by_wave.get(wave.wave_id, values.iloc[0:0])
-            closed = wave.state == "closed"
-            if demographic and closed:
-                verdict = self._auditor(kind, metric, wave.wave_id).verdict(family)
-                if not verdict.allowed:
-                    raise self._refuse(verdict.problem, level, demographic, wave.wave)
-                cells = normalise_dims(here)
-                keep = here["team"].isin(shown_teams(plan)).to_numpy()
-                for dim, value in demographic.items():
-                    keep &= (cells[dim] == value).to_numpy()
-                here = here[keep]
-            for node in hierarchy.nodes(level):
-                if not self._selected(node, selection):
-                    continue
-                members = self._in_node(here, node)
-                if not closed:
-                    reason = OPEN_WAVE
-                elif demographic and plan[node].reason not in HIDDEN_REASONS:
-                    reason = NO_RESPONSES if len(members) == 0 else SHOWN
-                else:
-                    reason = plan[node].reason
-                hidden = reason not in (SHOWN, NO_RESPONSES)
-                note = self.note(reason, unit)
-                for figures in aggregate(members.iloc[0:0] if hidden else members, node, wave):
-                    custom = figures.pop("_note", None)
-                    rows.append(
-                        {
-                            "wave": wave.wave,
-                            "opens_on": wave.opens_on,
-                            "closes_on": wave.closes_on,
-                            **self._group_columns(node),
-                            **figures,
-                            "filter": ", ".join(f"{k}={v}" for k, v in demographic.items()),
-                            "n": None if hidden else len(members),
-                            "suppressed": hidden,
-                            "reason": reason,
-                            "note": note if hidden or custom is None else custom,
-                        }
-                    )
+            key = ("rows", kind, metric, aggregate_key, level, wave.wave_id, tuple(sorted(demographic.items())))
+            wave_rows = self._cached(
+                key, lambda wave=wave: self._wave_rows(kind, metric, level, wave, demographic, aggregate, unit)
+            )
+            rows += [dict(row) for node, row in wave_rows if self._selected(node, selection)]
         return rows
+
+    def _wave_rows(self, kind, metric, level, wave, demographic, aggregate, unit) -> list[tuple[Node, dict]]:
+        hierarchy = self.structure().hierarchy
+        plan = self._plans(kind, metric)[wave.wave_id]
+        values = self._values(kind, metric)
+        by_wave = self._cached(("by_wave", kind, metric), lambda: dict(tuple(values.groupby("wave_id"))))
+        here = by_wave.get(wave.wave_id, values.iloc[0:0])
+        closed = wave.state == "closed"
+        if demographic and closed:
+            verdict = self._auditor(kind, metric, wave.wave_id).verdict(family_of(level, demographic))
+            if not verdict.allowed:
+                raise self._refuse(verdict.problem, level, demographic, wave.wave)
+            cells = normalise_dims(here)
+            keep = here["team"].isin(shown_teams(plan)).to_numpy()
+            for dim, value in demographic.items():
+                keep &= (cells[dim] == value).to_numpy()
+            here = here[keep]
+        parts = _split(here, level)
+        grouped = getattr(aggregate, "grouped", None)
+        precomputed = grouped(here, level) if grouped is not None else None
+        described = ", ".join(f"{k}={v}" for k, v in demographic.items())
+        out = []
+        for node in hierarchy.nodes(level):
+            members = parts.get(node[1], here.iloc[0:0])
+            if not closed:
+                reason = OPEN_WAVE
+            elif demographic and plan[node].reason not in HIDDEN_REASONS:
+                reason = NO_RESPONSES if len(members) == 0 else SHOWN
+            else:
+                reason = plan[node].reason
+            hidden = reason not in (SHOWN, NO_RESPONSES)
+            note = self.note(reason, unit)
+            if precomputed is not None and not hidden and node[1] in precomputed:
+                results = [dict(f) for f in precomputed[node[1]]]
+            else:
+                results = aggregate(members.iloc[0:0] if hidden else members, node, wave)
+            for figures in results:
+                custom = figures.pop("_note", None)
+                out.append((node, {
+                    "wave": wave.wave,
+                    "opens_on": wave.opens_on,
+                    "closes_on": wave.closes_on,
+                    **self._group_columns(node),
+                    **figures,
+                    "filter": described,
+                    "n": None if hidden else len(members),
+                    "suppressed": hidden,
+                    "reason": reason,
+                    "note": note if hidden or custom is None else custom,
+                }))
+        return out
 
     # -- survey figures -------------------------------------------------------------------------
     def scale_scores(self, by: str = "team", waves=None, scales: Iterable[str] | None = None,
@@ -429,7 +444,9 @@ class Door:
             def aggregate(members, node, wave, scale=scale):
                 return [{"scale": scale, **_mean_ci(members["value"].to_numpy(dtype=float))}]
 
-            rows += self._survey_rows(kind, scale, by, waves, filters, aggregate)
+            aggregate.grouped = lambda here, level, scale=scale: _grouped_mean_ci(here, level, scale)
+
+            rows += self._survey_rows(kind, scale, by, waves, filters, aggregate, aggregate_key="scores")
         frame = pd.DataFrame(rows, columns=WAVE_KEYS + GROUP_KEYS + ["scale", "score", "sd", "ci_low", "ci_high", "filter",
                                                                    "n", "suppressed", "reason", "note"])
         return finish(frame, ["score", "sd", "ci_low", "ci_high"], WAVE_KEYS + GROUP_KEYS + ["scale"])
@@ -456,7 +473,7 @@ class Door:
                     for a, b, c in zip(edges[:-1], edges[1:], counts)
                 ]
 
-            rows += self._survey_rows(kind, scale, by, waves, filters, aggregate)
+            rows += self._survey_rows(kind, scale, by, waves, filters, aggregate, aggregate_key="distribution")
         keys = WAVE_KEYS + GROUP_KEYS + ["scale", "bin_low", "bin_high"]
         frame = pd.DataFrame(rows, columns=keys + ["count", "share", "filter", "n", "suppressed", "reason", "note"])
         return finish(frame, ["count", "share"], keys)
@@ -476,7 +493,7 @@ class Door:
             return [{"enps": promoters - detractors, "promoters": promoters,
                      "passives": 100.0 - promoters - detractors, "detractors": detractors}]
 
-        rows = self._survey_rows("pulse", ENPS, by, waves, filters, aggregate)
+        rows = self._survey_rows("pulse", ENPS, by, waves, filters, aggregate, aggregate_key="enps")
         figures = ["enps", "promoters", "passives", "detractors"]
         frame = pd.DataFrame(rows, columns=WAVE_KEYS + GROUP_KEYS + figures + ["filter", "n", "suppressed", "reason", "note"])
         return finish(frame, figures, WAVE_KEYS + GROUP_KEYS)
@@ -526,7 +543,7 @@ class Door:
             return [{"reason_code": code, "count": float(counts.get(code, 0)),
                      "share": float(counts.get(code, 0) / total * 100.0) if total else np.nan} for code in codes]
 
-        rows = self._survey_rows(kind, REASONS_METRIC, by, waves, None, aggregate)
+        rows = self._survey_rows(kind, REASONS_METRIC, by, waves, None, aggregate, aggregate_key="reasons")
         keys = WAVE_KEYS + GROUP_KEYS + ["reason_code"]
         frame = pd.DataFrame(rows, columns=keys + ["count", "share", "filter", "n", "suppressed", "reason", "note"])
         return finish(frame.drop(columns="filter"), ["count", "share"], keys)
@@ -565,7 +582,8 @@ class Door:
             mine = mine.sort_values(["question", "text"], kind="stable")
             return [{"question": q, "text": t} for q, t in zip(mine["question"], mine["text"])]
 
-        rows = self._survey_rows(kind, COMMENTS, by, waves, filters, aggregate, allow_demographic=False, unit="comments")
+        rows = self._survey_rows(kind, COMMENTS, by, waves, filters, aggregate, aggregate_key=f"comments:{question}",
+                                 allow_demographic=False, unit="comments")
         for row in rows:
             if row["text"] is None and not row["suppressed"] and row["reason"] == SHOWN:
                 row["reason"] = NO_COMMENTS
@@ -768,9 +786,40 @@ class Door:
         return finish(frame, columns, GROUP_KEYS)
 
 
-def _mean_ci(values: np.ndarray) -> dict:
+def _split(frame: pd.DataFrame, level: str) -> dict[str, pd.DataFrame]:
+    """The rows of each group at ``level`` (organisation: key '')."""
+    if level == ORG:
+        return {"": frame}
+    return {str(name): part for name, part in frame.groupby(level, sort=False)}
+
+
+@functools.lru_cache(maxsize=4096)
+def _t975(df: int) -> float:
     from scipy.stats import t as student
 
+    return float(student.ppf(0.975, df))
+
+
+def _grouped_mean_ci(frame: pd.DataFrame, level: str, scale: str) -> dict[str, list[dict]]:
+    """Mean, SD and t-interval of ``value`` for every group at ``level`` at once."""
+    if frame.empty:
+        return {}
+    keys = np.full(len(frame), "", dtype=object) if level == ORG else frame[level].to_numpy()
+    stats = pd.DataFrame({"key": keys, "value": frame["value"].to_numpy(dtype=float)}).groupby("key")["value"].agg(
+        ["mean", "std", "count"]
+    )
+    out = {}
+    for key, mean, sd, n in stats.itertuples():
+        if n >= 2:
+            half = _t975(int(n) - 1) * sd / float(np.sqrt(n))
+            figures = {"score": float(mean), "sd": float(sd), "ci_low": float(mean - half), "ci_high": float(mean + half)}
+        else:
+            figures = {"score": float(mean), "sd": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+        out[str(key)] = [{"scale": scale, **figures}]
+    return out
+
+
+def _mean_ci(values: np.ndarray) -> dict:
     values = values[~np.isnan(values)]
     n = len(values)
     if n == 0:
@@ -779,7 +828,7 @@ def _mean_ci(values: np.ndarray) -> dict:
     if n < 2:
         return {"score": mean, "sd": np.nan, "ci_low": np.nan, "ci_high": np.nan}
     sd = float(values.std(ddof=1))
-    half = float(student.ppf(0.975, n - 1) * sd / np.sqrt(n))
+    half = _t975(n - 1) * sd / float(np.sqrt(n))
     return {"score": mean, "sd": sd, "ci_low": mean - half, "ci_high": mean + half}
 
 

@@ -23,6 +23,8 @@ import pandas as pd
 from verloop.privacy.policy import NO_RESPONSES, REASONS, SHOWN
 
 META_COLUMNS = ("n", "suppressed", "reason", "note")
+# Numbers that describe the row rather than the people in it (shown even when hidden).
+DESCRIPTIVE = ("invited", "bin_low", "bin_high", "headcount_invited")
 GROUP_COLUMNS = ("level", "site", "team", "group")
 
 
@@ -60,7 +62,8 @@ def check_published(frame: pd.DataFrame, figures: list[str] | None = None) -> No
     if figures is None:
         figures = [
             c for c in frame.columns
-            if c not in META_COLUMNS and pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+            if c not in META_COLUMNS and c not in DESCRIPTIVE and pd.api.types.is_numeric_dtype(frame[c])
+            and not pd.api.types.is_bool_dtype(frame[c])
         ]
     for column in figures:
         if column in frame.columns:

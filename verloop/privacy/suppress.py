@@ -180,10 +180,16 @@ class Drift:
     exact: bool  # membership known in both waves
 
 
-def drift(earlier: NodeStats, later: NodeStats) -> Drift | None:
-    """How many people can differ between two waves of one node; None when unknowable."""
+def drift(earlier: NodeStats, later: NodeStats, cap: int | None = None) -> Drift | None:
+    """How many people can differ between two waves of one node; None when unknowable.
+
+    With ``cap``, a drift of at least ``cap`` is reported as exactly ``cap`` (the rules only
+    compare it with k), which spares comparing member lists of whole sites.
+    """
     if earlier.nonresp is None or later.nonresp is None:
         return None
+    if cap is not None and earlier.nonresp + later.nonresp >= cap:
+        return Drift(cap, cap, earlier.members is not None and later.members is not None)
     if earlier.members is not None and later.members is not None:
         changed = len(earlier.members ^ later.members)
         exact = True
@@ -301,7 +307,7 @@ def _primary(
                 verdict = earlier.get(node)
                 if before is None or verdict is None or before.n == 0:
                     continue
-                d = drift(before, stats)
+                d = drift(before, stats, cap=k)
                 if d is not None:
                     comparisons.append((verdict, d))
         if node[0] == TEAM:

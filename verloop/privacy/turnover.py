@@ -65,7 +65,7 @@ def per_employee(employees: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Da
             "leavers": exits,
             "voluntary": voluntary,
             "involuntary": exits & (employees["exit_type"] == "involuntary"),
-            "regretted": voluntary & employees["regretted"].fillna(False).astype(bool),
+            "regretted": voluntary & employees["regretted"].eq(True),
             "early_leavers": exits & ((employees["exit_date"] - employees["hire_date"]).dt.days <= EARLY_DAYS),
         },
         index=employees.index,

@@ -2,7 +2,8 @@
 
 Every group figure on these pages comes through ``verloop.privacy`` (the one door); the pages
 only arrange what the door publishes into charts, tables and downloads. Notebooks in ``apps/``
-call ``build_page("<key>")`` (or a page module's ``build``) and display the result.
+are thin: ``dashboard.ipynb`` calls ``build_app()`` (every page as a tab, one kernel) and
+``dashboard_<key>.ipynb`` calls ``build_page("<key>")`` (one page, for deep links).
 """
 
 from __future__ import annotations
@@ -28,4 +29,11 @@ def build_page(key: str, store=None, lang: str | None = None):
     return page_class(key)(store=store, lang=lang).build()
 
 
-__all__ = ["PAGE_KEYS", "build_page"]
+def build_app(store=None, lang: str | None = None, start: str | None = None):
+    """All pages as tabs in one app (one kernel, one filter bar); see ``dashboard.app``."""
+    from verloop.apps.dashboard.app import build_app as build
+
+    return build(store=store, lang=lang, start=start)
+
+
+__all__ = ["PAGE_KEYS", "build_app", "build_page"]

@@ -303,7 +303,9 @@ def heatmap(
     if colorbar_label:
         bar.set_label(colorbar_label)
     longest = max((len(str(c)) for c in values.columns), default=0)
-    return fit(fig, left_labels=values.index, bottom_in=0.3 + 0.55 * CHAR_IN * longest, right_in=0.1)
+    first = len(str(values.columns[0])) if n_cols else 0  # rotated labels reach left of their column
+    return fit(fig, left_labels=values.index, left_in=0.62 * CHAR_IN * first, bottom_in=0.3 + 0.55 * CHAR_IN * longest,
+               right_in=0.1)
 
 
 def _short_note(note: str) -> str:

@@ -18,6 +18,7 @@ from verloop.apps.dashboard.i18n import LANGS, check_lang, t
 
 PERIOD_CHOICES = (3, 6, 12, 24, 0)  # months back from the last month with data; 0 = all
 DEFAULT_PERIOD = 12
+ALL = -1  # the dropdowns' value for "all sites / all teams" (a None value shows as an empty box)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,7 +112,7 @@ class FilterBar:
         for widget in (self.site, self.team, self.period):
             widget.style.description_width = "auto"
             widget.layout = widgets.Layout(width="auto", min_width="12em")
-        self._fill(site=None, team=None, months=period if period in PERIOD_CHOICES else DEFAULT_PERIOD)
+        self._fill(site=ALL, team=ALL, months=period if period in PERIOD_CHOICES else DEFAULT_PERIOD)
         self._current = self._read()
         for widget in (self.site, self.team, self.period, self.language):
             widget.observe(self._changed, names="value")
@@ -123,22 +124,22 @@ class FilterBar:
         self.widget.add_class("verloop-filterbar")
 
     # -- options ------------------------------------------------------------------------------
-    def _team_options(self, site_id: int | None) -> list[tuple[str, int | None]]:
-        teams = [(name, tid) for tid, name, sid in self.options.teams if site_id is None or sid == site_id]
+    def _team_options(self, site_id: int) -> list[tuple[str, int]]:
+        teams = [(name, tid) for tid, name, sid in self.options.teams if site_id == ALL or sid == site_id]
         teams.sort()
-        return ([] if self.require_team else [(t("all_teams", self._lang), None)]) + teams
+        return ([] if self.require_team else [(t("all_teams", self._lang), ALL)]) + teams
 
     def _fill(self, site, team, months) -> None:
         self._muted = True
         try:
-            self.site.options = [(t("all_sites", self._lang), None)] + sorted(
+            self.site.options = [(t("all_sites", self._lang), ALL)] + sorted(
                 ((name, sid) for sid, name in self.options.sites)
             )
             self.site.value = site
             team_options = self._team_options(site)
             self.team.options = team_options
             values = [v for _, v in team_options]
-            self.team.value = team if team in values else (values[0] if values else None)
+            self.team.value = team if team in values else (values[0] if values else ALL)
             self.period.options = [
                 (t("last_n_months", self._lang, n=n) if n else t("all_time", self._lang), n)
                 for n in PERIOD_CHOICES
@@ -152,8 +153,8 @@ class FilterBar:
 
     # -- state --------------------------------------------------------------------------------
     def _read(self) -> Filters:
-        site = self.site.value if "site" in self.show else None
-        team = self.team.value if "team" in self.show else None
+        site = self.site.value if "site" in self.show and self.site.value != ALL else None
+        team = self.team.value if "team" in self.show and self.team.value != ALL else None
         months = self.period.value if "period" in self.show else 0
         start, end = period_bounds(self.options, months)
         return Filters(site_id=site, team_id=team, months=months, start=start, end=end, lang=self._lang)
@@ -171,9 +172,11 @@ class FilterBar:
         if "lang" in changes:
             self.language.value = check_lang(changes.pop("lang"))
         if "site_id" in changes:
-            self.site.value = changes.pop("site_id")
+            site = changes.pop("site_id")
+            self.site.value = ALL if site is None else site
         if "team_id" in changes:
-            self.team.value = changes.pop("team_id")
+            team = changes.pop("team_id")
+            self.team.value = ALL if team is None else team
         if "months" in changes:
             self.period.value = changes.pop("months")
         if changes:

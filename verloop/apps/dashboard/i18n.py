@@ -95,6 +95,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     # engagement
     "heatmap_title": ("Schalen per team (gemiddelde)", "Scales by team (mean)"),
+    "heatmap_more": (
+        "De {n} teams (van {total}) met de minst gunstige scores; alle teams staan in de CSV.",
+        "The {n} teams (of {total}) with the least favourable scores; every team is in the CSV.",
+    ),
     "heatmap_title_site": ("Schalen per vestiging (gemiddelde)", "Scales by site (mean)"),
     "trend_title": ("Verloop van de schalen per meting", "Scales per wave"),
     "enps_title": ("eNPS per meting", "eNPS per wave"),
@@ -153,6 +157,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "quadrant_green_red": ("Watermeloen", "Watermelon"),
     "quadrant_red_green": ("Drukte, goede sfeer", "Struggling, good spirits"),
     "quadrant_red_red": ("Aandacht nodig", "Needs attention"),
+    "more_in_csv": ("… en nog {n} (zie de CSV)", "… and {n} more (see the CSV)"),
     "none_watermelon": ("Geen watermeloenteams in deze selectie.", "No watermelon teams in this selection."),
     # exits
     "stated_vs_honest": ("Opgegeven reden tegen eerlijke reden", "Stated reason against honest reason"),

@@ -53,7 +53,8 @@ CSS = """
 .verloop-section { border-top: 1px solid #ddd; padding-top: 0.4em; margin-top: 0.6em; }
 .verloop-section h3 { margin: 0.2em 0; font-size: 1.1em; }
 .verloop-section .verloop-lead { color: #444; margin: 0.1em 0 0.4em 0; }
-.verloop-chart img { max-width: 100%; height: auto; }
+.verloop-chart { max-width: 100%; height: auto; }
+.verloop-sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 .verloop-downloads a { font-size: 0.85em; margin-right: 0.6em; }
 table.verloop-table { border-collapse: collapse; font-size: 0.85em; margin: 0.3em 0; }
 table.verloop-table th, table.verloop-table td { padding: 2px 8px; border-bottom: 1px solid #eee; text-align: right; }
@@ -178,7 +179,9 @@ class BlockView:
     def __init__(self, name: str):
         self.title = widgets.HTML()
         self.lead = widgets.HTML()
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+        self.image = widgets.Image(
+            format="png", layout=widgets.Layout(width="auto", max_width="100%", height="auto", align_self="flex-start")
+        )
         self.image.add_class("verloop-chart")
         self.note = widgets.HTML()
         self.note.add_class("verloop-suppressed-note")
@@ -192,7 +195,10 @@ class BlockView:
 
     def update(self, block: Block, lang: str, png: bytes | None) -> widgets.VBox:
         parts: list[widgets.Widget] = [self.title]
-        _set(self.title, f"<h3>{html.escape(block.title)}</h3>")
+        # a chart carries its own title (so that a downloaded PNG does too): the heading stays
+        # for screen readers and the page outline but is not shown twice
+        hidden = ' class="verloop-sr-only"' if block.figure is not None else ""
+        _set(self.title, f"<h3{hidden}>{html.escape(block.title)}</h3>")
         if block.lead:
             _set(self.lead, f'<p class="verloop-lead">{html.escape(block.lead)}</p>')
             parts.append(self.lead)
@@ -259,9 +265,10 @@ class DashboardPage:
     require_team = False
     default_period = 12
 
-    def __init__(self, store=None, lang: str | None = None, source=None):
+    def __init__(self, store=None, lang: str | None = None, source=None, filterbar: FilterBar | None = None):
         from verloop.apps.dashboard.data import DashboardSource
 
+        self.shared = filterbar  # the tabbed app's one filter bar (it then owns title and nav)
         self.lang = check_lang(lang or query_lang())
         self.source = source or DashboardSource.open(store)
         self._cache: dict[tuple, object] = {}
@@ -282,7 +289,7 @@ class DashboardPage:
         self.title = widgets.HTML()
         self.title.add_class("verloop-title")
         self.nav = widgets.Box()
-        self.filterbar = FilterBar(
+        self.filterbar = self.shared or FilterBar(
             self.source.options,
             self.lang,
             show=self.show_filters,
@@ -297,24 +304,45 @@ class DashboardPage:
         self.body.add_class("verloop-body")
         self.footer = widgets.HTML()
         self.footer.add_class("verloop-footer")
-        self.root = widgets.VBox(
-            [widgets.HTML(CSS), self.title, self.nav, self.filterbar.widget, self.progress, self.message, self.body, self.footer]
-        )
+        if self.shared is None:
+            parts = [widgets.HTML(CSS), self.title, self.nav, self.filterbar.widget, self.progress, self.message,
+                     self.body, self.footer]
+            self.filterbar.on_change(self.on_filters)
+        else:  # inside the tabbed app: the app shows title, navigation, filters and footer once
+            parts = [self.progress, self.message, self.body]
+        self.root = widgets.VBox(parts)
         self.root.add_class("verloop-page")
         self.root.add_class(f"verloop-page-{self.key}")
-        self.filterbar.on_change(self._on_filters)
         self.refresh()
         return self.root
 
     @property
     def filters(self) -> Filters:
-        return self.filterbar.value
+        """The filter bar's choice, reduced to the filters this page uses (a shared bar offers
+        all of them; a page ignores what does not apply to it, e.g. the drivers page)."""
+        value = self.filterbar.value
+        if self.shared is None:
+            return value
+        changes = {}
+        if "site" not in self.show_filters:
+            changes["site_id"] = None
+        if "team" not in self.show_filters:
+            changes["team_id"] = None
+        if "period" not in self.show_filters:
+            from verloop.apps.dashboard.filters import period_bounds
 
-    def _on_filters(self, new: Filters, old: Filters) -> None:
+            start, end = period_bounds(self.source.options, 0)
+            changes.update(months=0, start=start, end=end)
+        return dataclasses.replace(value, **changes) if changes else value
+
+    def on_filters(self, new: Filters, old: Filters) -> None:
+        """The filter bar changed: redraw (the tabbed app calls this for the visible page)."""
         self.lang = new.lang
         self.refresh()
 
     def _chrome(self, lang: str) -> None:
+        if self.shared is not None:
+            return
         self.title.value = f"<h1>{html.escape(t('page_' + self.key, lang))}</h1>"
         self.nav.children = (nav_html(self.key, lang),)
         k, kc = self.source.k, self.source.comment_k

@@ -66,13 +66,8 @@ class ActionsPage(DashboardPage):
         self.save.on_click(lambda _b: self.save_form())
         self.list_box = widgets.VBox()
         self.list_box.add_class("verloop-action-list")
+        self._team_drawn: int | None = None
 
-    def _on_filters(self, new, old) -> None:
-        if new.team_id != old.team_id:  # another team: never save over the previous team's agreement
-            self.editing = None
-            self.cycle.value = self.stop.value = self.start.value = ""
-            self.form_message.value = ""
-        super()._on_filters(new, old)
 
     def compute(self, filters):
         if filters.team_id is None:
@@ -82,8 +77,15 @@ class ActionsPage(DashboardPage):
     # -- drawing ------------------------------------------------------------------------------
     def sections(self, data, filters):
         lang = filters.lang
+        if filters.team_id != self._team_drawn:  # another team: never save over the previous team's agreement
+            self.editing = None
+            self.cycle.value = self.stop.value = self.start.value = ""
+            self.form_message.value = ""
+            self._team_drawn = filters.team_id
         if filters.team_id is None:
-            return [widgets.HTML(f"<p>{html.escape(t('choose_team', lang))}</p>")]
+            choose = widgets.HTML(f"<p>{html.escape(t('choose_team', lang))}</p>")
+            choose.add_class("verloop-choose-team")
+            return [choose]
         self.cycle.description = t("cycle", lang)
         self.stop.description = t("stop", lang)
         self.start.description = t("start", lang)
@@ -184,8 +186,8 @@ class ActionsPage(DashboardPage):
         self.editing = None
         self.cycle.value = self.stop.value = self.start.value = ""
         self._label_save(lang)
-        self.form_message.value = f"<p>{html.escape(t('saved', lang))}</p>"
         self._draw_list(lang)
+        self.form_message.value = f"<p>{html.escape(t('saved', lang))}</p>"
 
     def close(self, action_id: int) -> None:
         lang = self.filters.lang
@@ -194,5 +196,5 @@ class ActionsPage(DashboardPage):
         except VerloopError as exc:
             self.form_message.value = f"<p class='verloop-refused'>{html.escape(str(exc))}</p>"
             return
-        self.form_message.value = f"<p>{html.escape(t('saved', lang))}</p>"
         self._draw_list(lang)
+        self.form_message.value = f"<p>{html.escape(t('saved', lang))}</p>"

@@ -19,11 +19,17 @@ class EmployeesPage(DashboardPage):
     require_team = True
 
     def compute(self, filters):
+        if filters.team_id is None:
+            return {"scores": None}
         return {"scores": figures.team_vs_organisation(self.source, filters.team_id, filters.lang)}
 
     def sections(self, data, filters):
         lang = filters.lang
         k = self.source.k
+        if data["scores"] is None:
+            choose = widgets.HTML(f"<p>{html.escape(t('choose_team', lang))}</p>")
+            choose.add_class("verloop-choose-team")
+            return [choose]
         out = [widgets.HTML(f"<p>{html.escape(t('employees_intro', lang, k=k))}</p>")]
         scores = data["scores"]
         shown = scores.copy()

@@ -11,6 +11,19 @@ from verloop.apps.dashboard.layout import Block, DashboardPage
 
 
 
+MAX_ROWS = 30
+
+
+def _favourability(values: pd.DataFrame) -> pd.Series:
+    """Mean position of a row's scores within their scales (0 = worst, 1 = best)."""
+    parts = []
+    for scale in values.columns:
+        lo, hi = figures.scale_range(scale)
+        share = (values[scale] - lo) / (hi - lo)
+        parts.append(share if scale_higher_is_better(scale) else 1 - share)
+    return pd.concat(parts, axis=1).mean(axis=1)
+
+
 class EngagementPage(DashboardPage):
     key = "engagement"
 
@@ -25,6 +38,7 @@ class EngagementPage(DashboardPage):
     def sections(self, data, filters):
         lang = filters.lang
         out = []
+        lead_more = ""
         heat = data["heatmap"]
         title = t("heatmap_title_site" if len(heat) and (heat["level"] == "site").all() else "heatmap_title", lang)
         if len(heat):
@@ -32,6 +46,10 @@ class EngagementPage(DashboardPage):
             labels = {s: scale_label(s, lang) for s in scales}
             values = heat.pivot(index="group", columns="scale", values="score").reindex(columns=scales)
             notes = heat.pivot(index="group", columns="scale", values="note").reindex(columns=scales)
+            if len(values) > MAX_ROWS:  # a big site: the teams that need attention first, all of them in the CSV
+                order = _favourability(values).sort_values(na_position="last").index[:MAX_ROWS]
+                lead_more = t("heatmap_more", lang, n=MAX_ROWS, total=len(values))
+                values, notes = values.loc[order], notes.loc[order]
             # normalise each column to its own range so WHO-5 (0–100) and eNPS sit beside 1–5
             shaded = values.copy()
             for scale in scales:
@@ -48,7 +66,7 @@ class EngagementPage(DashboardPage):
             fig = lambda: charts.empty(charts.new_figure(7.5, 2.4), title, t("no_data", lang))
         wave = heat["wave"].iloc[0] if len(heat) else ""
         out.append(self.block(Block(name="scales-by-group", title=f"{title} — {wave}", figure=fig,
-                                    frame=heat, lead=t("reversed_scale_hint", lang),
+                                    frame=heat, lead=f"{t('reversed_scale_hint', lang)} {lead_more}".strip(),
                                     hidden_label=lambda r: f"{r['group']} · {scale_label(r['scale'], lang)}")))
 
         trend = data["trend"]

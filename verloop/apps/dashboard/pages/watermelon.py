@@ -13,6 +13,9 @@ from verloop.apps.dashboard.i18n import t
 from verloop.apps.dashboard.layout import Block, DashboardPage
 
 
+MAX_NAMED = 20  # the reddest first; every watermelon team is flagged in the CSV
+
+
 class WatermelonPage(DashboardPage):
     key = "watermelon"
     show_filters = ("site", "period")
@@ -41,20 +44,22 @@ class WatermelonPage(DashboardPage):
             empty_message=t("no_data", lang),
         )
         named = frame[frame["watermelon"].fillna(False).astype(bool)] if len(frame) else frame
-        names = sorted(str(n) for n in named["group"]) if len(named) else []
+        worst = named.sort_values("people_status") if len(named) else named
+        names = [str(n) for n in worst["group"].head(MAX_NAMED)] if len(named) else []
+        more = len(named) - len(names)
         listing = widgets.HTML(
             f"<h3>{html.escape(t('watermelon_named', lang))}</h3>"
             + (
-                "<ul class='verloop-watermelon-list'>" + "".join(f"<li>{html.escape(n)}</li>" for n in names) + "</ul>"
+                "<ul class='verloop-watermelon-list'>" + "".join(f"<li>{html.escape(n)}</li>" for n in names)
+                + (f"<li>{html.escape(t('more_in_csv', lang, n=more))}</li>" if more > 0 else "") + "</ul>"
                 if names
                 else f"<p>{html.escape(t('none_watermelon', lang))}</p>"
             )
         )
         listing.add_class("verloop-watermelon-named")
-        hidden = frame[frame["suppressed"].fillna(False).astype(bool)] if len(frame) else frame
         out = [
             self.block(Block(name="watermelon-quadrant", title=t("watermelon_title", lang), figure=fig, frame=frame,
-                             table=_table(pd.concat([named, hidden]) if len(hidden) else named, lang))),
+                             table=_table(worst.head(MAX_NAMED), lang) if len(named) else None)),
             listing,
         ]
         return out

@@ -1,0 +1,62 @@
+import numpy as np
+import pytest
+
+from verloop.errors import InputError, PrivacyError
+from verloop.models.team import TeamPoissonModel
+from verloop.models.whatif import latest_state, scale_ranges, what_if
+
+
+@pytest.fixture(scope="module")
+def model(panel_small):
+    return TeamPoissonModel(6, n_boot=60, seed=2).fit(panel_small)
+
+
+def test_more_mandate_means_fewer_leavers_and_money_saved(model, panel_small):
+    coef = dict(zip(model.features_, model.coef_[1:]))
+    result = what_if(model, panel_small, {"mandate": +1})
+    assert result.scope == "all" and result.teams == len(latest_state(panel_small, model.features_))
+    assert np.sign(result.leavers_avoided) == -np.sign(coef["mandate"])
+    assert result.replacement_cost_eur == pytest.approx(0.2 * 32_000)
+    assert result.euros_saved == pytest.approx(result.leavers_avoided * 6400)
+    lo, hi = result.avoided_interval
+    assert lo <= result.leavers_avoided <= hi
+    assert result.baseline_interval[0] <= result.baseline_leavers <= result.baseline_interval[1]
+    assert "fewer voluntary leavers" in result.sentence("en") or result.leavers_avoided < 0
+    assert "vervangingskosten" in result.sentence("nl")
+    assert set(result.to_dict()) >= {"euros_saved", "euros_interval", "assumptions"}
+
+
+def test_scopes_salary_and_ranges(model, panel_small, org_small):
+    state = latest_state(panel_small, model.features_)
+    team = int(state["team_id"].iloc[0])
+    site = int(state["site_id"].iloc[0])
+    one = what_if(model, panel_small, {"mandate": 1}, scope="team", scope_id=team,
+                  annual_salary=40_000, replacement_share=0.25)
+    assert one.teams == 1 and one.replacement_cost_eur == 10_000
+    per_site = what_if(model, panel_small, {"mandate": 1}, scope="site", scope_id=site)
+    everyone = what_if(model, panel_small, {"mandate": 1})
+    assert one.headcount <= per_site.headcount <= everyone.headcount
+    ranges = scale_ranges(org_small.pulse_instrument())
+    assert ranges["mandate"] == (1.0, 5.0) and ranges["wellbeing"] == (0.0, 100.0)
+    capped = what_if(model, panel_small, {"mandate": 50}, ranges=ranges)
+    uncapped_small = what_if(model, panel_small, {"mandate": 5}, ranges=ranges)
+    assert capped.scenario_leavers == pytest.approx(uncapped_small.scenario_leavers)
+    fixed = what_if(model, panel_small, {"mandate": 1}, replacement_cost=1000, months=6)
+    assert fixed.replacement_cost_eur == 1000 and fixed.months == 6
+    assert fixed.baseline_leavers == pytest.approx(everyone.baseline_leavers / 2)
+
+
+def test_refusals_are_single_sentences(model, panel_small):
+    with pytest.raises(InputError, match="no factor"):
+        what_if(model, panel_small, {"salary": 1})
+    with pytest.raises(InputError, match="Scope"):
+        what_if(model, panel_small, {"mandate": 1}, scope="country")
+    with pytest.raises(InputError, match="Name the team"):
+        what_if(model, panel_small, {"mandate": 1}, scope="team")
+    with pytest.raises(InputError, match="no team with id"):
+        what_if(model, panel_small, {"mandate": 1}, scope="team", scope_id=99999)
+    hidden = panel_small.copy()
+    team = int(hidden["team_id"].iloc[0])
+    hidden.loc[hidden["team_id"] == team, "mandate"] = np.nan  # fewer than k answered
+    with pytest.raises(PrivacyError, match="minimum group size"):
+        what_if(model, hidden, {"mandate": 1}, scope="team", scope_id=team)
