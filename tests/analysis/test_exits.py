@@ -127,6 +127,24 @@ def test_crosstab_honesty_rates_and_truth_pairs():
     assert figures.crosstab_figure(table).axes and figures.honesty_figure(rates.reset_index()).axes
 
 
+def test_pairs_below_k_are_hidden():
+    pairs = pd.DataFrame({
+        "true_reason": ["team_lead"] * 6 + ["pay"] * 4 + ["study"],
+        "stated": ["pay"] * 4 + ["team_lead"] * 2 + ["pay"] * 4 + ["study"],
+        "honest": ["team_lead"] * 6 + ["pay"] * 4 + ["study"],
+    })  # fmt: skip
+    table = exits.reason_crosstab(pairs, codes=["pay", "team_lead", "study"], k=3)
+    assert set(table.attrs["hidden"]) == {"team_lead", "study"}  # rows of 2 and 1 leavers
+    assert list(table.index) == ["pay", "total"] and table.at["total", "total"] == 8
+    rates = exits.honesty_rates(pairs, codes=["team_lead", "pay", "study"], k=3).set_index("true_reason")
+    assert rates.at["study", "suppressed"] and pd.isna(rates.at["study", "stated_true"])
+    assert rates.at["pay", "suppressed"]  # next-smallest: else the total minus the rest reveals study
+    assert not rates.at["team_lead", "suppressed"] and rates.at["team_lead", "stated_true"] == pytest.approx(2 / 6)
+    fig = figures.honesty_figure(rates.reset_index())
+    assert "below k hidden" in fig.axes[0].get_title()
+    assert "below k hidden" in figures.crosstab_figure(table).axes[0].get_title()
+
+
 def test_without_truth_everything_is_empty_but_works(monkeypatch, tmp_path):
     monkeypatch.setenv("VERLOOP_TRUTH", str(tmp_path / "absent.json"))
     pairs = exits.load_truth_pairs()

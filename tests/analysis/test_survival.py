@@ -188,3 +188,16 @@ def test_survival_figure_labels_every_curve_with_n(small_org):
     overall = survival.survival_by(small_org)
     assert "Half of all agents" in survival.describe(overall)
     assert figures.survival_figure(overall).axes
+
+
+def test_curves_stop_where_fewer_than_k_remain_at_risk():
+    table = _table(seed=3)
+    result = survival.kaplan_meier(table, by="group", k=20)
+    assert (result.curves["at_risk"] >= 20).all()
+    for group in result.shown:
+        mine = table[table["group"] == group]
+        last = result.curves.loc[result.curves["group"] == group, "months"].max()
+        assert last < mine["duration"].max()  # the tail with fewer than k at risk is cut off
+        row = result.summary.set_index("group").loc[group]
+        at_24 = int(((mine["entry"] <= 24) & (mine["duration"] > 24)).sum())
+        assert np.isnan(row["stay_24m"]) == (at_24 < 20)

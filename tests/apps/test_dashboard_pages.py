@@ -114,6 +114,7 @@ def build(key, source, lang="en"):
     return page, root
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("key", PAGE_KEYS)
 def test_every_page_draws_switches_language_and_follows_filters(key, source):
     page, root = build(key, source)
@@ -150,6 +151,7 @@ def test_site_filter_shows_only_published_rows_of_that_site(source):
     assert set(by_team["site"]) == {site}
 
 
+@pytest.mark.slow
 def test_hidden_groups_say_fewer_than_5_responses_on_screen_and_in_the_csv(source):
     page, root = build("engagement", source)
     hidden_anywhere = False
@@ -319,6 +321,7 @@ def test_what_if_moves_expected_leavers_and_refuses_hidden_teams(source):
         assert "choose its site or everyone" in page_text(page.result_box)
 
 
+@pytest.mark.slow
 def test_tabbed_app_shares_one_filter_bar_and_builds_tabs_when_opened(source):
     from verloop.apps.dashboard.app import DashboardApp
 

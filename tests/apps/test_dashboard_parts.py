@@ -5,9 +5,7 @@ Fast and without a browser: each part is checked on small frames whose answers a
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import re
 
 import numpy as np
 import pandas as pd
@@ -192,3 +190,25 @@ def test_comment_themes_in_dutch_and_english():
     assert frame.iloc[0]["theme"] == "pay" and frame.iloc[0]["comments"] == 2
     assert frame.iloc[0]["share"] == pytest.approx(200 / 3)
     assert comment_themes(pd.Series([], dtype=object)).empty
+
+
+# -- downloads -----------------------------------------------------------------------------------
+
+
+def test_csv_download_is_the_frame_with_formulas_neutralised():
+    import base64
+    import re
+
+    from verloop.apps.dashboard.downloads import download_links, safe_filename
+
+    frame = pd.DataFrame({"team": ["=HYPERLINK(\"http://x\")", "Team B"], "score": [3.5, np.nan],
+                          "n": pd.array([7, None], dtype="Int64"), "note": ["", "fewer than 5 responses"]})
+    links = download_links("Scales by team / Utrecht", "en", frame=frame, png=b"\x89PNG\r\n\x1a\nxx")
+    name, payload = re.search(r'download="([^"]+)" href="data:text/csv;charset=utf-8;base64,([^"]+)"', links).groups()
+    assert name == "scales-by-team-utrecht.csv"
+    text = base64.b64decode(payload).decode("utf-8-sig")
+    assert text.splitlines()[1].startswith('"\'=HYPERLINK')  # quoted by CSV, apostrophe first
+    assert text.splitlines()[2] == "Team B,,,fewer than 5 responses"
+    assert 'class="verloop-download-png" download="scales-by-team-utrecht.png"' in links
+    assert "Download CSV" in links and "CSV downloaden" in download_links("x", "nl", frame=frame)
+    assert safe_filename("../../etc/passwd") == "etc-passwd" and safe_filename("") == "verloop"

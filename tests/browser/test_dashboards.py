@@ -204,3 +204,20 @@ def test_what_if_slider_changes_the_expected_leavers(page, wait_voila, base_url)
     page.wait_for_function("(old) => document.querySelector('.verloop-whatif-sentence') && "
                            "document.querySelector('.verloop-whatif-sentence').innerText !== old", arg=before)
     assert "€" in sentence.inner_text()
+
+
+def test_tabbed_app_opens_pages_in_one_kernel_with_one_filter_bar(page, wait_voila, base_url):
+    wait_voila(page, f"{base_url}/voila/render/dashboard.ipynb?lang=en", selector=".verloop-app .verloop-page-turnover.verloop-ready")
+    assert page.locator(".verloop-filterbar").count() == 1
+    page.locator(".lm-TabBar-tab, .p-TabBar-tab", has_text=t("page_engagement", "en")).first.click()
+    page.wait_for_selector(".verloop-page-engagement.verloop-ready img.verloop-chart", state="visible")
+    page.locator(".verloop-filter-site select").select_option(index=1)
+    page.wait_for_selector(".verloop-page-engagement.verloop-ready .verloop-suppressed-note, "
+                           ".verloop-page-engagement.verloop-ready img.verloop-chart", state="visible")
+    page.locator(".verloop-lang button", has_text="NL").click()
+    page.locator(".lm-TabBar-tab, .p-TabBar-tab", has_text=t("page_turnover", "nl")).first.wait_for(state="visible")
+    page.wait_for_function("() => document.querySelector('.verloop-page-engagement').innerText.includes('Niet getoond')"
+                           " || document.querySelector('.verloop-page-engagement').innerText.includes('Aandeel')")
+    page.wait_for_selector(".verloop-page-engagement.verloop-ready")
+    assert page.locator(".voila-error, .verloop-failure").count() == 0
+    screenshot(page, "app")

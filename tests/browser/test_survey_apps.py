@@ -25,10 +25,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PHONE = {"width": 390, "height": 844}
 WAVES = {"pulse": "2026-03", "exit": "exit-2026", "followup": "followup-2026"}
 TEAM = "Team Noord"
-PREHEAT_PULSE_ONLY = [
+PREHEAT_SURVEYS = [  # the survey notebooks only (not the index or the HR dashboards)
     "--preheat_kernel=True",
     "--pool_size=1",
-    r"--VoilaKernelManager.preheat_denylist=['^(?!.*pulse\.ipynb).*$']",
+    r"--VoilaKernelManager.preheat_denylist=['^(?!.*(pulse|exit|followup)\.ipynb).*$']",
 ]
 
 
@@ -55,9 +55,10 @@ def survey_store(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def base_url(voila_server, survey_store):
-    # The pulse app runs from Voilà's preheated pool (one kernel waiting for the request, the
-    # production setting); the other apps start a kernel per page load. Both paths are tested.
-    return voila_server(survey_store.url, extra=PREHEAT_PULSE_ONLY)
+    # The apps run from Voilà's preheated pool (one kernel per notebook waiting for its
+    # request); a second page load before the pool has refilled gets a freshly started
+    # kernel, so both paths are exercised.
+    return voila_server(survey_store.url, extra=PREHEAT_SURVEYS)
 
 
 def new_code(store, kind="pulse", wave=None) -> str:
@@ -85,10 +86,13 @@ def stored(store, response_id):
         return response, answers, comments, team, wave
 
 
-def answer_plan(instrument, seed: int) -> dict[str, int | None]:
-    """A deterministic mix of values over the whole range, with some items skipped (None)."""
+def answer_plan(instrument, seed: int, every: int = 1) -> dict[str, int | None]:
+    """A deterministic mix over the whole range: a value, or None for a click on "skip".
+    With ``every`` > 1 only every n-th item is touched (the others are simply left open)."""
     plan = {}
     for index, item in enumerate(instrument.items):
+        if index % every:
+            continue
         points = list(item.points)
         choice = (index * 7 + seed) % (len(points) + 1)
         plan[item.id] = None if choice == len(points) else points[choice]
@@ -110,7 +114,9 @@ def fill_and_send(page, instrument, plan, *, reason=None, comments=None):
         elif kind == "scale":
             page.wait_for_selector(f".verloop-item-{payload.items[0].id}", state="visible")
             for item in payload.items:
-                value = plan.get(item.id)
+                if item.id not in plan:
+                    continue  # left open: skipping without a click
+                value = plan[item.id]
                 index = len(item.points) if value is None else value - item.min
                 page.locator(f".verloop-item-{item.id} button").nth(index).click()
                 answered += value is not None
@@ -165,7 +171,7 @@ def test_pulse_in_dutch_stores_exactly_the_clicked_values(page, base_url, survey
 def test_pulse_in_english_after_switching_language(page, base_url, survey_store, wait_voila):
     code = new_code(survey_store)
     instrument = instrument_of(survey_store, "pulse")
-    plan = answer_plan(instrument, seed=4)
+    plan = answer_plan(instrument, seed=4, every=3)
     before = response_ids(survey_store)
 
     wait_voila(page, f"{base_url}/voila/render/pulse.ipynb?token={code}", selector=".verloop-start")
@@ -250,7 +256,7 @@ def test_forged_malformed_and_closed_codes_are_refused_on_screen(page, base_url,
 def test_exit_and_followup_apps_submit(page, base_url, survey_store, wait_voila, kind, reason):
     code = new_code(survey_store, kind)
     instrument = instrument_of(survey_store, kind)
-    plan = answer_plan(instrument, seed=2)
+    plan = answer_plan(instrument, seed=2, every=3)
     question = instrument.open_questions[0].id
     before = response_ids(survey_store)
 

@@ -27,12 +27,6 @@ START = dt.date(2025, 1, 6)
 _ids = itertools.count(1)
 
 
-def pulse_instrument():
-    from verloop.surveys import load_instrument
-
-    return load_instrument("pulse")
-
-
 @dataclass
 class Org:
     store: object
@@ -118,8 +112,11 @@ class Org:
         scales: tuple[str, ...] = ("engagement", "enps"),
         reason: str | None = None,
     ) -> list[str]:
-        """One response per score (the same score on every scale in ``scales``)."""
-        instrument = pulse_instrument()
+        """One response per score (the same score on every scale in ``scales`` the wave asks)."""
+        from verloop.surveys import load_instrument
+
+        instrument = load_instrument(self._wave_kind(wave))
+        scales = tuple(s for s in scales if s in {scale.key for scale in instrument.scales})
         day = self._wave_day(wave)
         ids = []
         with self.store.session() as s:
@@ -142,6 +139,10 @@ class Org:
                 ids.append(response.id)
         self.invite(wave, team, invited if invited is not None else max(len(self.employees[team]), len(scores)))
         return ids
+
+    def _wave_kind(self, wave: str) -> str:
+        with self.store.session() as s:
+            return s.get(Wave, self.wave_ids[wave]).kind
 
     def _wave_day(self, wave: str) -> dt.date:
         with self.store.session() as s:

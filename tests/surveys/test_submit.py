@@ -246,6 +246,26 @@ def test_a_token_spent_between_check_and_flip_is_caught(store):
         assert [r.language for r in s.scalars(select(Response))] == [language]
 
 
+def test_a_wave_closed_between_check_and_write_refuses(store, monkeypatch):
+    """HR closes the wave while a respondent's answers are being checked: the write re-checks
+    the wave in the same conditional UPDATE and refuses, nothing is stored."""
+    import verloop.surveys.submit as submit_module
+
+    setup_waves(store)
+    (code,) = codes(store)
+    real = submit_module.validate_submission
+
+    def close_meanwhile(*args):
+        checked = real(*args)
+        close_wave(store, "pulse-w1", today=TODAY)
+        return checked
+
+    monkeypatch.setattr(submit_module, "validate_submission", close_meanwhile)
+    with pytest.raises(SurveyRefusal, match="survey is closed"):
+        submit(store, code, {"engagement_1": 3}, {}, "nl", today=TODAY + dt.timedelta(days=1))
+    assert counts(store) == {"responses": 0, "answers": 0, "comments": 0, "used": 0}
+
+
 def test_a_token_is_bound_to_its_wave(store):
     setup_waves(store)
     open_wave(store, "pulse", "pulse-w2", opens=TODAY, today=TODAY)

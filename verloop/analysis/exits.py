@@ -263,10 +263,12 @@ def describe_pairs(pairs: pd.DataFrame) -> str:
             "gave a different main reason in the follow-up.")
 
 
-def reason_crosstab(pairs: pd.DataFrame, codes=None, row: str = "stated", col: str = "honest") -> pd.DataFrame:
+def reason_crosstab(pairs: pd.DataFrame, codes=None, row: str = "stated", col: str = "honest",
+                    k: int | None = None) -> pd.DataFrame:
     """Counts of ``row`` (stated) × ``col`` (honest) reasons for paired answers; rows and
     columns in ``codes`` order (default: every code seen; codes outside it are appended), margins
-    in ``total``."""
+    in ``total``. With ``k``, rows of 1 … k−1 people are left out (listed in ``attrs["hidden"]``)
+    and the margins count the rows shown only."""
     missing = {row, col} - set(pairs.columns)
     if missing:
         raise InputError(f"the pairs lack column(s) {', '.join(sorted(missing))}.")
@@ -276,14 +278,20 @@ def reason_crosstab(pairs: pd.DataFrame, codes=None, row: str = "stated", col: s
     table = pd.DataFrame(0, index=pd.Index(codes, name=row), columns=pd.Index(codes, name=col), dtype="int64")
     for (stated, honest), count in pairs.groupby([row, col]).size().items():
         table.loc[stated, honest] = int(count)
+    sizes = table.sum(axis=1)
+    hidden = sizes[(sizes > 0) & (sizes < k)].index.tolist() if k else []
+    table = table.drop(index=hidden)
     table["total"] = table.sum(axis=1)
     table.loc["total"] = table.sum(axis=0)
-    return table.astype("int64")
+    table = table.astype("int64")
+    table.attrs["hidden"] = hidden
+    return table
 
 
-def honesty_rates(pairs: pd.DataFrame, codes=None) -> pd.DataFrame:
+def honesty_rates(pairs: pd.DataFrame, codes=None, k: int | None = None) -> pd.DataFrame:
     """Per true reason: how many leavers, the share who stated it at exit and the share who
-    gave it in the follow-up (with Wilson intervals) — which reasons are hidden at exit."""
+    gave it in the follow-up (with Wilson intervals) — which reasons are hidden at exit. With
+    ``k``, reasons of fewer than k leavers are hidden (``verloop.privacy.suppress_people``)."""
     if "true_reason" not in pairs.columns:
         raise InputError("honesty rates need the true reason (synthetic ground truth).")
     codes = list(codes) if codes is not None else sorted(pairs["true_reason"].dropna().unique())
@@ -297,7 +305,13 @@ def honesty_rates(pairs: pd.DataFrame, codes=None) -> pd.DataFrame:
         rows.append({"true_reason": code, "n": n,
                      "stated_true": stated / n if n else np.nan, "stated_low": float(s_lo), "stated_high": float(s_hi),
                      "followup_true": honest / n if n else np.nan, "followup_low": float(h_lo), "followup_high": float(h_hi)})
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=["true_reason", "n", "stated_true", "stated_low", "stated_high", "followup_true",
+                                      "followup_low", "followup_high"])
+    if k:
+        from verloop.privacy import suppress_people
+
+        out = suppress_people(out, k, group="true_reason", n="n", strata=[], unit="leavers")
+    return out
 
 
 def describe_shift(shift: ReasonShift, labels: dict | None = None) -> str:

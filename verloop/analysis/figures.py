@@ -174,7 +174,8 @@ def survival_figure(result, title: str | None = None, max_months: float = 36.0, 
     risk = result.at_risk(times)
     for j, group in enumerate(groups):
         for t, value in zip(times, risk.loc[group]):
-            risk_ax.text(t, j, str(value), ha="center", va="center", fontsize=8)
+            shown = str(value) if value == 0 or value >= result.k else f"<{result.k}"
+            risk_ax.text(t, j, shown, ha="center", va="center", fontsize=8)
     risk_ax.set_ylim(len(groups) - 0.5, -0.5)
     risk_ax.set_yticks(range(len(groups)), names, fontsize=8)
     for tick, colour in zip(risk_ax.get_yticklabels(), palette):
@@ -277,16 +278,19 @@ def crosstab_figure(crosstab: pd.DataFrame, labels: Mapping | None = None, title
     ax.set_xticklabels([_label(labels, c) for c in counts.columns], rotation=40, ha="right")
     ax.set_ylabel("stated at exit")
     ax.set_xlabel("honest, in the follow-up")
-    ax.set_title(title or f"Who changed their answer (paired, n = {int(counts.to_numpy().sum())})")
+    hidden = crosstab.attrs.get("hidden", [])
+    note = f"; {len(hidden)} row(s) below k hidden" if hidden else ""
+    ax.set_title(title or f"Who changed their answer (paired, n = {int(counts.to_numpy().sum())}{note})")
     return fig
 
 
 def honesty_figure(rates: pd.DataFrame, labels: Mapping | None = None):
     """Per true reason: share stating it at exit against share naming it in the follow-up."""
-    data = rates[rates["n"] > 0].sort_values("stated_true")
+    shown = ~rates["suppressed"] if "suppressed" in rates else pd.Series(True, index=rates.index)
+    data = rates[shown & (rates["n"].fillna(0) > 0)].sort_values("stated_true")
     if data.empty:
         return _empty("Which true reasons are hidden at exit?", "no ground truth: true reasons are known for synthetic data only")
-    fig, ax = _figure(7.5, 0.42 * len(data) + 1.6)
+    fig, ax = _figure(8.5, 0.42 * len(data) + 1.6)
     y = np.arange(len(data))
     c = colours(2)
     ax.hlines(y, data["stated_true"], data["followup_true"], color="grey", linewidth=1)
@@ -295,9 +299,10 @@ def honesty_figure(rates: pd.DataFrame, labels: Mapping | None = None):
     ax.set_yticks(y, [f"{_label(labels, r)} (n = {n})" for r, n in zip(data["true_reason"], data["n"])])
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
     ax.set_xlim(0, 1.02)
-    ax.set_xlabel("share of leavers with this true reason who named it")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
-    ax.set_title("Which true reasons are hidden at exit?")
+    ax.set_xlabel("share who named their true reason")
+    ax.legend(loc="upper left", frameon=True)
+    hidden = int((~shown).sum())
+    ax.set_title("Which true reasons are hidden at exit?" + (f" ({hidden} below k hidden)" if hidden else ""))
     return fig
 
 
@@ -318,7 +323,11 @@ def effects_figure(effects: pd.DataFrame, title: str | None = None, label_column
                edgecolors=colour, zorder=3, s=40)
     ax.axvline(1, color="grey", linewidth=1)
     ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(lambda v, _: f"{v:g}")
+    low, high = float(data["low"].min()), float(data["high"].max())
+    ticks = [t for t in (0.25, 0.33, 0.5, 0.67, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0, 3.0, 4.0)
+             if low * 0.9 <= t <= high * 1.1]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.xaxis.set_minor_formatter(lambda v, _: "")
     names = data[label_column] if label_column in data else data["factor"]
     units = data["unit"] if "unit" in data else [""] * len(data)
     ax.set_yticks(y, [f"{name} (per {unit})" for name, unit in zip(names, units)])

@@ -13,7 +13,9 @@ Definitions (a researcher must be able to check them):
   the first day of the window (``entry``), not at zero — leaving this out makes long-serving
   survivors look like proof that everyone stays.
 * **groups below k** (the organisation's minimum group size) get no curve and no figures; the
-  summary table keeps them as suppressed rows (through ``verloop.privacy.suppress_people``).
+  summary table keeps them as suppressed rows (through ``verloop.privacy.suppress_people``). A
+  curve stops, and a share "still here after h months" is left blank, where fewer than k people
+  of the group remain at risk; numbers at risk below k are shown as "<k".
 
 ``kaplan_meier`` fits one lifelines ``KaplanMeierFitter`` per group and a log-rank test of
 equal curves that respects the delayed entry (lifelines' ``multivariate_logrank_test`` has no
@@ -125,7 +127,7 @@ def logrank_test(duration, event, group, entry=None) -> LogRank:
     keep = codes >= 0
     duration, event, entry, codes = duration[keep], event[keep], entry[keep], codes[keep]
     g = len(labels)
-    times = np.unique(duration[event])
+    times = np.unique(duration[event & (entry < duration)])
     # at risk at t: entered before t and not yet gone (duration ≥ t), counted per group
     n_tg = np.empty((len(times), g))
     d_tg = np.zeros((len(times), g))
@@ -134,7 +136,7 @@ def logrank_test(duration, event, group, entry=None) -> LogRank:
         n_tg[:, j] = np.searchsorted(np.sort(entry[mine]), times, side="left") - np.searchsorted(
             np.sort(duration[mine]), times, side="left"
         )
-        hit = np.searchsorted(times, duration[mine & event])
+        hit = np.searchsorted(times, duration[mine & event & (entry < duration)])
         np.add.at(d_tg[:, j], hit, 1.0)
     n_t, d_t = n_tg.sum(axis=1), d_tg.sum(axis=1)
     ok = n_t > 0
@@ -288,9 +290,9 @@ def kaplan_meier(
         median = float(kmf.median_survival_time_)
         ci = median_survival_times(kmf.confidence_interval_)
         row.update(median=median, median_low=float(ci.iloc[0, 0]), median_high=float(ci.iloc[0, 1]))
-        horizon_end = part["duration"].max()
+        entry, duration = part["entry"].to_numpy(float), part["duration"].to_numpy(float)
         for h in horizons:
-            if h > horizon_end:
+            if ((entry <= h) & (duration > h)).sum() < k:  # beyond follow-up, or too few left to show
                 row.update({f"stay_{h}m": np.nan, f"stay_{h}m_low": np.nan, f"stay_{h}m_high": np.nan})
                 continue
             s = float(_at(kmf.survival_function_, h).iloc[0])
@@ -315,7 +317,9 @@ def kaplan_meier(
     summary.loc[lacking, "note"] = "no curve: too few people were at risk early in their tenure"
     shown = summary.loc[~summary["suppressed"] & summary["estimable"], "group"].tolist()
     curves_frame = pd.concat(curves, ignore_index=True) if curves else pd.DataFrame()
-    curves_frame = curves_frame[curves_frame["group"].isin(shown)].reset_index(drop=True)
+    if len(curves_frame):  # a curve stops where fewer than k people remain at risk
+        curves_frame = curves_frame[curves_frame["group"].isin(shown) & (curves_frame["at_risk"] >= k)]
+        curves_frame = curves_frame.reset_index(drop=True)
     test = None
     if by is not None and len(shown) >= 2:
         keep = data[data[by].map(_group_label).isin(shown)]

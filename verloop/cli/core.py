@@ -91,12 +91,21 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
 @app.command("serve")
 def serve(
     db: DbOption = None,
-    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8866,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 for the HR dashboards (token required).")] = 8866,
     apps_dir: Annotated[Optional[Path], typer.Option("--apps", help="Folder of Voila notebooks.")] = None,
+    hr_token: Annotated[
+        Optional[str],
+        typer.Option("--hr-token", envvar="VERLOOP_HR_TOKEN", show_envvar=True,
+                     help="Secret for the HR side (default: a random one, printed as a URL)."),
+    ] = None,
+    survey_port: Annotated[
+        Optional[int], typer.Option("--survey-port", help="Port for the survey apps (default: port + 1).")
+    ] = None,
 ) -> None:
-    """Serve the Voila apps on http://127.0.0.1:PORT (Ctrl-C stops)."""
+    """Serve the HR dashboards on http://127.0.0.1:PORT (token) and the survey apps on PORT+1."""
     from verloop.apps.server import serve_apps
 
     store = open_store(db)  # fail early, with one sentence, when the database is unusable
     store.dispose()
-    serve_apps(db_url=store.url, port=port, apps_dir=apps_dir)
+    raise typer.Exit(serve_apps(db_url=store.url, port=port, apps_dir=apps_dir, hr_token=hr_token,
+                                survey_port=survey_port))

@@ -355,8 +355,12 @@ class CoxModel(BaseEstimator):
         self.n_people_ = int(rows.loc[data.index, "employee_id"].nunique()) if (
             "employee_id" in rows) else None
         self.n_events_ = int(data["event"].sum())
-        self.concordance_in_sample_ = float(cph.concordance_index_)
         return self
+
+    @property
+    def concordance_in_sample_(self) -> float:
+        """Harrell's C on the training rows (computed on first use: it costs a full pass)."""
+        return float(self.lifelines_.concordance_index_)
 
     def predict_risk(self, rows: pd.DataFrame) -> np.ndarray:
         """Relative hazard exp(β·x) of each row, up to a constant (NaN where x is missing)."""

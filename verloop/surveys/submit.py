@@ -1,21 +1,21 @@
 """The one submission code path: the survey apps, the benchmark and the tests all call ``submit``.
 
-Everything happens in one transaction:
+1. **Check** (a short read): the token is looked up (unknown / used / closed wave / wrong
+   survey → refused) and the answers, comments and reason are validated against the wave's
+   instrument version — any problem is a :class:`~verloop.errors.SurveyError`, nothing written.
+2. **Write** (one transaction): the token's used flag is flipped with a conditional
+   ``UPDATE tokens SET used = true WHERE token_hash = :h AND used = false AND <wave still
+   open>``; only the transaction that changes the row goes on, so two simultaneous
+   submissions of one token (two browsers, a double click, a retry racing the original) give
+   exactly one response. In the same transaction the response (random id, wave, team from the
+   token, the date only, the language, the reason), its answers and its comments are inserted.
 
-1. the token is looked up (unknown / used / closed wave / wrong survey → refused) and the
-   answers, comments and reason are validated against the wave's instrument version — any
-   problem is a :class:`~verloop.errors.SurveyError` and nothing is written;
-2. the token's used flag is flipped with a conditional ``UPDATE tokens SET used = true WHERE
-   token_hash = :h AND used = false``; only the transaction that changes the row may go on, so
-   two simultaneous submissions of one token (two browsers, a double click, a retry racing the
-   original) give exactly one response;
-3. the response (random id, wave, team from the token, the date only, the language, the
-   reason), its answers and its comments are inserted.
-
-Nothing links the token and the response: the response row holds no token hash, no time of
-day and no sequence number. If the database fails anywhere on the way the transaction rolls
-back — the token stays unused — and the caller gets a :class:`~verloop.errors.StoreError`
-saying that nothing was saved, so the same submission can simply be tried again.
+Marking the token used and storing the answers are one transaction, and nothing links the
+two: the response row holds no token hash, no time of day and no sequence number. If the
+database fails anywhere on the way the transaction rolls back — the token stays unused — and
+the caller gets a :class:`~verloop.errors.StoreError` saying that nothing was saved, so the
+same submission can simply be sent again. Splitting check and write keeps the write short,
+which matters on SQLite, where writers take turns.
 """
 
 from __future__ import annotations
@@ -30,20 +30,32 @@ try:
 except ImportError:  # pragma: no cover - not POSIX: SQLite's own waiting is used
     fcntl = None
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from verloop.errors import StoreError, SurveyError
 from verloop.store.engine import describe_operational_error
-from verloop.store.schema import LANGUAGES, Answer, Comment, Response, Token, random_id
+from verloop.store.schema import LANGUAGES, Answer, Comment, Response, Token, Wave, random_id
 from verloop.surveys.scoring import validate_answers, validate_open_answers, validate_reason
 from verloop.surveys.tokens import SurveyRefusal, check_token
 from verloop.surveys.waves import today_or, wave_instrument
 
 # Built once: the statements of the write (conditional flip of the used flag, then inserts).
+# The flip re-checks, atomically, everything the earlier read established: still unused, and
+# its wave still open on the day.
 _FLIP_TOKEN = (
     update(Token.__table__)
-    .where(Token.token_hash == bindparam("h"), Token.used.is_(False))
+    .where(
+        Token.token_hash == bindparam("h"),
+        Token.used.is_(False),
+        Token.wave_id.in_(
+            select(Wave.id).where(
+                Wave.status == "open",
+                Wave.opens_on <= bindparam("day"),
+                or_(Wave.closes_on.is_(None), Wave.closes_on >= bindparam("day")),
+            )
+        ),
+    )
     .values(used=True)
 )
 _INSERT_RESPONSE = insert(Response.__table__)
@@ -87,14 +99,19 @@ def submit(
         raise SurveyError(f"the language must be one of {', '.join(LANGUAGES)}; got {language!r}.")
     day = today_or(today)
     try:
+        # 1. Read and check, in a short transaction of its own (Core statements on the
+        #    session's connection: lean, and on SQLite the writer's lock is held briefly).
         with _writer_turn(store), store.session() as s:
-            conn = s.connection()  # Core statements on the session's connection: lean and fast
+            conn = s.connection()
             token_row, wave = check_token(conn, token, kind=kind, today=day)
             instrument = wave_instrument(s, wave)
-            values, texts, reason = validate_submission(instrument, answers, comments, reason)
+        values, texts, reason = validate_submission(instrument, answers, comments, reason)
 
-            # The write: as short as possible (a writer's lock is held from here to commit).
-            if conn.execute(_FLIP_TOKEN, {"h": token_row.token_hash}).rowcount != 1:
+        # 2. Write: flip the flag only if still unused in a still open wave, then insert.
+        with _writer_turn(store), store.session() as s:
+            conn = s.connection()
+            if conn.execute(_FLIP_TOKEN, {"h": token_row.token_hash, "day": day}).rowcount != 1:
+                check_token(conn, token, kind=kind, today=day)  # raises what changed meanwhile
                 raise SurveyRefusal("token_used")
             response_id = random_id()
             conn.execute(

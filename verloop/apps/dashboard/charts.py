@@ -256,6 +256,7 @@ def heatmap(
     colorbar_label: str = "",
     fmt: str = "{:.1f}",
     shade: pd.DataFrame | None = None,
+    cell_labels: pd.DataFrame | None = None,
 ) -> Figure:
     """A rows × columns grid of scores (cividis); suppressed cells grey and labelled.
 
@@ -291,8 +292,10 @@ def heatmap(
                 text = fmt.format(value)
                 colour = "white" if shade[i, j] < 0.55 else "black"
             else:
-                note = "" if notes is None else str(notes.iat[i, j] or "")
-                text = _short_note(note)
+                if cell_labels is not None and isinstance(cell_labels.iat[i, j], str):
+                    text = cell_labels.iat[i, j]
+                else:
+                    text = _short_note("" if notes is None else str(notes.iat[i, j] or ""))
                 colour = "#444444"
             ax.text(j, i, text, ha="center", va="center", fontsize=8, color=colour)
     ax.set_xticks(range(n_cols), [str(c) for c in values.columns], rotation=35, ha="right", fontsize=8)
@@ -309,11 +312,12 @@ def heatmap(
 
 
 def _short_note(note: str) -> str:
-    """'fewer than 5 responses' → '< 5' inside a heatmap cell (the legend explains it)."""
+    """'fewer than 5 responses' → '< 5' inside a heatmap cell; any other hidden cell '—' (the
+    line under the chart says why in words)."""
     import re
 
-    match = re.search(r"(\d+)", note)
-    return f"< {match.group(1)}" if match else ("—" if not note else note[:8])
+    match = re.search(r"(?:fewer than|minder dan) (\d+) (?:responses|reacties)", note)
+    return f"< {match.group(1)}" if match else "—"
 
 
 @styled
@@ -442,46 +446,6 @@ def step_curves(
     names = [str(name) for name, _ in frame.groupby(group, sort=False, observed=True)]
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
     return fit(fig, left_in=0.8, legend_labels=names)
-
-
-@styled
-def distributions(
-    frame: pd.DataFrame,
-    *,
-    facet: str,
-    bin: str,
-    share: str,
-    title: str,
-    facet_labels: dict | None = None,
-    note: str = "note",
-    columns: int = 4,
-    empty_message: str = "",
-) -> Figure:
-    """Small multiples of score distributions (bars of shares per bin), one panel per scale."""
-    facets = list(dict.fromkeys(frame[facet])) if len(frame) else []
-    rows = max(1, math.ceil(len(facets) / columns))
-    fig = new_figure(7.5 if len(facets) > 1 else 4, 1.7 * rows + 0.6)
-    if not facets:
-        return empty(fig, title, empty_message)
-    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
-    for i, name in enumerate(facets):
-        ax = _axes(fig, rows, columns, i + 1)
-        part = frame[frame[facet] == name]
-        ax.set_title((facet_labels or {}).get(name, str(name)), fontsize=9, loc="left", fontweight="normal")
-        ax.grid(False)
-        shown = _shown(part, share)
-        if not shown.any():
-            notes = part[note].dropna() if note in part else pd.Series(dtype=object)
-            ax.text(0.5, 0.5, str(notes.iloc[0]) if len(notes) else "—", ha="center", va="center",
-                    transform=ax.transAxes, fontsize=8, color="#555555", wrap=True)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            continue
-        part = part[shown]
-        ax.bar([str(b) for b in part[bin]], part[share].astype(float), color=COLORBLIND[i % len(COLORBLIND)])
-        ax.tick_params(labelsize=7)
-        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
-    return fit(fig, left_in=0.55, top_in=0.6, bottom_in=0.35, hspace=0.6, wspace=0.35)
 
 
 @styled

@@ -12,7 +12,6 @@ import base64
 import html
 import re
 
-import ipywidgets as widgets
 import pandas as pd
 
 from verloop.apps.dashboard.i18n import t
@@ -59,9 +58,3 @@ def download_links(
         )
     return " · ".join(links)
 
-
-def download_widget(name: str, lang: str, **payload) -> widgets.HTML:
-    """The links as a widget with the class ``verloop-downloads``."""
-    widget = widgets.HTML(download_links(name, lang, **payload))
-    widget.add_class("verloop-downloads")
-    return widget

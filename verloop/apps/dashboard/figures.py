@@ -339,19 +339,18 @@ def team_vs_organisation(source, team_id: int, lang: str = "en") -> pd.DataFrame
         kind: cached(source, ("rr", kind, (wave,), picks), lambda kind=kind, picks=picks: d.response_rates(by=kind, waves=[wave], filters=dict(picks)))
         for kind, picks in (("team", (("team_id", int(team_id)),)), ("organisation", ()))
     }
-    parts = []
+    columns = ["group_kind", "wave", "group", "scale", "score", "ci_low", "ci_high", "n", "suppressed", "reason", "note"]
+    records = []
     for kind, frame in (("team", team), ("organisation", org)):
-        part = frame[["wave", "group", "scale", "score", "ci_low", "ci_high", "n", "suppressed", "reason", "note"]].copy()
-        part.insert(0, "group_kind", kind)
         rate = rates[kind]
         if len(rate):
             row = rate.iloc[0]
-            parts.append(pd.DataFrame([{"group_kind": kind, "wave": wave, "group": row["group"], "scale": "response_rate",
-                                        "score": row["response_rate"], "n": row["n"], "suppressed": row["suppressed"],
-                                        "reason": row["reason"], "note": row["note"]}]))
-        parts.append(part)
-    out = pd.concat(parts, ignore_index=True)
-    out["n"] = out["n"].astype("Int64")
+            records.append({"group_kind": kind, "wave": wave, "group": row["group"], "scale": "response_rate",
+                            "score": row["response_rate"], "ci_low": np.nan, "ci_high": np.nan, "n": row["n"],
+                            "suppressed": bool(row["suppressed"]), "reason": row["reason"], "note": row["note"]})
+        records += frame.assign(group_kind=kind)[columns].to_dict("records")
+    out = pd.DataFrame.from_records(records, columns=columns)
+    out["n"] = pd.array([None if pd.isna(v) else int(v) for v in out["n"]], dtype="Int64")
     return localise(out, lang, "responses", _policy(source))
 
 

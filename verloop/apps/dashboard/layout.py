@@ -66,6 +66,9 @@ table.verloop-table td.verloop-suppressed { color: #666; font-style: italic; }
 .verloop-kpi .verloop-kpi-sub { font-size: 0.8em; color: #555; }
 .verloop-message { color: #8a4b00; }
 .verloop-footer { color: #666; font-size: 0.8em; margin-top: 1em; }
+.verloop-app { max-width: 1200px; margin: 0 auto; font-family: system-ui, sans-serif; }
+.verloop-tabs .lm-TabBar-tab, .verloop-tabs .p-TabBar-tab { flex: 0 0 auto !important; min-width: 0 !important;
+  max-width: none !important; }
 .verloop-spinner { display: inline-block; width: 14px; height: 14px; border: 2px solid #bbb;
   border-top-color: #0173B2; border-radius: 50%; animation: verloop-spin 0.8s linear infinite;
   vertical-align: middle; margin-right: 0.4em; }

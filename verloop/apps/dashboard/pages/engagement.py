@@ -46,10 +46,13 @@ class EngagementPage(DashboardPage):
             labels = {s: scale_label(s, lang) for s in scales}
             values = heat.pivot(index="group", columns="scale", values="score").reindex(columns=scales)
             notes = heat.pivot(index="group", columns="scale", values="note").reindex(columns=scales)
+            k = self.source.k
+            cells = heat.pivot(index="group", columns="scale", values="reason").reindex(columns=scales)
+            cells = cells.map(lambda r: f"< {k}" if r == "min_group" else ("—" if r else None))
             if len(values) > MAX_ROWS:  # a big site: the teams that need attention first, all of them in the CSV
                 order = _favourability(values).sort_values(na_position="last").index[:MAX_ROWS]
                 lead_more = t("heatmap_more", lang, n=MAX_ROWS, total=len(values))
-                values, notes = values.loc[order], notes.loc[order]
+                values, notes, cells = values.loc[order], notes.loc[order], cells.loc[order]
             # normalise each column to its own range so WHO-5 (0–100) and eNPS sit beside 1–5
             shaded = values.copy()
             for scale in scales:
@@ -61,13 +64,14 @@ class EngagementPage(DashboardPage):
                 title=title,
                 reverse_columns={labels[s] for s in scales if not scale_higher_is_better(s)},
                 shade=shaded.rename(columns=labels),
+                cell_labels=cells.rename(columns=labels),
             )
         else:
             fig = lambda: charts.empty(charts.new_figure(7.5, 2.4), title, t("no_data", lang))
         wave = heat["wave"].iloc[0] if len(heat) else ""
         out.append(self.block(Block(name="scales-by-group", title=f"{title} — {wave}", figure=fig,
                                     frame=heat, lead=f"{t('reversed_scale_hint', lang)} {lead_more}".strip(),
-                                    hidden_label=lambda r: f"{r['group']} · {scale_label(r['scale'], lang)}")))
+                                    label="group")))
 
         trend = data["trend"]
         likert = trend[trend["scale"].map(figures.is_likert)] if len(trend) else trend
@@ -96,7 +100,7 @@ class EngagementPage(DashboardPage):
                     figure=lambda: charts.wave_panels(
                         waves,
                         panels=[
-                            ("wellbeing", scale_label("wellbeing", lang) + " (0–100)", (0, 100), 50.0),
+                            ("wellbeing", scale_label("wellbeing", lang), (0, 100), 50.0),
                             ("enps", t("enps_title", lang), (-100, 100), 0.0),
                             ("response_rate", t("response_rate_title", lang), (0, 100), None),
                         ],
