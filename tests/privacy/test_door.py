@@ -103,6 +103,9 @@ def test_open_waves_show_no_results_but_response_rates(store):
     live = rates[rates["wave"] == "W2"].iloc[0]
     assert live["state"] == "open" and live["responded"] == 39 and live["response_rate"] > 0
     assert door.waves()["results"].tolist() == [True, False]
+    with pytest.raises(PrivacyError) as refused:
+        door.response_rates(by="organisation", filters={"tenure_band": "<3m"})
+    assert "response rates" in str(refused.value)
     latest = door.scale_scores(by="organisation", waves="latest", scales=["engagement"])
     assert set(latest["wave"]) == {"W1"}
 

@@ -388,13 +388,11 @@ class SurveyApp:
     def _reason_widgets(self, lang: str) -> list[widgets.Widget]:
         inst = self.instrument
         options = [(r.label[lang], r.code) for r in inst.reasons] + [(_t("skip", lang), SKIP)]
-        current = self.reason if self.reason is not None else None
-
         def changed(change):
             value = change["new"]
             self.reason = value if value in inst.reason_codes else (SKIP if value == SKIP else None)
 
-        buttons = self._choice(options, current, True, changed)
+        buttons = self._choice(options, self.reason, True, changed)
         box = widgets.VBox([widgets.HTML(_html(inst.reason_question[lang], "b")), buttons])
         return [_classes(box, "verloop-item", "verloop-reason")]
 

@@ -1,8 +1,18 @@
 """Models that link wellbeing, autonomy and mandate to leaving — honestly evaluated.
 
 Submodules (imported on demand to keep ``import verloop`` light):
-- ``tabular``: any attrition CSV → features and a 0/1 target (column detection, notices);
-- ``pipelines``: scikit-learn pipelines built from a column plan;
-- ``evaluate``: cross-validated metrics, bootstrap intervals, calibration, concordance;
-- ``benchmark``: the ``verloop benchmark`` pipeline on any tabular file.
+
+- ``tabular``, ``pipelines``, ``benchmark``: ``verloop benchmark`` on any attrition CSV;
+- ``evaluate``: held-out metrics, (cluster) bootstrap intervals, calibration, concordance;
+- ``data``: the organisation as tidy frames (``load_org`` from the database, ``from_frames``);
+- ``features``: the team × wave panel (anonymous mode: team means of ≥ k respondents only);
+- ``team``: Poisson GLM and gradient boosting for voluntary leavers per team (3 / 6 months);
+- ``measurement``: regression calibration and score ageing for the person-level model;
+- ``individual``: person-months, snapshots, the Cox model (own scores in confidential mode);
+- ``classifiers``, ``validation``: leave-within-h-months classifiers; temporal and by-team
+  evaluation, baselines and the survey's lift;
+- ``drivers``: effects with intervals, sentences in Dutch and English, importance, dependence;
+- ``whatif``: expected leavers and euros saved when a factor changes;
+- ``cards``, ``train``: ``verloop train`` and the model cards the dashboards read;
+- ``threads``: thread limits for many small fits.
 """

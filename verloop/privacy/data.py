@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from verloop.privacy.suppress import Hierarchy
 from verloop.store.schema import (
     Answer,
     Comment,
     Employee,
+    InstrumentItem,
     Invitation,
     OrgSettings,
     Response,
@@ -140,7 +141,6 @@ def load_employees(session, structure: Structure) -> pd.DataFrame:
 
 def load_survey_data(session, kind: str, structure: Structure, today: dt.date, employees: pd.DataFrame) -> SurveyData:
     from verloop.surveys.registry import registered_instrument
-    from verloop.surveys.scoring import score_responses
 
     waves = load_waves(session, kind, today)
     wave_ids = waves["wave_id"].tolist() if len(waves) else []
@@ -157,14 +157,6 @@ def load_survey_data(session, kind: str, structure: Structure, today: dt.date, e
     responses = responses.drop(columns="team_id").astype({"wave_id": "int64"})
     responses = responses.sort_values(["wave_id", "team", "response_id"]).reset_index(drop=True)
 
-    answers = pd.DataFrame(
-        session.execute(
-            select(Answer.response_id, Answer.item_id, Answer.value)
-            .join(Response, Response.id == Answer.response_id)
-            .where(Response.wave_id.in_(wave_ids))
-        ).all(),
-        columns=["response_id", "item_id", "value"],
-    )
     comments = pd.DataFrame(
         session.execute(
             select(Comment.response_id, Comment.question, Comment.text)
@@ -180,7 +172,6 @@ def load_survey_data(session, kind: str, structure: Structure, today: dt.date, e
     better: dict[str, bool] = {}
     questions: list[str] = []
     scored = []
-    wave_of = dict(zip(responses["response_id"], responses["wave_id"]))
     for instrument_id in waves["instrument_id"].unique() if len(waves) else []:
         instrument = registered_instrument(session, int(instrument_id))
         for scale in instrument.scales:
@@ -192,10 +183,8 @@ def load_survey_data(session, kind: str, structure: Structure, today: dt.date, e
         for question in instrument.open_questions:
             if question.id not in questions:
                 questions.append(question.id)
-        ids = set(waves.loc[waves["instrument_id"] == instrument_id, "wave_id"])
-        mine = answers[answers["response_id"].map(wave_of).isin(ids)]
-        if len(mine):
-            scored.append(score_responses(mine, instrument))
+        ids = [int(w) for w in waves.loc[waves["instrument_id"] == instrument_id, "wave_id"]]
+        scored.append(scale_scores_in_database(session, instrument, int(instrument_id), ids))
     scores = (
         pd.concat(scored, ignore_index=True)
         if scored
@@ -234,6 +223,43 @@ def load_survey_data(session, kind: str, structure: Structure, today: dt.date, e
         comments=comments,
         open_questions=questions,
     )
+
+
+def scale_scores_in_database(session, instrument, instrument_id: int, wave_ids: list[int]) -> pd.DataFrame:
+    """``response_id, scale, score`` for the answers of ``wave_ids``, by the rules of
+    ``verloop.surveys.scoring.score_responses`` (reverse keying, the two-thirds rule, WHO-5 as
+    percent), but summed inside the database: millions of answer rows never reach Python.
+    ``tests/privacy`` checks that both give the same scores.
+    """
+    from verloop.surveys.scoring import MIN_ANSWERED_FRACTION
+
+    if not wave_ids:
+        return pd.DataFrame({"response_id": [], "scale": [], "score": []})
+    item = InstrumentItem
+    keyed = case((item.reverse, item.min_value + item.max_value - Answer.value), else_=Answer.value)
+    # One pass over the answers (membership of their response in a small set, a lookup of the
+    # item), rather than an index lookup per answer: several times less work for SQLite.
+    responses = select(Response.id).where(Response.wave_id.in_([int(w) for w in wave_ids]))
+    query = (
+        select(Answer.response_id, item.scale, func.sum(keyed), func.count(Answer.value))
+        .select_from(Answer)
+        .join(item, (item.item_id == Answer.item_id) & (item.instrument_id == int(instrument_id)))
+        .where(Answer.response_id.in_(responses.scalar_subquery()))
+        .group_by(Answer.response_id, item.scale)
+    )
+    frame = pd.DataFrame(session.connection().execute(query).all(), columns=["response_id", "scale", "total", "answered"])
+    sizes = {scale.key: len(scale.items) for scale in instrument.scales}
+    n_items = frame["scale"].map(sizes).to_numpy(dtype=float)
+    answered = frame["answered"].to_numpy(dtype=float)
+    enough = answered * MIN_ANSWERED_FRACTION[1] >= n_items * MIN_ANSWERED_FRACTION[0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = np.where(enough, frame["total"].to_numpy(dtype=float) / answered, np.nan)
+    for scale in instrument.scales:
+        if scale.scoring == "percent":
+            rows = (frame["scale"] == scale.key).to_numpy()
+            lo, hi = float(scale.items[0].min), float(scale.items[0].max)
+            score[rows] = (score[rows] - lo) / (hi - lo) * 100.0
+    return pd.DataFrame({"response_id": frame["response_id"], "scale": frame["scale"].astype(object), "score": score})
 
 
 def load_kpis(session, structure: Structure) -> pd.DataFrame:

@@ -131,7 +131,7 @@ class Door:
 
     def _check(self) -> None:
         with self.store.session() as s:
-            current = fingerprint(s)
+            current = (fingerprint(s), self.today)  # a wave past its closing day closes by date
         if current != self._fingerprint:
             self._cache.clear()
             self._fingerprint = current
@@ -239,7 +239,12 @@ class Door:
             counts = self._counts(kind, metric)
             k = self.policy.comment_k if metric == COMMENTS else self.policy.k
             guard = kind == "pulse" and metric not in (RESPONSES, COMMENTS, REASONS_METRIC)
-            plans = plan_waves(self.structure().hierarchy, counts, k, time_guard=guard)
+            # Scales answered by the same people per team and wave share one plan.
+            signature = (kind, k, guard, tuple(tuple(sorted(c.n.items())) for c in counts))
+            plans = self._cached(
+                ("plan-by-counts", signature),
+                lambda: plan_waves(self.structure().hierarchy, counts, k, time_guard=guard),
+            )
             return dict(zip(data.waves["wave_id"].tolist(), plans))
 
         return self._cached(("plans", kind, metric), build)
@@ -276,7 +281,8 @@ class Door:
             chosen.append(hit)
         return pd.concat(chosen).drop_duplicates("wave_id").sort_values(["opens_on", "wave"])
 
-    def _split_filters(self, filters: Mapping | None, allow_demographic: bool = True) -> tuple[dict, dict]:
+    def _split_filters(self, filters: Mapping | None, allow_demographic: bool = True,
+                       what: str = "comments") -> tuple[dict, dict]:
         selection: dict[str, str | None] = {"site": None, "team": None}
         demographic: dict[str, str] = {}
         structure = self.structure()
@@ -295,12 +301,19 @@ class Door:
                 selection[base] = str(value)
             elif key in DIMENSIONS:
                 if not allow_demographic:
+                    if what == "comments":
+                        raise PrivacyError(
+                            "comments are shown per wave and group without demographic filters: with a filter "
+                            "a few people's comments could be told apart."
+                            if self.lang == "en"
+                            else "opmerkingen worden per meting en groep getoond zonder filters op "
+                            "groepskenmerken: met een filter zijn de opmerkingen van enkelen te herkennen."
+                        )
                     raise PrivacyError(
-                        "comments are shown per wave and group without demographic filters: with a filter "
-                        "a few people's comments could be told apart."
+                        f"{what} are shown per group without demographic filters; remove the {key} filter."
                         if self.lang == "en"
-                        else "opmerkingen worden per meting en groep getoond zonder filters op groepskenmerken: "
-                        "met een filter zijn de opmerkingen van enkelen te herkennen."
+                        else f"{what} worden per groep getoond zonder filters op groepskenmerken; laat het "
+                        f"filter {key} weg."
                     )
                 if not isinstance(value, str) or not value:
                     raise InputError(f"the filter {key} takes one value (a text such as '<3m'); lists are not allowed.")
@@ -505,7 +518,7 @@ class Door:
         data = self.survey(kind)
         hierarchy = self.structure().hierarchy
         level = check_level(by)
-        selection, demographic = self._split_filters(filters, allow_demographic=False)
+        selection, demographic = self._split_filters(filters, allow_demographic=False, what="response rates")
         plans = self._plans(kind, RESPONSES)
         values = self._values(kind, RESPONSES)
         rows = []
@@ -653,17 +666,20 @@ class Door:
                     keep &= (employees.loc[active.index, key].astype(str) == value).to_numpy()
                 narrowed = active[keep]
                 rest = active[~keep]
+            columns = ["person_years", *hr.COUNT_COLUMNS]
+            totals = _sums(narrowed, level, columns)
+            others = _sums(rest, level, ["person_years"]) if narrowing else {}
+            zero = pd.Series(0.0, index=columns)
             for node in hierarchy.nodes(level):
                 if not self._selected(node, selection):
                     continue
                 decision = plan[node]
-                part = self._in_node(narrowed, node)
-                sums = part[["person_years", *hr.COUNT_COLUMNS]].sum()
+                sums = totals.get(node[1], zero)
                 n = int(round(sums["person_years"] / years)) if years else 0
                 reason = decision.reason if decision.reason in HIDDEN_REASONS else (SHOWN if n else NO_RESPONSES)
                 blank: list[str] = []
                 if narrowing and reason == SHOWN:
-                    other = int(round(self._in_node(rest, node)["person_years"].sum() / years))
+                    other = int(round(others.get(node[1], zero)["person_years"] / years))
                     if 0 < n < k or 0 < other < k:
                         raise PrivacyError(self._turnover_refusal(narrowing, level, str(first), str(last)))
                     blank = [c for c in hr.COUNT_COLUMNS if 1 <= sums[c] < k]
@@ -673,9 +689,11 @@ class Door:
                        "person_years": float(sums["person_years"]), **{c: float(sums[c]) for c in hr.COUNT_COLUMNS},
                        "filter": ", ".join(f"{a}={b}" for a, b in narrowing.items()), "n": n}
                 rows.append((row, reason, blank, years))
+        base = pd.DataFrame([row for row, *_ in rows])
+        if len(base):
+            base = hr.rates(base, np.array([years for *_, years in rows]))
         out = []
-        for row, reason, blank, years in rows:
-            frame_row = hr.rates(pd.DataFrame([row]), years).iloc[0].to_dict()
+        for (row, reason, blank, _), frame_row in zip(rows, base.to_dict("records") if len(base) else []):
             hidden = reason in HIDDEN_REASONS
             if reason == FEW_LEAVERS:
                 for column in blank:
@@ -732,6 +750,7 @@ class Door:
         if wave is not None:
             scores = self.scale_scores(by="team", waves=[wave], scales=scales)
             wide = scores.pivot(index="team", columns="scale", values="score")
+            wide = wide.reindex(columns=[c for c in dict.fromkeys(scores["scale"]) if c in wide.columns])
             wide.columns = [f"score_{c}" for c in wide.columns]
             frame = frame.join(wide, on="team")
             first_hidden = scores[scores["suppressed"]].drop_duplicates("team").set_index("team")
@@ -784,6 +803,13 @@ class Door:
                          "suppressed": hidden, "reason": reason, "note": self.note(reason, "employees")})
         frame = pd.DataFrame(rows, columns=GROUP_KEYS + columns + ["n", "suppressed", "reason", "note"])
         return finish(frame, columns, GROUP_KEYS)
+
+
+def _sums(frame: pd.DataFrame, level: str, columns: list[str]) -> dict[str, pd.Series]:
+    """Column sums of ``frame`` per group at ``level`` (organisation: key '')."""
+    if level == ORG:
+        return {"": frame[columns].sum()}
+    return {str(name): row for name, row in frame.groupby(level)[columns].sum().iterrows()}
 
 
 def _split(frame: pd.DataFrame, level: str) -> dict[str, pd.DataFrame]:

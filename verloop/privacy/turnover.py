@@ -88,11 +88,14 @@ def poisson_interval(count: np.ndarray, exposure: np.ndarray, level: float = 0.9
     return np.where(bad, np.nan, low), np.where(bad, np.nan, high)
 
 
-def rates(frame: pd.DataFrame, years: float) -> pd.DataFrame:
-    """Add headcount and annualised rates (%, with 95 % intervals) to summed figures."""
+def rates(frame: pd.DataFrame, years) -> pd.DataFrame:
+    """Add headcount and annualised rates (%, with 95 % intervals) to summed figures; ``years``
+    is the length of each row's period (one number or one per row)."""
     out = frame.copy()
     exposure = out["person_years"].to_numpy(dtype=float)
-    out["headcount"] = out["person_years"] / years if years > 0 else np.nan
+    years = np.broadcast_to(np.asarray(years, dtype=float), exposure.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["headcount"] = np.where(years > 0, exposure / years, np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         for kind in ("voluntary", "involuntary", "leavers"):
             name = "turnover" if kind == "leavers" else kind

@@ -99,57 +99,52 @@ def submit(
         raise SurveyError(f"the language must be one of {', '.join(LANGUAGES)}; got {language!r}.")
     day = today_or(today)
     try:
-        # 1. Read and check, in a short transaction of its own (Core statements on the
-        #    session's connection: lean, and on SQLite the writer's lock is held briefly).
-        with _writer_turn(store), store.session() as s:
-            conn = s.connection()
-            token_row, wave = check_token(conn, token, kind=kind, today=day)
-            instrument = wave_instrument(s, wave)
-        values, texts, reason = validate_submission(instrument, answers, comments, reason)
+        with store.engine.connect() as conn:  # one connection, two short transactions
+            # 1. Check: Core statements, no ORM (lean; on SQLite the write lock is held briefly).
+            with _writer_turn(store), conn.begin():
+                token_row, wave = check_token(conn, token, kind=kind, today=day)
+                instrument = wave_instrument(conn, wave)
+            values, texts, reason = validate_submission(instrument, answers, comments, reason)
 
-        # 2. Write: flip the flag only if still unused in a still open wave, then insert.
-        with _writer_turn(store), store.session() as s:
-            conn = s.connection()
-            if conn.execute(_FLIP_TOKEN, {"h": token_row.token_hash, "day": day}).rowcount != 1:
-                check_token(conn, token, kind=kind, today=day)  # raises what changed meanwhile
-                raise SurveyRefusal("token_used")
-            response_id = random_id()
-            conn.execute(
-                _INSERT_RESPONSE,
-                {
-                    "id": response_id,
-                    "wave_id": wave.id,
-                    "team_id": token_row.team_id,
-                    "submitted_on": day,
-                    "language": language,
-                    "reason": reason,
-                },
-            )
-            if values:
+            # 2. Write: flip the flag only if still unused in a still open wave, then insert.
+            with _writer_turn(store), conn.begin():
+                if conn.execute(_FLIP_TOKEN, {"h": token_row.token_hash, "day": day}).rowcount != 1:
+                    check_token(conn, token, kind=kind, today=day)  # raises what changed meanwhile
+                    raise SurveyRefusal("token_used")
+                response_id = random_id()
                 conn.execute(
-                    _INSERT_ANSWER,
-                    [{"response_id": response_id, "item_id": i, "value": v} for i, v in values.items()],
+                    _INSERT_RESPONSE,
+                    {
+                        "id": response_id,
+                        "wave_id": wave.id,
+                        "team_id": token_row.team_id,
+                        "submitted_on": day,
+                        "language": language,
+                        "reason": reason,
+                    },
                 )
-            if texts:
-                conn.execute(
-                    _INSERT_COMMENT,
-                    [{"id": random_id(), "response_id": response_id, "question": q, "text": t} for q, t in texts.items()],
-                )
-            receipt = Receipt(
-                wave=wave.name,
-                kind=wave.kind,
-                submitted_on=day,
-                language=language,
-                answers=len(values),
-                comments=len(texts),
-            )
-    except StoreError as exc:
-        raise StoreError(_nothing_saved(str(exc))) from exc
-    except DBAPIError as exc:  # not an OperationalError: e.g. a read-only PostgreSQL transaction
+                if values:
+                    conn.execute(
+                        _INSERT_ANSWER,
+                        [{"response_id": response_id, "item_id": i, "value": v} for i, v in values.items()],
+                    )
+                if texts:
+                    conn.execute(
+                        _INSERT_COMMENT,
+                        [{"id": random_id(), "response_id": response_id, "question": q, "text": t} for q, t in texts.items()],
+                    )
+    except DBAPIError as exc:  # connection lost, locked, read-only, disk full, ...
         raise StoreError(_nothing_saved(describe_operational_error(exc, store.url))) from exc
     except SQLAlchemyError as exc:
         raise StoreError(_nothing_saved(f"the database failed ({type(exc).__name__})")) from exc
-    return receipt
+    return Receipt(
+        wave=wave.name,
+        kind=wave.kind,
+        submitted_on=day,
+        language=language,
+        answers=len(values),
+        comments=len(texts),
+    )
 
 
 def _encodable(text: str) -> bool:

@@ -163,10 +163,10 @@ def find_token(session: Session | Connection, code: object):
 
 
 def check_token(session: Session | Connection, code: object, kind: str | None = None, today: dt.date | None = None):
-    """Refuse an unknown, used, closed-wave or wrong-survey code; else return (Token, Wave).
+    """Refuse an unknown, used, closed-wave or wrong-survey code; else return (token, wave) rows.
 
-    Read-only: the app calls it before showing the questions, and ``submit`` calls it again
-    inside its transaction (the used flag is only trusted from the conditional UPDATE there).
+    Read-only: the app calls it before showing the questions and ``submit`` before it writes;
+    the decisive check is the conditional UPDATE in ``submit``'s write transaction.
     """
     token, wave = find_token(session, code)
     if kind is not None and wave.kind != kind:

@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from verloop.errors import InputError, SurveyError
@@ -144,7 +145,7 @@ def list_waves(store, *, today: dt.date | None = None) -> list[dict]:
         return [describe_wave(s, w, today) for w in waves]
 
 
-def wave_instrument(session: Session, wave):
+def wave_instrument(session: Session | Connection, wave):
     """The instrument version the wave was opened with (old waves keep their wording).
 
     Every submission needs it, so parsed versions are kept per content hash: a registered
@@ -155,7 +156,11 @@ def wave_instrument(session: Session, wave):
         content_hash = session.scalar(_CONTENT_HASH, {"id": wave.instrument_id})
     instrument = _PARSED.get(content_hash) if content_hash else None
     if instrument is None:
-        instrument = registered_instrument(session, wave.instrument_id)
+        if isinstance(session, Connection):
+            with Session(bind=session) as orm_session:
+                instrument = registered_instrument(orm_session, wave.instrument_id)
+        else:
+            instrument = registered_instrument(session, wave.instrument_id)
         if len(_PARSED) >= 32:
             _PARSED.clear()
         _PARSED[instrument.content_hash] = instrument
