@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--no-memory", action="store_true",
                         help="skip the traced repeat fits (peak memory)")
-    parser.add_argument("--repeat", type=int, default=REPEAT,
+    parser.add_argument("--repeat", type=int, default=2,
                         help="timed runs per side (best of)")
     args = parser.parse_args(argv)
     global TRACE_MEMORY, REPEAT

@@ -109,16 +109,18 @@ def ids_in_submission_order(ids: list[str], order: list[int]) -> list[str]:
     return [i for _, i in sorted(zip(order, ids))]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the storage engines keep their own row order (SQLite's hidden rowid, PostgreSQL's ctid), which "
-    "follows insertion order; a DBA reading it sees the submission order. Needs WITHOUT ROWID tables on "
-    "SQLite and periodic CLUSTER on PostgreSQL — reported to the lead (schema owner)."
-))
-def test_the_physical_row_order_does_not_reveal_submission_order(store):
+def test_the_physical_row_order_does_not_reveal_submission_order(store, request):
+    """SQLite: the answer tables are WITHOUT ROWID, so a plain scan returns rows in random-id
+    order. PostgreSQL: the heap (ctid) still follows insertion order — a known limitation for
+    someone with direct database access (a DBA), documented in the closing note."""
+    if store.backend == "postgresql":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            "PostgreSQL's heap order (ctid) follows insertion order; needs CLUSTER after a wave closes")))
     submitted(store, 40)
-    physical = "rowid" if store.backend == "sqlite" else "ctid"
+    physical = "ORDER BY r.ctid" if store.backend == "postgresql" else ""
     with store.engine.connect() as connection:
         rows = connection.execute(text(f"SELECT r.id, c.text FROM responses r JOIN comments c ON c.response_id = r.id "
-                                       f"ORDER BY r.{physical}")).all()
+                                       f"{physical}")).all()
     order = [int(t[1:]) for _, t in rows]
+    assert len(order) == 40
     assert abs(spearmanr(order, np.arange(len(order))).statistic) < 0.5

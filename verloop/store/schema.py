@@ -211,7 +211,12 @@ class Response(Base):
     """One submitted questionnaire: random id, wave, team, the date only, the language."""
 
     __tablename__ = "responses"
-    __table_args__ = (CheckConstraint("language in ('nl', 'en')", name="language"),)
+    # WITHOUT ROWID: SQLite stores rows in primary-key (random) order, so not even the hidden
+    # rowid reveals the order in which answers were submitted.
+    __table_args__ = (
+        CheckConstraint("language in ('nl', 'en')", name="language"),
+        {"sqlite_with_rowid": False},
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
     wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"), index=True)
@@ -238,6 +243,7 @@ class Answer(Base):
     """Long form: one row per response x item."""
 
     __tablename__ = "answers"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     response_id: Mapped[str] = mapped_column(
         ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
@@ -252,6 +258,7 @@ class Comment(Base):
     """Free text to an open question (stop / start / comment), stored as text, shown escaped."""
 
     __tablename__ = "comments"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
     response_id: Mapped[str] = mapped_column(

@@ -131,7 +131,8 @@ def upgrade() -> None:
     sa.CheckConstraint("language in ('nl', 'en')", name=op.f('ck_responses_language')),
     sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_responses_team_id_teams')),
     sa.ForeignKeyConstraint(['wave_id'], ['waves.id'], name=op.f('fk_responses_wave_id_waves')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_responses'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_responses')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('responses', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_responses_team_id'), ['team_id'], unique=False)
@@ -182,7 +183,8 @@ def upgrade() -> None:
     sa.Column('item_id', sa.String(length=50), nullable=False),
     sa.Column('value', sa.Float(), nullable=False),
     sa.ForeignKeyConstraint(['response_id'], ['responses.id'], name=op.f('fk_answers_response_id_responses'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('response_id', 'item_id', name=op.f('pk_answers'))
+    sa.PrimaryKeyConstraint('response_id', 'item_id', name=op.f('pk_answers')),
+    sqlite_with_rowid=False
     )
     op.create_table('comments',
     sa.Column('id', sa.String(length=32), nullable=False),
@@ -190,7 +192,8 @@ def upgrade() -> None:
     sa.Column('question', sa.String(length=50), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['response_id'], ['responses.id'], name=op.f('fk_comments_response_id_responses'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_comments'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_comments')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('comments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_comments_response_id'), ['response_id'], unique=False)
