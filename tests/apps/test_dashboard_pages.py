@@ -27,7 +27,8 @@ from verloop.apps.dashboard.pages import page_class
 from verloop.errors import ConfigError
 from verloop.store import Store
 
-CHART_PAGES = {"turnover": 3, "engagement": 4, "watermelon": 1, "exits": 2, "retention": 3, "actions": 1, "employees": 1}
+CHART_PAGES = {"turnover": 3, "engagement": 4, "drivers": 1, "risk": 1, "watermelon": 1, "exits": 2, "retention": 3,
+               "whatif": 1, "actions": 1, "employees": 1}
 _CSV = re.compile(r'class="verloop-download-csv" download="([^"]+)" href="data:text/csv;charset=utf-8;base64,([^"]+)"')
 
 
@@ -285,7 +286,8 @@ def test_drivers_show_effects_with_intervals_and_sentences(source):
 
 def test_risk_ranks_shown_teams_and_names_hidden_ones(source):
     page, root = build("risk", source)
-    risk = csv_downloads(root)["risk-12m.csv"]
+    both = csv_downloads(root)["risk.csv"]
+    risk = both[both["horizon_months"] == 12]
     shown = risk[~risk["suppressed"].astype(bool)]
     assert len(shown) and (shown["lower"] <= shown["expected"]).all() and (shown["expected"] <= shown["upper"]).all()
     hidden = risk[risk["suppressed"].astype(bool)]
@@ -294,7 +296,7 @@ def test_risk_ranks_shown_teams_and_names_hidden_ones(source):
     wave = door.waves("pulse").query("results")["wave"].iloc[-1]
     scores = door.scale_scores(by="team", waves=[wave])
     assert set(hidden["group"]) >= set(scores.loc[scores["suppressed"], "team"])  # the door's hidden teams stay hidden
-    six = csv_downloads(root)["risk-6m.csv"].set_index("group")["expected"]
+    six = both[both["horizon_months"] == 6].set_index("group")["expected"]
     twelve = risk.set_index("group")["expected"]
     both = six.dropna().index
     assert np.allclose(twelve[both].to_numpy(dtype=float), 2 * six[both].to_numpy(dtype=float))  # same rate, twice the time

@@ -301,15 +301,13 @@ def _primary(
         if stats.n == 0:
             continue
         comparisons = []
-        if time_guard:
+        if time_guard and stats.nonresp is not None and stats.nonresp < k:
+            budget = k - stats.nonresp  # an earlier wave matters only with fewer non-respondents
             for earlier_stats, earlier in history:
                 before = earlier_stats.get(node)
-                verdict = earlier.get(node)
-                if before is None or verdict is None or before.n == 0:
-                    continue
-                d = drift(before, stats, cap=k)
-                if d is not None:
-                    comparisons.append((verdict, d))
+                if before is None or before.n == 0 or before.nonresp is None or before.nonresp >= budget:
+                    continue  # its drift is unknown or at least k: no rule can fire
+                comparisons.append((earlier[node], drift(before, stats, cap=k)))
         if node[0] == TEAM:
             state.uncertain[node[1]] = min([stats.n, *(d.drift for v, d in comparisons if v.shown)])
         if stats.n < k:

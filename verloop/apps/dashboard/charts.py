@@ -186,6 +186,7 @@ def bar_ci(
     ax.set_title(title, loc="left")
     ax.grid(axis="y", visible=False)
     if percent:
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
         ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
     return fit(fig, left_labels=frame[label])
 

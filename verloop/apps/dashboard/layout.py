@@ -65,6 +65,8 @@ table.verloop-table td.verloop-suppressed { color: #666; font-style: italic; }
 .verloop-kpi .verloop-kpi-value { font-size: 1.5em; font-weight: bold; }
 .verloop-kpi .verloop-kpi-sub { font-size: 0.8em; color: #555; }
 .verloop-message { color: #8a4b00; }
+.verloop-comment-columns { display: flex; flex-wrap: wrap; gap: 2em; }
+.verloop-comment-column { flex: 1 1 22em; }
 .verloop-footer { color: #666; font-size: 0.8em; margin-top: 1em; }
 .verloop-app { max-width: 1200px; margin: 0 auto; font-family: system-ui, sans-serif; }
 .verloop-tabs .lm-TabBar-tab, .verloop-tabs .p-TabBar-tab { flex: 0 0 auto !important; min-width: 0 !important;
@@ -121,7 +123,12 @@ def hidden_line(frame: pd.DataFrame | None, lang: str, label: str = "group", des
         return ""
     items: list[str] = []
     for _, row in hidden.iterrows():
-        name = describe(row) if describe else (row.get(label) if label in row else None)
+        if describe is not None:
+            name = describe(row)
+            if name is None:  # the describer says: this row repeats another one
+                continue
+        else:
+            name = row.get(label) if label in row else None
         note = str(row.get("note") or "")
         item = f"{name} ({note})" if name is not None and str(name) != "nan" else note
         if item not in items:
@@ -132,9 +139,11 @@ def hidden_line(frame: pd.DataFrame | None, lang: str, label: str = "group", des
 
 
 def table_html(frame: pd.DataFrame, lang: str, *, formats: dict | None = None, max_rows: int = 200) -> str:
-    """An escaped HTML table; cells of suppressed rows show the note in the chosen language."""
+    """An escaped HTML table; hidden cells show '—' and the row's note says why."""
     formats = formats or {}
-    columns = [c for c in frame.columns if c not in ("suppressed",)]
+    columns = [c for c in frame.columns if c not in ("suppressed", "reason")]
+    if "note" in columns and not frame["note"].fillna("").astype(str).str.len().any():
+        columns.remove("note")  # nothing hidden: no empty column
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
     rows = []
     suppressed = frame["suppressed"] if "suppressed" in frame.columns else pd.Series(False, index=frame.index)
@@ -144,8 +153,8 @@ def table_html(frame: pd.DataFrame, lang: str, *, formats: dict | None = None, m
         for column in columns:
             value = row[column]
             css = ""
-            if value is None or (isinstance(value, float) and pd.isna(value)):
-                text = str(row.get("note") or "") if hidden else "—"
+            if value is None or (pd.api.types.is_scalar(value) and not isinstance(value, str) and pd.isna(value)):
+                text = "—"  # the note column says why
                 css = ' class="verloop-suppressed"' if hidden else ""
             elif column in formats:
                 text = formats[column](value)

@@ -7,13 +7,15 @@ from __future__ import annotations
 import html
 
 import ipywidgets as widgets
+import pandas as pd
 
 from verloop.apps.dashboard import charts, figures
+from verloop.apps.dashboard.downloads import download_links
 from verloop.apps.dashboard.i18n import reason_label, t
 from verloop.apps.dashboard.layout import Block, DashboardPage
 from verloop.apps.dashboard.themes import comment_themes
 
-MAX_COMMENTS_SHOWN = 30
+MAX_COMMENTS_SHOWN = 15
 
 
 class ExitsPage(DashboardPage):
@@ -43,8 +45,7 @@ class ExitsPage(DashboardPage):
 
         comments = data["comments"]
         published = comments[~comments["suppressed"].fillna(False).astype(bool)] if len(comments) else comments
-        texts = published["text"] if len(published) else published.get("text", [])
-        themes = comment_themes(texts) if len(published) else comment_themes([])
+        themes = comment_themes(published["text"]) if len(published) else comment_themes(pd.Series([], dtype=object))
         if len(themes):
             themes = themes.assign(label=themes["theme"].map(lambda c: reason_label(c, lang) if c != "culture" else t("culture", lang)))
             theme_fig = lambda: charts.bar_ci(themes, label="label", value="share", title=t("themes_title", lang),
@@ -59,16 +60,26 @@ class ExitsPage(DashboardPage):
         return out
 
     def _comments(self, comments, published, lang):
-        if len(published):
-            items = "".join(
-                f"<li lang='{html.escape(str(row.get('language') or ''))}'>{html.escape(str(row['text']))}</li>"
-                for _, row in published.head(MAX_COMMENTS_SHOWN).iterrows()
-            )
-            body = f"<ul>{items}</ul>"
-        else:
-            notes = comments["note"].dropna() if "note" in comments else []
-            body = f"<p class='verloop-suppressed'>{html.escape(str(notes.iloc[0]) if len(notes) else t('comments_hidden', lang, k=self.source.comment_k))}</p>"
-        widget = widgets.HTML(f"<h3>{html.escape(t('comments_title', lang))}</h3>{body}")
+        """Up to MAX_COMMENTS_SHOWN comments per survey (at exit / afterwards), as escaped text;
+        where the door shows none, its note says why."""
+        columns = []
+        for survey, label in (("exit", "stated"), ("followup", "honest")):
+            mine = comments[comments["survey"] == survey] if len(comments) else comments
+            texts = mine[~mine["suppressed"].astype(bool) & mine["text"].notna()] if len(mine) else mine
+            if len(texts):
+                items = "".join(f"<li>{html.escape(str(text))}</li>" for text in texts["text"].head(MAX_COMMENTS_SHOWN))
+                more = len(texts) - MAX_COMMENTS_SHOWN
+                tail = f"<p>{html.escape(t('more_in_csv', lang, n=more))}</p>" if more > 0 else ""
+                body = f"<ul>{items}</ul>{tail}"
+            else:
+                notes = [n for n in (mine["note"] if len(mine) else []) if n]
+                why = notes[0] if notes else t("comments_hidden", lang, k=self.source.comment_k)
+                body = f"<p class='verloop-suppressed'>{html.escape(str(why))}</p>"
+            columns.append(f"<div class='verloop-comment-column'><h4>{html.escape(t(label, lang))}</h4>{body}</div>")
+        widget = widgets.HTML(
+            f"<h3>{html.escape(t('comments_title', lang))}</h3><div class='verloop-comment-columns'>{''.join(columns)}</div>"
+            + download_links("exit-comments", lang, frame=comments)
+        )
         widget.add_class("verloop-comments")
         return widget
 
