@@ -22,6 +22,7 @@ venv: $(VENV)/.installed
 
 demo: venv
 	@if [ ! -f var/verloop.db ]; then $(VENV)/bin/verloop demo --db $(DB) --seed 1; fi
+	@if [ ! -f models/team-risk/card.json ]; then $(VENV)/bin/verloop train --db $(DB); fi
 	$(VENV)/bin/verloop serve --db $(DB) --port $(PORT)
 
 test: venv

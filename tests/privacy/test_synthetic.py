@@ -17,7 +17,7 @@ def synthetic(tmp_path_factory):
     from verloop.synth import SynthConfig, generate, write
 
     store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('synth') / 'verloop.db'}")
-    write(store, generate(SynthConfig(employees=150, months=6, seed=3)))
+    write(store, generate(SynthConfig(employees=120, months=4, seed=3)))
     yield store
     store.dispose()
 
