@@ -36,6 +36,11 @@ TRACE_MEMORY = True
 REPEAT = 2
 
 
+def log(message: str) -> None:
+    """Progress on stderr (stdout carries only the JSON object)."""
+    print(f"[bench/models {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
 def timed(fn):
     """(result, seconds) — untraced, so timings carry no tracing overhead."""
     start = time.perf_counter()
@@ -64,6 +69,7 @@ def measure(fn):
 def pair(name, rows, ours_fit, bare_fit, ours_score, bare_score) -> dict:
     """Best of ``REPEAT`` alternating runs (ours, bare, ours, bare …): on a shared machine the
     load changes from second to second, and alternating exposes both sides to it alike."""
+    log(f"{name}: {rows} rows")
     fit_s = bare_s = score_s = bare_score_s = float("inf")
     for _ in range(REPEAT):
         fitted, t = timed(ours_fit)
@@ -101,12 +107,14 @@ def bench_size(n: int, seed: int) -> dict:
     from verloop.synth.generate import generate
 
     out: dict = {"employees": n}
+    log(f"generating {n} employees")
     synth, out["generate_s"] = timed(
         lambda: generate(employees=n, seed=seed, mode="confidential"))
     org = from_frames(synth.frames(), settings={"survey_mode": "confidential"})
     key = synth.config.pseudonym_key
     del synth
     features: dict = {}
+    log("building features")
     _, features["score_responses_s"] = timed(org.scale_scores)
     panel, features["team_panel_s"] = timed(lambda: team_panel(org, horizons=(6,)))
     own, features["own_scores_s"] = timed(lambda: OwnScores.build(org, key))

@@ -25,10 +25,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PHONE = {"width": 390, "height": 844}
 WAVES = {"pulse": "2026-03", "exit": "exit-2026", "followup": "followup-2026"}
 TEAM = "Team Noord"
-PREHEAT_SURVEYS = [  # the survey notebooks only (not the index or the HR dashboards)
+PREHEAT_PULSE = [  # one preheated kernel for the pulse app only
     "--preheat_kernel=True",
     "--pool_size=1",
-    r"--VoilaKernelManager.preheat_denylist=['^(?!.*(pulse|exit|followup)\.ipynb).*$']",
+    r"--VoilaKernelManager.preheat_denylist=['^(?!.*pulse\.ipynb).*$']",
 ]
 
 
@@ -55,10 +55,10 @@ def survey_store(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def base_url(voila_server, survey_store):
-    # The apps run from Voilà's preheated pool (one kernel per notebook waiting for its
-    # request); a second page load before the pool has refilled gets a freshly started
-    # kernel, so both paths are exercised.
-    return voila_server(survey_store.url, extra=PREHEAT_SURVEYS)
+    # The first pulse page comes from Voilà's preheated pool (a kernel that waited for its
+    # request and reads the token from it); later loads before the pool has refilled, and the
+    # exit and follow-up apps, get a kernel started for the request. Both paths are tested.
+    return voila_server(survey_store.url, extra=PREHEAT_PULSE)
 
 
 def new_code(store, kind="pulse", wave=None) -> str:

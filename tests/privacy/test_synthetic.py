@@ -48,3 +48,32 @@ def test_no_hidden_team_can_be_solved_in_any_wave(synthetic):
             assert not hidden & set(solvable_teams(team_site, frames)), (scale, wave)
             checked += len(hidden)
     assert checked > 0, "the synthetic organisation has small teams to protect"
+
+
+def test_scores_summed_in_the_database_equal_the_survey_scoring(synthetic):
+    """The door sums scale scores in SQL for speed; they must be exactly helper-1's scores."""
+    import numpy as np
+    import pandas as pd
+    from sqlalchemy import select
+
+    from verloop.privacy.data import scale_scores_in_database
+    from verloop.store.schema import Answer, Response, Wave
+    from verloop.surveys.registry import registered_instrument
+    from verloop.surveys.scoring import score_responses
+
+    with synthetic.session() as s:
+        for kind in ("pulse", "exit", "followup"):
+            waves = s.execute(select(Wave.id, Wave.instrument_id).where(Wave.kind == kind)).all()
+            instrument_id = waves[0][1]
+            ids = [w for w, i in waves if i == instrument_id]
+            instrument = registered_instrument(s, instrument_id)
+            summed = scale_scores_in_database(s, instrument, instrument_id, ids).dropna()
+            answers = pd.DataFrame(
+                s.execute(select(Answer.response_id, Answer.item_id, Answer.value)
+                          .join(Response, Response.id == Answer.response_id).where(Response.wave_id.in_(ids))).all(),
+                columns=["response_id", "item_id", "value"],
+            )
+            expected = score_responses(answers, instrument).dropna()
+            both = expected.merge(summed, on=["response_id", "scale"], how="outer", indicator=True)
+            assert (both["_merge"] == "both").all(), kind
+            assert np.allclose(both["score_x"], both["score_y"]), kind

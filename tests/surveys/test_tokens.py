@@ -76,7 +76,7 @@ def test_open_issue_and_close_a_wave(store, tmp_path):
 
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [r["code"] for r in rows] == [t.code for t in issued]
-    assert rows[0]["link"] == f"http://127.0.0.1:8866/voila/render/pulse.ipynb?token={issued[0].code}"
+    assert rows[0]["link"] == f"http://127.0.0.1:8867/voila/render/pulse.ipynb?token={issued[0].code}"
     assert {r["team"] for r in rows} == {"Team Noord"} and {r["wave"] for r in rows} == {"2026-03"}
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o600  # codes are secrets
     assert survey_link("https://survey.example.nl/", "exit", "AB") == "https://survey.example.nl/voila/render/exit.ipynb?token=AB"

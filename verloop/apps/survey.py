@@ -542,13 +542,12 @@ def build_survey_app(
         except VerloopError as exc:
             log.warning("survey app: cannot open the database: %s", exc)
             store = None
-    if wait_for_request and query_string is None:
-        try:
-            from voila.utils import wait_for_request as _wait
-        except ImportError:  # pragma: no cover - voila is a dependency
-            _wait = None
-        if _wait is not None:
-            _wait()
+    if wait_for_request and query_string is None and os.environ.get("VOILA_PREHEAT") == "True":
+        # Only in a preheated kernel: importing voila costs ~3 s of CPU (jupyter_server's
+        # JSON-schema grammars), which a kernel started for the request must not pay.
+        from voila.utils import wait_for_request as _wait
+
+        _wait()
     try:
         return SurveyApp(kind, store=store, query_string=query_string, language=language, today=today).widget
     except Exception as exc:  # never a traceback in the respondent's browser

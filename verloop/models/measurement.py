@@ -23,8 +23,10 @@ import pandas as pd
 from verloop.models.data import OrgData
 
 
-def scale_reliabilities(org: OrgData, scales: list[str] | None = None) -> dict[str, float]:
-    """Cronbach's alpha of each multi-item pulse scale on all pulse answers (keyed items).
+def scale_reliabilities(org: OrgData, scales: list[str] | None = None,
+                        max_responses: int = 50_000) -> dict[str, float]:
+    """Cronbach's alpha of each multi-item pulse scale on the pulse answers (keyed items; a
+    fixed random sample of ``max_responses`` responses in very large organisations).
 
     Uses ``verloop.analysis.psychometrics`` (the project's reliability code). Single-item
     scales (eNPS) have no alpha and are left out.
@@ -32,9 +34,14 @@ def scale_reliabilities(org: OrgData, scales: list[str] | None = None) -> dict[s
     from verloop.analysis.psychometrics import cronbach_alpha
     from verloop.surveys import item_matrix
 
+    from verloop.models.data import pulse_answers
+
     instrument = org.pulse_instrument()
-    pulse_ids = org.scale_scores()["response_id"]
-    answers = org.answers[org.answers["response_id"].isin(pulse_ids)]
+    responses, answers = pulse_answers(org)
+    answers = answers[answers["item_id"].isin([i.id for i in instrument.items])]
+    if len(responses) > max_responses:  # alpha is precise long before this; keep it cheap
+        chosen = np.random.default_rng(0).choice(len(responses), max_responses, replace=False)
+        answers = answers[np.isin(answers["response_id"].to_numpy(), chosen)]
     wide = item_matrix(answers, instrument)
     out = {}
     for scale, items in instrument.scale_items(min_items=2).items():

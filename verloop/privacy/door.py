@@ -228,9 +228,24 @@ class Door:
         values = self._values(kind, metric)
         per_wave = values.groupby("wave_id")["team"].value_counts()
         out = []
+        groups = self._cached(("group-members", kind), lambda: self._group_members(data))
         for wave in data.waves.itertuples():
             n = per_wave.loc[wave.wave_id].to_dict() if wave.wave_id in per_wave.index.get_level_values(0) else {}
-            out.append(WaveCounts(wave.wave, n, data.invited.get(wave.wave_id), data.members.get(wave.wave_id)))
+            out.append(WaveCounts(wave.wave, n, data.invited.get(wave.wave_id), data.members.get(wave.wave_id),
+                                  groups.get(wave.wave_id)))
+        return out
+
+    def _group_members(self, data: SurveyData) -> dict[int, dict[Node, frozenset] | None]:
+        """Members of every site and of the organisation per wave (the same for every figure)."""
+        hierarchy = self.structure().hierarchy
+        out: dict[int, dict[Node, frozenset] | None] = {}
+        for wave_id, members in data.members.items():
+            if members is None:
+                out[wave_id] = None
+                continue
+            groups = {node: frozenset().union(*(members.get(t, frozenset()) for t in hierarchy.teams_under(node)))
+                      for node in hierarchy.internal_bottom_up()}
+            out[wave_id] = groups
         return out
 
     def _plans(self, kind: str, metric: str) -> dict[int, dict[Node, object]]:
@@ -497,13 +512,15 @@ class Door:
         if ENPS not in self.survey("pulse").scales:
             raise InputError("the pulse survey in this database has no eNPS question.")
 
+        from verloop.surveys.scoring import enps
+
         def aggregate(members, node, wave):
             values = members["value"].to_numpy(dtype=float)
             if not len(values):
                 return [{"enps": np.nan, "promoters": np.nan, "passives": np.nan, "detractors": np.nan}]
             promoters = float((values >= 9).mean() * 100)
             detractors = float((values <= 6).mean() * 100)
-            return [{"enps": promoters - detractors, "promoters": promoters,
+            return [{"enps": enps(values), "promoters": promoters,
                      "passives": 100.0 - promoters - detractors, "detractors": detractors}]
 
         rows = self._survey_rows("pulse", ENPS, by, waves, filters, aggregate, aggregate_key="enps")

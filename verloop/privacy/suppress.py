@@ -31,6 +31,7 @@ Teams with n = 0 are empty (nothing to hide, shown as "no responses").
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -120,6 +121,8 @@ class WaveCounts:
     n: Mapping[str, int]
     invited: Mapping[str, int] | None = None
     members: Mapping[str, frozenset] | None = None
+    # Optional: members of sites and the organisation, when the caller has them already.
+    group_members: Mapping[Node, frozenset] | None = None
 
 
 @dataclass(frozen=True)
@@ -167,7 +170,9 @@ def node_stats(hierarchy: Hierarchy, counts: WaveCounts) -> dict[Node, NodeStats
         invited = None if any(p.invited is None for p in parts) else sum(p.invited for p in parts)
         nonresp = None if any(p.nonresp is None for p in parts) else sum(p.nonresp for p in parts)
         members = None
-        if parts and all(p.members is not None for p in parts):
+        if counts.group_members is not None and node in counts.group_members:
+            members = counts.group_members[node]
+        elif parts and all(p.members is not None for p in parts):
             members = frozenset().union(*(p.members for p in parts))
         out[node] = NodeStats(n, invited, nonresp, members)
     return out
@@ -291,11 +296,13 @@ class _WaveState:
                     changed = True
 
 
-def _primary(
-    state: _WaveState,
-    history: Sequence[tuple[dict[Node, NodeStats], dict[Node, Decision]]],
-    time_guard: bool,
-) -> None:
+History = dict[Node, list[tuple[int, int, NodeStats, Decision]]]
+
+
+def _primary(state: _WaveState, history: History, time_guard: bool) -> None:
+    """Primary and trend suppression. ``history`` holds, per node, its earlier waves with a known
+    non-response count as (non-respondents, order, stats, verdict), fewest non-respondents first,
+    so only the few waves that can matter are looked at."""
     k = state.k
     for node, stats in state.stats.items():
         if stats.n == 0:
@@ -303,11 +310,10 @@ def _primary(
         comparisons = []
         if time_guard and stats.nonresp is not None and stats.nonresp < k:
             budget = k - stats.nonresp  # an earlier wave matters only with fewer non-respondents
-            for earlier_stats, earlier in history:
-                before = earlier_stats.get(node)
-                if before is None or before.n == 0 or before.nonresp is None or before.nonresp >= budget:
-                    continue  # its drift is unknown or at least k: no rule can fire
-                comparisons.append((earlier[node], drift(before, stats, cap=k)))
+            for nonresp, _, before, verdict in history.get(node, ()):
+                if nonresp >= budget:
+                    break  # this and every later entry has a drift of at least k: no rule fires
+                comparisons.append((verdict, drift(before, stats, cap=k)))
         if node[0] == TEAM:
             state.uncertain[node[1]] = min([stats.n, *(d.drift for v, d in comparisons if v.shown)])
         if stats.n < k:
@@ -339,9 +345,9 @@ def plan_waves(
     time_guard: bool = True,
 ) -> list[dict[Node, Decision]]:
     """Decide, wave by wave in the given (chronological) order, what each node may show."""
-    history: list[tuple[dict[Node, NodeStats], dict[Node, Decision]]] = []
+    history: History = {}
     plans: list[dict[Node, Decision]] = []
-    for counts in waves:
+    for order, counts in enumerate(waves):
         state = _WaveState(hierarchy, node_stats(hierarchy, counts), k)
         _primary(state, history, time_guard)
         state.protect()
@@ -357,7 +363,9 @@ def plan_waves(
                 plan[node] = Decision(stats.n, SHOWN, known=True)
             else:
                 plan[node] = Decision(stats.n, SHOWN, known=node in state.known)
-        history.append((state.stats, plan))
+            if time_guard and stats.n > 0 and stats.nonresp is not None and stats.nonresp < k:
+                bisect.insort(history.setdefault(node, []), (stats.nonresp, order, stats, plan[node]),
+                              key=lambda entry: (entry[0], entry[1]))
         plans.append(plan)
     return plans
 

@@ -35,7 +35,7 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 CODE_LENGTH = 20  # 20 x 5 bits = 100 bits of entropy
 GROUP = 4
 MAX_TOKENS_PER_CALL = 100_000
-DEFAULT_BASE_URL = "http://127.0.0.1:8866"
+DEFAULT_BASE_URL = "http://127.0.0.1:8867"  # the survey side of `verloop serve` (HR is 8866)
 # Lenient reading of typed codes: look-alike letters map to the digit they resemble.
 _TYPO_MAP = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SEPARATORS = str.maketrans("", "", " -_.\t\r\n\u00a0\u2010\u2011\u2012\u2013\u2014")

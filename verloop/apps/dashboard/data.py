@@ -28,6 +28,11 @@ class DashboardSource:
     annual_salary_eur: float
     replacement_cost_share: float
     teams: pd.DataFrame  # team_id, team, site_id, site, lead_style
+    # per-kernel state, made on first use: the privacy door, the cache of its published frames,
+    # and the trained team model (see figures.door, figures.cached, modelcards.team_model)
+    door: object = dataclasses.field(default=None, init=False, repr=False)
+    figure_cache: object = dataclasses.field(default=None, init=False, repr=False)
+    team_model: tuple | None = dataclasses.field(default=None, init=False, repr=False)
 
     @classmethod
     def open(cls, store: Store | None = None) -> "DashboardSource":

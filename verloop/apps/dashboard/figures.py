@@ -60,23 +60,21 @@ def is_likert(scale: str) -> bool:
 
 def door(source):
     """The kernel's one door (loads the data once; reloads itself when the database changes)."""
-    if getattr(source, "_door", None) is None:
+    if source.door is None:
         from verloop.privacy import Door
 
-        source._door = Door(source.store, lang="en")
-    return source._door
+        source.door = Door(source.store, lang="en")
+    return source.door
 
 
-def cached(source, key: tuple, build):
-    """Memoise a door call for the life of the kernel (the door itself notices new data)."""
-    store = source.__dict__.setdefault("_figures", {})
-    fingerprint = getattr(door(source), "_fingerprint", None)
-    full = (key, fingerprint)
-    if full not in store:
-        if len(store) > 256:
-            store.clear()
-        store[full] = build()
-    return store[full]
+def cached(source, key: tuple, build, persist: bool = True):
+    """A door call's published frame, computed once per database state and shared with the
+    other dashboard kernels through ``FigureCache`` (``persist=False``: memory only)."""
+    if source.figure_cache is None:
+        from verloop.apps.dashboard.cache import FigureCache
+
+        source.figure_cache = FigureCache(source.store)
+    return source.figure_cache.get(key, build, persist=persist)
 
 
 def _policy(source):
@@ -406,7 +404,8 @@ def exit_comments(source, lang: str = "en") -> pd.DataFrame:
     d = door(source)
     parts = []
     for kind in ("exit", "followup"):
-        frame = cached(source, ("comments", kind), lambda kind=kind: d.comments(by="organisation", kind=kind))
+        frame = cached(source, ("comments", kind), lambda kind=kind: d.comments(by="organisation", kind=kind),
+                       persist=False)  # free text is never copied to disk
         parts.append(frame.assign(survey=kind))
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     return localise(out, lang, "comments", _policy(source))

@@ -46,7 +46,7 @@ def _card(name: str) -> dict | None:
 
 def team_model(source):
     """The fitted team-level Poisson model (longest horizon) and its card, or (None, None)."""
-    if "team_model" not in source.__dict__:
+    if source.team_model is None:
         card = _card(TEAM_CARD)
         model = None
         if card is not None:
@@ -57,8 +57,8 @@ def team_model(source):
                 model = artefact["models"]["poisson"][max(artefact["horizons"])]
             except (InputError, KeyError, OSError):
                 card, model = None, None
-        source.__dict__["team_model"] = (model, card)
-    return source.__dict__["team_model"]
+        source.team_model = (model, card)
+    return source.team_model
 
 
 # -- drivers ------------------------------------------------------------------------------------------
@@ -95,17 +95,17 @@ def drivers(source) -> dict:
 def team_state(source) -> pd.DataFrame:
     """Per team: published scale means of the latest closed wave, HR facts on its closing day
     (headcount, tenure and contract mix), and whether the door hid the team's scores."""
-    if "team_state" in source.__dict__:
-        return source.__dict__["team_state"]
+    return figures.cached(source, ("team_state",), lambda: _team_state(source), persist=False)
+
+
+def _team_state(source) -> pd.DataFrame:
     from verloop.models.features import team_facts
 
     door = figures.door(source)
     waves = door.waves("pulse")
     closed = waves[waves["results"]]
     if not len(closed):
-        state = pd.DataFrame(columns=["team_id", "site_id", "team", "site", "start", "headcount", "hidden"])
-        source.__dict__["team_state"] = state
-        return state
+        return pd.DataFrame(columns=["team_id", "site_id", "team", "site", "start", "headcount", "hidden"])
     wave = closed.iloc[-1]
     scores = figures.cached(source, ("scores", "team", (str(wave["wave"]),), ()),
                             lambda: door.scale_scores(by="team", waves=[str(wave["wave"])]))
@@ -124,7 +124,6 @@ def team_state(source) -> pd.DataFrame:
     state["hidden_reason"] = state["team"].map(reasons).fillna("min_group")
     state["start"] = day
     state["wave"] = str(wave["wave"])
-    source.__dict__["team_state"] = state
     return state
 
 
