@@ -207,11 +207,37 @@ def trend_long(frame: pd.DataFrame) -> pd.DataFrame:
 # -- survey figures --------------------------------------------------------------------------------------
 
 
+def _all_waves(source, what: str, by: str) -> pd.DataFrame:
+    """One door call per figure and level over every pulse wave, cached and shared: any page,
+    team or period is then a slice of it. (The door plans suppression over all waves anyway —
+    that is its cost — so asking for one wave or one team saves little.)"""
+    d = door(source)
+    calls = {
+        "scores": lambda: d.scale_scores(by=by),
+        "enps": lambda: d.enps_by(by=by),
+        "rr": lambda: d.response_rates(by=by),
+    }
+    return cached(source, (what, by, "all"), calls[what])
+
+
+def _slice(source, frame: pd.DataFrame, waves: tuple, picks: tuple = ()) -> pd.DataFrame:
+    """Rows of the given waves (and chosen site / team, by id) of a published frame."""
+    if not len(frame):
+        return frame
+    keep = frame["wave"].isin(list(waves))
+    teams = source.teams
+    for key, value in picks:
+        if key == "team_id":
+            keep &= frame["team"].isin(teams.loc[teams["team_id"] == value, "team"])
+        elif key == "site_id":
+            keep &= frame["site"].isin(teams.loc[teams["site_id"] == value, "site"])
+    return frame[keep].reset_index(drop=True)
+
+
 def _scores(source, by: str, waves: tuple, picks: tuple = ()) -> pd.DataFrame:
-    return cached(
-        source, ("scores", by, waves, picks),
-        lambda: door(source).scale_scores(by=by, waves=list(waves), filters=dict(picks)) if waves else _empty_scores(),
-    )
+    if not waves:
+        return _empty_scores()
+    return _slice(source, _all_waves(source, "scores", by), waves, picks)
 
 
 def _empty_scores() -> pd.DataFrame:
@@ -250,12 +276,9 @@ def wave_summary(source, filters: Filters) -> pd.DataFrame:
     waves = tuple(pulse_waves(source, filters)["wave"])
     if not waves:
         return pd.DataFrame(columns=["wave", "date", "wellbeing", "enps", "response_rate", "n", "suppressed", "reason", "note"])
-    d = door(source)
     scores = _scores(source, level, waves, tuple(picks.items()))
-    enps = cached(source, ("enps", level, waves, tuple(picks.items())),
-                  lambda: d.enps_by(by=level, waves=list(waves), filters=picks))
-    rates = cached(source, ("rr", level, waves, tuple(picks.items())),
-                   lambda: d.response_rates(by=level, waves=list(waves), filters=picks))
+    enps = _slice(source, _all_waves(source, "enps", level), waves, tuple(picks.items()))
+    rates = _slice(source, _all_waves(source, "rr", level), waves, tuple(picks.items()))
     well = scores[scores["scale"] == "wellbeing"].set_index("wave")
     e = enps.set_index("wave")
     r = rates.set_index("wave")
@@ -332,9 +355,8 @@ def team_vs_organisation(source, team_id: int, lang: str = "en") -> pd.DataFrame
     wave = str(closed["wave"].iloc[-1])
     team = _scores(source, "team", (wave,), (("team_id", int(team_id)),))
     org = _scores(source, "organisation", (wave,))
-    d = door(source)
     rates = {
-        kind: cached(source, ("rr", kind, (wave,), picks), lambda kind=kind, picks=picks: d.response_rates(by=kind, waves=[wave], filters=dict(picks)))
+        kind: _slice(source, _all_waves(source, "rr", kind), (wave,), picks)
         for kind, picks in (("team", (("team_id", int(team_id)),)), ("organisation", ()))
     }
     columns = ["group_kind", "wave", "group", "scale", "score", "ci_low", "ci_high", "n", "suppressed", "reason", "note"]

@@ -107,8 +107,7 @@ def _team_state(source) -> pd.DataFrame:
     if not len(closed):
         return pd.DataFrame(columns=["team_id", "site_id", "team", "site", "start", "headcount", "hidden"])
     wave = closed.iloc[-1]
-    scores = figures.cached(source, ("scores", "team", (str(wave["wave"]),), ()),
-                            lambda: door.scale_scores(by="team", waves=[str(wave["wave"])]))
+    scores = figures._scores(source, "team", (str(wave["wave"]),))
     wide = scores.pivot(index="team", columns="scale", values="score")
     hidden = scores.groupby("team")["suppressed"].any()
     reasons = scores[scores["suppressed"]].drop_duplicates("team").set_index("team")["reason"]
