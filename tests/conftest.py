@@ -52,7 +52,7 @@ def pg_admin_url() -> str:
 def pg_database(pg_admin_url, worker_id) -> str:
     """A fresh database for this test session (one per xdist worker), dropped at the end."""
     name = f"verloop_t_{worker_id}_{secrets.token_hex(3)}"
-    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(pg_admin_url).set(database=name).render_as_string(hide_password=False)
