@@ -14,6 +14,7 @@ import datetime as dt
 import secrets
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -67,6 +68,30 @@ class OrgSettings(Base):
     survey_mode: Mapped[str] = mapped_column(String(20), default="anonymous")
     annual_salary_eur: Mapped[float] = mapped_column(Float, default=32000.0)
     replacement_cost_share: Mapped[float] = mapped_column(Float, default=0.20)
+
+
+class DataRevision(Base):
+    """One row: a counter bumped by every write that can change a published figure; the only
+    cache key of the dashboards (no timestamp: it must not date a submission)."""
+
+    __tablename__ = "data_revision"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
+    revision: Mapped[int] = mapped_column(BigInteger, default=1)
+
+
+class KpiTarget(Base):
+    """The organisation's own target per KPI (``active`` false: the centre does not steer on it,
+    e.g. AHT where it was dropped as a target)."""
+
+    __tablename__ = "kpi_targets"
+    __table_args__ = (CheckConstraint("direction in ('higher', 'lower')", name="direction"),)
+
+    kpi: Mapped[str] = mapped_column(String(40), primary_key=True)
+    target: Mapped[float | None] = mapped_column(Float)
+    direction: Mapped[str] = mapped_column(String(10))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class SettingsChange(Base):
