@@ -1,5 +1,9 @@
 """Every researcher notebook in analysis/ runs top to bottom on the demo database and reads as a
-document: a title, questions, interpretation, figures, the anonymity rule, and no logic of its own.
+document: a title, questions, interpretation, figures and the anonymity rule.
+
+Researchers extend these notebooks with the tools they use (pandas, seaborn, scipy, loops of
+their own); the no-logic rule is for the Voilà apps in apps/ (tests/apps/test_notebooks_thin.py).
+What a notebook must not do is reach around the privacy door: it imports no database layer.
 
 The demo database is built once (``generate(SynthConfig(seed=1))`` + ``write``) into a temporary
 SQLite file with its ground truth beside it, as ``verloop demo`` does; the notebooks find it
@@ -23,9 +27,8 @@ EXPECTED = {"reliability.ipynb", "drivers.ipynb", "survival.ipynb", "exit_reason
 # figures each notebook must draw (a document without its figures is not the document)
 MIN_FIGURES = {"reliability.ipynb": 4, "drivers.ipynb": 5, "survival.ipynb": 5, "exit_reasons.ipynb": 7}
 CELL_TIMEOUT = 300
-# statements that would put logic into a notebook: it belongs in verloop/, reachable by tests
-LOGIC = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.For, ast.While, ast.If, ast.With,
-         ast.Try, ast.Lambda, ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp)
+# modules that reach the rows behind the privacy door: a notebook reads through verloop's API
+FORBIDDEN_IMPORTS = ("sqlalchemy", "sqlite3", "psycopg", "psycopg2")
 
 
 def test_the_four_notebooks_exist():
@@ -36,7 +39,7 @@ def test_the_four_notebooks_exist():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_is_a_document_without_logic(path):
+def test_notebook_is_a_document(path):
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
     markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]
@@ -48,13 +51,28 @@ def test_notebook_is_a_document_without_logic(path):
     assert len(markdown) >= len(code) / 2, "interpretation between the cells"
     for cell in code:
         assert not cell.get("outputs"), "notebooks are stored without outputs"
-        tree = ast.parse(cell.source)
-        logic = [type(node).__name__ for node in ast.walk(tree) if isinstance(node, LOGIC)]
-        assert not logic, f"logic in a notebook cell ({', '.join(logic)}): move it into verloop/\n{cell.source}"
-        imports = [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
-        for node in imports:
-            module = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
-            assert module.split(".")[0] in {"verloop", "IPython"}, f"notebooks call the package only: {module}"
+        bad = door_bypasses(cell.source)
+        assert not bad, f"{', '.join(bad)}: read through verloop, not the database"
+
+
+def door_bypasses(source: str) -> list[str]:
+    """The modules a cell imports that reach the rows behind the privacy door."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.append(node.module)
+        elif isinstance(node, ast.Import):
+            found.extend(alias.name for alias in node.names)
+    return [m for m in found if m == "verloop.store" or m.split(".")[0] in FORBIDDEN_IMPORTS or m.startswith("verloop.store.")]
+
+
+def test_researchers_may_use_pandas_and_loops_but_not_the_database():
+    """The rule that once failed CI for `import pandas as pd` is gone; a database import is not."""
+    assert door_bypasses("import pandas as pd\nimport seaborn as sns\nfor x in range(2):\n    print(x)") == []
+    assert door_bypasses("from verloop.analysis import load_scores\n[x for x in 'ab']") == []
+    assert door_bypasses("import sqlalchemy as sa") == ["sqlalchemy"]
+    assert door_bypasses("from verloop.store.schema import Answer") == ["verloop.store.schema"]
+    assert door_bypasses("import sqlite3, os") == ["sqlite3"]
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ Survey figures, turnover, KPIs beside people figures and model outputs per group
 as tidy frames with ``n``, ``suppressed``, ``reason`` and ``note`` columns (``published.py``);
 what is hidden is decided by ``suppress.py`` (minimum group k, complementary and trend
 suppression) and ``families.py`` (demographic filters). ``export.py`` writes the same frames to
-CSV / XLSX with spreadsheet formulas neutralised. See ../shared/design/ANONYMITY.md.
+CSV / XLSX with spreadsheet formulas neutralised. See docs/design/ANONYMITY.md.
 """
 
 from verloop.privacy.door import (

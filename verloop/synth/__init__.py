@@ -4,7 +4,7 @@
     org = generate(SynthConfig(employees=600, seed=1))
     write(store, org); write_truth(org, "var/truth.json")
 
-See ../shared/design/SYNTHETIC.md for the published figures it reproduces, and
+See docs/design/SYNTHETIC.md for the published figures it reproduces, and
 :mod:`verloop.synth.simulate` / :mod:`verloop.synth.latent` for the model.
 """
 

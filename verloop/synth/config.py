@@ -2,7 +2,7 @@
 
 Every number that shapes the synthetic organisation lives here, so that a test, a benchmark or
 a researcher can change it and the ground truth records it (``dataclasses.asdict``). Defaults
-follow ../shared/design/SYNTHETIC.md; "calibrated" means the value is solved for at generation
+follow docs/design/SYNTHETIC.md; "calibrated" means the value is solved for at generation
 time (see :mod:`verloop.synth.simulate`), not typed in.
 """
 
