@@ -11,19 +11,26 @@ PORT ?= 8866
 
 $(VENV)/bin/activate:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
+	@echo "verloop: creating the virtual environment $(VENV)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
 
 $(VENV)/.installed: $(VENV)/bin/activate pyproject.toml
-	$(PY) -m pip install -q -e '.[test]'
-	touch $@
+	@echo "verloop: installing Verloop and its dependencies into $(VENV) (a few minutes the first time)"
+	@$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
+	@touch $@
 
 venv: $(VENV)/.installed
 
 demo: venv
-	@if [ ! -f var/verloop.db ]; then $(VENV)/bin/verloop demo --db $(DB) --seed 1; fi
-	@if [ ! -f models/team-risk/card.json ]; then $(VENV)/bin/verloop train --db $(DB); fi
-	$(VENV)/bin/verloop serve --db $(DB) --port $(PORT)
+	@if ! $(VENV)/bin/verloop status --db $(DB) >/dev/null 2>&1; then \
+		echo "verloop: building the demo organisation into $(DB)"; \
+		$(VENV)/bin/verloop demo --db $(DB) --seed 1; fi
+	@if [ ! -f models/team-risk/card.json ] || [ ! -f models/drivers/card.json ]; then \
+		echo "verloop: training the models (once, a few minutes)"; \
+		$(VENV)/bin/verloop train --db $(DB) || echo "verloop: training failed; the model pages say so"; fi
+	@echo "verloop: serving the HR dashboards and the surveys (Ctrl-C stops)"
+	@$(VENV)/bin/verloop serve --db $(DB) --port $(PORT)
 
 test: venv
 	bash scripts/run-tests.sh

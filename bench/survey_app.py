@@ -13,7 +13,14 @@ Prints one JSON object:
   waiting until *all* are open, so that that many sessions are open at once; then all click
   through and send at the same moment. Completed, errors, time to interactive, slowest
   "all at once" finish, responses found in the database; and the largest level served
-  without any error (target 30). A session that takes more than 5 minutes is an error.
+  without any error (target 30). A session that takes more than 5 minutes is an error;
+* ``floor`` — an empty Voilà notebook on the same server, cold and preheated, measured in the
+  same run, and each time to interactive as a ratio to it (target ≤ 1.5 ×);
+* ``submit`` — per simultaneous level, the p95 of Send → thank-you page (target ≤ 300 ms).
+
+Every timing is the median of ``--runs`` loads (at least 2). A load that fails or times out is
+recorded (``failures``), never a crash: the JSON is printed whatever happens, with the load
+average at each phase.
 
     .venv/bin/python bench/survey_app.py
     .venv/bin/python bench/survey_app.py --runs 3 --levels 10,30
@@ -44,7 +51,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-dev-s
                  "--disable-extensions", "--disable-background-networking"]
 PREHEAT = ["--preheat_kernel=True", "--pool_size=1", r"--VoilaKernelManager.preheat_denylist=['^(?!.*pulse\.ipynb).*$']"]
 TIMEOUT_MS = 300_000
-TARGETS = {"simultaneous_sessions": 30}
+TARGETS = {"simultaneous_sessions": 30, "tti_ratio_to_floor": 1.5, "submit_p95_s": 0.3}
+FLOOR_NOTEBOOK = {"cells": [], "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
+                                                         "name": "python3"}}, "nbformat": 4, "nbformat_minor": 5}
 
 
 def log(message: str) -> None:
@@ -66,7 +75,12 @@ class Server:
         env["JUPYTER_RUNTIME_DIR"] = str(workdir / "runtime")
         env["JUPYTER_CONFIG_DIR"] = str(workdir / "config")
         self.log = open(workdir / f"voila-{self.port}.log", "ab")
-        apps = ROOT / "apps"
+        apps = workdir / "apps"
+        if not apps.exists():  # the survey apps plus an empty notebook: the floor
+            import shutil
+
+            shutil.copytree(ROOT / "apps", apps)
+            (apps / "floor.ipynb").write_text(json.dumps(FLOOR_NOTEBOOK))
         self.process = subprocess.Popen(
             voila_command(apps, self.port, extra=extra), cwd=ROOT, env=env,
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -84,6 +98,9 @@ class Server:
 
     def link(self, code: str) -> str:
         return f"http://127.0.0.1:{self.port}/voila/render/pulse.ipynb?token={code}"
+
+    def floor_link(self) -> str:
+        return f"http://127.0.0.1:{self.port}/voila/render/floor.ipynb"
 
     def kernels(self):
         import psutil
@@ -199,6 +216,7 @@ def responses(url: str) -> int:
 
 
 async def time_to_interactive(browser, link: str) -> dict:
+    """Seconds to the Start button (and Start → first question); a failure is a result."""
     context = await browser.new_context(viewport={"width": 390, "height": 844})
     page = await context.new_page()
     try:
@@ -210,21 +228,53 @@ async def time_to_interactive(browser, link: str) -> dict:
         await page.click(".verloop-start")
         await page.wait_for_selector(".verloop-item-engagement_1", state="visible", timeout=TIMEOUT_MS)
         return {"tti_s": interactive, "start_click_s": time.perf_counter() - click}
+    except Exception as exc:
+        return {"tti_s": None, "failure": f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"}
     finally:
         await context.close()
 
 
-def summarise(samples: list[dict]) -> dict:
-    tti = [s["tti_s"] for s in samples]
-    clicks = [s["start_click_s"] for s in samples]
-    return {
-        "runs": len(tti),
-        "tti_median_s": round(statistics.median(tti), 2),
-        "tti_min_s": round(min(tti), 2),
-        "tti_max_s": round(max(tti), 2),
-        "first_tti_s": round(tti[0], 2),
-        "start_click_median_ms": round(1000 * statistics.median(clicks), 1),
+async def floor_load(browser, link: str) -> dict:
+    """An empty notebook: Voilà's own floor (until #loading is gone)."""
+    context = await browser.new_context(viewport={"width": 390, "height": 844})
+    page = await context.new_page()
+    try:
+        start = time.perf_counter()
+        await page.goto(link, timeout=TIMEOUT_MS, wait_until="commit")
+        await page.wait_for_selector("#loading", state="detached", timeout=TIMEOUT_MS)
+        return {"tti_s": time.perf_counter() - start}
+    except Exception as exc:
+        return {"tti_s": None, "failure": f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"}
+    finally:
+        await context.close()
+
+
+def summarise(samples: list[dict], floor: list[dict] | None = None) -> dict:
+    tti = [s["tti_s"] for s in samples if s.get("tti_s") is not None]
+    clicks = [s["start_click_s"] for s in samples if s.get("start_click_s") is not None]
+    out = {
+        "runs": len(samples),
+        "tti_median_s": round(statistics.median(tti), 2) if tti else None,
+        "tti_runs_s": [round(v, 2) for v in tti],
+        "first_tti_s": round(samples[0]["tti_s"], 2) if samples and samples[0].get("tti_s") else None,
+        "start_click_median_ms": round(1000 * statistics.median(clicks), 1) if clicks else None,
+        "failures": [s["failure"] for s in samples if s.get("failure")],
     }
+    if floor is not None:
+        floors = [s["tti_s"] for s in floor if s.get("tti_s") is not None]
+        out["floor_median_s"] = round(statistics.median(floors), 2) if floors else None
+        out["floor_runs_s"] = [round(v, 2) for v in floors]
+        out["ratio_to_floor"] = round(out["tti_median_s"] / out["floor_median_s"], 2) \
+            if out["tti_median_s"] and out["floor_median_s"] else None
+        out["failures"] += [s["failure"] for s in floor if s.get("failure")]
+    return out
+
+
+def p95(values: list[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
 
 
 class Gate:
@@ -266,21 +316,25 @@ async def one_session(browser, link: str, pages: int, delay_s: float, gate: Gate
         send = time.perf_counter()
         for _ in range(pages - 1):
             await page.click(".verloop-next", timeout=TIMEOUT_MS)
+        submit = time.perf_counter()
         await page.click(".verloop-submit", timeout=TIMEOUT_MS)
         await page.wait_for_selector(".verloop-thanks:visible, .verloop-message:visible", timeout=TIMEOUT_MS)
+        submitted = time.perf_counter() - submit
         if not await page.locator(".verloop-thanks").is_visible():
             raise RuntimeError("message: " + (await page.inner_text(".verloop-message"))[:200])
-        return {"ok": not problems, "tti_s": tti, "finish_s": time.perf_counter() - send,
+        return {"ok": not problems, "tti_s": tti, "finish_s": time.perf_counter() - send, "submit_s": submitted,
                 "error": "; ".join(problems) or None}
     except Exception as exc:  # a failed session is a result, not a crash of the benchmark
-        return {"ok": False, "tti_s": None, "finish_s": None, "error": f"{type(exc).__name__}: {str(exc)[:200]}"}
+        return {"ok": False, "tti_s": None, "finish_s": None, "submit_s": None,
+                "error": f"{type(exc).__name__}: {str(exc)[:200]}"}
     finally:
         if not arrived:
             gate.arrive()
         await context.close()
 
 
-async def run(args) -> dict:
+async def run(args, report: dict) -> dict:
+    """Fills ``report`` phase by phase (what was measured survives a later failure)."""
     from playwright.async_api import async_playwright
 
     from verloop.apps.survey import survey_pages
@@ -288,89 +342,150 @@ async def run(args) -> dict:
 
     pages = len(survey_pages(load_instrument("pulse")))
     levels = [int(x) for x in args.levels.split(",") if x.strip()]
-    report: dict = {"benchmark": "survey_app", "cpus": os.cpu_count(), "targets": TARGETS, "viewport": "390x844",
-                    "load_average_before": [round(x, 2) for x in os.getloadavg()]}
     with tempfile.TemporaryDirectory(prefix="verloop-bench-app-") as folder:
         work = Path(folder)
         url = f"sqlite:///{work / 'survey.db'}"
         codes = prepare(url, 2 * args.runs + 2 + sum(levels))
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-
-            log("cold loads…")
-            server = Server(url, work)
             try:
-                report["cold"] = summarise([await time_to_interactive(browser, server.link(codes.pop())) for _ in range(args.runs)])
-                report["memory"] = server.memory_mb()
-            finally:
-                server.stop()
-
-            log("preheated loads…")
-            server = Server(url, work, extra=PREHEAT)
-            try:
-                samples = []
-                for used in range(args.runs):
-                    server.wait_for_kernels(used + 1)  # the pool holds a fresh kernel again…
-                    server.wait_idle()  # …that has run the notebook up to the request
-                    samples.append(await time_to_interactive(browser, server.link(codes.pop())))
-                report["preheated"] = summarise(samples)
-            finally:
-                server.stop()
-
-            report["simultaneous"] = []
-            report["arrival_interval_s"] = args.arrival_s
-            for level in levels:
-                log(f"{level} simultaneous sessions…")
-                before = responses(url)
-                server = Server(url, work, extra=PREHEAT if args.preheat else None)
+                log("cold loads…")
+                report["load_average"]["cold"] = load_average()
                 try:
-                    if args.preheat:
-                        server.wait_for_kernels(1)
-                        server.wait_idle()
-                    gate = Gate(level)
-                    batch = [codes.pop() for _ in range(level)]
-                    started = time.perf_counter()
-                    results = await asyncio.gather(
-                        *(one_session(browser, server.link(c), pages, i * args.arrival_s, gate) for i, c in enumerate(batch))
-                    )
-                    wall = time.perf_counter() - started
-                    memory = server.memory_mb()
-                finally:
-                    server.stop()
-                ok = [r for r in results if r["ok"]]
-                errors = [r["error"] for r in results if not r["ok"]]
-                ttis = sorted(r["tti_s"] for r in ok)
-                finishes = sorted(r["finish_s"] for r in ok)
-                report["simultaneous"].append({
-                    "sessions": level,
-                    "completed": len(ok),
-                    "errors": len(errors),
-                    "first_errors": errors[:3],
-                    "responses_stored": responses(url) - before,
-                    "wall_s": round(wall, 1),
-                    "tti_median_s": round(statistics.median(ttis), 1) if ttis else None,
-                    "tti_max_s": round(ttis[-1], 1) if ttis else None,
-                    "all_at_once_to_thanks_max_s": round(finishes[-1], 1) if finishes else None,
-                    "kernels_rss_total_mb": memory.get("rss_total_mb"),
-                })
-            await browser.close()
-    clean = [x["sessions"] for x in report["simultaneous"] if x["errors"] == 0 and x["responses_stored"] == x["sessions"]]
-    report["max_simultaneous_without_error"] = max(clean) if clean else 0
-    report["meets_targets"] = report["max_simultaneous_without_error"] >= TARGETS["simultaneous_sessions"]
-    report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+                    server = Server(url, work)
+                    try:
+                        samples, floor = [], []
+                        for _ in range(args.runs):
+                            floor.append(await floor_load(browser, server.floor_link()))
+                            samples.append(await time_to_interactive(browser, server.link(codes.pop())))
+                        report["cold"] = summarise(samples, floor)
+                        report["memory"] = server.memory_mb()
+                    finally:
+                        server.stop()
+                except Exception as exc:
+                    report["cold"] = {"failure": f"{type(exc).__name__}: {str(exc)[:300]}"}
+
+                log("preheated loads…")
+                report["load_average"]["preheated"] = load_average()
+                try:
+                    server = Server(url, work, extra=PREHEAT)
+                    try:
+                        samples, floor = [], []
+                        for used in range(args.runs):
+                            floor.append(await floor_load(browser, server.floor_link()))  # not preheated: denylisted
+                            server.wait_for_kernels(1)  # the pool holds a fresh kernel again…
+                            server.wait_idle()  # …that has run the notebook up to the request
+                            samples.append(await time_to_interactive(browser, server.link(codes.pop())))
+                        report["preheated"] = summarise(samples, floor)
+                        report["preheated"]["memory"] = server.memory_mb()
+                    finally:
+                        server.stop()
+                except Exception as exc:
+                    report["preheated"] = {"failure": f"{type(exc).__name__}: {str(exc)[:300]}"}
+
+                report["simultaneous"] = []
+                report["arrival_interval_s"] = args.arrival_s
+                for level in levels:
+                    log(f"{level} simultaneous sessions…")
+                    entry: dict = {"sessions": level, "load_average": load_average()}
+                    report["simultaneous"].append(entry)
+                    try:
+                        before = responses(url)
+                        server = Server(url, work, extra=PREHEAT if args.preheat else None)
+                        try:
+                            if args.preheat:
+                                server.wait_for_kernels(1)
+                                server.wait_idle()
+                            gate = Gate(level)
+                            batch = [codes.pop() for _ in range(level)]
+                            started = time.perf_counter()
+                            results = await asyncio.gather(
+                                *(one_session(browser, server.link(c), pages, i * args.arrival_s, gate)
+                                  for i, c in enumerate(batch))
+                            )
+                            wall = time.perf_counter() - started
+                            memory = server.memory_mb()
+                        finally:
+                            server.stop()
+                    except Exception as exc:
+                        entry.update({"completed": 0, "errors": level, "failure": f"{type(exc).__name__}: {str(exc)[:300]}",
+                                      "responses_stored": 0})
+                        continue
+                    ok = [r for r in results if r["ok"]]
+                    errors = [r["error"] for r in results if not r["ok"]]
+                    ttis = sorted(r["tti_s"] for r in ok)
+                    finishes = sorted(r["finish_s"] for r in ok)
+                    submits = [r["submit_s"] for r in ok if r.get("submit_s") is not None]
+                    entry.update({
+                        "completed": len(ok),
+                        "errors": len(errors),
+                        "first_errors": errors[:3],
+                        "responses_stored": responses(url) - before,
+                        "wall_s": round(wall, 1),
+                        "tti_median_s": round(statistics.median(ttis), 1) if ttis else None,
+                        "tti_max_s": round(ttis[-1], 1) if ttis else None,
+                        "submit_p95_s": round(p95(submits), 3) if submits else None,
+                        "submit_median_s": round(statistics.median(submits), 3) if submits else None,
+                        "all_at_once_to_thanks_max_s": round(finishes[-1], 1) if finishes else None,
+                        "kernels_rss_total_mb": memory.get("rss_total_mb"),
+                    })
+            finally:
+                await browser.close()
     return report
+
+
+def verdict(report: dict) -> None:
+    simultaneous = report.get("simultaneous", [])
+    clean = [x["sessions"] for x in simultaneous if x.get("errors") == 0 and x.get("responses_stored") == x["sessions"]]
+    report["max_simultaneous_without_error"] = max(clean) if clean else 0
+    unmet = []
+    if report["max_simultaneous_without_error"] < TARGETS["simultaneous_sessions"]:
+        unmet.append(f"{report['max_simultaneous_without_error']} simultaneous sessions without error "
+                     f"< {TARGETS['simultaneous_sessions']}")
+    for phase in ("cold", "preheated"):
+        ratio = (report.get(phase) or {}).get("ratio_to_floor")
+        if ratio is None or ratio > TARGETS["tti_ratio_to_floor"]:
+            unmet.append(f"{phase} time to interactive {ratio} x floor > {TARGETS['tti_ratio_to_floor']}")
+    at_target = [x for x in simultaneous if x["sessions"] == TARGETS["simultaneous_sessions"]]
+    if at_target and (at_target[0].get("submit_p95_s") is None or at_target[0]["submit_p95_s"] > TARGETS["submit_p95_s"]):
+        unmet.append(f"p95 submit at {TARGETS['simultaneous_sessions']} sessions {at_target[0].get('submit_p95_s')} s "
+                     f"> {TARGETS['submit_p95_s']}")
+    report["unmet"] = unmet
+    report["meets_targets"] = not unmet
+
+
+def load_average() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def _stop(signum, frame):
+    raise KeyboardInterrupt(f"stopped by signal {signum}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="page loads for the cold and preheated timings")
+    parser.add_argument("--runs", type=int, default=3, help="page loads for the cold and preheated timings (at least 2)")
     parser.add_argument("--levels", default="10,20,30,40", help="simultaneous sessions to try, comma-separated")
     parser.add_argument("--arrival-s", type=float, default=2.0,
                         help="seconds between respondents opening their link (0 = all in the same instant)")
     parser.add_argument("--preheat", action="store_true", help="serve the simultaneous sessions from a preheated pool")
     args = parser.parse_args(argv)
-    print(json.dumps(asyncio.run(run(args)), indent=2))
-    return 0
+    if args.runs < 2:
+        parser.error("--runs must be at least 2 (every timing is a median of at least two loads)")
+    signal.signal(signal.SIGTERM, _stop)  # a timeout or kill still prints what was measured
+    report: dict = {"benchmark": "survey_app", "cpus": os.cpu_count(), "nice": os.nice(0), "targets": TARGETS,
+                    "viewport": "390x844", "runs": args.runs, "load_average": {"start": load_average()}}
+    try:
+        asyncio.run(run(args, report))
+    except BaseException as exc:  # whatever happens, what was measured is printed
+        report["failure"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+        if not isinstance(exc, (Exception, KeyboardInterrupt)):
+            raise
+    finally:
+        report["load_average"]["end"] = load_average()
+        verdict(report)
+        print(json.dumps(report, indent=2, default=str))
+    return 0 if "failure" not in report else 1
 
 
 if __name__ == "__main__":

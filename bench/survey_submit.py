@@ -6,7 +6,9 @@ we may create a database on) PostgreSQL:
 * ``submit`` — ``--workers`` processes (one per Voilà kernel in real use) each submit their
   share of ``--n`` full pulse questionnaires (about 30 answers and 2 comments each) with
   ``verloop.surveys.submit.submit``, all at once: throughput, p50 / p95 / max latency, refused,
-  errors and ``lost`` (tokens accepted minus complete responses found afterwards — must be 0);
+  errors and ``lost`` (tokens accepted minus complete responses found after the ballots still
+  sealed are opened as the wave's close would — must be 0). Each submission seals a ballot and
+  every k-th opens a shuffled batch (docs/anonymity.md); the timed latency includes that;
 * ``floor`` — the same processes writing the same rows (1 response, its answers, 2 comments, one
   token flag) per transaction with the bare driver (sqlite3 / psycopg) and no checks at all:
   what the database itself can do on this machine;
@@ -192,9 +194,14 @@ def check_stored(url: str, accepted: int, expected_answers: int) -> dict:
     from verloop.store import Store
     from verloop.store.schema import Answer, Response, Token, Wave
 
+    from verloop.surveys.ballots import finalise_wave, waiting
+
     store = Store.open(url, migrate=False)
     with store.session() as s:
         wave_id = s.scalar(select(Wave.id).where(Wave.name == "bench"))
+    sealed = waiting(store, wave_id)  # ballots still sealed after the run (fewer than 2k per team)
+    finalise_wave(store, wave_id, tidy=False)  # what closing the wave does, untimed
+    with store.session() as s:
         responses = s.scalar(select(func.count()).select_from(Response).where(Response.wave_id == wave_id))
         used = s.scalar(select(func.count()).select_from(Token).where(Token.wave_id == wave_id, Token.used))
         answers = s.scalar(
@@ -202,7 +209,7 @@ def check_stored(url: str, accepted: int, expected_answers: int) -> dict:
         )
     store.dispose()
     return {"responses": responses, "tokens_used": used, "answers": answers, "answers_expected": expected_answers,
-            "accepted_incl_warmup": accepted}
+            "accepted_incl_warmup": accepted, "sealed_until_close": sealed}
 
 
 def bench_backend(url: str, backend: str, n: int, workers: int, rounds: int) -> dict:

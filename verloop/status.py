@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlalchemy import func, or_, select
 
 from verloop.store import Store
 from verloop.store.schema import (
@@ -16,6 +20,86 @@ from verloop.store.schema import (
     Wave,
 )
 from verloop.store.settings import get_settings
+
+
+def _day(value) -> dt.date | None:
+    """A date (or None) from a date, datetime, pandas Timestamp or ISO string."""
+    if value is None:
+        return None
+    try:
+        if value != value:  # NaN / NaT
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def month_end(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def end_of_data(
+    *,
+    exits: Iterable = (),
+    hires: Iterable = (),
+    kpi_months: Iterable = (),
+    responses: Iterable = (),
+    closed_waves: Iterable = (),
+    today: dt.date | None = None,
+) -> dt.date | None:
+    """THE end of the data (one definition for the dashboards, the models and their cards):
+    the last day something was *recorded* — an exit, a hire, the end of a KPI month, a
+    submitted response, the closing day of a closed wave that has responses — never after
+    ``today``.
+
+    What is planned does not count: an open wave's closing day (e.g. a quarter's exit wave
+    that closes on 31 December) is not data yet, nor is a future hire or exit date. ``None``
+    when nothing is dated. Each argument takes dates (or the one latest date) of its kind.
+    """
+    today = _day(today) or dt.date.today()
+    candidates = []
+    for values, as_month in ((exits, False), (hires, False), (kpi_months, True), (responses, False),
+                             (closed_waves, False)):
+        if values is None or isinstance(values, (str, dt.date)) or not hasattr(values, "__iter__"):
+            values = [values]
+        for value in values:
+            day = _day(value)
+            if day is None:
+                continue
+            day = month_end(day) if as_month else day
+            candidates.append(min(day, today))
+    return max(candidates) if candidates else None
+
+
+def data_span(session, today: dt.date | None = None) -> tuple[dt.date | None, dt.date | None]:
+    """(first, last) day of the organisation's data: first KPI month or first pulse/exit wave
+    (else the first hire), and ``end_of_data`` over what the database holds."""
+    first_hire, last_hire, last_exit = session.execute(
+        select(func.min(Employee.hire_date), func.max(Employee.hire_date), func.max(Employee.exit_date))
+    ).one()
+    first_kpi, last_kpi = session.execute(select(func.min(TeamKpi.month), func.max(TeamKpi.month))).one()
+    first_wave = session.scalar(select(func.min(Wave.opens_on)))
+    day = today or dt.date.today()
+    closed = or_(Wave.status != "open", Wave.closes_on < day)  # as ``surveys.waves.wave_state`` says
+    answered = select(Response.id).where(Response.wave_id == Wave.id).exists()  # an empty wave adds no data
+    last_closed = session.scalar(select(func.max(Wave.closes_on)).where(closed, answered))
+    last_response = session.scalar(
+        select(func.max(Response.submitted_on)).join(Wave, Wave.id == Response.wave_id).where(closed)
+    )
+    last = end_of_data(exits=[last_exit], hires=[last_hire], kpi_months=[last_kpi], responses=[last_response],
+                       closed_waves=[last_closed], today=today)
+    firsts = [d for d in (_day(first_kpi), _day(first_wave)) if d is not None] or (
+        [_day(first_hire)] if first_hire else [])
+    first = min(firsts) if firsts else None
+    if first is not None and last is not None and first > last:
+        first = last.replace(day=1)
+    return first, last
 
 
 def organisation_status(store: Store) -> dict:
@@ -35,6 +119,7 @@ def organisation_status(store: Store) -> dict:
                 .group_by(Wave.kind)
             ).all()
         )
+        first_day, last_day = data_span(s)
         return {
             "database": store.display_url,
             "backend": store.backend,
@@ -58,4 +143,6 @@ def organisation_status(store: Store) -> dict:
             "comments": count(Comment.id),
             "first_hire": first_hire.isoformat() if first_hire else None,
             "last_hire": last_hire.isoformat() if last_hire else None,
+            "data_start": first_day.isoformat() if first_day else None,
+            "data_end": last_day.isoformat() if last_day else None,
         }

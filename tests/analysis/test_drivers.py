@@ -29,7 +29,8 @@ def test_effects_sentences_importance_and_dependence(result):
     assert len(english) == len(dutch) == len(per_point)
     assert english[0].startswith("Teams scoring") and dutch[0].startswith("Teams die")
     assert drivers.sentences_markdown(result, "en").count("\n- ") == len(english) - 1
-    assert set(result.marginal["factor"]) == set(result.ranking) and (result.marginal["unit"] == "SD").all()
+    assert set(result.power["factor"]) == set(result.ranking) and result.power["mde_ratio_per_sd"].between(0, 1).all()
+    assert not hasattr(result, "marginal")  # the one-at-a-time view is gone (issue 11)
     assert set(result.importance["feature"]) == set(result.boost.features_)
     assert list(result.dependence) == result.ranking[:3]
     for curve in result.dependence.values():

@@ -76,14 +76,17 @@ def models_dir(demo, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def source(demo, models_dir):
-    previous = os.environ.get("VERLOOP_MODELS")
-    os.environ["VERLOOP_MODELS"] = str(models_dir)
+def source(demo, models_dir, tmp_path_factory):
+    """The pages' data source, reading the trained model and caching figures in a tmp folder."""
+    settings = {"VERLOOP_MODELS": str(models_dir), "VERLOOP_DASHBOARD_CACHE": str(tmp_path_factory.mktemp("figures"))}
+    previous = {key: os.environ.get(key) for key in settings}
+    os.environ.update(settings)
     yield DashboardSource.open(demo)
-    if previous is None:
-        os.environ.pop("VERLOOP_MODELS", None)
-    else:
-        os.environ["VERLOOP_MODELS"] = previous
+    for key, value in previous.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 def walk(widget):
@@ -143,6 +146,13 @@ def test_site_filter_shows_only_published_rows_of_that_site(source):
     page, root = build("turnover", source)
     site_id, site = source.options.sites[1]
     page.filterbar.set(site_id=site_id)
+    heat = build("engagement", source)
+    heat[0].filterbar.set(site_id=site_id)
+    sliced = csv_downloads(heat[1])["scales-by-group.csv"]
+    wave = sliced["wave"].iloc[0]
+    direct = figures.door(source).scale_scores(by="team", waves=[wave], filters={"site_id": site_id})
+    assert sliced[["team", "scale", "suppressed"]].astype(str).values.tolist() == \
+        direct[["team", "scale", "suppressed"]].astype(str).values.tolist()  # a slice equals asking the door
     by_team = csv_downloads(root)["turnover-by-team.csv"]
     published = figures.door(source).turnover(by="team", start=page.filters.start, end=page.filters.end)
     published = published[published["site"] == site]
@@ -180,10 +190,11 @@ def test_every_csv_is_the_published_frame_of_its_chart(source):
     page, root = build("engagement", source)
     downloads = csv_downloads(root)
     assert {"scales-by-group.csv", "scales-per-wave.csv", "wellbeing-enps-response.csv", "score-distributions.csv"} <= set(downloads)
-    expected = figures.scale_trend(source, page.filters)
+    waves = list(figures.pulse_waves(source, page.filters)["wave"])
+    expected = figures.door(source).scale_scores(by="organisation", waves=waves)  # the door, asked directly
     got = downloads["scales-per-wave.csv"]
-    assert list(got.columns) == list(expected.columns)
-    assert len(got) == len(expected)
+    assert list(got.columns) == list(expected.columns) + ["date"]
+    assert len(got) == len(expected) and list(got["wave"]) == list(expected["wave"])
     assert got["suppressed"].astype(bool).tolist() == expected["suppressed"].tolist()
     pd.testing.assert_series_equal(got["score"].astype(float), expected["score"].astype(float), check_names=False)
 
@@ -346,3 +357,25 @@ def test_tabbed_app_shares_one_filter_bar_and_builds_tabs_when_opened(source):
     app.tabs.selected_index = PAGE_KEYS.index("employees")
     if app.filterbar.value.team_id is None:
         assert with_class(app.holders["employees"], "verloop-choose-team")
+
+
+@pytest.mark.slow
+def test_refresh_fills_the_shared_cache_for_the_next_kernel(demo, models_dir, tmp_path, monkeypatch):
+    from verloop.apps.dashboard.cache import last_refresh, refresh
+
+    monkeypatch.setenv("VERLOOP_DASHBOARD_CACHE", str(tmp_path / "figures"))
+    monkeypatch.setenv("VERLOOP_MODELS", str(models_dir))
+    result = refresh(demo, sites=False, progress=False)
+    assert set(result["pages"]) == set(PAGE_KEYS) and not result["stale"]
+    assert last_refresh(demo)["revision"] == result["revision"]
+    fresh = DashboardSource.open(demo)  # what a newly started kernel sees
+    for key in PAGE_KEYS:
+        build(key, fresh)
+    assert fresh.figure_cache.hits["disk"] > 0
+    assert [key for key, persisted in fresh.figure_cache.computed if persisted] == []  # every door frame came from disk
+    team_id, _, site_id = fresh.options.teams[-1]  # not the team the refresh looked at
+    for key in ("turnover", "engagement"):
+        page, _ = build(key, fresh)
+        page.filterbar.set(site_id=site_id, team_id=team_id)  # a reader's filter change
+    assert [key for key, persisted in fresh.figure_cache.computed if persisted] == []  # a slice, nothing computed
+    assert fresh.door is None or not fresh.door._cache.get(("survey", "pulse"))  # no answers loaded

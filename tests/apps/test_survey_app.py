@@ -48,11 +48,32 @@ def visible(widget) -> bool:
 
 
 def buttons_of(app, item_id):
-    """The ToggleButtons of an item on the current page."""
+    """The radio group (ChoiceGroup) of an item on the current page."""
     for box in app.page_box.children:
         if f"verloop-item-{item_id}" in box._dom_classes:
-            return box.children[-1]
+            return box
     raise AssertionError(f"{item_id} is not on page {app.page}")
+
+
+def open_ballots(store):
+    """Open every sealed ballot (as closing the waves would) so that the answers can be read."""
+    from verloop.store.schema import Wave
+    from verloop.surveys.ballots import finalise_wave
+
+    with store.session() as s:
+        wave_ids = list(s.scalars(select(Wave.id)))
+    for wave_id in wave_ids:
+        finalise_wave(store, wave_id, tidy=False)
+
+
+def start(app, code=None):
+    """Enter / Start in the code field, as the browser sends it."""
+    app._on_code_message({"action": "start", "code": app.code_entry.value if code is None else code})
+
+
+def click(app, action):
+    """A click on Back / Next / Send made on the step shown now."""
+    app._on_nav_message({"action": action, "step": app.step})
 
 
 def test_query_string_gives_token_and_language():
@@ -65,34 +86,35 @@ def test_full_pulse_flow_stores_the_answers(survey):
     store, code = survey
     token = code()
     app = make(store, query_string=f"token={token}")
-    assert visible(app.welcome) and not visible(app.questions) and not visible(app.message)
-    assert app.token_box.value == token
-    app.start_button.click()
+    assert visible(app.welcome) and not visible(app.questions) and not app.message.text
+    assert app.code_entry.value == token
+    start(app)
     assert visible(app.questions) and app.page == 0
     pages = survey_pages(app.instrument)
     assert [kind for kind, _ in pages][-1] == "open"
     buttons_of(app, "engagement_1").value = 5
     buttons_of(app, "engagement_2").value = SKIP
     assert "1 van 34" in app.progress_label.value
-    app.next_button.click()
+    click(app, "next")
     buttons_of(app, "wellbeing_1").value = 0
-    app.back_button.click()
+    click(app, "back")
     assert buttons_of(app, "engagement_1").value == 5  # kept when coming back
     app.lang.value = "en"  # switching language keeps the answers
     assert buttons_of(app, "engagement_1").value == 5 and "Step 1 of" in app.progress_label.value
     app.go(len(pages) - 1)
-    assert visible(app.submit_button) and not visible(app.next_button)
+    assert app.nav.shown == ["back", "submit"]
     area = app.page_box.children[0].children[1]
     area.value = "Stoppen met <b>AHT</b> 😀"
     assert f"{len(area.value)} of 2000" in app.page_box.children[0].children[2].value
-    app.submit_button.click()
+    click(app, "submit")
     assert visible(app.thanks) and "Thank you" in app.thanks.value
     assert not visible(app.questions) and app.answers == {} and app.comments == {}
+    open_ballots(store)
     with store.session() as s:
         assert {a.item_id: a.value for a in s.scalars(select(Answer))} == {"engagement_1": 5.0, "wellbeing_1": 0.0}
         assert s.scalar(select(Comment.text)) == "Stoppen met <b>AHT</b> 😀"
         assert s.scalar(select(Response.language)) == "en"
-    app.submit_button.click()  # a late second click does nothing
+    click(app, "submit")  # a late second click does nothing
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(Response)) == 1
 
@@ -100,13 +122,14 @@ def test_full_pulse_flow_stores_the_answers(survey):
 def test_exit_flow_asks_the_reason_first(survey):
     store, code = survey
     app = make(store, "exit", query_string=f"token={code('exit')}&lang=en")
-    assert app.title.value == f"<h2>{html.escape(app.instrument.title.en)}</h2>"  # lang=en from the link
-    app.start_button.click()
+    assert app.title.value == f"<h1>{html.escape(app.instrument.title.en)}</h1>"  # lang=en from the link
+    start(app)
     assert "verloop-reason" in app.page_box.children[0]._dom_classes
-    app.page_box.children[0].children[1].value = "no_growth"
+    app.page_box.children[0].value = "no_growth"
     app.go(len(survey_pages(app.instrument)) - 1)
-    app.submit_button.click()
+    click(app, "submit")
     assert visible(app.thanks)
+    open_ballots(store)
     with store.session() as s:
         assert s.scalar(select(Response.reason)) == "no_growth"
 
@@ -114,32 +137,29 @@ def test_exit_flow_asks_the_reason_first(survey):
 def test_refusals_are_shown_in_the_chosen_language(survey):
     store, code = survey
     app = make(store, query_string="token=7KQ2-XM9D-AB12-CD34-EF56")
-    assert visible(app.message) and "niet bekend" in app.message.value
+    assert bool(app.message.text) and "niet bekend" in app.message.text
     app.lang.value = "en"  # the message follows the language switch
-    assert visible(app.message) and "not known" in app.message.value
-    app.token_box.value = "nonsense"
-    app.start_button.click()
-    assert "not a valid code" in app.message.value and not visible(app.questions)
-    app.token_box.value = code("exit")
-    app.start_button.click()
-    assert "another survey (exit)" in app.message.value
+    assert bool(app.message.text) and "not known" in app.message.text
+    start(app, "nonsense")
+    assert "not a valid code" in app.message.text and not visible(app.questions)
+    start(app, code("exit"))
+    assert "another survey (exit)" in app.message.text
     good = code()
-    app.token_box.value = good
-    app.start_button.click()
-    assert visible(app.questions) and not visible(app.message)
+    start(app, good)
+    assert visible(app.questions) and not app.message.text
     app.send()
-    assert "not answered any question" in app.message.value
+    assert "not answered any question" in app.message.text
     app.answers["engagement_1"] = 4
     app.go(len(app.pages) - 1)
     app.comments["stop"] = "x" * 2001
     app.send()
-    assert "2001 characters long; the maximum is 2000" in app.message.value
+    assert "2001 characters long; the maximum is 2000" in app.message.text
 
 
 def test_database_trouble_shows_a_retry_message_and_a_retry_works(survey, monkeypatch, caplog):
     store, code = survey
     app = make(store, query_string=f"token={code()}")
-    app.start_button.click()
+    start(app)
     buttons_of(app, "engagement_1").value = 3
     app.go(len(app.pages) - 1)
     app.comments["stop"] = "GEHEIM-ANTWOORD"
@@ -153,11 +173,11 @@ def test_database_trouble_shows_a_retry_message_and_a_retry_works(survey, monkey
 
     monkeypatch.setattr(submit_module, "submit", down)
     with caplog.at_level(logging.WARNING, logger="verloop.apps.survey"):
-        app.submit_button.click()
-    assert "niets bewaard" in app.message.value and "probeer het" in app.message.value
-    assert "postgresql" not in app.message.value and not visible(app.thanks)
+        click(app, "submit")
+    assert "niets bewaard" in app.message.text and "probeer het" in app.message.text
+    assert "postgresql" not in app.message.text and not visible(app.thanks)
     monkeypatch.setattr(submit_module, "submit", real)
-    app.submit_button.click()
+    click(app, "submit")
     assert visible(app.thanks)
     assert "GEHEIM-ANTWOORD" not in caplog.text
 
@@ -166,7 +186,7 @@ def test_a_bug_shows_an_apology_and_logs_no_answer_content(survey, monkeypatch, 
     store, code = survey
     token = code()
     app = make(store, query_string=f"token={token}")
-    app.start_button.click()
+    start(app)
     app.go(len(app.pages) - 1)
     app.comments["stop"] = "GEHEIM-ANTWOORD"
     import verloop.surveys.submit as submit_module
@@ -176,8 +196,8 @@ def test_a_bug_shows_an_apology_and_logs_no_answer_content(survey, monkeypatch, 
 
     monkeypatch.setattr(submit_module, "submit", broken)
     with caplog.at_level(logging.ERROR, logger="verloop.apps.survey"):
-        app.submit_button.click()
-    assert "Sorry" in app.message.value and "RuntimeError" not in app.message.value
+        click(app, "submit")
+    assert "Sorry" in app.message.text and "RuntimeError" not in app.message.text
     assert "RuntimeError" in caplog.text
     assert "GEHEIM-ANTWOORD" not in caplog.text and token not in caplog.text
 
@@ -197,13 +217,13 @@ def test_instrument_texts_and_messages_are_escaped(survey):
 
     store, _code = survey
     app = make(store, query_string="token=<script>alert(1)</script>")
-    assert "<script>" not in app.message.value
-    assert app.token_box.value == "<script>alert(1)</script>"  # shown as text in an input box
+    assert "<script>" not in app.message.text
+    assert app.code_entry.value == "<script>alert(1)</script>"  # shown as text in an input box
     source = instrument_path("pulse").read_text(encoding="utf-8")
     hostile = source.replace("nl: Hoe gaat het op je werk?", "nl: <img src=x onerror=alert(1)> & co")
     app.instrument = parse_instrument(hostile, "hostile.yaml")
     app.render()
-    assert app.title.value == "<h2>&lt;img src=x onerror=alert(1)&gt; &amp; co</h2>"
+    assert app.title.value == "<h1>&lt;img src=x onerror=alert(1)&gt; &amp; co</h1>"
 
 
 def test_builder_never_raises_into_the_page(monkeypatch, survey):
@@ -230,10 +250,27 @@ def test_an_unreachable_database_says_so_without_details():
             raise StoreError(f"cannot reach the database server at {self.url}: is it running?")
 
     app = SurveyApp("pulse", store=Down(), query_string="token=7KQ2-XM9D-AB12-CD34-EF56")
-    assert visible(app.message) and "niet beschikbaar" in app.message.value
-    assert "db.internal" not in app.message.value and "secret" not in app.message.value
+    assert bool(app.message.text) and "niet beschikbaar" in app.message.text
+    assert "db.internal" not in app.message.text and "secret" not in app.message.text
     app.lang.value = "en"
-    assert "not available right now" in app.message.value
-    app.start_button.click()
-    assert "not available right now" in app.message.value
+    assert "not available right now" in app.message.text
+    start(app)
+    assert "not available right now" in app.message.text
     assert not visible(app.questions)
+
+
+def test_a_click_made_on_an_earlier_step_is_dropped_and_junk_messages_are_ignored(survey):
+    store, code = survey
+    app = make(store, query_string=f"token={code()}")
+    start(app)
+    assert app.page == 0 and app.nav.step == app.step
+    stale = app.step
+    click(app, "next")
+    app._on_nav_message({"action": "next", "step": stale})  # the double click's second half
+    assert app.page == 1
+    for junk in ("next", {"action": "next"}, {"action": "next", "step": True}, {"action": 3, "step": app.step},
+                 {"action": "erase", "step": app.step}):
+        app._on_nav_message(junk)
+    assert app.page == 1 and app.nav.ack == 7  # every message acknowledged: the bar is released
+    buttons_of(app, app.pages[1][1].items[0].id).value = 99  # a value never offered
+    assert app.answers == {} and buttons_of(app, app.pages[1][1].items[0].id).value is None

@@ -15,7 +15,9 @@ Any test module under tests/browser can use them (survey apps, dashboards):
   render a page and start a kernel), and stops the server and its kernels when the module ends.
   Keyword arguments: ``apps_dir`` (default: the project's apps/), ``extra`` (more Voilà flags,
   e.g. ``["--preheat_kernel=True", "--pool_size=1"]``), ``token`` (a Jupyter server token),
-  ``env`` (extra environment variables). One server per module keeps the suite fast.
+  ``env`` (extra environment variables), ``pages`` / ``home`` / ``pools`` (the notebooks routed,
+  the one at ``/``, preheated kernels per notebook; see ``voila_command``). One server per
+  module keeps the suite fast.
 
 ``browser`` (session scope) is a Playwright Chromium launched from ``chromium_path`` (Debian's
 package, never a downloaded browser). ``page`` is a fresh context + page per test with the
@@ -23,6 +25,9 @@ viewport from the ``viewport`` fixture: 1280×900 by default; a module can overr
 a module-level ``viewport`` fixture returning ``{"width": 390, "height": 844}`` for a phone.
 ``page`` fails the test if the page raises an uncaught JavaScript error or opens a dialog
 (``alert`` from injected script).
+
+``page_requests`` is the list of every URL the test's ``page`` requests (it grows as pages load);
+its ``off_host()`` keeps those that do not go to 127.0.0.1 — a Verloop page asks no other host.
 
 ``wait_voila`` is a fixture returning the helper ``wait_voila(page, url=None, selector=None)``:
 it navigates (when ``url`` is given), waits until Voilà's ``#loading`` element is detached, fails with the message shown when a ``.voila-error``
@@ -81,7 +86,8 @@ def _port_open(port: int) -> bool:
 class VoilaServer:
     """One running Voilà process (in its own process group, so its kernels stop with it)."""
 
-    def __init__(self, db_url: str, workdir: Path, *, apps_dir=None, extra=None, token=None, env=None):
+    def __init__(self, db_url: str, workdir: Path, *, apps_dir=None, extra=None, token=None, env=None,
+                 pages=None, home=None, pools=None):
         self.apps_dir = Path(apps_dir) if apps_dir else REPO_ROOT / "apps"
         self.log_path = workdir / "voila.log"
         self.process: subprocess.Popen | None = None
@@ -91,7 +97,8 @@ class VoilaServer:
         environment.update(env or {})
         for attempt in range(3):  # a port taken between probing and binding: try another
             self.port = free_port()
-            command = voila_command(self.apps_dir, self.port, token=token, extra=extra)
+            command = voila_command(self.apps_dir, self.port, token=token, extra=extra, pages=pages,
+                                    home=home, pools=pools)
             with open(self.log_path, "ab") as log:
                 self.process = subprocess.Popen(
                     command,
@@ -196,6 +203,27 @@ def page(browser, viewport):
     yield page
     context.close()
     assert not problems, "; ".join(problems)
+
+
+class RequestLog(list):
+    """The URLs a page requested, in order; :meth:`off_host` keeps those that left the server."""
+
+    def off_host(self) -> list[str]:
+        return [u for u in self if not u.startswith(("http://127.0.0.1:", "https://127.0.0.1:", "ws://127.0.0.1:",
+                                                     "data:", "blob:", "about:"))]
+
+
+def record_requests(page) -> RequestLog:
+    """Every URL ``page`` requests from now on (the log grows as the page loads)."""
+    urls = RequestLog()
+    page.on("request", lambda request: urls.append(request.url))
+    return urls
+
+
+@pytest.fixture
+def page_requests(page) -> RequestLog:
+    """Every URL the test's page requests from now on (see ``record_requests``)."""
+    return record_requests(page)
 
 
 def _wait_voila(page, url: str | None = None, selector: str | None = None, timeout_ms: int = RENDER_TIMEOUT_MS):

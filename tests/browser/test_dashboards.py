@@ -52,7 +52,8 @@ def demo(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def base_url(voila_server, demo):
-    return voila_server(demo["url"], env={"VERLOOP_MODELS": str(demo["models"])})
+    return voila_server(demo["url"], env={"VERLOOP_MODELS": str(demo["models"]),
+                                          "VERLOOP_DASHBOARD_CACHE": str(demo["models"].parent / "figures")})
 
 
 @pytest.fixture(scope="module")

@@ -135,3 +135,25 @@ def test_ibm_cox_on_years_at_company():
     assert s["events"] == 237 and s["concordance"] > 0.7
     assert s["hazard_ratios"]["OverTime[Yes]"] > 1.5
     assert any("YearsWithCurrManager" in n for n in s["notes"])
+
+
+def test_features_fit_only_the_named_columns(tmp_path, capsys):
+    frame = attrition_frame(300, seed=4)
+    result = run_benchmark(frame, target="Left", time="Tenure", models=[MODEL_NAMES[1]],
+                           features=["Satisfaction", "OverTime"])
+    used = set(result.columns["numeric"]) | set(result.columns["categorical"])
+    assert used - {"Tenure"} == {"Satisfaction", "OverTime"}  # Tenure is the Cox time axis
+    covariates = set(result.survival["hazard_ratios"])
+    assert covariates and all(c.startswith(("Satisfaction", "OverTime")) for c in covariates), covariates
+    with pytest.raises(InputError, match="no column 'Salary'"):
+        run_benchmark(frame, target="Left", features=["Salary"])
+    with pytest.raises(InputError, match="target or time"):
+        run_benchmark(frame, target="Left", features=["Left"])
+    path = tmp_path / "hr.csv"
+    frame.to_csv(path, index=False)
+    assert main(["benchmark", "--csv", str(path), "--target", "Left", "--json", "--models", MODEL_NAMES[1],
+                 "--features", "Satisfaction,OverTime"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    columns = data["data"]["columns"]
+    assert set(columns["numeric"]) | set(columns["categorical"]) == {"Satisfaction", "OverTime"}
+    assert data["models"][0]["name"] == MODEL_NAMES[0]

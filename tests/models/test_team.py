@@ -96,3 +96,72 @@ def test_too_little_data_is_one_sentence(panel_small):
     with pytest.raises(InputError, match="lacks feature"):
         model = TeamPoissonModel(6, n_boot=0).fit(panel_small)
         model._xy(panel_small.drop(columns=["mandate"]))
+
+
+# -- the pooled team model (issue 11) ---------------------------------------------------------
+
+
+def test_effects_model_has_no_post_treatment_controls(panel_small):
+    from verloop.models.team import POST_TREATMENT
+
+    assert not set(driver_features(panel_small)) & set(POST_TREATMENT)
+    assert "share_part_time" in driver_features(panel_small)
+
+
+def test_pooled_frame_counts_all_staff_and_pools_published_waves(org_small):
+    from verloop.models.data import DAYS_PER_YEAR
+    from verloop.models.team import pooled_team_frame
+
+    frame = pooled_team_frame(org_small)
+    assert not frame["team_id"].duplicated().any() and frame["waves"].ge(1).all()
+    start, end = frame.attrs["window"]
+    row = frame.iloc[3]
+    emp = org_small.employees[org_small.employees["team_id"] == row["team_id"]]
+    left = emp[(emp["exit_type"] == "voluntary") & (emp["exit_date"] > start) & (emp["exit_date"] <= end)]
+    assert row["leavers"] == len(left)
+    hired_later = left[left["hire_date"] > start]
+    assert len(hired_later) >= 0  # new hires' exits are inside the count above (no wave cohort)
+    stop = emp["exit_date"].where(emp["exit_date"].notna() & (emp["exit_date"] < end), end)
+    years = ((stop - emp["hire_date"].clip(lower=start)).dt.days / DAYS_PER_YEAR).clip(lower=0).sum()
+    assert row["person_years"] == pytest.approx(years)
+    # the pooled mean is the respondent-weighted mean over waves with at least k answers
+    scores = org_small.scale_scores()
+    mine = scores[scores["team_id"] == row["team_id"]]
+    sizes = mine.groupby("wave_id").size()
+    kept = mine[mine["wave_id"].isin(sizes[sizes >= 5].index)]
+    assert row["mandate"] == pytest.approx(kept["mandate"].mean())
+    assert row["respondents"] == len(kept)
+    # running mean: only waves closed by the given day
+    early = pooled_team_frame(org_small, end=start + pd.DateOffset(months=6))
+    assert early["waves"].max() < frame["waves"].max()
+
+
+def test_pooled_model_follows_the_sklearn_contract(org_small):
+    from verloop.models.team import PooledTeamModel, fit_pooled, pooled_team_frame
+
+    frame = pooled_team_frame(org_small)
+    feats = ["mandate", "wellbeing", "workload"]
+    model = PooledTeamModel(n_boot=200, seed=3).fit(frame[feats], frame["leavers"], exposure=frame["person_years"])
+    assert clone(model).get_params()["n_boot"] == 200 and model.features_ == feats
+    assert len(model.boot_coef_) >= 150
+    # in-sample a Poisson GLM with an intercept reproduces the total
+    assert model.predict(frame[feats], frame["person_years"]).sum() == pytest.approx(frame["leavers"].sum(), rel=1e-6)
+    summary = model.summary
+    assert list(summary.index) == ["Intercept", *feats]
+    assert {"coef", "exp(coef)", "se(coef)", "coef lower 95%", "coef upper 95%", "p"} <= set(summary.columns)
+    assert (summary["coef lower 95%"] <= summary["coef"]).all() and (summary["coef"] <= summary["coef upper 95%"]).all()
+    eff = model.effects().set_index("factor")
+    assert eff.loc["mandate", "interval"].startswith("percentile bootstrap over teams")
+    power = model.power()
+    assert power["mde_ratio_per_sd"].between(0, 1).all() and power["powered"].dtype == bool
+    full, rows = fit_pooled(org_small, n_boot=50)
+    assert set(full.sd_kind_) == {"between agents"} and full.n_teams_ == len(rows)
+    with pytest.raises(InputError, match="DataFrame"):
+        PooledTeamModel().fit(frame[feats].to_numpy(), frame["leavers"], exposure=frame["person_years"])
+    with pytest.raises(InputError, match="positive person-years"):
+        PooledTeamModel(n_boot=0).fit(frame[feats], frame["leavers"], exposure=frame["person_years"] * 0)
+    with pytest.raises(InputError, match="Too little data"):
+        PooledTeamModel(n_boot=0).fit(frame[feats].head(6), frame["leavers"].head(6),
+                                      exposure=frame["person_years"].head(6))
+    with pytest.raises(InputError, match="lacks feature"):
+        model.predict_rate(frame.drop(columns=["mandate"]))

@@ -34,6 +34,22 @@ def test_train_from_the_database_writes_cards(store, synth_small, tmp_path, key_
     # the API: the individual models, confidential mode with the key
     org = load_org(store)
     assert org.survey_mode == "confidential" and len(org.pulse_waves) > 10
+    (tmp_path / "api").mkdir()
+    bench = {"seeds": "1-8", "exit_recall_bias": 0.3, "sizes": {"600": {"designs": {
+        "verdict_anonymous": {"both_top_clear": "0/8", "false_discoveries": "0/48", "covered": "30/32"},
+        "team": {"both_top_clear": "0/8", "false_discoveries": "3/48", "covered": "30/32"}}}}}
+    (tmp_path / "api" / "drivers-benchmark-recall.json").write_text(json.dumps(bench), encoding="utf-8")
+    # the drivers card without the key (the anonymous view; the Cox source is tested elsewhere)
+    assert [f.name for f in train_models(org, tmp_path / "api", options=QUICK, which=("drivers",))] == ["drivers"]
+    drivers = load_card("drivers", tmp_path / "api")
+    report = drivers["report"]
+    assert report["primary"] == "team" and report["rule"]["nl"].startswith("Beslisregel")
+    assert {d["factor"] for d in report["drivers"]} >= {"mandate", "wellbeing"}
+    measured = [m for m in drivers["metrics"] if "synthetic generator" in m["title"]]
+    assert measured and measured[0]["rows"] == [{
+        "positions": "600", "seeds": "1-8", "exit_recall_bias": 0.3, "design": "verdict_anonymous",
+        "both_top_clear": "0/8", "false_discoveries": "0/48", "covered": "30/32",
+        "file": "drivers-benchmark-recall.json"}]
     folders = train_models(org, tmp_path / "api", key=key_small, options=QUICK,
                            which=("survival", "classifiers"))
     assert [f.name for f in folders] == ["individual-survival", "leave-within"]
@@ -49,3 +65,12 @@ def test_cli_train_refuses_bad_options(tmp_path, capsys):
     missing = tmp_path / "no-key.txt"
     assert main(["train", "--key-file", str(missing), "--out", str(tmp_path)]) == 1
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_survival_features_are_team_means_not_identifiers():
+    """The team's id once entered the Cox model as a number and made the demo's fit singular."""
+    from verloop.models.train import team_mean_features
+
+    columns = ["employee_id", "team_id", "team_n", "team_mandate", "team_wellbeing",
+               "team_intent_stay", "team_enps", "part_time", "entry"]
+    assert team_mean_features(columns) == ["team_mandate", "team_wellbeing"]

@@ -60,3 +60,19 @@ def test_refusals_are_single_sentences(model, panel_small):
     hidden.loc[hidden["team_id"] == team, "mandate"] = np.nan  # fewer than k answered
     with pytest.raises(PrivacyError, match="minimum group size"):
         what_if(model, hidden, {"mandate": 1}, scope="team", scope_id=team)
+
+
+def test_pooled_model_what_if_warns_outside_the_observed_range(org_small):
+    from verloop.models.team import fit_pooled
+
+    model, rows = fit_pooled(org_small, n_boot=100)
+    middle = int(rows.iloc[(rows["mandate"] - rows["mandate"].median()).abs().argmin()]["team_id"])
+    inside = what_if(model, rows, {"mandate": 0.05}, scope="team", scope_id=middle)
+    assert inside.warnings == {"en": [], "nl": []} and inside.teams == 1
+    small = what_if(model, rows, {"mandate": 0.05})
+    assert small.teams == len(rows) and small.avoided_interval[0] <= small.leavers_avoided <= small.avoided_interval[1]
+    # in-sample the baseline over the window's person-years reproduces the observed leavers
+    assert np.sum(model.predict_rate(rows) * rows["person_years"]) == pytest.approx(rows["leavers"].sum(), rel=1e-6)
+    big = what_if(model, rows, {"mandate": 2.0})
+    assert big.warnings["en"] and "outside the team scores seen" in big.warnings["en"][0]
+    assert "buiten de tot nu toe" in big.warnings["nl"][0]

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, func, select
 
+from tests.privacy.builders import reveal
 from verloop.errors import StoreError
 from verloop.store import Store
 from verloop.store.schema import Answer, Comment, Response, Site, Team, Token
@@ -37,6 +38,8 @@ def prepare(store, n: int) -> list[str]:
 
 
 def totals(store) -> dict[str, int]:
+    """What is stored once every sealed ballot is opened (as closing the wave would)."""
+    reveal(store)
     with store.session() as s:
         return {
             "responses": s.scalar(select(func.count()).select_from(Response)),
@@ -120,9 +123,9 @@ def test_postgres_restart_during_submissions(restart_postgres, durable_commits):
     in_write, restarted = threading.Event(), threading.Event()
 
     def hold_during_restart(conn, cursor, statement, parameters, context, executemany):
-        # the 4th submission is inside its transaction (token flipped, response inserted)
+        # the 4th submission is inside its transaction (token flipped, ballot being sealed)
         # when the server goes down under it
-        if statement.lstrip().upper().startswith("INSERT INTO ANSWERS") and not in_write.is_set():
+        if statement.lstrip().upper().startswith("INSERT INTO BALLOTS") and not in_write.is_set():
             hold_during_restart.calls += 1
             if hold_during_restart.calls == 4:
                 in_write.set()
@@ -218,3 +221,98 @@ def test_database_file_gone_gives_a_clear_error(tmp_path):
         assert "\n" not in str(failure.value)
     finally:
         store.dispose()
+
+
+# -- the ballot box: killed or failing at any moment, nothing lost, nothing duplicated ------------
+
+KILL_CHILD = """
+import datetime as dt, sys
+from verloop.store import Store
+from verloop.surveys.submit import submit
+store = Store.open(sys.argv[1], migrate=False)
+for code in sys.argv[2:]:
+    try:
+        submit(store, code, {"engagement_1": 4, "engagement_2": 2, "enps_1": 9}, {"stop": "Minder AHT-sturing"},
+               "nl", today=dt.date(2026, 3, 2))
+    except Exception as exc:  # a used code after a kill between commit and print
+        print("refused", code, type(exc).__name__, flush=True)
+        continue
+    print("accepted", code, flush=True)
+"""
+
+
+def test_killed_at_random_moments_loses_and_duplicates_no_submission(store, tmp_path):
+    """Respondent processes are killed (SIGKILL) at random moments — while sealing, between the
+    commit and the opening, while opening a batch. Afterwards every used code has exactly one
+    ballot or response, and closing the wave opens each exactly once."""
+    import random
+    import signal
+    import sys
+    import time
+
+    from verloop.store.schema import Ballot
+    from verloop.surveys.waves import close_wave
+
+    codes = prepare(store, 40)
+    script = tmp_path / "child.py"
+    script.write_text(KILL_CHILD)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    rng = random.Random(7)
+    remaining, accepted, kills = list(codes), set(), 0
+    while remaining:
+        child = subprocess.Popen([sys.executable, str(script), store.url, *remaining], stdout=subprocess.PIPE,
+                                 text=True, env=env)
+        if kills < 6:
+            time.sleep(rng.uniform(1.0, 2.5))  # imports take ~1 s; then a few submissions
+            child.send_signal(signal.SIGKILL)
+            kills += 1
+        out, _ = child.communicate(timeout=300)
+        accepted |= {line.split()[1] for line in out.splitlines() if line.startswith("accepted")}
+        with store.session() as s:
+            used = s.scalar(select(func.count()).select_from(Token).where(Token.used))
+            waiting = s.scalar(select(func.count()).select_from(Ballot))
+            responses = s.scalar(select(func.count()).select_from(Response))
+        assert waiting + responses == used, "every used code has exactly one sealed or opened submission"
+        done = used
+        remaining = codes[done:] if done < len(codes) else []
+        # codes are used in order by one child at a time: the first `used` ones are spent
+    assert accepted <= set(codes) and len(accepted) <= 40
+    close_wave(store, "pulse-w1", today=TODAY)
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Ballot)) == 0
+        per_response = s.execute(select(Answer.response_id, func.count()).group_by(Answer.response_id)).all()
+        assert s.scalar(select(func.count()).select_from(Response)) == 40
+    assert sorted(n for _, n in per_response) == [3] * 40, "no partial and no duplicated response"
+
+
+def test_a_failure_while_opening_a_batch_keeps_the_ballots_sealed_until_later(store):
+    """The database fails while a batch is opened: the respondent's submission is saved all the
+    same (its ballot was committed), the batch rolls back whole, and a later opening or the
+    wave's close opens every ballot exactly once."""
+    from sqlalchemy.exc import OperationalError
+
+    from verloop.store.schema import Ballot
+    from verloop.surveys.waves import close_wave
+
+    codes = prepare(store, 12)
+    state = {"fail": True}
+
+    def die_while_opening(conn, cursor, statement, parameters, context, executemany):
+        if state["fail"] and statement.lstrip().upper().startswith("INSERT INTO RESPONSES"):
+            state["fail"] = False
+            raise OperationalError(statement, parameters, Exception("server closed the connection unexpectedly"))
+
+    event.listen(store.engine, "before_cursor_execute", die_while_opening)
+    try:
+        for code in codes:
+            submit(store, code, ANSWERS, COMMENTS, "nl", today=TODAY)  # the 10th triggers the failing opening
+    finally:
+        event.remove(store.engine, "before_cursor_execute", die_while_opening)
+    assert not state["fail"], "an opening was attempted and failed"
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Response)) == 6  # the 11th opened all but k = 5
+        assert s.scalar(select(func.count()).select_from(Ballot)) == 6
+    close_wave(store, "pulse-w1", today=TODAY)
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Ballot)) == 0
+    assert totals(store) == {"responses": 12, "answers": 36, "comments": 12, "used": 12}

@@ -9,6 +9,7 @@ import re
 import pytest
 from sqlalchemy import func, inspect, select
 
+from tests.privacy.builders import reveal
 from verloop.errors import StoreError, SurveyError
 from verloop.store.schema import Answer, Comment, Response, Site, Team, Token, Wave
 from verloop.surveys.submit import submit
@@ -33,6 +34,8 @@ def codes(store, n=1, kind="pulse", team="Team Noord") -> list[str]:
 
 
 def counts(store) -> dict[str, int]:
+    """What is stored, after opening every sealed ballot (as closing the waves would)."""
+    reveal(store)
     with store.session() as s:
         return {
             "responses": s.scalar(select(func.count()).select_from(Response)),
@@ -53,6 +56,7 @@ def test_submission_stores_exactly_what_was_given(store):
     )
     assert not any(re.fullmatch(r"[0-9a-f]{32}", str(v)) for v in vars(receipt).values())  # no response id
 
+    assert reveal(store) == 1
     with store.session() as s:
         response = s.scalar(select(Response))
         assert re.fullmatch(r"[0-9a-f]{32}", response.id)
@@ -76,6 +80,7 @@ def test_exit_reason_and_skipped_reason(store):
     submit(store, exit_code, {"workload_1": 4}, {"comment": "Te weinig mandaat."}, "nl", reason="no_mandate", today=TODAY)
     submit(store, skipped, {}, {"comment": "Liever niet zeggen."}, "nl", reason=None, today=TODAY)
     submit(store, followup_code, {"candour_1": 5}, {}, "nl", reason="team_lead", today=TODAY, kind="followup")
+    reveal(store)
     with store.session() as s:
         reasons = sorted((r.reason or "-") for r in s.scalars(select(Response)))
     assert reasons == ["-", "no_mandate", "team_lead"]
@@ -160,6 +165,7 @@ def test_markup_in_comments_is_kept_as_text(store):
     (code,) = codes(store)
     text = "<script>alert('x')</script><img src=x onerror=alert(1)> =HYPERLINK(\"http://evil\") 'quote\" ; DROP TABLE responses; --"
     submit(store, code, {}, {"start": text}, "nl", today=TODAY)
+    reveal(store)
     with store.session() as s:
         assert s.scalar(select(Comment.text)) == text
         assert s.scalar(select(func.count()).select_from(Response)) == 1
@@ -242,6 +248,7 @@ def test_a_token_spent_between_check_and_flip_is_caught(store):
     refused, accepted, language = ("a", "b", "en") if store.backend == "postgresql" else ("b", "a", "nl")
     assert outcome[refused] == "token_used"
     assert outcome[accepted].language == language
+    reveal(store)
     with store.session() as s:
         assert [r.language for r in s.scalars(select(Response))] == [language]
 
@@ -271,13 +278,14 @@ def test_a_token_is_bound_to_its_wave(store):
     open_wave(store, "pulse", "pulse-w2", opens=TODAY, today=TODAY)
     (code,) = [t.code for t in issue_tokens(store, "pulse-w2", "Team Noord", 1, today=TODAY)]
     submit(store, code, {"engagement_1": 2}, {}, "nl", today=TODAY)
+    reveal(store)
     with store.session() as s:
         wave = s.get(Wave, s.scalar(select(Response.wave_id)))
         assert wave.name == "pulse-w2"
 
 
 def test_database_failure_mid_write_rolls_back_and_a_retry_lands_once(store):
-    """The connection dies while the answers are written: nothing is kept, the token stays
+    """The connection dies while the sealed answers are written: nothing is kept, the token stays
     unused, and the same submission sent again is stored exactly once."""
     from sqlalchemy import event
     from sqlalchemy.exc import OperationalError
@@ -287,7 +295,7 @@ def test_database_failure_mid_write_rolls_back_and_a_retry_lands_once(store):
     state = {"fail": True}
 
     def die_on_answers(conn, cursor, statement, parameters, context, executemany):
-        if state["fail"] and statement.lstrip().upper().startswith("INSERT INTO ANSWERS"):
+        if state["fail"] and statement.lstrip().upper().startswith("INSERT INTO BALLOTS"):
             state["fail"] = False
             raise OperationalError(statement, parameters, Exception("server closed the connection unexpectedly"))
 

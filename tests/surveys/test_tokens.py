@@ -26,6 +26,7 @@ from verloop.surveys.tokens import (
     survey_link,
     token_hash,
 )
+from verloop.surveys.keys import keys_for
 from verloop.surveys.waves import close_wave, list_waves, open_wave, wave_state
 
 TODAY = dt.date(2026, 3, 2)
@@ -87,13 +88,17 @@ def test_open_issue_and_close_a_wave(store, tmp_path):
         assert invited == {"Team Noord": 7, "Team Zuid": 3}
         hashes = set(s.scalars(select(Token.token_hash)))
         assert len(hashes) == 10 and s.scalar(select(func.count()).select_from(Token).where(Token.used)) == 0
-        # only the keyed hash is stored: no code appears anywhere in the token table
-        assert {token_hash(wave.token_salt, t.code) for t in issued} <= hashes
+        # only the keyed hash is stored: no code appears anywhere in the token table, and the
+        # salt in the database alone does not give the hashes (the key file's secret is needed)
+        keys = keys_for(store)
+        assert wave.key_id == keys.key_id
+        assert {token_hash(wave.token_salt, t.code, keys) for t in issued} <= hashes
+        assert not {token_hash(wave.token_salt, t.code) for t in issued} & hashes
         assert not {t.code.replace("-", "") for t in issued} & hashes
         token, found = check_token(s, issued[0].code.lower(), kind="pulse", today=TODAY)
         assert found.id == wave.id and token.used is False
     columns = {c["name"] for c in inspect(store.engine).get_columns("tokens")}
-    assert columns == {"token_hash", "wave_id", "team_id", "used"}
+    assert columns == {"token_hash", "wave_id", "team_id", "used", "sealed_link"}
 
     assert list_waves(store, today=TODAY)[0]["invited"] == 10
     closed = close_wave(store, "2026-03", today=TODAY + dt.timedelta(days=20))

@@ -208,6 +208,9 @@ def exit_reasons(org: OrgData) -> pd.DataFrame:
     codes += sorted(set(reasons["reason"]) - set(codes))
     reasons["reason"] = pd.Categorical(reasons["reason"], categories=codes)
     reasons = _with_team(reasons, org)
+    if "site_id" in reasons.columns:  # stored by site (or organisation) only: docs/anonymity.md
+        sites = team_context(org).drop_duplicates("site_id").set_index("site_id")["site"]
+        reasons["site"] = reasons["site"].fillna(reasons["site_id"].map(sites))
     columns = ["response_id", "kind", "source", "wave_id", "wave", "submitted_on", "team_id",
                "team", "site", "lead_style", "reason"]  # fmt: skip
     return reasons[columns].sort_values(["source", "submitted_on", "reason"], kind="stable").reset_index(drop=True)

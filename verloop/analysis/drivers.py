@@ -26,10 +26,12 @@ PER_100 = 100.0
 class TeamDrivers:
     """Team-level drivers of voluntary leaving over ``horizon`` months.
 
-    ``effects``: adjusted rate ratios from the Poisson GLM (every driver scale together, plus
-    tenure and contract mix), per scale point and per SD, with bootstrap 95 % intervals and
-    sentences in English and Dutch (``verloop.models.drivers.effects_frame``). ``marginal``:
-    one scale at a time (with the same controls), per SD. ``importance``: permutation importance
+    ``effects``: adjusted rate ratios from the pooled team Poisson GLM (``PooledTeamModel``:
+    every driver scale together, team means pooled over waves, leavers and person-years of all
+    staff, no tenure controls), per scale point and per SD between agents, with bootstrap 95 %
+    intervals over teams and sentences in English and Dutch. ``power``: per factor the smallest
+    effect the data can detect (80 % power) — below it the ranking is noise. (The former "one
+    scale at a time" view is gone: it flagged most no-effect scales.) ``importance``: permutation importance
     in the gradient-boosting model (all features known when a wave closes). ``dependence``:
     partial dependence of the GLM's rate (leavers per 100 person-years) on the strongest drivers.
     """
@@ -39,7 +41,7 @@ class TeamDrivers:
     model: object = field(repr=False)
     boost: object = field(repr=False)
     effects: pd.DataFrame
-    marginal: pd.DataFrame
+    power: pd.DataFrame
     importance: pd.DataFrame
     dependence: dict[str, pd.DataFrame]
     ranking: list[str]
@@ -48,12 +50,13 @@ class TeamDrivers:
         """What the model rests on."""
         m = self.model
         rows = [
-            ("outcome", f"voluntary leavers in the {self.horizon} months after a wave closes"),
-            ("team-waves used", m.n_rows_),
+            ("outcome", "voluntary leavers of all staff since the first pulse wave (effects); "
+                        f"in the {self.horizon} months after a wave (importance)"),
             ("teams", m.n_teams_),
             ("voluntary leavers", m.n_leavers_),
             ("person-years", round(m.person_years_, 1)),
             ("bootstrap resamples (over teams)", len(m.boot_coef_)),
+            ("factors the data can separate (80 % power)", int(self.power["powered"].sum())),
             ("minimum group size k", self.panel.attrs.get("min_group_size")),
         ]
         return pd.DataFrame(rows, columns=["what", "value"]).astype({"value": "object"})
@@ -93,7 +96,7 @@ def team_drivers(
     dependence_on: int = 3,
 ) -> TeamDrivers:
     """Fit the team-level models of ``verloop.models`` on an organisation (``OrgData``) and
-    collect effects, marginal effects, permutation importance and partial dependence."""
+    collect effects, their power, permutation importance and partial dependence."""
     from verloop.models.drivers import (
         effects_frame,
         partial_dependence_table,
@@ -102,31 +105,19 @@ def team_drivers(
         team_effects,
     )
     from verloop.models.features import team_panel
-    from verloop.models.team import (
-        DRIVER_CONTROLS,
-        TeamBoostModel,
-        TeamPoissonModel,
-        poisson_deviance,
-        training_rows,
-    )
+    from verloop.models.team import TeamBoostModel, fit_pooled, poisson_deviance, training_rows
     from verloop.models.threads import limited
 
     panel = team_panel(org, horizons=(horizon,))
     if panel.empty:
         raise InputError("No team has pulse results yet; run a pulse wave before looking for drivers.")
     instrument = org.pulse_instrument()
+    model, teams = fit_pooled(org, n_boot=n_boot, seed=seed)
     with limited():
-        model = TeamPoissonModel(horizon, n_boot=n_boot, seed=seed).fit(panel)
         effects = team_effects(model, instrument)
         table = effects_frame(effects)
         ranking = rank_drivers(effects)
-        controls = [c for c in DRIVER_CONTROLS if c in model.features_]
-        marginal = []
-        for factor in table["factor"].unique():
-            single = TeamPoissonModel(horizon, features=[factor, *controls], n_boot=n_boot, seed=seed).fit(panel)
-            row = team_effects(single, instrument)
-            marginal.extend(e for e in row if e.unit == "SD")
-        marginal_table = effects_frame(marginal)
+        power = model.power()
 
         boost = TeamBoostModel(horizon, seed=seed).fit(panel)
         rows = training_rows(panel, horizon, boost.features_, allow_missing=True)
@@ -136,13 +127,12 @@ def team_drivers(
             return -poisson_deviance(frame[target], boost.predict(frame))
 
         importance = permutation_importance_table(score, rows, boost.features_, n_repeats=n_repeats, seed=seed)
-        glm_rows = training_rows(panel, horizon, model.features_)
         dependence = {
-            factor: partial_dependence_table(lambda f: _leavers_per_100(model, f), glm_rows, factor)
+            factor: partial_dependence_table(lambda f: _leavers_per_100(model, f), teams, factor)
             for factor in ranking[:dependence_on]
         }
     return TeamDrivers(horizon=horizon, panel=panel, model=model, boost=boost, effects=table,
-                       marginal=marginal_table, importance=importance, dependence=dependence, ranking=ranking)
+                       power=power, importance=importance, dependence=dependence, ranking=ranking)
 
 
 def person_drivers(org) -> pd.DataFrame:
@@ -166,17 +156,22 @@ def describe(result: TeamDrivers, lang: str = "en") -> str:
     per_sd = result.per("SD")
     clear = per_sd[per_sd["clear"]]
     facts = result.model
-    text = (f"{facts.n_teams_} teams, {facts.n_rows_} team-waves, {facts.n_leavers_} voluntary leavers in the "
-            f"{result.horizon} months after a wave. Strongest associations per SD (largest first): "
-            f"**{', '.join(result.ranking[:3])}**.")
+    text = (f"{facts.n_teams_} teams, {facts.n_leavers_} voluntary leavers over "
+            f"{facts.person_years_:.0f} person-years (all staff since the first wave).")
+    if not result.power["powered"].any():
+        worst = float(np.median(1 - result.power["mde_ratio_per_sd"]))
+        text += (f" **Too few teams to separate drivers**: only an effect of about {worst:.0%} per SD "
+                 "or more would stand out, so the order of the estimates below is noise.")
+    else:
+        text += f" Strongest associations per SD (largest first): **{', '.join(result.ranking[:3])}**."
     if len(clear):
         text += "\n\nIntervals that exclude no effect:\n\n" + "\n".join(
             f"- {s}" for s in result.per("point").loc[result.per("point")["clear"], f"sentence_{lang}"])
     else:
         text += ("\n\nNo single driver's 95 % interval excludes 'no effect' when all scales are in the "
                  "model together: team means of correlated scales share their information, and a few dozen "
-                 "teams cannot tell them apart. Read the marginal effects and the ranking, and pool more "
-                 "waves or teams before acting on one scale.")
+                 "teams cannot tell them apart. Pool more waves or teams, or use the person-level model "
+                 "in confidential mode, before acting on one scale.")
     return text
 
 

@@ -5,7 +5,10 @@
   through ``verloop.apps.access``, whose log function writes neither;
 - idle kernels are culled; the port never silently moves (`port_retries=0`);
 - HR dashboards and survey apps are served apart (``serve_apps``, see ``verloop.apps.access``):
-  the HR side needs a token, the survey side serves the survey notebooks only.
+  the HR side needs a token and serves its home + dashboards, the survey side serves the survey
+  notebooks only; neither lists files;
+- kernels are preheated on both sides (``kernel_pools``), sized for the machine;
+- the ``verloop`` template (on $JUPYTER_PATH) loads nothing from another host.
 """
 
 from __future__ import annotations
@@ -29,8 +32,23 @@ def apps_folder(apps_dir: Path | None = None) -> Path:
     return folder
 
 
-def voila_command(target: Path, port: int, *, token: str | None = None, extra: list[str] | None = None) -> list[str]:
-    """The Voilà command line for ``target`` on 127.0.0.1:``port``; ``token`` requires a login."""
+def voila_command(
+    target: Path,
+    port: int,
+    *,
+    token: str | None = None,
+    extra: list[str] | None = None,
+    pages: list[str] | None = None,
+    home: str | None = None,
+    pools: dict[str, int] | None = None,
+) -> list[str]:
+    """The Voilà command line for ``target`` on 127.0.0.1:``port``.
+
+    ``token`` requires Verloop's sign-in (``verloop.apps.auth``); ``pages`` are the only
+    notebooks routed (all when empty), ``home`` the one opened at ``/``; ``pools`` preheats that
+    many kernels per notebook (Voilà's ``--preheat_kernel``)."""
+    from verloop.apps.access import TEMPLATE
+
     command = [
         sys.executable,
         "-m",
@@ -40,23 +58,87 @@ def voila_command(target: Path, port: int, *, token: str | None = None, extra: l
         "--Voila.ip=127.0.0.1",
         f"--port={port}",
         "--Voila.port_retries=0",
-        "--Voila.log_level=WARN",
+        "--Voila.log_level=ERROR",
         "--MappingKernelManager.cull_interval=60",
         "--MappingKernelManager.cull_idle_timeout=300",
         "--VoilaConfiguration.show_tracebacks=False",
-        "--VoilaConfiguration.file_allowlist=[]",
-        "--template=lab",
+        f"--template={TEMPLATE}",
     ]
     if token is not None:
-        command.append(f"--token={token}")
+        command += [f"--token={token}", "--Voila.identity_provider_class=verloop.apps.auth.VerloopIdentityProvider"]
+        # issue 13: the signed-in account's name reaches the kernel (verloop.accounts.web)
+        command.append("--VoilaConfiguration.http_header_envs=['X-Verloop-Account']")
+    command += [f"--VerloopVoila.pages={name}" for name in pages or ()]
+    if home:
+        command.append(f"--VerloopVoila.home={home}")
+    heated = {name: size for name, size in (pools or {}).items() if size > 0}
+    if heated:
+        command += ["--preheat_kernel=True", "--pool_size=0"]
+        command += [f"--VerloopVoila.pools={name}={size}" for name, size in heated.items()]
     return command + list(extra or [])
 
 
 def app_environment(db_url: str) -> dict[str, str]:
+    """The environment of a Voilà server and its kernels: the database URL as given (the CLI
+    made a relative SQLite path absolute), the ``verloop`` template on $JUPYTER_PATH."""
+    from verloop.apps.access import JUPYTER_DATA
+
     env = dict(os.environ)
     env["VERLOOP_DB"] = db_url
+    paths = [str(JUPYTER_DATA)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
     env.setdefault("MPLBACKEND", "Agg")
     return env
+
+
+# Preheated pages, most used first: the HR home, then the pages HR opens most.
+HR_PRELOAD_ORDER = (
+    "index.ipynb",
+    "dashboard_turnover.ipynb",
+    "dashboard_engagement.ipynb",
+    "dashboard_watermelon.ipynb",
+    "dashboard_risk.ipynb",
+    "dashboard_retention.ipynb",
+    "dashboard_exits.ipynb",
+    "dashboard_drivers.ipynb",
+    "dashboard_actions.ipynb",
+)
+SURVEY_PRELOAD = {"survey_home.ipynb": 2, "pulse.ipynb": 1, "team_results.ipynb": 1}
+
+
+def machine_size() -> tuple[int, float]:
+    """CPU cores and available memory in GB (Linux; 4 GB assumed elsewhere)."""
+    cores = os.cpu_count() or 1
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return cores, int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    return cores, 4.0
+
+
+def kernel_pools(hr_pages: list[str], survey_pages: list[str], *, cores: int | None = None,
+                 memory_gb: float | None = None) -> tuple[dict[str, int], dict[str, int]]:
+    """Preheated kernels per notebook for each side, sized for the machine.
+
+    HR: one kernel per page in :data:`HR_PRELOAD_ORDER`, at most 1 per core and 1 per 0.5 GB of
+    free memory (a dashboard kernel holds a few hundred MB), at least the home. Survey
+    (:data:`SURVEY_PRELOAD`, light kernels that wait for the request): two for the survey home,
+    where codes are typed and routed in the same kernel, one for a direct pulse link, one for
+    the team results; exit and follow-up start on request. ``$VERLOOP_PRELOAD=0`` turns
+    preheating off."""
+    if os.environ.get("VERLOOP_PRELOAD", "1") == "0":
+        return {}, {}
+    if cores is None or memory_gb is None:
+        found_cores, found_memory = machine_size()
+        cores = found_cores if cores is None else cores
+        memory_gb = found_memory if memory_gb is None else memory_gb
+    cap = max(1, min(cores, int(memory_gb / 0.5)))
+    hr = {name: 1 for name in [n for n in HR_PRELOAD_ORDER if n in hr_pages][:cap]}
+    survey = {name: size for name, size in SURVEY_PRELOAD.items() if name in survey_pages}
+    return hr, survey
 
 
 def serve_apps(
@@ -66,44 +148,69 @@ def serve_apps(
     *,
     hr_token: str | None = None,
     survey_port: int | None = None,
+    preheat: bool = True,
 ) -> int:
     """Serve the HR side (token) on ``port`` and the survey side on ``survey_port`` until Ctrl-C
     or until one of them stops; returns the first non-zero exit code (0 on Ctrl-C)."""
+    import signal
     import time
 
+    from verloop.apps.access import HR_HOME, SURVEY_HOME, hr_notebooks, survey_notebooks
     from verloop.apps.access import hr_token as resolve_token
-    from verloop.apps.access import survey_folder
+    from verloop.store.engine import absolute_url
 
     folder = apps_folder(apps_dir)
     token, generated = resolve_token(hr_token)
     survey_port = survey_port or port + 1
     if survey_port == port:
         raise ConfigError("the survey apps need a port of their own; choose --survey-port different from --port.")
-    env = app_environment(db_url)
-    with survey_folder(folder) as surveys:
-        processes = [
-            subprocess.Popen(voila_command(folder, port, token=token), env=env, cwd=folder.parent),
-            subprocess.Popen(voila_command(surveys, survey_port), env=env, cwd=folder.parent),
-        ]
-        shown = token if generated else "<your HR token>"
-        print(
-            f"HR dashboards (token required): http://127.0.0.1:{port}/?token={shown}\n"
-            f"Survey apps (open, survey code required): http://127.0.0.1:{survey_port}/\n"
-            "Ctrl-C stops both.",
-            flush=True,
-        )
-        try:
-            while all(p.poll() is None for p in processes):
-                time.sleep(0.5)
-            return next((p.returncode for p in processes if p.returncode), 0)
-        except KeyboardInterrupt:
-            return 0
-        finally:
-            for p in processes:
-                if p.poll() is None:
-                    p.terminate()
-            for p in processes:
-                try:
-                    p.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+    hr_pages, survey_pages = hr_notebooks(folder), survey_notebooks(folder)
+    hr_pools, survey_pools = kernel_pools(hr_pages, survey_pages) if preheat else ({}, {})
+    env = app_environment(absolute_url(db_url))
+
+    def stop(_signum, _frame):  # `kill` / a service manager: stop both servers as Ctrl-C does
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    processes = [
+        subprocess.Popen(
+            voila_command(folder, port, token=token, pages=hr_pages,
+                          home=HR_HOME if HR_HOME in hr_pages else None, pools=hr_pools),
+            env={**env, "VERLOOP_REQUIRE_ACCOUNT": "1"}, cwd=folder.parent,  # issue 13: no page without an account
+        ),
+        subprocess.Popen(
+            voila_command(folder, survey_port, pages=survey_pages,
+                          home=SURVEY_HOME if SURVEY_HOME in survey_pages else None, pools=survey_pools),
+            env=env, cwd=folder.parent,
+        ),
+    ]
+    # The figures the pages show are computed when the data change, not when someone opens a
+    # page: a low-priority watcher refreshes the shared cache for every new data revision.
+    from verloop.apps.dashboard.cache import watch_command
+
+    watcher = subprocess.Popen(watch_command(env["VERLOOP_DB"]), env=env, cwd=folder.parent,
+                               stdout=subprocess.DEVNULL, preexec_fn=lambda: os.nice(10))
+    shown = token if generated else "<your HR token>"
+    print(
+        f"HR dashboards (HR token required): http://127.0.0.1:{port}/?token={shown}\n"
+        f"Surveys for employees (a survey code is the key): http://127.0.0.1:{survey_port}/\n"
+        "Ctrl-C stops both.",
+        flush=True,
+    )
+    try:
+        while all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+        return next((p.returncode for p in processes if p.returncode), 0)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        processes.append(watcher)  # stopped with the servers, but never their exit code
+        for p in processes:
+            if p.poll() is None:
+                p.terminate()
+        for p in processes:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()

@@ -59,6 +59,12 @@ UI: dict[str, dict[str, str]] = {
                           "bewaard: probeer het over een minuutje opnieuw met de knop Versturen.",
                     "en": "Your answers could not be saved because of a technical problem. Nothing was saved: "
                           "please try again in a minute with the Send button."},
+    "race": {"nl": "Je antwoorden in dit venster zijn NIET opgeslagen: deze code is zojuist in een ander venster "
+                   "of tabblad gebruikt, en elke code telt maar één keer. Was jij dat, dan zijn de antwoorden "
+                   "van dat andere venster bewaard.",
+             "en": "Your answers in this window were NOT saved: this code was used a moment ago in another "
+                   "window or tab, and each code counts only once. If that was you, the answers from that other "
+                   "window have been saved."},
     "refused": {"nl": "Je antwoorden zijn niet verstuurd: {reason}",
                 "en": "Your answers were not sent: {reason}"},
     "bug": {"nl": "Sorry, er ging iets mis aan onze kant. Er is niets bewaard; probeer het later opnieuw.",
@@ -78,28 +84,32 @@ UI: dict[str, dict[str, str]] = {
 
 CSS = """
 <style>
-.verloop-survey { max-width: 640px; margin: 0 auto; padding: 4px 2px 24px; box-sizing: border-box;
-  width: 100%; font-size: 16px; }
+.verloop-survey { max-width: 780px; margin: 0 auto; padding: 4px 4px 32px; box-sizing: border-box;
+  width: 100%; font-size: 17px; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 .verloop-survey * { box-sizing: border-box; }
-.verloop-survey .widget-html-content { white-space: normal; overflow-wrap: anywhere; line-height: 1.4; }
-.verloop-survey .verloop-title h2 { margin: 4px 0 8px; font-size: 1.35em; }
-.verloop-survey .verloop-privacy { background: #f3f6f9; border-left: 4px solid #4a7bb7; padding: 2px 10px; }
-.verloop-survey .verloop-confidential { background: #fff6e0; border-left: 4px solid #d99a00; padding: 2px 10px; }
-.verloop-survey .verloop-message .widget-html-content { color: #a30000; font-weight: 600; }
-.verloop-survey .verloop-item { border-top: 1px solid #e3e3e3; padding: 6px 0 10px; width: 100%; }
-.verloop-survey .widget-toggle-buttons { width: 100%; }
-.verloop-survey .widget-toggle-buttons > div { display: flex; flex-wrap: wrap; gap: 6px; width: 100%; }
-.verloop-survey .widget-toggle-button { min-height: 40px; margin: 0 !important; flex: 0 0 auto; }
-.verloop-survey .verloop-vertical > div { flex-direction: column; }
-.verloop-survey .verloop-vertical .widget-toggle-button { width: 100% !important; text-align: left;
-  white-space: normal; height: auto; padding: 8px 10px; }
-.verloop-survey .verloop-numeric .widget-toggle-button { width: 44px !important; padding: 0; }
-.verloop-survey .verloop-numeric .widget-toggle-button:last-child { width: auto !important; padding: 0 10px; }
-.verloop-survey .verloop-legend { color: #555; font-size: 0.9em; }
-.verloop-survey textarea { width: 100%; min-height: 6em; font-size: 16px; }
-.verloop-survey input[type=text] { font-size: 16px; }
-.verloop-survey .jupyter-button { min-height: 40px; font-size: 16px; }
-.verloop-survey .verloop-thanks .widget-html-content { font-size: 1.2em; color: #1d6b2f; }
+.verloop-survey .widget-html-content { white-space: normal; overflow-wrap: anywhere; line-height: 1.45;
+  font-size: inherit; }
+.verloop-survey .widget-html, .verloop-survey .widget-html-content { height: auto; font-size: 17px; }
+.verloop-survey .verloop-title h1 { margin: 6px 0 10px; font-size: 1.6em; line-height: 1.25; }
+.verloop-survey .verloop-privacy { background: #f1f5f9; border-left: 5px solid #1f5fa8; padding: 2px 14px;
+  border-radius: 6px; }
+.verloop-survey .verloop-confidential { background: #fff6e0; border-left: 5px solid #d99a00; padding: 2px 14px;
+  border-radius: 6px; }
+.verloop-survey .verloop-lang { align-self: flex-end; }
+.verloop-survey .verloop-lang .widget-toggle-button { min-height: 36px; font-size: 0.9em; }
+.verloop-survey .verloop-progress-label p { margin: 8px 0 4px; font-weight: 600; color: #3b4654; }
+.verloop-survey .verloop-progress-label p:focus { outline: none; }
+.verloop-survey .verloop-progress .progress-bar { background-color: #1f5fa8; }
+.verloop-survey .verloop-item { border-top: 1px solid #e4e8ee; padding: 16px 0 18px; width: 100%; }
+.verloop-survey .verloop-item .verloop-q p { font-size: 1.22em; font-weight: 600; margin: 0 0 10px; }
+.verloop-survey textarea { width: 100%; min-height: 7em; font-size: 16px; padding: 10px; border-radius: 10px;
+  border: 2px solid #c9d2dc; }
+.verloop-survey textarea:focus-visible { outline: 3px solid #e39b00; outline-offset: 1px; }
+.verloop-survey .verloop-count { color: #5b6675; font-size: 0.9em; }
+.verloop-survey .verloop-open .widget-label { position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip: rect(0 0 0 0); }
+.verloop-survey .verloop-thanks h2 { font-size: 1.4em; color: #1d6b2f; margin: 24px 0; }
+.verloop-survey .verloop-thanks h2:focus { outline: none; }
 </style>
 """
 
@@ -136,7 +146,7 @@ def survey_store():
     has migrated it before starting Voilà, and every respondent's kernel saves ~0.15 s."""
     from verloop.store import Store
 
-    return Store.open(os.environ.get("VERLOOP_DB"), migrate=False)
+    return Store.open(os.environ.get("VERLOOP_DB"), migrate=False, create=False)
 
 
 def _log_failure(where: str, exc: BaseException) -> None:
@@ -158,8 +168,43 @@ def survey_pages(instrument) -> list[tuple[str, object]]:
     return pages
 
 
+def run_guarded(show_message: Callable, where: str, handler: Callable, *args):
+    """Call ``handler``; a failure becomes a message (``show_message(language -> text)``), never a
+    traceback: refusals in their own words, database trouble as 'try again', bugs as an apology
+    logged without values. Returns the handler's result, or None after a failure."""
+    try:
+        return handler(*args)
+    except SurveyRefusal as exc:
+        if where == "submit" and exc.key == "token_used":
+            # the session checked the code unused at its start: another window or tab (or a
+            # retry) has spent it since — say plainly that THESE answers were not saved
+            show_message(lambda lang: _t("race", lang))
+        else:
+            show_message(exc.text)
+    except StoreError as exc:
+        log.warning("survey app: %s: database problem: %s", where, exc)
+        # sending: "nothing was saved, send again"; anything else: "not available now"
+        key = "store_error" if where == "submit" else "unavailable"
+        show_message(lambda lang: _t(key, lang))
+    except SurveyError as exc:
+        show_message(lambda lang, reason=str(exc): _t("refused", lang, reason=reason))
+    except VerloopError as exc:
+        log.warning("survey app: %s: %s", where, type(exc).__name__)
+        show_message(lambda lang: _t("unavailable", lang))
+    except Exception as exc:  # a bug: apologise, log without values
+        _log_failure(where, exc)
+        show_message(lambda lang: _t("bug", lang))
+    return None
+
+
 class SurveyApp:
-    """State and widgets of one respondent's session (one Voilà kernel = one respondent)."""
+    """State and widgets of one respondent's session (one Voilà kernel = one respondent).
+
+    Steps: the welcome screen (``page == -1``), the question pages, the thank-you screen. The
+    browser moves between them only through :class:`StepBar` / :class:`CodeEntry` messages
+    (``{"action", "step"}``); :meth:`press` and :meth:`enter_code` are what they call, and what
+    the tests call.
+    """
 
     def __init__(
         self,
@@ -169,7 +214,10 @@ class SurveyApp:
         query_string: str | None = None,
         language: str | None = None,
         today: dt.date | None = None,
+        code: str | None = None,
+        code_known: bool = False,
     ):
+        from verloop.apps.survey_widgets import CodeEntry, Message, StepBar
         from verloop.surveys.instruments import load_instrument
 
         if kind not in KINDS:
@@ -183,6 +231,7 @@ class SurveyApp:
         self.reason: str | None = None
         self.token: str | None = None
         self.page = -1  # -1 = welcome screen
+        self.step = 0  # bumped on every change of step; a message for an older step is dropped
         self.done = False
         self.min_group_size = 5
         self.confidential = False
@@ -190,6 +239,7 @@ class SurveyApp:
 
         params = query_parameters(query_string)
         self.language = language or (params.get("lang") if params.get("lang") in ("nl", "en") else "nl")
+        first_code = (code if code is not None else params.get("token", ""))[:200]
 
         self.css = widgets.HTML(CSS)
         self.lang = _classes(
@@ -200,54 +250,44 @@ class SurveyApp:
         self.intro = _classes(widgets.HTML(), "verloop-intro")
         self.privacy = _classes(widgets.HTML(), "verloop-privacy")
         self.confidential_note = _classes(widgets.HTML(), "verloop-confidential")
-        self.code_label = _classes(widgets.HTML(), "verloop-token-label")
-        self.token_box = _classes(
-            widgets.Text(
-                value=params.get("token", "")[:200],
-                placeholder="XXXX-XXXX-XXXX-XXXX-XXXX",
-                continuous_update=False,  # synced on blur/Enter, before the Start click
-                layout=widgets.Layout(width="100%", max_width="360px"),
-            ),
-            "verloop-token",
+        # code_known: the survey home already took the code; only the Start button is shown
+        self.code_entry = _classes(
+            CodeEntry(value=first_code, autofocus=bool(first_code), show_input=not code_known), "verloop-token"
         )
-        self.start_button = _classes(widgets.Button(button_style="primary"), "verloop-start")
-        self.message = _classes(widgets.HTML(), "verloop-message")
+        self.message = _classes(Message(), "verloop-message")
         self.progress = _classes(widgets.IntProgress(min=0, max=1, value=0, layout=widgets.Layout(width="100%")), "verloop-progress")
         self.progress_label = _classes(widgets.HTML(), "verloop-progress-label")
         self.page_box = _classes(widgets.VBox(layout=widgets.Layout(width="100%")), "verloop-page")
-        self.back_button = _classes(widgets.Button(), "verloop-back")
-        self.next_button = _classes(widgets.Button(button_style="primary"), "verloop-next")
-        self.submit_button = _classes(widgets.Button(button_style="success"), "verloop-submit")
+        self.nav = _classes(StepBar(), "verloop-nav")
         self.thanks = _classes(widgets.HTML(), "verloop-thanks")
 
+        # The message appears twice (the same live region, two views): under the code field and
+        # above the step bar, so that it is seen where the respondent is looking.
         self.welcome = _classes(
-            widgets.VBox([self.intro, self.privacy, self.confidential_note, self.code_label, self.token_box, self.start_button]),
+            widgets.VBox([self.intro, self.privacy, self.confidential_note, self.code_entry, self.message]),
             "verloop-welcome",
         )
-        self.nav = _classes(widgets.HBox([self.back_button, self.next_button, self.submit_button]), "verloop-nav")
         self.questions = _classes(
-            widgets.VBox([self.progress_label, self.progress, self.page_box, self.nav]), "verloop-questions"
+            widgets.VBox([self.progress_label, self.progress, self.page_box, self.message]), "verloop-questions"
         )
         self.widget = _classes(
             widgets.VBox(
-                [self.css, self.lang, self.title, self.message, self.welcome, self.questions, self.thanks],
+                [self.css, self.lang, self.title, self.welcome, self.questions, self.thanks, self.nav],
                 layout=widgets.Layout(width="100%"),
             ),
             "verloop-survey",
         )
 
         self.lang.observe(self._guard("language", self._on_language), names="value")
-        self.start_button.on_click(self._guard("start", lambda _b: self.start()))
-        self.back_button.on_click(self._guard("back", lambda _b: self.go(self.page - 1)))
-        self.next_button.on_click(self._guard("next", lambda _b: self.go(self.page + 1)))
-        self.submit_button.on_click(self._guard("submit", lambda _b: self.send()))
+        self.code_entry.on_msg(lambda _w, content, _b: self._on_code_message(content))
+        self.nav.on_msg(lambda _w, content, _b: self._on_nav_message(content))
 
         self.pages: list[tuple[str, object]] = []
         self.show_message(None)
         self._load_settings()
         self.render()
-        if self.token_box.value.strip():
-            self._guard("token check", lambda: self.check(self.token_box.value))()
+        if first_code.strip():
+            self._guard("token check", lambda: self.check(first_code))()
 
     # -- plumbing -----------------------------------------------------------------------------
     def _store(self):
@@ -259,23 +299,7 @@ class SurveyApp:
         """Run a widget callback; turn every failure into a message, never a traceback."""
 
         def guarded(*args):
-            try:
-                return handler(*args)
-            except SurveyRefusal as exc:
-                self.show_message(exc.text)
-            except StoreError as exc:
-                log.warning("survey app: %s: database problem: %s", where, exc)
-                # sending: "nothing was saved, send again"; anything else: "not available now"
-                key = "store_error" if where == "submit" else "unavailable"
-                self.show_message(lambda lang: _t(key, lang))
-            except SurveyError as exc:
-                self.show_message(lambda lang, reason=str(exc): _t("refused", lang, reason=reason))
-            except VerloopError as exc:
-                log.warning("survey app: %s: %s", where, type(exc).__name__)
-                self.show_message(lambda lang: _t("unavailable", lang))
-            except Exception as exc:  # a bug: apologise, log without values
-                _log_failure(where, exc)
-                self.show_message(lambda lang: _t("bug", lang))
+            return run_guarded(self.show_message, where, handler, *args)
 
         return guarded
 
@@ -287,6 +311,9 @@ class SurveyApp:
                 settings = get_settings(s)
                 self.min_group_size = settings.min_group_size
                 self.confidential = settings.survey_mode == "confidential"
+                from verloop.surveys.modes import survey_notice  # the mode's notice, nl and en
+
+                self.notices = {language: survey_notice(s, language)[1] for language in ("nl", "en")}
         except VerloopError as exc:
             log.warning("survey app: cannot read settings: %s", exc)
             self.show_message(lambda lang: _t("unavailable", lang))
@@ -294,8 +321,48 @@ class SurveyApp:
     def show_message(self, text: Callable[[str], str] | None) -> None:
         """Show a message, given as language -> text so that a language switch translates it."""
         self._message = text
-        self.message.value = _html(text(self.language)) if text else ""
-        self.message.layout.display = None if text else "none"
+        self.message.say(text(self.language) if text else "")
+
+    @property
+    def message_text(self) -> str:
+        return self.message.text
+
+    # -- messages from the browser (validated: widget messages are an input surface) ------------
+    def _on_code_message(self, content) -> None:
+        try:
+            if isinstance(content, dict) and content.get("action") == "start":
+                code = content.get("code")
+                self.enter_code(code if isinstance(code, str) else "")
+        finally:
+            self.code_entry.ack += 1
+
+    def _on_nav_message(self, content) -> None:
+        try:
+            if isinstance(content, dict):
+                step = content.get("step")
+                action = content.get("action")
+                if isinstance(step, int) and not isinstance(step, bool) and isinstance(action, str):
+                    self.press(action, step)
+        finally:
+            self.nav.ack += 1
+
+    def enter_code(self, code: str) -> None:
+        """The code field's Enter / Start: check the code and open the first page."""
+        self.code_entry.value = code[:200]
+        self._guard("start", lambda: self.start(code))()
+
+    def press(self, action: str, step: int | None = None) -> None:
+        """A click on Back / Next / Send made while ``step`` was shown; a click made on an
+        earlier step (a double click that arrives after the first one moved on) is dropped."""
+        if step is not None and step != self.step:
+            return
+        handlers = {
+            "back": lambda: self.go(self.page - 1),
+            "next": lambda: self.go(self.page + 1),
+            "submit": self.send,
+        }
+        if action in handlers and self.page >= 0 and not self.done:
+            self._guard("submit" if action == "submit" else action, handlers[action])()
 
     # -- texts --------------------------------------------------------------------------------
     def _on_language(self, change) -> None:
@@ -308,24 +375,29 @@ class SurveyApp:
     def render(self) -> None:
         """Put every text in the current language and show the current step."""
         lang, inst = self.language, self.instrument
-        self.title.value = _html(inst.title[lang], "h2")
+        self.title.value = _html(inst.title[lang], "h1")
         self.intro.value = _html(inst.intro[lang])
         self.privacy.value = _html(inst.privacy[lang])
         self.confidential_note.value = (
-            _html(_t("confidential", lang, k=self.min_group_size)) if self.confidential else ""
+            _html(getattr(self, "notices", {}).get(lang) or _t("confidential", lang, k=self.min_group_size))
+            if self.confidential else ""
         )
         self.confidential_note.layout.display = None if self.confidential else "none"
-        self.code_label.value = f"<label>{html.escape(_t('code_label', lang))}</label>"
-        self.start_button.description = _t("start", lang)
-        self.back_button.description = _t("back", lang)
-        self.next_button.description = _t("next", lang)
-        self.submit_button.description = _t("submit", lang)
-        self.thanks.value = _html(_t("thanks", lang), "h3")
+        self.code_entry.label = _t("code_label", lang)
+        self.code_entry.button = _t("start", lang)
+        self.thanks.value = (
+            f"<h2 class='verloop-focus' tabindex='-1'>{html.escape(_t('thanks', lang))}</h2>" if self.done else ""
+        )
         self.welcome.layout.display = None if self.page < 0 and not self.done else "none"
         self.questions.layout.display = None if self.page >= 0 and not self.done else "none"
         self.thanks.layout.display = None if self.done else "none"
+        self.nav.labels = {"back": _t("back", lang), "next": _t("next", lang), "submit": _t("submit", lang)}
+        self.nav.lang = lang
+        self.nav.title = f"{inst.title[lang]} · Verloop"
         if self.page >= 0 and not self.done:
             self._render_page()
+        else:
+            self.nav.shown = []
 
     # -- flow ---------------------------------------------------------------------------------
     def check(self, code: str) -> None:
@@ -339,10 +411,10 @@ class SurveyApp:
         self.token = code
         self.show_message(None)
 
-    def start(self) -> None:
-        if self.done:
-            return
-        self.check(self.token_box.value)
+    def start(self, code: str | None = None) -> None:
+        if self.done or self.page >= 0:
+            return  # a second Enter / Start after the questions opened
+        self.check(self.code_entry.value if code is None else code)
         self.pages = survey_pages(self.instrument)
         self.go(0)
 
@@ -352,6 +424,12 @@ class SurveyApp:
         self.page = max(0, min(page, len(self.pages) - 1))
         self.show_message(None)
         self.render()
+        self._next_step()
+
+    def _next_step(self) -> None:
+        """Tell the browser a new step is shown: it scrolls to the top and focuses its heading."""
+        self.step += 1
+        self.nav.step = self.step
 
     def _render_page(self) -> None:
         lang = self.language
@@ -367,10 +445,7 @@ class SurveyApp:
         for widget in old:
             _close_tree(widget)
         last = self.page == len(self.pages) - 1
-        self.back_button.layout.display = "none" if self.page == 0 else None
-        self.next_button.layout.display = "none" if last else None
-        self.submit_button.layout.display = None if last else "none"
-        self.submit_button.disabled = False
+        self.nav.shown = (["back"] if self.page > 0 else []) + (["submit"] if last else ["next"])
         self._update_progress()
 
     def _update_progress(self) -> None:
@@ -378,61 +453,65 @@ class SurveyApp:
         answered = sum(1 for v in self.answers.values() if v != SKIP)
         self.progress.max = len(self.pages)
         self.progress.value = self.page + 1
-        self.progress_label.value = _html(
-            _t("step", self.language, page=self.page + 1, pages=len(self.pages), answered=answered, items=items)
-        )
+        text = _t("step", self.language, page=self.page + 1, pages=len(self.pages), answered=answered, items=items)
+        self.progress_label.value = f"<p class='verloop-focus' tabindex='-1'>{html.escape(text)}</p>"
 
     # -- page builders ------------------------------------------------------------------------
-    def _choice(self, options, value, vertical: bool, on_change: Callable, tooltips=None) -> widgets.ToggleButtons:
-        buttons = widgets.ToggleButtons(
-            options=options, value=value, style={"button_width": "auto"}, tooltips=tooltips or []
-        )
-        _classes(buttons, "verloop-choice", "verloop-vertical" if vertical else "verloop-numeric")
-        buttons.observe(self._guard("answer", on_change), names="value")
-        return buttons
+    def _choice(self, question: str, options, value, shape: str, on_change: Callable, *, stem: str = "",
+                legend: str = ""):
+        """One question as a radio group; a value the browser sends that was not offered is
+        ignored (the group is reset) — widget messages are an input surface."""
+        from verloop.apps.survey_widgets import ChoiceGroup
+
+        allowed = [v for v, _label, _hint in options]
+        group = ChoiceGroup(question=question, stem=stem, legend=legend, shape=shape,
+                            options=[list(o) for o in options], value=value if value in allowed else None)
+
+        def changed(change):
+            new = change["new"]
+            if new is not None and (isinstance(new, bool) or new not in allowed):
+                group.value = None
+                return
+            on_change(new)
+
+        group.observe(self._guard("answer", changed), names="value")
+        return group
 
     def _reason_widgets(self, lang: str) -> list[widgets.Widget]:
         inst = self.instrument
-        options = [(r.label[lang], r.code) for r in inst.reasons] + [(_t("skip", lang), SKIP)]
-        def changed(change):
-            value = change["new"]
+        options = [(r.code, r.label[lang], "") for r in inst.reasons] + [(SKIP, _t("skip", lang), "")]
+
+        def changed(value):
             self.reason = value if value in inst.reason_codes else (SKIP if value == SKIP else None)
 
-        buttons = self._choice(options, self.reason, True, changed)
-        box = widgets.VBox([widgets.HTML(_html(inst.reason_question[lang], "b")), buttons])
-        return [_classes(box, "verloop-item", "verloop-reason")]
+        group = self._choice(inst.reason_question[lang], options, self.reason, "list", changed)
+        return [_classes(group, "verloop-item", "verloop-reason")]
 
     def _scale_widgets(self, scale, lang: str) -> list[widgets.Widget]:
         children: list[widgets.Widget] = []
-        if scale.stem is not None:
-            children.append(_classes(widgets.HTML(_html(scale.stem[lang], "b")), "verloop-stem"))
+        stem = scale.stem[lang] if scale.stem is not None else ""
         for item in scale.items:
             labels = item.labels(lang)
-            every_point = len(labels) == len(item.points)
-            if every_point:
-                options = [(labels[p], p) for p in item.points]
-                tooltips = []
-                legend = ""
-            else:
-                options = [(str(p), p) for p in item.points]
-                tooltips = [labels.get(p, "") for p in item.points] + [_t("skip", lang)]
+            if len(labels) == len(item.points):
+                options = [(p, labels[p], "") for p in item.points]
+                long_labels = max(len(label) for label in labels.values()) > 40 or len(options) > 7
+                shape, legend = ("list" if long_labels else "scale"), ""
+            else:  # numbered points with anchors: a row of numbers, the anchors spoken and shown
+                options = [(p, str(p), labels.get(p, "")) for p in item.points]
+                shape = "numeric"
                 legend = " · ".join(f"{p} = {labels[p]}" for p in sorted(labels))
-            options.append((_t("skip", lang), SKIP))
+            options.append((SKIP, _t("skip", lang), ""))
 
-            def changed(change, item_id=item.id, points=tuple(item.points)):
-                value = change["new"]
+            def changed(value, item_id=item.id, points=tuple(item.points)):
                 if value in points or value == SKIP:
                     self.answers[item_id] = value
                 else:
                     self.answers.pop(item_id, None)
                 self._update_progress()
 
-            buttons = self._choice(options, self.answers.get(item.id), every_point, changed, tooltips)
-            parts = [widgets.HTML(_html(item.text[lang]))]
-            if legend:
-                parts.append(_classes(widgets.HTML(_html(legend, "span")), "verloop-legend"))
-            parts.append(buttons)
-            children.append(_classes(widgets.VBox(parts), "verloop-item", f"verloop-item-{item.id}"))
+            group = self._choice(item.text[lang], options, self.answers.get(item.id), shape, changed,
+                                 stem=stem, legend=legend)
+            children.append(_classes(group, "verloop-item", f"verloop-item-{item.id}"))
         return children
 
     def _open_widgets(self, lang: str) -> list[widgets.Widget]:
@@ -446,7 +525,9 @@ class SurveyApp:
                     value=self.comments.get(question.id, ""),
                     rows=4,
                     continuous_update=False,
+                    description=question.text[lang],  # the text box's accessible name
                     layout=widgets.Layout(width="100%"),
+                    style={"description_width": "0px"},
                 ),
                 "verloop-open",
                 f"verloop-open-{question.id}",
@@ -457,14 +538,14 @@ class SurveyApp:
                 text = change["new"] if isinstance(change["new"], str) else ""
                 self.comments[question_id] = text
                 n = len(text)
-                colour = "#a30000" if n > limit else "#555"
+                colour = "#a30000" if n > limit else "#5b6675"
                 counter.value = f"<span style='color:{colour}'>{html.escape(_t('chars', self.language, n=n, max=limit))}</span>"
 
             changed({"new": area.value})
             area.observe(self._guard("comment", changed), names="value")
             children.append(
                 _classes(
-                    widgets.VBox([widgets.HTML(_html(question.text[lang], "b")), area, counter]),
+                    widgets.VBox([_classes(widgets.HTML(_html(question.text[lang])), "verloop-q"), area, counter]),
                     "verloop-item",
                     f"verloop-item-{question.id}",
                 )
@@ -495,11 +576,7 @@ class SurveyApp:
         if not answers and not comments and reason is None:
             self.show_message(lambda lang: _t("empty", lang))
             return
-        self.submit_button.disabled = True
-        try:
-            submit(self._store(), self.token, answers, comments, self.language, reason, self.today, kind=self.kind)
-        finally:
-            self.submit_button.disabled = False
+        submit(self._store(), self.token, answers, comments, self.language, reason, self.today, kind=self.kind)
         self.finish()
 
     def finish(self) -> None:
@@ -509,13 +586,15 @@ class SurveyApp:
         self.comments.clear()
         self.reason = None
         self.token = None
-        self.token_box.value = ""
+        self.code_entry.value = ""
         old = list(self.page_box.children)
         self.page_box.children = []
         for widget in old:
             _close_tree(widget)
         self.show_message(None)
+        self.progress_label.value = ""
         self.render()
+        self._next_step()
 
 
 def build_survey_app(
@@ -552,4 +631,11 @@ def build_survey_app(
         return SurveyApp(kind, store=store, query_string=query_string, language=language, today=today).widget
     except Exception as exc:  # never a traceback in the respondent's browser
         _log_failure("build", exc)
-        return _classes(widgets.HTML(_html(_t("unavailable", "nl") + " / " + _t("unavailable", "en"))), "verloop-message")
+        return unavailable_widget()
+
+
+def unavailable_widget() -> widgets.Widget:
+    """The page shown when the app itself cannot be built (both languages, no details)."""
+    return _classes(
+        widgets.HTML(_html(_t("unavailable", "nl") + " / " + _t("unavailable", "en"))), "verloop-message"
+    )

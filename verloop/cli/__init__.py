@@ -19,6 +19,8 @@ COMMAND_MODULES = [
     "verloop.cli.survey",
     "verloop.cli.ingest",
     "verloop.cli.export",
+    "verloop.cli.settings",
+    "verloop.cli.users",
 ]
 
 for _name in COMMAND_MODULES:

@@ -29,13 +29,28 @@ def _root(
     _state["debug"] = debug
 
 
+def absolute_db(value: Optional[str]) -> Optional[str]:
+    """``--db`` as every command receives it: the argument, else $VERLOOP_DB, else the default
+    SQLite file, with a relative SQLite path resolved ONCE, here, against the working directory.
+    `verloop serve` hands this absolute URL to the Voilà kernels (which run in ``apps/``), so
+    every process opens the same file. A malformed URL is left for ``Store.open`` to explain."""
+    from verloop.store.engine import absolute_url
+
+    try:
+        return absolute_url(value)
+    except VerloopError:
+        return value
+
+
 DbOption = Annotated[
     Optional[str],
     typer.Option(
         "--db",
         help="Database URL (sqlite:///path or postgresql+psycopg://user@host/db). "
-        "Default: $VERLOOP_DB, else sqlite:///var/verloop.db.",
+        "Default: $VERLOOP_DB, else sqlite:///var/verloop.db. A relative SQLite path is "
+        "relative to the current directory.",
         show_default=False,
+        callback=absolute_db,
     ),
 ]
 

@@ -13,10 +13,11 @@ from verloop.cli.common import DbOption, JsonOption, app
 from verloop.errors import StoreError
 
 
-def open_store(db: str | None):
+def open_store(db: str | None, *, create: bool = False):
+    """The store behind ``--db``; only the commands that make a database (init, demo) create one."""
     from verloop.store import Store
 
-    return Store.open(db)
+    return Store.open(db, create=create)
 
 
 @app.command("init")
@@ -24,7 +25,7 @@ def init(db: DbOption = None) -> None:
     """Create (or migrate) the database schema."""
     from verloop.store.settings import get_settings
 
-    store = open_store(db)
+    store = open_store(db, create=True)
     with store.session() as s:
         get_settings(s)
     typer.echo(f"Database ready: {store.display_url}")
@@ -47,7 +48,7 @@ def demo(
     from verloop.synth import SynthConfig, generate, write, write_truth
     from verloop.status import organisation_status
 
-    store = open_store(db)
+    store = open_store(db, create=True)
     existing = organisation_status(store)
     if existing["employees"] or existing["responses"]:
         raise StoreError(
@@ -101,11 +102,15 @@ def serve(
     survey_port: Annotated[
         Optional[int], typer.Option("--survey-port", help="Port for the survey apps (default: port + 1).")
     ] = None,
+    preheat: Annotated[
+        bool, typer.Option("--preheat/--no-preheat",
+                           help="Keep kernels ready for the first pages (sized for this machine).")
+    ] = True,
 ) -> None:
-    """Serve the HR dashboards on http://127.0.0.1:PORT (token) and the survey apps on PORT+1."""
+    """Serve the HR home and dashboards on http://127.0.0.1:PORT (HR token) and the surveys on PORT+1."""
     from verloop.apps.server import serve_apps
 
-    store = open_store(db)  # fail early, with one sentence, when the database is unusable
+    store = open_store(db)  # fail early, with one sentence, when the database is missing or unusable
     store.dispose()
     raise typer.Exit(serve_apps(db_url=store.url, port=port, apps_dir=apps_dir, hr_token=hr_token,
-                                survey_port=survey_port))
+                                survey_port=survey_port, preheat=preheat))

@@ -29,7 +29,8 @@ def _date(value: str | None, option: str) -> dt.date | None:
 
 @app.command("export")
 def export_command(
-    what: Annotated[str, typer.Argument(help="scores, enps, responses, distribution, turnover, comments or reasons.")],
+    what: Annotated[str, typer.Argument(help="scores, enps, responses, distribution, turnover, comments, reasons "
+                                              "or watermelon.")],
     out: Annotated[Path, typer.Option("--out", help="File to write: .csv or .xlsx.")],
     by: Annotated[str, typer.Option("--by", help="Group by team, site or organisation.")] = "team",
     wave: Annotated[Optional[str], typer.Option("--wave", help="One wave (default: all waves; comments: the latest).")] = None,
@@ -44,7 +45,9 @@ def export_command(
     from verloop.privacy.export import export
     from verloop.store import Store
 
-    store = Store.open(db)
+    if what == "watermelon":
+        return _export_watermelon(out, by, lang, _date(start, "--start"), _date(end, "--end"), db, as_json)
+    store = Store.open(db, create=False)
     try:
         path, frame = export(
             store, what, out, by=by, wave=wave, kind=kind, lang=lang,
@@ -57,3 +60,28 @@ def export_command(
         typer.echo(json.dumps({"path": str(path), "rows": len(frame), "hidden_rows": hidden}))
     else:
         typer.echo(f"Wrote {len(frame)} rows ({hidden} hidden to protect small groups) to {path}")
+
+
+def _export_watermelon(out: Path, by: str, lang: str, start, end, db, as_json: bool) -> None:
+    """``verloop export watermelon --by team --out FILE``: the watermelon page's table (team,
+    site, KPI status, people status, flag, certainty, n, suppressed, note) through the door."""
+    from verloop.analysis.watermelon import export_frame
+    from verloop.privacy import Door
+    from verloop.privacy.export import SUFFIXES, write_table
+    from verloop.store import Store
+
+    if Path(out).suffix.lower() not in SUFFIXES:
+        raise InputError(f"cannot write '{Path(out).name}': the file name must end in .csv or .xlsx.")
+    store = Store.open(db, create=False)
+    try:
+        frame = export_frame(Door(store, lang=lang), start=start, end=end, by=by)
+        path = write_table(frame, out, sheet="watermelon")
+    finally:
+        store.dispose()
+    hidden = int(frame["suppressed"].sum())
+    flagged = int(frame["flag"].sum())
+    if as_json:
+        typer.echo(json.dumps({"path": str(path), "rows": len(frame), "hidden_rows": hidden, "flagged": flagged}))
+    else:
+        typer.echo(f"Wrote {len(frame)} teams ({flagged} flagged as watermelon, {hidden} hidden to protect small "
+                   f"groups) to {path}")

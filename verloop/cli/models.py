@@ -30,6 +30,11 @@ def benchmark(
     ] = None,
     folds: Annotated[int, typer.Option("--folds", min=2, max=20, help="Cross-validation folds.")] = 5,
     seed: Annotated[int, typer.Option("--seed", help="Random seed for the folds.")] = 0,
+    features: Annotated[
+        Optional[str],
+        typer.Option("--features", help="Comma-separated columns to fit (default: every column), "
+                     "e.g. the covariates of a published table."),
+    ] = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -37,8 +42,9 @@ def benchmark(
     from verloop.models.benchmark import run_benchmark
 
     chosen = [m.strip() for m in models.split(",") if m.strip()] if models else None
+    wanted = features.split(",") if features is not None else None
     result = run_benchmark(csv, target=target, time=time, n_splits=folds, seed=seed,
-                           positive=positive, models=chosen)
+                           positive=positive, models=chosen, features=wanted)
     if json_out:
         typer.echo(json.dumps(result.to_dict(), allow_nan=False, default=_jsonable))
     else:
@@ -55,7 +61,7 @@ def train(
     ] = None,
     only: Annotated[
         Optional[str],
-        typer.Option("--only", help="Comma-separated subset: team, survival, classifiers."),
+        typer.Option("--only", help="Comma-separated subset: team, drivers, survival, classifiers."),
     ] = None,
     boot: Annotated[int, typer.Option("--boot", min=0, max=5000, help="Bootstrap resamples.")] = 200,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
@@ -68,7 +74,7 @@ def train(
     from verloop.models.train import TrainOptions, summarise, train_models
     from verloop.store import Store
 
-    which = ("team", "survival", "classifiers")
+    which = ("team", "drivers", "survival", "classifiers")
     if only:
         chosen = tuple(w.strip() for w in only.split(",") if w.strip())
         bad = [w for w in chosen if w not in which]
@@ -82,18 +88,71 @@ def train(
         key = key_file.read_text(encoding="utf-8").strip()
     else:
         key = os.environ.get("VERLOOP_PSEUDONYM_KEY") or None
-    org = load_org(Store.open(db))
+    store = Store.open(db, create=False)
+    org = load_org(store)
     if org.survey_mode == "confidential" and not key and not json_out:
         typer.echo("Notice: confidential mode without the pseudonym key: the survival model "
                    "uses team survey means only.", err=True)
     folders = train_models(org, out, key=key, options=TrainOptions(n_boot=boot, seed=seed),
                            which=which)
     summary = summarise(folders)
+    from verloop.store import bump_revision
+
+    with store.session() as s:  # new model cards change the risk, drivers and what-if figures
+        bump_revision(s)
     if json_out:
         typer.echo(json.dumps({"cards": summary}, default=_jsonable))
     else:
         for card in summary:
             typer.echo(f"{card['name']}: {card['title']} -> {card['folder']}")
+
+
+@app.command("drivers")
+def drivers(
+    models_dir: Annotated[
+        Optional[Path],
+        typer.Option("--models", help="Folder of the model cards (default: $VERLOOP_MODELS or "
+                     "models/ in the checkout)."),
+    ] = None,
+    key_file: Annotated[
+        Optional[Path],
+        typer.Option("--key-file", help="Confidential mode, when no card exists yet: file with "
+                     "the pseudonym key (or VERLOOP_PSEUDONYM_KEY)."),
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language: en or nl.")] = "en",
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """What drives leaving: exactly the verdicts the drivers page shows (from the 'drivers'
+    card that 'verloop train' wrote; without one, computed now from the database)."""
+    from verloop.models.triangulate import load_report, report_text
+
+    if lang not in ("en", "nl"):
+        from verloop.errors import InputError
+
+        raise InputError(f"--lang must be en or nl, not {lang!r}.")
+    report = load_report(models_dir)
+    if report is None:
+        from verloop.models.data import load_org
+        from verloop.models.triangulate import triangulate
+        from verloop.store import Store
+
+        key = _read_key(key_file)
+        report = triangulate(load_org(Store.open(db, create=False)), key=key).to_dict()
+    if json_out:
+        typer.echo(json.dumps(report, allow_nan=False, default=_jsonable))
+    else:
+        typer.echo(report_text(report, lang))
+
+
+def _read_key(key_file: Optional[Path]) -> str | None:
+    from verloop.errors import InputError
+
+    if key_file is not None:
+        if not key_file.exists():
+            raise InputError(f"Key file '{key_file}' does not exist.")
+        return key_file.read_text(encoding="utf-8").strip()
+    return os.environ.get("VERLOOP_PSEUDONYM_KEY") or None
 
 
 def _jsonable(value):

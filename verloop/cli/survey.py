@@ -33,7 +33,7 @@ def _date(value: str | None, option: str) -> dt.date | None:
 def _store(db: str | None):
     from verloop.store import Store
 
-    return Store.open(db)
+    return Store.open(db, create=False)
 
 
 def _print_wave(info: dict, as_json: bool, headline: str) -> None:
@@ -80,8 +80,13 @@ def tokens_command(
         raise InputError(f"--base-url '{base_url}' must start with http:// or https://.")
     if out.exists() and out.is_dir():
         raise InputError(f"--out {out} is a folder; give a file name such as {out / 'tokens.csv'}.")
-    issued = issue_tokens(_store(db), wave, team, count, base_url=base_url, out=out)
-    info = {"wave": wave, "team": team, "count": len(issued), "out": str(out), "base_url": base_url or DEFAULT_BASE_URL}
+    from verloop.apps.team_results import results_link
+
+    store = _store(db)
+    issued = issue_tokens(store, wave, team, count, base_url=base_url, out=out)
+    results = results_link(store, wave, team, base_url)
+    info = {"wave": wave, "team": team, "count": len(issued), "out": str(out), "base_url": base_url or DEFAULT_BASE_URL,
+            "results_link": results}
     if as_json:
         typer.echo(json.dumps(info))
         return
@@ -89,11 +94,15 @@ def tokens_command(
         f"{len(issued)} single-use codes for team '{team}' in wave '{wave}' written to {out} "
         "(readable only by you; the database keeps only their hashes)."
     )
+    typer.echo(
+        f"Team results for '{team}' (hand this link out with the codes; it opens this team's results once "
+        f"the wave has closed, groups under k hidden):\n  {results}"
+    )
 
 
 @survey.command("close")
 def close_command(wave: WaveOption, db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Close a wave: unused codes stop working."""
+    """Close a wave: unused codes stop working; sealed answers are opened (shuffled) and the files tidied."""
     from verloop.surveys.waves import close_wave
 
     info = close_wave(_store(db), wave)

@@ -6,7 +6,10 @@ Submodules (imported on demand to keep ``import verloop`` light):
 - ``evaluate``: held-out metrics, (cluster) bootstrap intervals, calibration, concordance;
 - ``data``: the organisation as tidy frames (``load_org`` from the database, ``from_frames``);
 - ``features``: the team × wave panel (anonymous mode: team means of ≥ k respondents only);
-- ``team``: Poisson GLM and gradient boosting for voluntary leavers per team (3 / 6 months);
+- ``team``: the pooled team model (``PooledTeamModel``: means over all waves, all staff, no
+  tenure controls, bootstrap over teams, a power analysis) for drivers, risk and what-if; the
+  per-wave Poisson GLM and gradient boosting for held-out comparison;
+- ``triangulate``: every source of evidence per factor and one verdict with a written rule;
 - ``measurement``: regression calibration and score ageing for the person-level model;
 - ``individual``: person-months, snapshots, the Cox model (own scores in confidential mode);
 - ``classifiers``, ``validation``: leave-within-h-months classifiers; temporal and by-team

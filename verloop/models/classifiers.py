@@ -40,7 +40,8 @@ def feature_sets(columns, confidential: bool = False) -> dict[str, list[str]]:
 
 
 def logistic_model(features: list[str], C: float = 1.0) -> Pipeline:
-    """Median-imputed, scaled features; tenure through a spline (risk peaks at 3–12 months)."""
+    """Mean-imputed (with missing indicators), scaled features; tenure through a spline (risk
+    peaks at 3–12 months)."""
     parts = []
     if "tenure_years" in features:
         parts.append(
@@ -51,7 +52,9 @@ def logistic_model(features: list[str], C: float = 1.0) -> Pipeline:
         )
     rest = [f for f in features if f != "tenure_years"]
     if rest:
-        parts.append(("rest", make_pipeline(SimpleImputer(strategy="median", add_indicator=True),
+        # mean imputation plus a missing-indicator: the indicator carries "no team mean (fewer
+        # than k answered)" and the mean is cheap on millions of rows (a median sorts them)
+        parts.append(("rest", make_pipeline(SimpleImputer(strategy="mean", add_indicator=True),
                                             StandardScaler()), rest))
     return Pipeline([("columns", ColumnTransformer(parts)),
                      ("model", LogisticRegression(C=C, max_iter=2000))])

@@ -71,21 +71,27 @@ class OrgData:
 
     # -- facts ---------------------------------------------------------------------------------
     def _latest_date(self) -> pd.Timestamp:
-        """The end of the data: the last day anything was recorded (exits, hires, answers, KPIs)."""
-        candidates = []
-        for frame, col in (
-            (self.employees, "exit_date"),
-            (self.employees, "hire_date"),
-            (self.responses, "submitted_on"),
-            (self.waves, "closes_on"),
-        ):
-            if col in frame and frame[col].notna().any():
-                candidates.append(frame[col].max())
-        if "month" in self.kpis and len(self.kpis):
-            candidates.append(self.kpis["month"].max() + pd.offsets.MonthEnd(0))
-        if not candidates:
+        """The end of the data: ``verloop.status.end_of_data`` (the one definition) over the last
+        exit, hire, KPI month, response and closing day of a closed wave — an open wave's planned
+        closing day is not data."""
+        from verloop.status import end_of_data
+
+        def last(frame, col):
+            return frame[col].max() if col in frame and frame[col].notna().any() else None
+
+        waves, responses = self.waves, self.responses
+        if "status" in waves and "closes_on" in waves:
+            today = pd.Timestamp.today().normalize()
+            waves = waves[(waves["status"] != "open") | (pd.to_datetime(waves["closes_on"]) < today)]
+            if "wave_id" in responses and "id" in waves:
+                waves = waves[waves["id"].isin(responses["wave_id"])]  # an empty wave adds no data
+                responses = responses[responses["wave_id"].isin(waves["id"])]
+        end = end_of_data(exits=[last(self.employees, "exit_date")], hires=[last(self.employees, "hire_date")],
+                          kpi_months=[last(self.kpis, "month")], responses=[last(responses, "submitted_on")],
+                          closed_waves=[last(waves, "closes_on")])
+        if end is None:
             raise InputError("The organisation has no dated records; load HR data first.")
-        return max(candidates)
+        return pd.Timestamp(end)
 
     @property
     def survey_mode(self) -> str:

@@ -1,9 +1,12 @@
 """``verloop train``: fit the models on an organisation's data and write their cards.
 
-Three cards:
+Four cards:
 
-- ``team-risk`` (always; anonymous mode is enough): Poisson GLM and gradient boosting for the
-  voluntary leavers of each team in the next 3 and 6 months; drivers with bootstrap intervals;
+- ``team-risk`` (always; anonymous mode is enough): the pooled team Poisson model (team means
+  over all waves, leavers and person-years of all staff, no tenure controls, bootstrap over
+  teams; ``team.PooledTeamModel``) for drivers, risk and what-if, and gradient boosting;
+- ``drivers``: the triangulated verdict per factor (``triangulate``) that the drivers page and
+  ``verloop drivers`` show;
 - ``individual-survival``: a Cox model of time to voluntary exit — on each person's own
   calibrated scores in confidential mode (with the pseudonym key), otherwise on HR facts and
   the team's survey means;
@@ -30,7 +33,7 @@ from verloop.models.individual import (
     person_months,
     person_snapshots,
 )
-from verloop.models.team import TeamBoostModel, TeamPoissonModel
+from verloop.models.team import TeamBoostModel, fit_pooled
 from verloop.models.threads import limited
 from verloop.models.validation import (
     NO_SURVEY_SET,
@@ -96,33 +99,37 @@ def train_team(org: OrgData, out: Path, options: TrainOptions) -> Path:
     instrument = org.pulse_instrument()
     models: dict = {"poisson": {}, "boosting": {}}
     metrics, lifts = [], []
+    pooled, pooled_rows = fit_pooled(org, n_boot=max(options.n_boot, 1000), seed=options.seed)
     with limited():
         for h in options.horizons:
-            models["poisson"][h] = TeamPoissonModel(h, n_boot=options.n_boot,
-                                                    seed=options.seed).fit(panel)
+            # the pooled model is a rate per person-year: one model serves every horizon
+            models["poisson"][h] = pooled
             models["boosting"][h] = TeamBoostModel(h, seed=options.seed).fit(panel)
     for h in options.horizons:
         m, lift = evaluate_team_models(panel, h, org.as_of, schemes=options.schemes,
-                                       n_boot=options.n_boot, seed=options.seed)
+                                       n_boot=min(options.n_boot, 200), seed=options.seed)
         metrics.append(m.assign(horizon_months=h))
         lifts.append(lift.assign(horizon_months=h))
-    main = models["poisson"][max(options.horizons)]
+    main = pooled
     effects = team_effects(main, instrument)
     metric_rows = pd.concat(metrics, ignore_index=True)
     card = {
         "title": "Team risk: voluntary leavers per team in the next 3 and 6 months",
         "level": "team",
         "summary": (
-            "Counts of voluntary leavers among the people in a team when a pulse wave closes, "
-            "with their person-years as exposure. Poisson GLM (rate ratios per scale point "
-            "and per SD, 95 % intervals from a bootstrap over teams) and gradient boosting "
-            "(Poisson loss) on team survey means, KPIs and tenure / contract mix. Works in "
-            "anonymous mode: only team means of at least the minimum group size are used."
+            "Drivers, risk and what-if: a Poisson GLM of each team's voluntary leavers (all "
+            "staff, new hires included) on its survey means pooled over every wave, with "
+            "person-years as exposure and no tenure or new-hire controls (they are produced by "
+            "past leaving); rate ratios per scale point and per SD between agents, 95 % "
+            "intervals from a bootstrap over teams. Gradient boosting (Poisson loss) on "
+            "team-waves with survey means, KPIs and team facts is kept for held-out comparison. "
+            "Works in anonymous mode: only team means of at least the minimum group size."
         ),
         "data": _data_block(org, {"team_waves": int(len(panel)),
-                                  "team_waves_used": int(main.n_rows_),
                                   "teams_used": int(main.n_teams_),
-                                  "leavers_used": int(main.n_leavers_)}),
+                                  "leavers_used": int(main.n_leavers_),
+                                  "person_years": round(main.person_years_, 1),
+                                  "bootstrap_resamples": int(len(main.boot_coef_))}),
         "features": {"poisson": main.features_,
                      "boosting": models["boosting"][max(options.horizons)].features_},
         "metrics": [
@@ -133,6 +140,13 @@ def train_team(org: OrgData, out: Path, options: TrainOptions) -> Path:
              "columns": ["horizon_months", "scheme", "features", "model", "n_test", "leavers",
                          "predicted", "d2", "spearman"],
              "rows": metric_rows.to_dict("records")},
+            {"title": "pooled team model (lifelines-style summary, log rate ratio per point)",
+             "columns": ["covariate", "coef", "exp(coef)", "se(coef)", "coef lower 95%",
+                         "coef upper 95%", "p"],
+             "rows": main.summary.reset_index().to_dict("records")},
+            {"title": "power: smallest effect per SD detectable with 80 % power",
+             "columns": ["factor", "mde_ratio_per_sd", "powered"],
+             "rows": main.power().to_dict("records")},
             {"title": "survey lift (team level)",
              "columns": ["horizon_months", "scheme", "metric", "lift", "ci_low", "ci_high"],
              "rows": pd.concat(lifts, ignore_index=True).to_dict("records")},
@@ -140,8 +154,10 @@ def train_team(org: OrgData, out: Path, options: TrainOptions) -> Path:
         "drivers": effects_frame(effects).to_dict("records"),
         "limitations": [
             "Team-level rate ratios are contextual associations of team means with the team's "
-            "leaving rate: they mix individual effects with composition, and sampling error in "
-            "means of a handful of respondents pulls them towards no effect.",
+            "leaving rate: they mix individual effects with composition. Pooling waves reduces, "
+            "but does not remove, the pull of sampling error towards no effect.",
+            "With a few dozen teams, ten correlated team means cannot be told apart: read the "
+            "power table and the drivers card's verdict, not the order of the estimates.",
             "Teams with fewer respondents than the minimum group size in a wave are left out of "
             "that wave.",
             *COMMON_LIMITATIONS,
@@ -151,6 +167,73 @@ def train_team(org: OrgData, out: Path, options: TrainOptions) -> Path:
     artefact = {"models": models, "horizons": list(options.horizons),
                 "min_group_size": int(org.settings.get("min_group_size", 5))}
     return write_card(out, "team-risk", artefact, card)
+
+
+def train_drivers(org: OrgData, out: Path, options: TrainOptions, key: str | None) -> Path:
+    """The triangulated verdict per factor (``verloop.models.triangulate``) as a card."""
+    from verloop.models.triangulate import RULE, triangulate
+
+    report = triangulate(org, key=key, n_boot=max(options.n_boot, 1000), seed=options.seed)
+    metrics = [{"title": "verdict per factor (ratio per SD)",
+                "columns": ["factor", "verdict", "ratio", "low", "high", "clear", "rank"],
+                "rows": [{k: d[k] for k in ("factor", "verdict", "ratio", "low", "high", "clear", "rank")}
+                         for d in report.drivers]}]
+    metrics += measured_against_truth(out)
+    card = {
+        "title": "What drives leaving: every source side by side, one verdict per factor",
+        "level": "organisation",
+        "summary": RULE["en"],
+        "data": _data_block(org, report.facts),
+        "features": [d["factor"] for d in report.drivers],
+        "metrics": metrics,
+        "report": report.to_dict(),
+        "limitations": [
+            report.power_note["en"],
+            "Exit answers may be coloured by the decision to leave (recall bias): the exit "
+            "comparison therefore never decides a verdict on its own.",
+            *COMMON_LIMITATIONS,
+        ],
+        "versions": _versions(),
+    }
+    return write_card(out, "drivers", {"report": report.to_dict()}, card)
+
+
+def measured_against_truth(root: Path) -> list[dict]:
+    """The verdict's record on synthetic organisations with known truth, from the JSON files
+    ``bench/drivers.py --out <models>/drivers-benchmark*.json`` wrote (none: nothing shown).
+    A real organisation has no truth; this is how the method did where the truth is known,
+    including under recall bias in exit answers."""
+    import json
+
+    rows = []
+    for path in sorted(Path(root).glob("drivers-benchmark*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        for size, block in data.get("sizes", {}).items():
+            for design, m in block.get("designs", {}).items():
+                if design.startswith("verdict"):
+                    rows.append({"file": path.name, "positions": size, "seeds": data.get("seeds"),
+                                 "exit_recall_bias": data.get("exit_recall_bias", 0.0), "design": design,
+                                 "both_top_clear": m["both_top_clear"],
+                                 "false_discoveries": m["false_discoveries"], "covered": m["covered"]})
+    if not rows:
+        return []
+    return [{"title": "the verdict against the synthetic generator's truth (bench/drivers.py)",
+             "note": ("false discoveries = no-effect scales flagged clear; covered = true effects "
+                      "inside the 95 % interval; exit_recall_bias = how much leavers coloured "
+                      "their exit answers (latent SDs)"),
+             "columns": ["positions", "seeds", "exit_recall_bias", "design", "both_top_clear",
+                         "false_discoveries", "covered"],
+             "rows": rows}]
+
+
+def team_mean_features(columns) -> list[str]:
+    """The team's survey means a person-month carries (``team_<scale>``): not the team's id or
+    size, and not intent to stay or eNPS, which restate the outcome rather than explain it."""
+    return [c for c in columns if c.startswith("team_") and c not in ("team_id", "team_n")
+            and c.removeprefix("team_") not in ("intent_stay", "enps")]
 
 
 def train_survival(org: OrgData, out: Path, options: TrainOptions, key: str | None) -> Path:
@@ -167,8 +250,7 @@ def train_survival(org: OrgData, out: Path, options: TrainOptions, key: str | No
                        "linked_responses": int(len(own.linked))}
     else:
         months = person_months(org)
-        features = [c for c in months.columns if c.startswith("team_") and c != "team_n"
-                    and c.removeprefix("team_") not in ("intent_stay", "enps")] + ["part_time"]
+        features = team_mean_features(months.columns) + ["part_time"]
         factory = lambda: CoxModel(features=features)  # noqa: E731
         kind = "HR facts and the team's survey means (anonymous mode)"
         calibration = None
@@ -268,13 +350,16 @@ def train_classifiers(org: OrgData, out: Path, options: TrainOptions, key: str |
 
 def train_models(org: OrgData, out: str | Path = "models", key: str | None = None,
                  options: TrainOptions | None = None,
-                 which: tuple[str, ...] = ("team", "survival", "classifiers")) -> list[Path]:
+                 which: tuple[str, ...] = ("team", "drivers", "survival", "classifiers")
+                 ) -> list[Path]:
     """Fit and write the cards; returns their folders."""
     options = options or TrainOptions()
     out = Path(out)
     folders = []
     if "team" in which:
         folders.append(train_team(org, out, options))
+    if "drivers" in which:
+        folders.append(train_drivers(org, out, options, key))
     if "survival" in which:
         folders.append(train_survival(org, out, options, key))
     if "classifiers" in which:
@@ -297,4 +382,4 @@ def summarise(folders: list[Path]) -> list[dict]:
     return out
 
 
-__all__ = ["TrainOptions", "train_models", "summarise"]
+__all__ = ["TrainOptions", "measured_against_truth", "train_models", "summarise"]

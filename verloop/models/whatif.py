@@ -1,6 +1,8 @@
 """What-if: raise or lower a factor for one team, a site or everyone → leavers and euros.
 
-Uses the team-level Poisson model (it works in anonymous mode): each team's latest wave is the
+Uses the pooled team-level Poisson model (``team.PooledTeamModel``; it works in anonymous
+mode, estimates rates over all staff and has no tenure controls that would absorb the effect):
+each team's latest state (its running mean over waves, or the latest published wave) is the
 starting point, the change is applied to its team mean (kept inside the scale's range), and the
 expected voluntary leavers over ``months`` are rate × headcount × months/12 — headcount stays
 roughly stable because leavers are replaced. The interval comes from the model's bootstrap over
@@ -40,6 +42,7 @@ class WhatIfResult:
     euros_saved: float
     euros_interval: tuple[float, float]
     assumptions: list[str] = field(default_factory=list)
+    warnings: dict = field(default_factory=lambda: {"en": [], "nl": []})
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -130,6 +133,7 @@ def what_if(
         new = float(np.sum(model.predict_rate(changed, **kw) * person_years))
         return base, new
 
+    warnings = outside_observed_range(model, changed, changes)
     base, new = totals()
     boot = getattr(model, "boot_coef_", np.empty((0, 0)))
     alpha = (1 - level) / 2
@@ -165,7 +169,29 @@ def what_if(
             "the change works like the association seen between teams (not a proven cause)",
             interval_note,
         ],
+        warnings=warnings,
     )
+
+
+def outside_observed_range(model, changed: pd.DataFrame, changes: dict) -> dict:
+    """Warnings (en/nl) for every changed factor whose new team scores leave the range of team
+    scores the model saw (``feature_range_``): beyond it the effect is an extrapolation."""
+    ranges = getattr(model, "feature_range_", None) or {}
+    out = {"en": [], "nl": []}
+    for factor in changes:
+        if factor not in ranges or factor not in changed:
+            continue
+        lo, hi = ranges[factor]
+        values = changed[factor].to_numpy(dtype=float)
+        share = float(np.mean((values < lo - 1e-9) | (values > hi + 1e-9))) if len(values) else 0.0
+        if share > 0:
+            out["en"].append(
+                f"{factor}: the change takes {share:.0%} of the teams outside the team scores seen "
+                f"so far ({lo:.2f}–{hi:.2f}); there the estimate is an extrapolation.")
+            out["nl"].append(
+                f"{factor}: de verandering brengt {share:.0%} van de teams buiten de tot nu toe "
+                f"geziene teamscores ({lo:.2f}–{hi:.2f}); daar is de schatting een extrapolatie.")
+    return out
 
 
 def scale_ranges(instrument) -> dict[str, tuple[float, float]]:

@@ -7,7 +7,7 @@ trend suppression, per figure and wave) and ``verloop.privacy.families`` (demogr
 the same for every caller, whichever order things are asked in.
 
 Use one ``Door`` per kernel / process: it loads the data once and keeps the plans; it reloads by
-itself when the database changed (a cheap fingerprint is checked on every call)::
+itself when the database changed (its data revision is checked on every call)::
 
     door = Door(store, lang="nl")
     door.scale_scores(by="team", waves="latest")
@@ -32,11 +32,11 @@ from verloop.privacy import turnover as hr
 from verloop.privacy.data import (
     Structure,
     SurveyData,
-    fingerprint,
     load_employees,
     load_kpis,
     load_structure,
     load_survey_data,
+    revision,
 )
 from verloop.privacy.families import (
     DIFFERENCING,
@@ -59,6 +59,8 @@ from verloop.privacy.policy import (
     check_lang,
 )
 from verloop.privacy.published import finish
+from verloop.privacy.scope import COMMENTS as SCOPE_COMMENTS
+from verloop.privacy.scope import Scope, ScopeView
 from verloop.privacy.suppress import (
     HIDDEN_REASONS,
     ORG,
@@ -111,13 +113,18 @@ def _level_word(level: str, lang: str) -> str:
 class Door:
     """The privacy door over one store. Not thread-safe; one per kernel or CLI call."""
 
-    def __init__(self, store, *, lang: str = "en", today: dt.date | None = None, policy: Policy | None = None):
+    def __init__(self, store, *, lang: str = "en", today: dt.date | None = None, policy: Policy | None = None,
+                 scope: Scope | None = None):
         self.store = store
+        # Who is looking (verloop.privacy.scope): rows outside it are never published. Default: HR.
+        self.scope = Scope.everything() if scope is None else scope
+        if not isinstance(self.scope, Scope):
+            raise InputError("the door's scope must be a verloop.privacy.scope.Scope.")
         self.lang = check_lang(lang)
         self._today = today
         self._policy = policy
         self._cache: dict = {}
-        self._fingerprint = None
+        self._revision = None
 
     # -- state ----------------------------------------------------------------------------------
     @property
@@ -127,14 +134,14 @@ class Door:
     def refresh(self) -> None:
         """Forget everything loaded (the next call reloads)."""
         self._cache.clear()
-        self._fingerprint = None
+        self._revision = None
 
     def _check(self) -> None:
         with self.store.session() as s:
-            current = (fingerprint(s), self.today)  # a wave past its closing day closes by date
-        if current != self._fingerprint:
+            current = (revision(s), self.today)  # a wave past its closing day closes by date
+        if current != self._revision:
             self._cache.clear()
-            self._fingerprint = current
+            self._revision = current
 
     def _cached(self, key, build: Callable):
         if key not in self._cache:
@@ -172,6 +179,16 @@ class Door:
                 return load_survey_data(s, kind, self.structure(), self.today, self.employees())
 
         return self._cached(("survey", kind), build)
+
+    def scope_view(self) -> ScopeView:
+        """The door's scope in site and team names (see ``verloop.privacy.scope``)."""
+        return self._cached("scope-view", lambda: self.scope.resolve(self.structure()))
+
+    def scoped(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Only the rows of a published frame (level / site / team columns) the scope may see:
+        for group figures computed outside the door (e.g. model outputs through suppress_people)."""
+        self._check()
+        return self.scope_view().filter(frame)
 
     def note(self, reason: str, unit: str = "responses") -> str:
         return self.policy.note(reason, self.lang, unit)
@@ -229,8 +246,14 @@ class Door:
         per_wave = values.groupby("wave_id")["team"].value_counts()
         out = []
         groups = self._cached(("group-members", kind), lambda: self._group_members(data))
+        # answers stored without a team (exit / follow-up: by site or organisation only) count
+        # for their site or the organisation: keys are nodes, see suppress.node_stats
+        teamless = values[values["team"].isna()]
+        above = {w: {(SITE, s) if isinstance(s, str) else (ORG, ""): c for s, c in part["site"].value_counts(dropna=False).items()}
+                 for w, part in teamless.groupby("wave_id")} if len(teamless) else {}
         for wave in data.waves.itertuples():
             n = per_wave.loc[wave.wave_id].to_dict() if wave.wave_id in per_wave.index.get_level_values(0) else {}
+            n.update(above.get(wave.wave_id, {}))
             out.append(WaveCounts(wave.wave, n, data.invited.get(wave.wave_id), data.members.get(wave.wave_id),
                                   groups.get(wave.wave_id)))
         return out
@@ -337,9 +360,11 @@ class Door:
                 raise InputError(
                     f"unknown filter '{key}'; use site, team, {', '.join(DIMENSIONS)}."
                 )
-        return selection, demographic
+        return self.scope_view().check_selection(selection, self.lang), demographic
 
     def _selected(self, node: Node, selection: dict) -> bool:
+        if not self.scope_view().sees(node):
+            return False
         level, name = node
         hierarchy = self.structure().hierarchy
         site, team = selection["site"], selection["team"]
@@ -597,6 +622,7 @@ class Door:
         one row per comment, sorted by question and text (never by team or time), without
         demographic filters. Texts are returned as typed: escape them when rendering HTML."""
         self._check()
+        self.scope.require(SCOPE_COMMENTS, self.lang)
         data = self.survey(kind)
         texts = data.comments
         if question is not None:
@@ -787,8 +813,18 @@ class Door:
         frame["n"], frame["suppressed"], frame["reason"], frame["note"] = n, suppressed, reason, note
         score_columns = [c for c in frame.columns if c.startswith("score_")]
         frame.loc[frame["suppressed"], score_columns] = np.nan
-        return frame[["level", "site", "team", "group", "wave", *KPI_COLUMNS, *score_columns, "voluntary_rate",
-                      "turnover_note", "n", "suppressed", "reason", "note"]].reset_index(drop=True)
+        return self.scope_view().filter(frame[["level", "site", "team", "group", "wave", *KPI_COLUMNS, *score_columns,
+                                               "voluntary_rate", "turnover_note", "n", "suppressed", "reason",
+                                               "note"]].reset_index(drop=True))
+
+    def watermelon(self, start=None, end=None, scales: Iterable[str] | None = None) -> pd.DataFrame:
+        """Per team: KPIs beside people figures pooled over the team's shown waves of the period
+        (``verloop.privacy.watermelon``: derived from published rows only)."""
+        from verloop.privacy.watermelon import watermelon_frame
+
+        self._check()
+        return self.scope_view().filter(self._cached(("watermelon", start, end, tuple(scales) if scales else None),
+                                                     lambda: watermelon_frame(self, start, end, scales)))
 
     def group_values(self, values: pd.DataFrame, by: str = "team", how: str = "mean",
                      columns: Iterable[str] | None = None) -> pd.DataFrame:
@@ -819,7 +855,7 @@ class Door:
             rows.append({**self._group_columns(node), **agg.to_dict(), "n": None if hidden else len(part),
                          "suppressed": hidden, "reason": reason, "note": self.note(reason, "employees")})
         frame = pd.DataFrame(rows, columns=GROUP_KEYS + columns + ["n", "suppressed", "reason", "note"])
-        return finish(frame, columns, GROUP_KEYS)
+        return self.scope_view().filter(finish(frame, columns, GROUP_KEYS))
 
 
 def _sums(frame: pd.DataFrame, level: str, columns: list[str]) -> dict[str, pd.Series]:

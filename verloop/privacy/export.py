@@ -90,7 +90,11 @@ def _force_text(sheet) -> None:
 
 def published_frame(door, what: str, by: str, wave: str | None = None, kind: str = "pulse",
                     start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
-    """The frame behind ``verloop export WHAT`` (one door call, as the dashboards make it)."""
+    """The frame behind ``verloop export WHAT`` (one door call, as the dashboards make it);
+    only the groups the door's scope covers (``verloop.privacy.scope``)."""
+    from verloop.privacy.scope import EXPORTS
+
+    door.scope.require(EXPORTS, door.lang)
     waves = [wave] if wave else None
     if what == "scores":
         return door.scale_scores(by=by, waves=waves, kind=kind)
@@ -111,15 +115,16 @@ def published_frame(door, what: str, by: str, wave: str | None = None, kind: str
 
 def export(store, what: str, out: str | os.PathLike, by: str = "team", wave: str | None = None,
            kind: str = "pulse", lang: str = "en", start: dt.date | None = None,
-           end: dt.date | None = None) -> tuple[Path, pd.DataFrame]:
-    """Write one published frame to ``out``; returns the path and the frame written."""
+           end: dt.date | None = None, scope=None) -> tuple[Path, pd.DataFrame]:
+    """Write one published frame to ``out``; returns the path and the frame written. ``scope``
+    (``verloop.privacy.scope.Scope``, default HR) limits the groups written."""
     from verloop.privacy.door import Door
 
     if what not in WHATS:
         raise InputError(f"cannot export '{what}'; choose one of {', '.join(WHATS)}.")
     if Path(out).suffix.lower() not in SUFFIXES:
         raise InputError(f"cannot write '{Path(out).name}': the file name must end in .csv or .xlsx.")
-    frame = published_frame(Door(store, lang=lang), what, by, wave, kind, start, end)
+    frame = published_frame(Door(store, lang=lang, scope=scope), what, by, wave, kind, start, end)
     return write_table(frame, out), frame
 
 

@@ -166,7 +166,9 @@ def node_stats(hierarchy: Hierarchy, counts: WaveCounts) -> dict[Node, NodeStats
     out: dict[Node, NodeStats] = {(TEAM, t): s for t, s in team_stats.items()}
     for node in hierarchy.internal_bottom_up():
         parts = [team_stats[t] for t in hierarchy.teams_under(node)]
-        n = sum(p.n for p in parts)
+        # answers stored without a team count for the site / organisation they were stored with
+        below = [other for other in hierarchy.internal_bottom_up() if other != node and other[0] == SITE and node[0] == ORG]
+        n = sum(p.n for p in parts) + int(counts.n.get(node, 0) or 0) + sum(int(counts.n.get(b, 0) or 0) for b in below)
         invited = None if any(p.invited is None for p in parts) else sum(p.invited for p in parts)
         nonresp = None if any(p.nonresp is None for p in parts) else sum(p.nonresp for p in parts)
         members = None

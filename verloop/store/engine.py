@@ -41,6 +41,40 @@ def resolve_url(url: str | None) -> str:
     return url
 
 
+class MissingDatabaseError(StoreError):
+    """The SQLite file a reader expected is not there (readers never create one)."""
+
+    def __init__(self, path: Path, url: str):
+        self.path = Path(path)
+        self.url = url
+        super().__init__(
+            f"there is no database at {self.path}; create it with `verloop demo --db {url}` "
+            f"(a synthetic demo organisation) or `verloop init --db {url}` (empty, for your own data), "
+            "or point --db / $VERLOOP_DB at the database you meant."
+        )
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL (``None`` for PostgreSQL or an in-memory database)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def absolute_url(url: str | None, base: Path | str | None = None) -> str:
+    """The URL with a relative SQLite path made absolute against ``base`` (default: the working
+    directory), so that every process that receives it (Voilà kernels run in ``apps/``) opens
+    the same file. Done once, at the command line; other URLs come back as :func:`resolve_url`
+    gives them."""
+    url = resolve_url(url)
+    path = sqlite_file(url)
+    if path is None or path.is_absolute():
+        return url
+    absolute = (Path(base) if base is not None else Path.cwd()) / path
+    return make_url(url).set(database=str(absolute.resolve())).render_as_string(hide_password=False)
+
+
 def safe_url(url: str) -> str:
     """The URL with any password masked, for messages and `verloop status`."""
     try:
@@ -58,6 +92,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted rows (opened ballots, a rewritten table) are overwritten with zeros, so free pages
+    # keep no single submission (docs/anonymity.md, "At rest").
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -113,8 +150,15 @@ class Store:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
-    def open(cls, url: str | None = None, *, migrate: bool = True) -> "Store":
+    def open(cls, url: str | None = None, *, migrate: bool = True, create: bool = True) -> "Store":
+        """Open (and migrate) the database at ``url``. Readers pass ``create=False``: a missing
+        SQLite file is then a :class:`MissingDatabaseError` naming the expected path and how to
+        create it, instead of a new, empty database in the wrong place."""
         url = resolve_url(url)
+        if not create:
+            path = sqlite_file(url)
+            if path is not None and not path.is_file():
+                raise MissingDatabaseError(path.resolve(), url if path.is_absolute() else f"sqlite:///{path.resolve()}")
         engine = make_engine(url)
         store = cls(engine, url)
         try:
@@ -158,3 +202,30 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+# -- the data revision: the one cache key of everything published ----------------------------------
+
+_BUMP = {
+    "sqlite": "INSERT INTO data_revision (id, revision) VALUES (1, abs(random()) % 281474976710656) "
+    "ON CONFLICT (id) DO UPDATE SET revision = data_revision.revision + 1",
+    "postgresql": "INSERT INTO data_revision (id, revision) VALUES (1, floor(random() * 281474976710656)::bigint) "
+    "ON CONFLICT (id) DO UPDATE SET revision = data_revision.revision + 1",
+}
+
+
+def bump_revision(session: Session) -> None:
+    """Count one change of published data, in ``session``'s transaction (so it commits or rolls
+    back with the change itself).
+
+    Rows of the tables that feed figures bump by themselves (database triggers, migration 0002);
+    call this for changes the triggers cannot see: model cards written to disk, a batch of
+    sealed ballots opened into ``responses`` by other means, a file the figures read."""
+    session.execute(text(_BUMP[session.get_bind().dialect.name]))
+
+
+def data_revision(session_or_connection) -> int:
+    """The current data revision (0 for a database without one). Read it in the same transaction
+    as the data it describes."""
+    value = session_or_connection.execute(text("SELECT max(revision) FROM data_revision")).scalar()
+    return int(value or 0)

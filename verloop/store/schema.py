@@ -22,6 +22,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -209,6 +210,10 @@ class Wave(Base):
     closes_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default="open")
     token_salt: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
+    # Fingerprint of the key file the wave's codes are hashed (and its ballots sealed) with; the
+    # key itself never enters the database. NULL: a wave from before keys moved out (its codes
+    # were hashed with the salt alone), see docs/anonymity.md.
+    key_id: Mapped[str | None] = mapped_column(String(16))
 
 
 class Invitation(Base):
@@ -230,10 +235,18 @@ class Token(Base):
     wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"), index=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     used: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Confidential mode only: the person's pseudonym, sealed with the key outside the database
+    # (random nonce, so equal pseudonyms do not look equal). NULL in anonymous mode.
+    sealed_link: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class Response(Base):
-    """One submitted questionnaire: random id, wave, team, the date only, the language."""
+    """One submitted questionnaire: random id, wave, team, the date only, the language.
+
+    Exit and follow-up answers are stored generalised (docs/anonymity.md): no team (NULL) but
+    the site — or neither, when a site had fewer than k answers in the period — and the first
+    day of the quarter instead of the day, so that each is consistent with at least k leavers
+    of HR's own employee table."""
 
     __tablename__ = "responses"
     # WITHOUT ROWID: SQLite stores rows in primary-key (random) order, so not even the hidden
@@ -245,9 +258,11 @@ class Response(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
     wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"), index=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     submitted_on: Mapped[dt.date] = mapped_column(Date)
     language: Mapped[str] = mapped_column(String(2))
+    # Exit / follow-up only: the site (their team is not stored); NULL for pulse answers.
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), index=True)
     # Self-reported bands for demographic filters (coarse on purpose), optional.
     tenure_band: Mapped[str | None] = mapped_column(String(20))
     contract_type: Mapped[str | None] = mapped_column(String(20))
@@ -295,6 +310,23 @@ class Comment(Base):
     response: Mapped[Response] = relationship(back_populates="comments")
 
 
+class Ballot(Base):
+    """A sealed submission waiting in the ballot box (docs/anonymity.md).
+
+    Written in the same transaction as its code's used flag; ``sealed`` is the submission
+    encrypted (AES-GCM) with a key held outside the database. Ballots are opened and moved,
+    shuffled, into the answer tables only in groups of at least k (``group_key``: the team for
+    pulse answers, site and quarter for exit and follow-up answers), or when the wave closes."""
+
+    __tablename__ = "ballots"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"), index=True)
+    group_key: Mapped[str] = mapped_column(String(60))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class TeamAction(Base):
     """A team's stop/start agreement for one 4-6-week improvement cycle."""
 
@@ -309,3 +341,68 @@ class TeamAction(Base):
     created_on: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default="open")
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+# -- HR-side accounts and their access log (issue 13; verloop.accounts) ----------------------------
+
+
+class Account(Base):
+    """A person who signs in on the HR side. Secrets are stored only as salted argon2 hashes."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (CheckConstraint("role in ('hr', 'site', 'lead', 'research')", name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    # role 'site': the one site it covers (its teams: account_teams is empty)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_sign_in: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the personal key handed out once at the first sign-in (argon2 hash)
+    key_hash: Mapped[str | None] = mapped_column(String(200))
+    # the one-time sign-in link (argon2 hash) and until when it can be used
+    link_hash: Mapped[str | None] = mapped_column(String(200))
+    link_expires: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    teams: Mapped[list["AccountTeam"]] = relationship(cascade="all, delete-orphan")
+
+
+class AccountTeam(Base):
+    """The teams a 'lead' account covers."""
+
+    __tablename__ = "account_teams"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+
+
+class AccessEntry(Base):
+    """Who opened which page or export, when (never what they typed or chose)."""
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    account: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(20))
+    target: Mapped[str] = mapped_column(String(200))
+
+
+class AccessSettings(Base):
+    """One row: how long the access log is kept and how long sign-ins last."""
+
+    __tablename__ = "access_settings"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint("log_days >= 1", name="log_days_positive"),
+        CheckConstraint("session_hours >= 1", name="session_hours_positive"),
+        CheckConstraint("link_hours >= 1", name="link_hours_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
+    log_days: Mapped[int] = mapped_column(Integer, default=365)
+    session_hours: Mapped[int] = mapped_column(Integer, default=12)
+    link_hours: Mapped[int] = mapped_column(Integer, default=72)

@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # pandas / numpy are imported where scores are computed: checking a
+    import pandas as pd  # submission (the survey kernel) must not load them (light kernel)
 
 from verloop.errors import InputError, SurveyError
 from verloop.surveys.instruments import Instrument
@@ -40,7 +41,10 @@ MIN_ANSWERED_FRACTION = (2, 3)
 
 
 def _is_skip(value: Any) -> bool:
-    if value is None or value is pd.NA:
+    if value is None:
+        return True
+    pandas = sys.modules.get("pandas")  # pd.NA can only arrive if pandas is already loaded
+    if pandas is not None and value is pandas.NA:
         return True
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isnan(value)
 
@@ -158,6 +162,9 @@ _ANSWER_COLUMNS = ("response_id", "item_id", "value")
 
 def _checked_long(answers: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     """Validate a tidy answers frame and add keyed values; raise InputError listing problems."""
+    import numpy as np
+    import pandas as pd
+
     missing = [c for c in _ANSWER_COLUMNS if c not in answers.columns]
     if missing:
         raise InputError(
@@ -214,6 +221,9 @@ def score_responses(answers: pd.DataFrame, instrument: Instrument) -> pd.DataFra
     than two thirds of the scale's items were answered), one row per response and scale, scales
     in instrument order. See the module docstring for the rules.
     """
+    import numpy as np
+    import pandas as pd
+
     frame = _checked_long(answers, instrument)
     responses = pd.unique(frame["response_id"])
     scales = [s.key for s in instrument.scales]
@@ -256,6 +266,8 @@ def item_matrix(answers: pd.DataFrame, instrument: Instrument, keyed: bool = Tru
     This is the input psychometrics wants: ``reliability_report(item_matrix(a, inst),
     inst.scale_items(min_items=2))``.
     """
+    import pandas as pd
+
     frame = _checked_long(answers, instrument)
     column = "keyed" if keyed else "value"
     wide = frame.pivot(index="response_id", columns="item_id", values=column)
@@ -270,6 +282,8 @@ def enps(values: pd.Series | Any) -> float:
 
     Returns NaN when nobody answered. Values must be whole numbers 0–10.
     """
+    import pandas as pd
+
     series = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").astype("float64")
     raw = pd.Series(values, dtype="object")
     bad = raw.notna().to_numpy() & series.isna().to_numpy()

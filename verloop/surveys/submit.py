@@ -7,15 +7,20 @@
    ``UPDATE tokens SET used = true WHERE token_hash = :h AND used = false AND <wave still
    open>``; only the transaction that changes the row goes on, so two simultaneous
    submissions of one token (two browsers, a double click, a retry racing the original) give
-   exactly one response. In the same transaction the response (random id, wave, team from the
-   token, the date only, the language, the reason), its answers and its comments are inserted.
+   exactly one response. In the same transaction the submission is added to the ballot box,
+   *sealed* with the key outside the database (:mod:`verloop.surveys.ballots`).
+3. **Open** (a separate transaction, after the commit, only when the write counted 2k ballots
+   of the group waiting): all but k of them, chosen at random, are opened, shuffled, into the
+   answer tables. A failure here is harmless: the ballots stay sealed and the next submission
+   or the wave's close opens them.
 
-Marking the token used and storing the answers are one transaction, and nothing links the
-two: the response row holds no token hash, no time of day and no sequence number. If the
-database fails anywhere on the way the transaction rolls back — the token stays unused — and
-the caller gets a :class:`~verloop.errors.StoreError` saying that nothing was saved, so the
-same submission can simply be sent again. Splitting check and write keeps the write short,
-which matters on SQLite, where writers take turns.
+Marking the token used and sealing the answers are one transaction, and nothing links the
+two: the ballot is unreadable without the key, and the response rows written later hold no
+token hash, no time of day and no sequence number, k or more at a time. If the database fails
+anywhere on the way the transaction rolls back — the token stays unused — and the caller gets
+a :class:`~verloop.errors.StoreError` saying that nothing was saved, so the same submission
+can simply be sent again. Splitting check and write keeps the write short, which matters on
+SQLite, where writers take turns.
 """
 
 from __future__ import annotations
@@ -30,12 +35,17 @@ try:
 except ImportError:  # pragma: no cover - not POSIX: SQLite's own waiting is used
     fcntl = None
 
-from sqlalchemy import bindparam, insert, or_, select, update
+import os
+
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from verloop.errors import StoreError, SurveyError
 from verloop.store.engine import describe_operational_error
-from verloop.store.schema import LANGUAGES, Answer, Comment, Response, Token, Wave, random_id
+from verloop.store.schema import LANGUAGES, Token, Wave
+from verloop.store.schema import Ballot
+from verloop.surveys.ballots import min_group_size, open_ready, seal_ballot
+from verloop.surveys.keys import keys_for
 from verloop.surveys.scoring import validate_answers, validate_open_answers, validate_reason
 from verloop.surveys.tokens import SurveyRefusal, check_token
 from verloop.surveys.waves import today_or, wave_instrument
@@ -58,9 +68,7 @@ _FLIP_TOKEN = (
     )
     .values(used=True)
 )
-_INSERT_RESPONSE = insert(Response.__table__)
-_INSERT_ANSWER = insert(Answer.__table__)
-_INSERT_COMMENT = insert(Comment.__table__)
+_WAITING = select(func.count()).select_from(Ballot).where(Ballot.wave_id == bindparam("w"), Ballot.group_key == bindparam("g"))
 
 
 @dataclass(frozen=True)
@@ -100,43 +108,33 @@ def submit(
     day = today_or(today)
     try:
         with store.engine.connect() as conn:  # one connection, two short transactions
+            keys = keys_for(store)  # before anything is written: a bad key file is a clear error
             # 1. Check: Core statements, no ORM (lean; on SQLite the write lock is held briefly).
             with _writer_turn(store), conn.begin():
-                token_row, wave = check_token(conn, token, kind=kind, today=day)
+                token_row, wave = check_token(conn, token, kind=kind, today=day, keys=keys)
                 instrument = wave_instrument(conn, wave)
             values, texts, reason = validate_submission(instrument, answers, comments, reason)
 
-            # 2. Write: flip the flag only if still unused in a still open wave, then insert.
+            # 2. Write: flip the flag only if still unused in a still open wave, and seal.
             with _writer_turn(store), conn.begin():
                 if conn.execute(_FLIP_TOKEN, {"h": token_row.token_hash, "day": day}).rowcount != 1:
-                    check_token(conn, token, kind=kind, today=day)  # raises what changed meanwhile
+                    check_token(conn, token, kind=kind, today=day, keys=keys)  # raises what changed meanwhile
                     raise SurveyRefusal("token_used")
-                response_id = random_id()
-                conn.execute(
-                    _INSERT_RESPONSE,
-                    {
-                        "id": response_id,
-                        "wave_id": wave.id,
-                        "team_id": token_row.team_id,
-                        "submitted_on": day,
-                        "language": language,
-                        "reason": reason,
-                    },
-                )
-                if values:
-                    conn.execute(
-                        _INSERT_ANSWER,
-                        [{"response_id": response_id, "item_id": i, "value": v} for i, v in values.items()],
-                    )
-                if texts:
-                    conn.execute(
-                        _INSERT_COMMENT,
-                        [{"id": random_id(), "response_id": response_id, "question": q, "text": t} for q, t in texts.items()],
-                    )
+                group = seal_ballot(conn, keys, wave, token_row, language=language, reason=reason,
+                                    values=values, texts=texts, day=day)
+                ready = conn.execute(_WAITING, {"w": wave.id, "g": group}).scalar() >= 2 * min_group_size(conn)
     except DBAPIError as exc:  # connection lost, locked, read-only, disk full, ...
         raise StoreError(_nothing_saved(describe_operational_error(exc, store.url))) from exc
     except SQLAlchemyError as exc:
         raise StoreError(_nothing_saved(f"the database failed ({type(exc).__name__})")) from exc
+    # 3. Open: a random k of the group when 2k wait. The submission is saved already, so a
+    # failure here only leaves ballots sealed for the next submission or the wave's close.
+    if ready:  # most submissions skip this third transaction
+        try:
+            with _writer_turn(store):
+                open_ready(store, wave.id, group, keys)
+        except SQLAlchemyError:
+            pass
     return Receipt(
         wave=wave.name,
         kind=wave.kind,
@@ -159,29 +157,32 @@ def _encodable(text: str) -> bool:
 
 @contextlib.contextmanager
 def _writer_turn(store) -> Iterator[None]:
-    """On SQLite, let submissions take turns on a kernel file lock beside the database.
+    """On SQLite, let submissions take turns on a kernel lock of the database's folder.
 
     SQLite already serialises writers (each transaction starts with BEGIN IMMEDIATE), so this
     is about fairness, not correctness: a writer waiting on SQLite's busy handler polls with
     growing sleeps, and under a burst of submissions one respondent could wait seconds while
-    others get through; a waiter on ``flock`` is woken the moment the lock is free. Without a
-    writable folder for the lock file, SQLite's own waiting is used.
+    others get through; a waiter on ``flock`` is woken the moment the lock is free. The lock is
+    taken on the folder itself, opened read-only: no lock file whose time would record the
+    last submission (docs/anonymity.md). Without the folder, SQLite's own waiting is used.
     """
     database = store.engine.url.database if store.backend == "sqlite" else None
     if fcntl is None or not database or database == ":memory:" or database.startswith("file:"):
         yield
         return
     try:
-        handle = open(f"{database}-submit.lock", "a")
+        fd = os.open(os.path.dirname(os.path.abspath(database)), os.O_RDONLY)
     except OSError:
         yield
         return
-    with handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def _nothing_saved(message: str) -> str:

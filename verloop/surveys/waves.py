@@ -108,15 +108,20 @@ def open_wave(
 
 
 def close_wave(store, name: str, *, today: dt.date | None = None) -> dict:
-    """Close a wave: its unused tokens stop working and no answer can be added any more."""
+    """Close a wave: its unused tokens stop working and no answer can be added any more; its
+    sealed ballots are opened and the database files tidied (``verloop.surveys.ballots``)."""
+    from verloop.surveys.ballots import finalise_wave
+
     with store.session() as s:
         wave = get_wave(s, name)
         day = today_or(today)
         wave.status = "closed"
         if wave.closes_on is None or wave.closes_on > day:
             wave.closes_on = max(day, wave.opens_on)
-        s.flush()
-        return describe_wave(s, wave, today)
+        wave_id = wave.id
+    finalise_wave(store, wave_id)
+    with store.session() as s:
+        return describe_wave(s, s.get(Wave, wave_id), today)
 
 
 def describe_wave(session: Session, wave, today: dt.date | None = None) -> dict:

@@ -131,6 +131,9 @@ class SynthConfig:
         english_share: respondents who answer in English (the rest Dutch).
         comment_rate_stop, comment_rate_start: chance a pulse respondent writes a comment.
         exit_comment_rate: chance an exit / follow-up respondent adds a comment.
+        exit_recall_bias: leavers colour their exit answers (latent SD units, default 0 = none):
+            every construct is answered this much less favourably than it was (workload and
+            metric gaming this much higher). Tests the exit-vs-stayers comparison's assumption.
         action_success_rate, action_effect_sd: chance a team's stop/start action works and its
             effect on the team climate of the targeted construct (SD units, decays with team_ar).
         instruments: survey keys used for the pulse, exit and follow-up waves.
@@ -186,6 +189,7 @@ class SynthConfig:
     comment_rate_stop: float = 0.22
     comment_rate_start: float = 0.18
     exit_comment_rate: float = 0.45
+    exit_recall_bias: float = 0.0
     action_success_rate: float = 0.5
     action_effect_sd: float = 0.15
     instruments: dict[str, str] = field(
@@ -230,6 +234,8 @@ class SynthConfig:
             value = getattr(self, name)
             if not 0 <= value <= 1:
                 bad(f"{name} must lie between 0 and 1 (got {value}).")
+        if not 0 <= self.exit_recall_bias <= 2:
+            bad(f"exit_recall_bias must lie between 0 and 2 latent SDs (got {self.exit_recall_bias}).")
         if self.target_voluntary_rate + self.target_involuntary_rate >= 1:
             bad("voluntary plus involuntary turnover must stay below 100 % a year.")
         for name in ("state_ar", "team_ar"):

@@ -40,6 +40,7 @@ from verloop.synth.latent import IDX
 DAYS_PER_MONTH = 30.4375
 BAND_SKIP_RATE = 0.08
 EXIT_COMMENT_LEAK = 0.3  # share of exit comments about the true rather than the stated reason
+UNFAVOURABLE_WHEN_HIGH = ("workload", "metric_gaming")  # recall bias raises these, lowers the rest
 THEMES = ("workload", "mandate", "autonomy", "leadership", "connection", "growth", "voice",
           "metric_gaming", "wellbeing")  # fmt: skip
 
@@ -393,6 +394,8 @@ def build_exit_surveys(config, sim, schedule, people: People, waves: WaveSet, bu
         r = np.nonzero(answered)[0]
         items = item_models(instrument, SCALES + ("candour",)) if instrument is not None else []
         latent = {s: latent_all[r, j] for j, s in enumerate(SCALES)}
+        if kind == "exit" and config.exit_recall_bias:
+            latent = recall_biased(latent, config.exit_recall_bias)
         latent["candour"] = candour[r]
         question = instrument.open_questions[0].id if instrument is not None and instrument.open_questions else "comment"
         chosen = np.nonzero(rng.random(len(r)) < config.exit_comment_rate)[0]
@@ -419,6 +422,19 @@ def build_exit_surveys(config, sim, schedule, people: People, waves: WaveSet, bu
     })
     invites = _concat(invitations, ["wave_id", "team_id", "invited"]).astype("int64")
     return exits, invites
+
+
+def recall_biased(latent: dict[str, np.ndarray], bias: float) -> dict[str, np.ndarray]:
+    """Exit answers coloured by the decision to leave: each driver construct ``bias`` latent SDs
+    less favourable (workload and metric gaming higher, the rest lower). No random draws, so a
+    bias of 0 leaves the organisation identical. Outcome scales are left as they are."""
+    from verloop.synth.config import BASE_CONSTRUCTS
+
+    out = dict(latent)
+    for s in BASE_CONSTRUCTS:
+        if s in out:
+            out[s] = out[s] + (bias if s in UNFAVOURABLE_WHEN_HIGH else -bias)
+    return out
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:

@@ -308,6 +308,19 @@ def build_truth(org, *, model, c_v, c_i, calibration, pulse_scores, action_truth
             "calibration": calibration,
         },  # fmt: skip
         "observed_effects": observed,
+        "assumptions": {
+            "exit_recall_bias": config.exit_recall_bias,
+            "exit_recall_bias_note": ("exit answers are shifted this many latent SDs towards the "
+                                      "unfavourable end (workload and metric gaming up, the rest "
+                                      "down); 0 = leavers answer as they felt"),
+            "score_ageing": {
+                "trait_share": config.trait_share, "state_ar_monthly": config.state_ar,
+                "team_ar_monthly": config.team_ar,
+                "note": ("a person's constructs drift between waves (monthly AR(1) state around a "
+                         "stable trait; the team climate drifts too), so a score ages: the hazard "
+                         "each month uses the current latent, the survey measured an older one"),
+            },
+        },
         "latent_model": {
             "constructs": list(SCALES),
             "icc": dict(zip(BASE_CONSTRUCTS, model.icc.tolist())),

@@ -153,6 +153,18 @@ def _set_settings(session, org: SynthOrg) -> None:
         update_settings(session, CHANGED_BY, **changes)
 
 
+def _generalised(session, org: SynthOrg, responses: pd.DataFrame) -> pd.DataFrame:
+    """Exit and follow-up responses stored as the submission path stores them (by site and
+    quarter, small groups pooled): each consistent with at least k leavers (docs/anonymity.md)."""
+    from verloop.store.settings import get_settings
+    from verloop.surveys.ballots import generalise_responses
+
+    k = get_settings(session).min_group_size
+    wave_kind = dict(zip(org.waves["id"], org.waves["kind"]))
+    site_of_team = dict(zip(org.teams["id"], org.teams["site_id"]))
+    return generalise_responses(responses, wave_kind, site_of_team, k)
+
+
 def _advance_sequences(connection) -> None:
     if connection.dialect.name != "postgresql":
         return
@@ -211,6 +223,8 @@ def write(
                 )
                 columns = [c for c in frame.columns if c != "instrument"]
             else:
+                if name == "responses":
+                    frame = _generalised(session, org, frame)
                 columns = list(frame.columns)
             if name == "answers" and len(frame):
                 # primary-key order (the random response id): index pages fill sequentially,

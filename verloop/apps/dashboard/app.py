@@ -69,6 +69,7 @@ class DashboardApp:
     def show(self, key: str) -> None:
         """Open the tab ``key``: build its page the first time, redraw it if filters changed."""
         page, holder = self.pages[key], self.holders[key]
+        _log_page(self.source, key)
         if key not in self._built:
             spinner = widgets.HTML(f'<p><span class="verloop-spinner"></span>{html.escape(t("loading", self.filterbar.value.lang))}</p>')
             spinner.add_class("verloop-progress")
@@ -92,6 +93,14 @@ class DashboardApp:
         if active in self._built:
             self._stale.discard(active)
             self.pages[active].on_filters(new, old)
+
+
+def _log_page(source, key: str) -> None:
+    """The access log (issue 13): which page the signed-in account opened, never its choices."""
+    from verloop.accounts.web import log_access
+
+    scope = getattr(source, "scope", None)
+    log_access(source.store, getattr(source, "account", None), getattr(scope, "role", "hr"), "page", key)
 
 
 def build_app(store=None, lang: str | None = None, start: str | None = None) -> widgets.VBox:

@@ -1,22 +1,27 @@
-"""A cache of the privacy door's published frames, shared by every dashboard kernel.
+"""A cache of the privacy door's published frames, shared by every dashboard kernel, and the
+refresh that fills it whenever the data change.
 
 Why: Voilà starts a kernel per page load, and the door builds its figures from all survey
-answers in memory — for a 10,000-employee organisation that is tens of seconds and hundreds of
-MB per kernel. What the door *publishes* (suppressed, with notes) is small and the same for
-every HR reader, so the first kernel that computes a frame leaves a copy for the next ones.
+answers — for a 10,000-employee organisation that is tens of seconds and hundreds of MB per
+kernel. What the door *publishes* (suppressed, with notes) is small and the same for every HR
+reader, so it is computed once per data revision, by ``refresh`` (run in the background by
+``watch`` beside the servers, or by hand: ``python -m verloop.apps.dashboard.cache``), and page
+kernels only read it.
 
 What is stored: only published frames — exactly what any HR reader sees on screen or in a CSV —
 never answers or HR records; comments stay out of it (free text is not copied to disk). Each
-entry is keyed by the door's database fingerprint, today's date and (for SQLite) the file's
-identity, so new answers, a closed wave, a changed setting or a replaced database make new keys
-and old entries are never served. The folder is private
-(mode 0700, owned by the user running Voilà); if it is not, the disk cache is not used at all,
-because its files are unpickled.
+entry is keyed by the database's data revision (``verloop.store.data_revision``: bumped in the
+same transaction by every write that can change a figure — an import that corrects one exit
+type, a submission, a closed wave, a changed setting) and today's date (a wave closes by date;
+periods end today). A value built while the revision moved is not written to disk. The
+folder is private (mode 0700, owned by the user running Voilà); if it is not, the disk cache is
+not used at all, because its files are unpickled.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import pickle
@@ -25,14 +30,13 @@ import tempfile
 import time
 from pathlib import Path
 
-STAMP_SECONDS = 5.0  # how long a database fingerprint is trusted before it is read again
 MAX_FILES = 4000
 
 
 def default_folder(url: str) -> Path:
     """$VERLOOP_DASHBOARD_CACHE, else a private folder per user and database in the temp dir."""
     configured = os.environ.get("VERLOOP_DASHBOARD_CACHE")
-    base = Path(configured) if configured else Path(tempfile.gettempdir()) / f"verloop-dashboard-{os.getuid()}"
+    base = Path(configured) if configured and configured != "off" else Path(tempfile.gettempdir()) / f"verloop-dashboard-{os.getuid()}"
     return base / hashlib.sha256(url.encode()).hexdigest()[:16]
 
 
@@ -49,8 +53,28 @@ def _private(folder: Path) -> bool:
         return False
 
 
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of the package's own source: a frame pickled by other code (an upgrade, a fix)
+    is never served from the disk cache, even for an unchanged data revision."""
+    root = Path(__file__).resolve().parents[2]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def current_stamp(store) -> tuple[int, str]:
+    """(data revision, today): the one key of every cached figure."""
+    from verloop.store import data_revision
+
+    with store.engine.connect() as connection:
+        return (data_revision(connection), dt.date.today().isoformat())
+
+
 class FigureCache:
-    """Memory and disk cache of published frames, keyed by (key, database stamp)."""
+    """Memory and disk cache of published frames, keyed by (key, data revision, today)."""
 
     def __init__(self, store, folder: Path | None = None, disk: bool | None = None):
         self.store = store
@@ -59,38 +83,15 @@ class FigureCache:
             disk = os.environ.get("VERLOOP_DASHBOARD_CACHE", "") != "off"
         self.disk = bool(disk) and _private(self.folder)
         self.memory: dict = {}
-        self._stamp: tuple | None = None
-        self._stamped_at = 0.0
         self.hits = {"memory": 0, "disk": 0, "computed": 0}
+        self.computed: list[tuple] = []  # (key, persisted?) of every value built here
 
     def stamp(self) -> tuple:
-        """(database fingerprint, today): what every cached figure depends on."""
-        now = time.monotonic()
-        if self._stamp is None or now - self._stamped_at > STAMP_SECONDS:
-            try:
-                from verloop.privacy.data import fingerprint
-
-                with self.store.session() as s:
-                    print_ = fingerprint(s)
-            except Exception:  # an older or newer door without it: never trust a disk entry
-                print_ = ("no-fingerprint", id(self))
-            self._stamp = (repr(print_), dt.date.today().isoformat(), self._file_identity())
-            self._stamped_at = now
-        return self._stamp
-
-    def _file_identity(self) -> tuple | None:
-        """A replaced SQLite file (same counts, new data) must not meet the old entries."""
-        database = self.store.engine.url.database if self.store.backend == "sqlite" else None
-        if not database or database == ":memory:":
-            return None
-        try:
-            info = Path(database).stat()
-        except OSError:
-            return None
-        return (info.st_dev, info.st_ino)
+        """(data revision, today): what every cached figure depends on (one indexed row read)."""
+        return current_stamp(self.store)
 
     def _path(self, key: tuple, stamp: tuple) -> Path:
-        digest = hashlib.sha256(repr((key, stamp)).encode()).hexdigest()
+        digest = hashlib.sha256(repr((key, stamp, code_version())).encode()).hexdigest()
         return self.folder / f"{digest}.pkl"
 
     def get(self, key: tuple, build, persist: bool = True):
@@ -112,6 +113,9 @@ class FigureCache:
         if value is None:
             value = build()
             self.hits["computed"] += 1
+            self.computed.append((key, persist))
+            if self.stamp() != stamp:  # the data moved while building: keep it for this call only
+                return value
             if path is not None:
                 self._write(path, value)
         if len(self.memory) > 256:
@@ -133,3 +137,150 @@ class FigureCache:
         files = sorted(self.folder.glob("*.pkl"), key=lambda p: p.stat().st_mtime)
         for old in files[: max(0, len(files) - MAX_FILES)]:
             old.unlink(missing_ok=True)
+
+
+def refresh_tasks(source, sites: bool = True) -> list[tuple[str, dict]]:
+    """(page, filter choice) for every view the refresh builds: each page's default view, each
+    site where the page has a site filter, and one team where it has a team filter — the
+    figures of a level are fetched for all its groups at once (``figures``), so one team's view
+    leaves every team's figures in the cache and a team choice computes nothing."""
+    from verloop.apps.dashboard import PAGE_KEYS
+    from verloop.apps.dashboard.pages import page_class
+
+    tasks: list[tuple[str, dict]] = []
+    for key in PAGE_KEYS:
+        tasks.append((key, {}))
+        shown = page_class(key).show_filters
+        if sites and "site" in shown:
+            tasks += [(key, {"site_id": int(site_id)}) for site_id, _ in source.options.sites]
+        if sites and "team" in shown and source.options.teams:
+            team_id, _, site_id = source.options.teams[0]
+            tasks.append((key, {"site_id": int(site_id), "team_id": int(team_id)}))
+    return tasks
+
+
+def refresh(store, sites: bool = True, progress: bool | None = None, log=None) -> dict:
+    """Compute every published frame the pages need for the current data revision and leave it
+    in the shared cache, so that no page load computes it: each page's default view (and each
+    site) is built once, in this process, as a page kernel would.
+
+    ``progress``: a tqdm bar on stderr (None: only when stderr is a terminal). Returns the
+    revision it started from, whether the data moved meanwhile (``stale``: run it again),
+    the seconds per page and in total; writes the same as ``refresh.json`` in the cache folder.
+    """
+    import json
+    import sys
+
+    from tqdm import tqdm
+
+    from verloop.apps.dashboard.data import DashboardSource
+    from verloop.apps.dashboard.pages import page_class
+
+    started = time.perf_counter()
+    stamp = current_stamp(store)
+    source = DashboardSource.open(store)
+    tasks = refresh_tasks(source, sites)
+    timings: dict[str, float] = {}
+    pages: dict[str, object] = {}
+    bar = tqdm(total=len(tasks), desc=f"dashboards r{stamp[0] % 100000}", unit="view", file=sys.stderr,
+               disable=(not progress) if progress is not None else None, leave=False)
+    try:
+        for key, choice in tasks:
+            begun = time.perf_counter()
+            if key not in pages:
+                pages[key] = page_class(key)(source=source, lang="nl")
+                pages[key].build()
+            if choice:
+                pages[key].filterbar.set(**choice)
+            timings[key] = round(timings.get(key, 0.0) + time.perf_counter() - begun, 2)
+            bar.set_postfix_str(key, refresh=False)
+            bar.update(1)
+        if log:
+            log(", ".join(f"{key} {seconds} s" for key, seconds in timings.items()))
+    finally:
+        bar.close()
+    result = {"revision": stamp[0], "today": stamp[1], "stale": current_stamp(store) != stamp,
+              "views": len(tasks), "seconds": round(time.perf_counter() - started, 2), "pages": timings}
+    cache = source.figure_cache
+    if cache is not None and cache.disk:
+        try:
+            (cache.folder / "refresh.json").write_text(json.dumps(result))
+        except OSError:
+            pass
+    return result
+
+
+def last_refresh(store) -> dict | None:
+    """What the last ``refresh`` of this database's cache folder reported (None: never ran)."""
+    import json
+
+    try:
+        return json.loads((default_folder(store.url) / "refresh.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def watch(store, interval: float = 2.0, settle: float = 1.0, sites: bool = True, once: bool = False,
+          log=None) -> dict | None:
+    """Refresh the cache each time the data revision changes (after an import, a closed wave,
+    a changed setting, a training run, a batch of answers) — the background job beside
+    ``verloop serve``. Waits until the revision has been still for ``settle`` seconds, then runs
+    ``refresh``; runs again at once if the data moved meanwhile. ``once``: stop after the first
+    refresh (tests). Runs until interrupted."""
+    done = None
+    result = None
+    while True:
+        stamp = current_stamp(store)
+        if stamp != done:
+            time.sleep(settle)
+            if current_stamp(store) != stamp:
+                continue
+            result = refresh(store, sites=sites, progress=False, log=log)  # a log line, not a bar
+            if log:
+                log(f"refreshed revision {result['revision']}: {result['views']} views in {result['seconds']} s"
+                    + (" (data moved meanwhile: again)" if result["stale"] else ""))
+            done = None if result["stale"] else stamp
+            if once and not result["stale"]:
+                return result
+            continue
+        time.sleep(interval)
+
+
+def watch_command(db_url: str) -> list[str]:
+    """The command line that runs ``watch`` for ``db_url`` in its own process (for servers)."""
+    import sys
+
+    return [sys.executable, "-m", "verloop.apps.dashboard.cache", "--db", db_url, "--watch"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import json
+    import sys
+
+    from verloop.store import Store
+
+    parser = argparse.ArgumentParser(description="Fill the dashboards' shared figure cache for a database "
+                                     "(once, or --watch: whenever its data change).")
+    parser.add_argument("--db", help="database URL (default: $VERLOOP_DB, else sqlite:///var/verloop.db)")
+    parser.add_argument("--no-sites", action="store_true", help="only the organisation-wide views")
+    parser.add_argument("--watch", action="store_true", help="keep running; refresh after every change")
+    parser.add_argument("--interval", type=float, default=2.0, help="seconds between looks at the revision")
+    args = parser.parse_args(argv)
+    store = Store.open(args.db, migrate=False)
+    say = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+    if args.watch:
+        try:
+            os.nice(5)  # page kernels first
+        except OSError:
+            pass
+        try:
+            watch(store, interval=args.interval, sites=not args.no_sites, log=say)
+        except KeyboardInterrupt:
+            return 0
+    print(json.dumps(refresh(store, sites=not args.no_sites, progress=None, log=say)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -379,10 +379,13 @@ def quadrant(
     x_mid: float = 0.0,
     y_mid: float = 0.0,
     empty_message: str = "",
+    yerr: str | None = None,
 ) -> Figure:
-    """KPI status (x) against people status (y); the highlighted (watermelon) teams named.
+    """KPI status (x) against people status (y); the highlighted (watermelon) teams named, their
+    labels spread so that they do not overlap (a thin line joins a moved label to its point).
 
-    ``quadrant_labels``: (top-right, bottom-right, top-left, bottom-left).
+    ``quadrant_labels``: (top-right, bottom-right, top-left, bottom-left). ``yerr``: a column
+    with each highlighted team's standard error, drawn as a ±1 SE bar (how sure the flag is).
     """
     fig = new_figure(7.5, 5.2)
     data = frame[frame[x].notna() & frame[y].notna()] if len(frame) else frame
@@ -399,10 +402,10 @@ def quadrant(
     ax.fill_between([x_mid, x_mid + span_x], y_mid - span_y, y_mid, color=BAD, alpha=0.08, lw=0)
     flagged = data[highlight].fillna(False).astype(bool)
     ax.scatter(xs[~flagged], ys[~flagged], s=36, color=GOOD, alpha=0.75, edgecolor="white", lw=0.5)
-    ax.scatter(xs[flagged], ys[flagged], s=70, color=BAD, marker="D", edgecolor="black", lw=0.6)
-    for _, row in data[flagged].iterrows():
-        ax.annotate(str(row[label]), (row[x], row[y]), xytext=(5, -10), textcoords="offset points", fontsize=8,
-                    color="#222222")
+    if yerr is not None and yerr in data and flagged.any():
+        ax.errorbar(xs[flagged], ys[flagged], yerr=data.loc[flagged, yerr].astype(float).fillna(0.0), fmt="none",
+                    ecolor=BAD, elinewidth=0.8, alpha=0.6, capsize=2)
+    ax.scatter(xs[flagged], ys[flagged], s=70, color=BAD, marker="D", edgecolor="black", lw=0.6, zorder=3)
     tr, br, tl, bl = quadrant_labels
     for text, (px, py, ha, va) in zip(
         (tr, br, tl, bl),
@@ -412,7 +415,61 @@ def quadrant(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left")
-    return fit(fig, left_in=0.8)
+    fit(fig, left_in=0.8)
+    named = data[flagged]
+    spread_labels(ax, named[x].astype(float).to_numpy(), named[y].astype(float).to_numpy(),
+                  [str(v) for v in named[label]])
+    return fig
+
+
+def spread_labels(ax, xs, ys, texts, fontsize: float = 8.0) -> list:
+    """Name points without overlapping labels. Top down, each label takes the first free place
+    among: right of its point, left of it, then one line higher or lower at a time (up to eight
+    lines away); a label moved off its point's line gets a thin leader line. Call after the
+    axes' limits and margins are final."""
+    if not len(texts):
+        return []
+    fig = ax.figure
+    scale = fig.dpi / 72.0
+    points = ax.transData.transform(np.column_stack([xs, ys]))
+    box = ax.get_window_extent()
+    height = fontsize * scale * 1.2
+    taken: list[tuple[float, float, float, float]] = []  # x0, y0, x1, y1 in pixels
+    marker = 6 * scale  # keep labels off the diamonds themselves
+    for px, py in points:
+        taken.append((px - marker, py - marker, px + marker, py + marker))
+
+    def free(x0, y0, x1, y1) -> bool:
+        if x0 < box.x0 or x1 > box.x1 or y0 < box.y0 or y1 > box.y1:
+            return False
+        return all(x1 <= a0 or x0 >= a1 or y1 <= b0 or y0 >= b1 for a0, b0, a1, b1 in taken)
+
+    out = []
+    for i in np.argsort(-points[:, 1], kind="stable"):
+        px, py = points[i]
+        width = len(texts[i]) * fontsize * scale * 0.62
+        choice = None
+        for lines in (0, -1, 1, -2, 2, -3, 3, -4, 4, -5, 5, -6, 6, -7, 7, -8, 8):
+            for side in ("right", "left"):
+                cy = py + lines * height
+                x0 = px + marker if side == "right" else px - marker - width
+                if free(x0, cy - height / 2, x0 + width, cy + height / 2):
+                    choice = (side, cy, x0)
+                    break
+            if choice:
+                break
+        if choice is None:  # nowhere free: beside the point, as before
+            choice = ("right", py, px + marker)
+        side, cy, x0 = choice
+        taken.append((x0, cy - height / 2, x0 + width, cy + height / 2))
+        dy = (cy - py) / scale
+        out.append(ax.annotate(
+            texts[i], (xs[i], ys[i]), xytext=(marker / scale if side == "right" else -marker / scale, dy),
+            textcoords="offset points", ha="left" if side == "right" else "right", va="center", fontsize=fontsize,
+            color="#222222",
+            arrowprops=dict(arrowstyle="-", lw=0.5, color="#888888", shrinkA=0, shrinkB=3) if abs(dy) > 1 else None,
+        ))
+    return out
 
 
 @styled

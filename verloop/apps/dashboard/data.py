@@ -11,11 +11,12 @@ import dataclasses
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from verloop.apps.dashboard.filters import OrgOptions, month_start
 from verloop.store import Store
-from verloop.store.schema import Employee, Site, Team, TeamKpi, Wave
+from verloop.status import data_span
+from verloop.store.schema import Site, Team
 from verloop.store.settings import get_settings
 
 
@@ -33,51 +34,60 @@ class DashboardSource:
     door: object = dataclasses.field(default=None, init=False, repr=False)
     figure_cache: object = dataclasses.field(default=None, init=False, repr=False)
     team_model: tuple | None = dataclasses.field(default=None, init=False, repr=False)
+    # who is looking (issue 13): the signed-in account's name (None outside the HR server) and
+    # its scope, which the door gets (figures.door); the filter bar offers only what it covers
+    scope: object = dataclasses.field(default=None, repr=False)
+    account: str | None = None
 
     @classmethod
-    def open(cls, store: Store | None = None) -> "DashboardSource":
+    def open(cls, store: Store | None = None, scope=None) -> "DashboardSource":
+        """The kernel's source; ``scope`` defaults to the signed-in account's
+        (``verloop.accounts.web.request_scope``: the whole organisation outside the HR server)."""
+        from verloop.accounts.web import request_scope, scoped_options
+
         if store is None:
             from verloop.apps.common import app_store
 
             store = app_store()
+        account = None
+        if scope is None:
+            account, scope = request_scope(store)
         with store.session() as s:
             settings = get_settings(s)
             sites = tuple((int(i), str(n)) for i, n in s.execute(select(Site.id, Site.name)).all())
             team_rows = s.execute(
                 select(Team.id, Team.name, Team.site_id, Site.name, Team.lead_style).join(Site, Site.id == Team.site_id)
             ).all()
-            first_hire, last_exit = s.execute(select(func.min(Employee.hire_date), func.max(Employee.exit_date))).one()
-            first_kpi, last_kpi = s.execute(select(func.min(TeamKpi.month), func.max(TeamKpi.month))).one()
-            first_wave, last_wave = s.execute(select(func.min(Wave.opens_on), func.max(Wave.opens_on))).one()
+            first, last = data_span(s)  # the one definition of the data's first and last day
             values = dict(
                 k=int(settings.min_group_size),
                 comment_k=int(settings.comment_min_group_size),
                 annual_salary_eur=float(settings.annual_salary_eur),
                 replacement_cost_share=float(settings.replacement_cost_share),
             )
-        lasts = [d for d in (last_exit, last_kpi, last_wave) if d is not None]
-        firsts = [d for d in (first_kpi, first_wave) if d is not None] or ([first_hire] if first_hire else [])
-        last = max(lasts) if lasts else None
-        first = min(firsts) if firsts else None
+        offered_sites, offered_teams = scoped_options(
+            scope, sites, tuple((int(i), str(n), int(sid)) for i, n, sid, _, _ in team_rows))
         options = OrgOptions(
-            sites=sites,
-            teams=tuple((int(i), str(n), int(sid)) for i, n, sid, _, _ in team_rows),
+            sites=offered_sites,
+            teams=offered_teams,
             first_month=month_start(first) if first else None,
             last_month=month_start(last) if last else None,
+            last_day=last,
         )
         teams = pd.DataFrame(
             team_rows, columns=["team_id", "team", "site_id", "site", "lead_style"]
         ).astype({"team_id": "int64", "site_id": "int64"})
-        return cls(store=store, options=options, teams=teams, **values)
+        return cls(store=store, options=options, teams=teams, scope=scope, account=account, **values)
 
     @property
     def today(self) -> dt.date:
-        """The reference date of the data: the end of the last month with data (or today)."""
+        """The reference date of the data: its last recorded day (``verloop.status.end_of_data``),
+        or today when the database holds nothing dated."""
         if self.options.last_month is None:
             return dt.date.today()
-        from verloop.apps.dashboard.filters import add_months
+        from verloop.apps.dashboard.filters import period_bounds
 
-        return add_months(self.options.last_month, 1) - dt.timedelta(days=1)
+        return period_bounds(self.options, 1)[1]
 
     @property
     def replacement_cost_eur(self) -> float:

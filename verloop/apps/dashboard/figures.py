@@ -63,7 +63,7 @@ def door(source):
     if source.door is None:
         from verloop.privacy import Door
 
-        source.door = Door(source.store, lang="en")
+        source.door = Door(source.store, lang="en", scope=getattr(source, "scope", None))
     return source.door
 
 
@@ -74,6 +74,15 @@ def cached(source, key: tuple, build, persist: bool = True):
         from verloop.apps.dashboard.cache import FigureCache
 
         source.figure_cache = FigureCache(source.store)
+    scope = getattr(source, "scope", None)
+    if scope is not None and not scope.whole_organisation:
+        # a site manager's or lead's frames are their own (issue 13), and whatever leaves the
+        # cache passes the door's scope once more
+        key = (*key, ("scope", scope.role, tuple(sorted(scope.site_ids)), tuple(sorted(scope.team_ids))))
+        frame = source.figure_cache.get(key, build, persist=persist)
+        if isinstance(frame, pd.DataFrame) and {"level", "team"} & set(frame.columns):
+            frame = door(source).scoped(frame)
+        return frame
     return source.figure_cache.get(key, build, persist=persist)
 
 
@@ -125,9 +134,14 @@ def _period(source, filters: Filters) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+def all_pulse_waves(source) -> pd.DataFrame:
+    """Every pulse wave with its state (cached: asking the door would load all answers)."""
+    return cached(source, ("waves", "pulse"), lambda: door(source).waves("pulse"))
+
+
 def pulse_waves(source, filters: Filters) -> pd.DataFrame:
     """Closed pulse waves opening inside the period (results exist only for closed waves)."""
-    waves = cached(source, ("waves", "pulse"), lambda: door(source).waves("pulse"))
+    waves = all_pulse_waves(source)
     start, end = _period(source, filters)
     opens = pd.to_datetime(waves["opens_on"]).dt.date
     return waves[waves["results"] & (opens >= start) & (opens <= end)]
@@ -172,15 +186,13 @@ def turnover_summary(source, filters: Filters) -> pd.DataFrame:
 
 
 def turnover_trend(source, filters: Filters) -> pd.DataFrame:
-    """Monthly annualised turnover of the chosen organisation / site / team (sites are fetched
-    together and sliced; a team is its own door call)."""
+    """Monthly annualised turnover of the chosen organisation / site / team (every group of the
+    level is fetched in one door call, computed by the refresh, and sliced: choosing a team
+    computes nothing)."""
     start, end = _period(source, filters)
-    level, picks, _ = selection(source, filters)
-    if level == "team":
-        key, call = ("turnover-m", "team", tuple(picks.items()), start, end), {"by": "team", "filters": picks}
-    else:
-        key, call = ("turnover-m", level, start, end), {"by": level}
-    frame = cached(source, key, lambda: door(source).turnover(start=start, end=end, freq="M", **call))
+    level, _, _ = selection(source, filters)
+    frame = cached(source, ("turnover-m", level, start, end),
+                   lambda: door(source).turnover(by=level, start=start, end=end, freq="M"))
     frame = within(frame, source, filters)
     return localise(_with_intervals(frame, source.replacement_cost_eur), filters.lang, "employees", _policy(source))
 
@@ -245,8 +257,22 @@ def _empty_scores() -> pd.DataFrame:
                                  "sd", "ci_low", "ci_high", "filter", "n", "suppressed", "reason", "note"])
 
 
+def waves_with_results(source) -> pd.DataFrame:
+    """Closed pulse waves the door shows organisation-wide figures for (at least k responses),
+    oldest first: the waves a page may open on (never an open, empty or all-hidden wave)."""
+    waves = all_pulse_waves(source)
+    closed = waves[waves["results"]]
+    if not len(closed):
+        return closed
+    rates = _all_waves(source, "rr", "organisation")
+    shown = set(rates.loc[~rates["suppressed"].astype(bool) & (rates["n"].fillna(0).astype(int) > 0), "wave"])
+    return closed[closed["wave"].isin(shown)]
+
+
 def latest_wave(source, filters: Filters) -> str | None:
+    """The latest wave with results (``waves_with_results``) that opens inside the period."""
     waves = pulse_waves(source, filters)
+    waves = waves[waves["wave"].isin(set(waves_with_results(source)["wave"]))]
     return str(waves["wave"].iloc[-1]) if len(waves) else None
 
 
@@ -255,7 +281,8 @@ def scale_scores_by_team(source, filters: Filters) -> pd.DataFrame:
     without a site or team chosen, one row per site (an organisation of hundreds of teams does
     not fit one heatmap)."""
     wave = latest_wave(source, filters)
-    by = "team" if (filters.site_id is not None or filters.team_id is not None) else "site"
+    lead = getattr(getattr(source, "scope", None), "role", None) == "lead"  # issue 13: a lead sees no site
+    by = "team" if (filters.site_id is not None or filters.team_id is not None or lead) else "site"
     frame = _scores(source, by, (wave,) if wave else ())
     return localise(within(frame, source, filters), filters.lang, "responses", _policy(source))
 
@@ -301,12 +328,13 @@ def wave_summary(source, filters: Filters) -> pd.DataFrame:
 
 def score_distribution(source, filters: Filters) -> pd.DataFrame:
     """How the chosen group's scores spread in the latest wave of the period."""
-    level, picks, _ = selection(source, filters)
+    level, _, _ = selection(source, filters)
     wave = latest_wave(source, filters)
     if wave is None:
         return pd.DataFrame(columns=["scale", "bin_low", "bin_high", "share", "n", "suppressed", "reason", "note"])
-    frame = cached(source, ("dist", level, wave, tuple(picks.items())),
-                   lambda: door(source).score_distribution(by=level, waves=[wave], filters=picks))
+    frame = cached(source, ("dist", level, wave),  # every group of the level at once, then sliced
+                   lambda: door(source).score_distribution(by=level, waves=[wave]))
+    frame = within(frame, source, filters).reset_index(drop=True)
     frame = frame[frame["scale"] != "enps"]
     return localise(frame, filters.lang, "responses", _policy(source))
 
@@ -338,7 +366,7 @@ def distribution_bands(frame: pd.DataFrame) -> pd.DataFrame:
 
 def team_scale_trend(source, team_id: int, lang: str = "en") -> pd.DataFrame:
     """One team on every scale in every closed pulse wave (for before/after an action)."""
-    waves = cached(source, ("waves", "pulse"), lambda: door(source).waves("pulse"))
+    waves = all_pulse_waves(source)
     names = tuple(waves.loc[waves["results"], "wave"])
     frame = _scores(source, "team", names, (("team_id", int(team_id)),))
     out = localise(frame, lang, "responses", _policy(source))
@@ -348,8 +376,7 @@ def team_scale_trend(source, team_id: int, lang: str = "en") -> pd.DataFrame:
 def team_vs_organisation(source, team_id: int, lang: str = "en") -> pd.DataFrame:
     """The latest closed wave: the team and the organisation on every scale, plus the response
     rate, as ``group_kind`` ('team' | 'organisation') rows of one frame."""
-    waves = cached(source, ("waves", "pulse"), lambda: door(source).waves("pulse"))
-    closed = waves[waves["results"]]
+    closed = waves_with_results(source)
     if not len(closed):
         return pd.DataFrame(columns=["group_kind", "scale", "score", "n", "suppressed", "reason", "note"])
     wave = str(closed["wave"].iloc[-1])
@@ -420,10 +447,25 @@ def _site_of(source, team_id: int) -> int | None:
     return int(rows.iloc[0]) if len(rows) else None
 
 
+def _scope_refusal(scope, lang: str) -> str:
+    """The door's sentence for what a scope may not open (issue 13)."""
+    from verloop.privacy.scope import ScopeError
+
+    try:
+        scope.require("comments", lang)
+    except ScopeError as exc:
+        return str(exc)
+    return ""
+
+
 def exit_comments(source, lang: str = "en") -> pd.DataFrame:
     """Comments of leavers (exit and follow-up), organisation-wide only, per the door's
     comment threshold; never filtered by site, team or period."""
     d = door(source)
+    if not d.scope.allows("comments"):  # issue 13: a researcher's account sees no comments
+        why = _scope_refusal(d.scope, lang)
+        return pd.DataFrame({"survey": ["exit", "followup"], "text": [None, None], "suppressed": [True, True],
+                             "reason": ["", ""], "note": [why, why]})
     parts = []
     for kind in ("exit", "followup"):
         frame = cached(source, ("comments", kind), lambda kind=kind: d.comments(by="organisation", kind=kind),
@@ -435,61 +477,18 @@ def exit_comments(source, lang: str = "en") -> pd.DataFrame:
 
 # -- KPIs against people -----------------------------------------------------------------------------------
 
-KPI_TARGETS = {"aht_s": 360.0, "service_level": 80.0, "csat": 3.8}
-"""Default targets: AHT at most 6 minutes, 80 % answered in time, CSAT at least 3.8 of 5."""
-KPI_DIRECTION = {"aht_s": -1.0, "service_level": 1.0, "csat": 1.0}
-PEOPLE_SCALES = ("engagement", "wellbeing", "autonomy", "mandate", "workload", "connection", "leadership",
-                 "voice", "metric_gaming", "intent_stay")
-WATERMELON_PEOPLE_BELOW = -0.5
-
-
-def people_and_kpi_status(frame: pd.DataFrame, targets: dict | None = None) -> pd.DataFrame:
-    """Add ``kpi_status`` and ``people_status`` (both in SDs between teams, 0 = on target /
-    average) and the ``watermelon`` flag to the door's KPI-vs-people frame. Uses published
-    columns only; a hidden team gets no people status.
-
-    * KPI status: mean over AHT, service level and CSAT of (value − target) / SD between teams,
-      signed so that better is higher.
-    * People status: mean z-score of the scales (workload and metric gaming reversed) and of
-      the voluntary turnover rate (reversed).
-    * Watermelon: KPIs at or above target (status ≥ 0) while people status ≤ −0.5 SD.
-    """
-    from verloop.apps.dashboard.i18n import scale_higher_is_better
-
-    targets = {**KPI_TARGETS, **(targets or {})}
-    out = frame.copy()
-    gaps = []
-    for column, target in targets.items():
-        if column not in out:
-            continue
-        values = out[column].astype(float)
-        sd = values.std(ddof=0)
-        gaps.append(KPI_DIRECTION.get(column, 1.0) * (values - target) / (sd if sd and sd > 0 else 1.0))
-    out["kpi_status"] = pd.concat(gaps, axis=1).mean(axis=1) if gaps else np.nan
-    parts = []
-    for scale in PEOPLE_SCALES:
-        column = f"score_{scale}"
-        if column not in out:
-            continue
-        values = out[column].astype(float)
-        z = (values - values.mean()) / (values.std(ddof=0) or 1.0)
-        parts.append(z if scale_higher_is_better(scale) else -z)
-    if "voluntary_rate" in out:
-        rate = out["voluntary_rate"].astype(float)
-        parts.append(-(rate - rate.mean()) / (rate.std(ddof=0) or 1.0))
-    people = pd.concat(parts, axis=1).mean(axis=1, skipna=True) if parts else pd.Series(np.nan, index=out.index)
-    people[out["suppressed"].astype(bool)] = np.nan
-    out["people_status"] = people
-    out["watermelon"] = (out["kpi_status"] >= 0) & (out["people_status"] <= WATERMELON_PEOPLE_BELOW)
-    meta = ["n", "suppressed", "reason", "note"]
-    return out[[c for c in out.columns if c not in meta] + meta]
-
-
 def kpi_vs_people(source, filters: Filters) -> dict:
+    """The watermelon view: ``verloop.analysis.watermelon`` on the door's watermelon frame (people
+    figures pooled over each team's shown waves), judged against the organisation's KPI targets;
+    fitted over every team, then sliced to the chosen site."""
+    from verloop.analysis.watermelon import detect, targets_from_store
+
     start, end = _period(source, filters)
-    frame = cached(source, ("kpi", start, end), lambda: door(source).kpi_vs_people(start=start, end=end))
-    status = people_and_kpi_status(frame)  # standardised over every team, then sliced
-    return {"teams": localise(within(status, source, filters), filters.lang, "responses", _policy(source))}
+    frame = cached(source, ("watermelon", start, end), lambda: door(source).watermelon(start=start, end=end))
+    targets = targets_from_store(source.store)
+    status = detect(frame, targets) if len(frame) else frame
+    return {"teams": localise(within(status, source, filters), filters.lang, "responses", _policy(source)),
+            "targets": targets}
 
 
 # -- retention (HR records → Kaplan–Meier → the door's suppression) -----------------------------------------

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 import ipywidgets as widgets
 
-from verloop.apps.dashboard.i18n import LANGS, check_lang, t
+from verloop.apps.dashboard.i18n import LANGS, check_lang, month_span, t
 
 PERIOD_CHOICES = (3, 6, 12, 24, 0)  # months back from the last month with data; 0 = all
 DEFAULT_PERIOD = 12
@@ -45,6 +45,7 @@ class OrgOptions:
     teams: tuple[tuple[int, str, int], ...]  # id, name, site id
     first_month: dt.date | None
     last_month: dt.date | None
+    last_day: dt.date | None = None  # the data's last recorded day (``verloop.status.end_of_data``)
 
     def team_name(self, team_id: int | None) -> str | None:
         return next((name for tid, name, _ in self.teams if tid == team_id), None)
@@ -63,16 +64,26 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def period_bounds(options: OrgOptions, months: int) -> tuple[dt.date | None, dt.date | None]:
-    """The first and last day of the chosen period, ending at the last month with data."""
+    """The first and last day of the chosen period: whole months, ending at the last month with
+    data, and on the data's last recorded day when that month is not complete (never later)."""
     if options.last_month is None:
         return None, None
     end = add_months(month_start(options.last_month), 1) - dt.timedelta(days=1)
+    if options.last_day is not None and options.last_day < end:
+        end = options.last_day
     if not months:
         return options.first_month, end
     start = add_months(month_start(options.last_month), -(months - 1))
     if options.first_month and start < options.first_month:
         start = month_start(options.first_month)
     return start, end
+
+
+def default_filters(options: OrgOptions, lang: str = "nl", months: int = DEFAULT_PERIOD) -> Filters:
+    """What a page shows before the reader chooses: everyone, the last ``months`` months of data
+    (the filter bar's starting value; the HR home's figures use the same)."""
+    start, end = period_bounds(options, months)
+    return Filters(months=months, start=start, end=end, lang=check_lang(lang))
 
 
 class FilterBar:
@@ -140,16 +151,19 @@ class FilterBar:
             self.team.options = team_options
             values = [v for _, v in team_options]
             self.team.value = team if team in values else (values[0] if values else ALL)
-            self.period.options = [
-                (t("last_n_months", self._lang, n=n) if n else t("all_time", self._lang), n)
-                for n in PERIOD_CHOICES
-            ]
+            self.period.options = [(self.period_label(n), n) for n in PERIOD_CHOICES]
             self.period.value = months
             self.site.description = t("site", self._lang)
             self.team.description = t("team", self._lang)
             self.period.description = t("period", self._lang)
         finally:
             self._muted = False
+
+    def period_label(self, months: int) -> str:
+        """'Last 12 months (Nov 2025 – Oct 2026)': the choice and the months it covers."""
+        name = t("last_n_months", self._lang, n=months) if months else t("all_time", self._lang)
+        start, end = period_bounds(self.options, months)
+        return f"{name} ({month_span(start, end, self._lang)})" if start and end else name
 
     # -- state --------------------------------------------------------------------------------
     def _read(self) -> Filters:

@@ -23,26 +23,16 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 import pandas as pd
 
-from verloop.apps.dashboard import charts
+from verloop.apps.dashboard import PAGE_KEYS, charts
 from verloop.apps.dashboard.downloads import download_links
 from verloop.apps.dashboard.filters import FilterBar, Filters
-from verloop.apps.dashboard.i18n import check_lang, t
+from verloop.apps.dashboard.i18n import check_lang, column_label, number, t, unit_word
 from verloop.errors import VerloopError
 
 log = logging.getLogger(__name__)
 
-NAV_ORDER = (
-    "turnover",
-    "engagement",
-    "drivers",
-    "risk",
-    "watermelon",
-    "exits",
-    "retention",
-    "whatif",
-    "actions",
-    "employees",
-)
+NAV_ORDER = PAGE_KEYS  # the one page list (``verloop.apps.dashboard.PAGE_KEYS``)
+HOME = "/voila/render/index.ipynb"  # the HR home (also served at the HR side's ``/``)
 
 CSS = """
 <style>
@@ -81,6 +71,9 @@ table.verloop-table td.verloop-suppressed { color: #666; font-style: italic; }
 
 def query_lang() -> str | None:
     """The ``lang`` in the page URL (Voilà hands the query string to the kernel), if any."""
+    from verloop.accounts.web import wait_for_request
+
+    wait_for_request()  # a preheated HR kernel: the request (its query, its account) first
     query = os.environ.get("QUERY_STRING", "")
     values = urllib.parse.parse_qs(query).get("lang")
     return values[0] if values else None
@@ -105,46 +98,114 @@ class Block:
     after: Sequence[widgets.Widget] = ()
     label: str = "group"  # the column naming a row's group, for the 'not shown' line
     hidden_label: callable | None = None  # row → words, when one column does not say it
+    unit: str | None = None  # what a row is (team, site, wave…) when the frame does not say it
 
 
 MAX_HIDDEN_NAMED = 12
 
 
-def hidden_line(frame: pd.DataFrame | None, lang: str, label: str = "group", describe=None) -> str:
-    """'Not shown: Team A (fewer than 5 responses); …' for the suppressed rows of a frame.
+_UNITS = {"team": "team", "site": "site", "wave": "wave", "period_start": "month", "month": "month",
+          "scale": "scale", "reason_code": "reason"}
 
-    Charts draw suppressed groups as grey gaps; this line says the same in words, so the
-    reason is readable (and findable) without looking at the picture.
-    """
+
+def _unit_of(hidden: pd.DataFrame, label: str) -> str:
+    """What a hidden row is (team, site, wave, …), for '7 teams: …'."""
+    if "level" in hidden.columns:
+        levels = set(hidden["level"].dropna().astype(str))
+        if len(levels) == 1 and next(iter(levels)) in ("team", "site"):
+            return next(iter(levels))
+    return _UNITS.get(label, "group")
+
+
+def hidden_groups(frame: pd.DataFrame | None, label: str = "group", describe=None) -> list[tuple[str, list[str], int]]:
+    """The suppressed rows of a frame folded per note: ``[(note, names, count), …]`` in order of
+    first appearance (a row the describer maps to ``None`` repeats another one and is skipped)."""
     if frame is None or not len(frame) or "suppressed" not in frame.columns:
-        return ""
+        return []
     hidden = frame[frame["suppressed"].fillna(False).astype(bool)]
-    if not len(hidden):
-        return ""
-    items: list[str] = []
-    for _, row in hidden.iterrows():
+    folded: dict[str, tuple[list[str], set]] = {}
+    for position, (_, row) in enumerate(hidden.iterrows()):
         if describe is not None:
             name = describe(row)
-            if name is None:  # the describer says: this row repeats another one
+            if name is None:
                 continue
         else:
             name = row.get(label) if label in row else None
         note = str(row.get("note") or "")
-        item = f"{name} ({note})" if name is not None and str(name) != "nan" else note
-        if item not in items:
-            items.append(item)
-    more = len(items) - MAX_HIDDEN_NAMED
-    text = "; ".join(items[:MAX_HIDDEN_NAMED]) + (f"; … (+{more})" if more > 0 else "")
-    return f"{t('not_shown', lang)}: {text}"
+        names, seen = folded.setdefault(note, ([], set()))
+        named = name is not None and str(name) not in ("nan", "None", "<NA>", "NaT", "")
+        key = str(name) if named else f"#{position}"
+        if key in seen:
+            continue
+        seen.add(key)
+        if named:
+            names.append(str(name))
+    return [(note, names, len(seen)) for note, (names, seen) in folded.items()]
 
 
-def table_html(frame: pd.DataFrame, lang: str, *, formats: dict | None = None, max_rows: int = 200) -> str:
-    """An escaped HTML table; hidden cells show '—' and the row's note says why."""
+def hidden_line(frame: pd.DataFrame | None, lang: str, label: str = "group", describe=None,
+                unit: str | None = None) -> str:
+    """One line for the suppressed rows of a frame, folded per reason with a count:
+    'Not shown — 7 teams: fewer than 5 responses (Team A, Team B, … +2)'.
+
+    Charts draw suppressed groups as grey gaps; this line says the same in words, so the
+    reason is readable (and findable) without looking at the picture, and stays one line
+    however many groups are hidden (at most ``MAX_HIDDEN_NAMED`` names, then a count).
+    """
+    groups = hidden_groups(frame, label, describe)
+    if not groups:
+        return ""
+    hidden = frame[frame["suppressed"].fillna(False).astype(bool)]
+    unit = unit or _unit_of(hidden, label)
+    budget = MAX_HIDDEN_NAMED
+    parts = []
+    for note, names, count in groups:
+        shown, budget = names[:max(budget, 0)], budget - len(names)
+        rest = len(names) - len(shown)
+        listing = ", ".join(shown) + (f", … +{rest}" if rest > 0 and shown else "")  # no names left: the count says it
+        text = t("hidden_count", lang, n=count, what=unit_word(unit, count, lang), note=note or "—")
+        parts.append(f"{text} ({listing})" if listing else text)
+    return f"{t('not_shown', lang)} — " + "; ".join(parts)
+
+
+def _is_missing(value) -> bool:
+    return value is None or (pd.api.types.is_scalar(value) and not isinstance(value, str) and pd.isna(value))
+
+
+def cell_text(value, lang: str) -> str:
+    """One table cell in the reader's language: numbers by the locale (nl 1.234,5 · en 1,234.5),
+    yes/no for flags, ISO dates, '—' for a missing (or hidden) value."""
+    import datetime as dt
+
+    import numpy as np
+
+    if _is_missing(value):
+        return "—"
+    if isinstance(value, (bool, np.bool_)):
+        return t("yes" if value else "no", lang)
+    if isinstance(value, (int, np.integer)):
+        return number(int(value), lang, 0)
+    if isinstance(value, (float, np.floating)):
+        return number(float(value), lang)
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        stamp = pd.Timestamp(value)
+        return stamp.date().isoformat() if stamp == stamp.normalize() else stamp.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def table_html(frame: pd.DataFrame, lang: str, *, formats: dict | None = None, max_rows: int = 200,
+               fold_notes: bool = True) -> str:
+    """An escaped HTML table for people: headers in the reader's language (``column_label``),
+    numbers formatted for it (``cell_text``), hidden cells '—'. The per-row ``note`` column is
+    not shown: the notes are folded into one line under the table ('3 teams: fewer than 5
+    responses (…)'), or left to the block's own line (``fold_notes=False``)."""
     formats = formats or {}
-    columns = [c for c in frame.columns if c not in ("suppressed", "reason")]
-    if "note" in columns and not frame["note"].fillna("").astype(str).str.len().any():
-        columns.remove("note")  # nothing hidden: no empty column
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    columns = [c for c in frame.columns if c not in ("suppressed", "reason", "note")]
+    label = columns[0] if columns else "group"
+    words = [column_label(c, lang) for c in columns]
+    head = "".join(f'<th scope="col">{html.escape(w[:1].upper() + w[1:])}</th>' for w in words)
     rows = []
     suppressed = frame["suppressed"] if "suppressed" in frame.columns else pd.Series(False, index=frame.index)
     for idx, row in frame.head(max_rows).iterrows():
@@ -153,21 +214,18 @@ def table_html(frame: pd.DataFrame, lang: str, *, formats: dict | None = None, m
         for column in columns:
             value = row[column]
             css = ""
-            if value is None or (pd.api.types.is_scalar(value) and not isinstance(value, str) and pd.isna(value)):
-                text = "—"  # the note column says why
+            if _is_missing(value):
+                text = "—"
                 css = ' class="verloop-suppressed"' if hidden else ""
             elif column in formats:
                 text = formats[column](value)
-            elif isinstance(value, float):
-                text = f"{value:,.2f}"
-            elif column == "note":
-                text = str(value)
-                css = ' class="verloop-suppressed"' if value else ""
             else:
-                text = str(value)
+                text = cell_text(value, lang)
             cells.append(f"<td{css}>{html.escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f'<table class="verloop-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    table = f'<table class="verloop-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    line = hidden_line(frame, lang, label) if fold_notes and "note" in frame.columns else ""
+    return table + (f'<p class="verloop-suppressed verloop-table-note">{html.escape(line)}</p>' if line else "")
 
 
 def kpi_cards(cards: Sequence[tuple[str, str, str]]) -> widgets.HTML:
@@ -218,12 +276,12 @@ class BlockView:
             if self.image.value != png:
                 self.image.value = png
             parts.append(self.image)
-        line = hidden_line(block.frame, lang, block.label, block.hidden_label)
+        line = hidden_line(block.frame, lang, block.label, block.hidden_label, block.unit)
         if line:
             _set(self.note, f'<p class="verloop-suppressed">{html.escape(line)}</p>')
             parts.append(self.note)
         if block.table is not None:
-            _set(self.table, table_html(block.table, lang))
+            _set(self.table, table_html(block.table, lang, fold_notes=not line))
             parts.append(self.table)
         if block.frame is not None or png is not None:
             _set(self.downloads, download_links(block.name, lang, frame=block.frame, png=png))
@@ -249,7 +307,7 @@ def render_block(block: Block, lang: str, view: BlockView | None = None, png: by
 
 
 def nav_html(current: str, lang: str) -> widgets.HTML:
-    links = []
+    links = [f'<a class="verloop-home-link" href="{HOME}?lang={lang}">⌂ {html.escape(t("home", lang))}</a>']
     for key in NAV_ORDER:
         css = ' class="verloop-current"' if key == current else ""
         links.append(f'<a{css} href="dashboard_{key}.ipynb?lang={lang}">{html.escape(t("page_" + key, lang))}</a>')
@@ -298,6 +356,10 @@ class DashboardPage:
 
     # -- shell --------------------------------------------------------------------------------
     def build(self) -> widgets.VBox:
+        if self.shared is None:  # a page of its own (the tabbed app logs its tabs itself)
+            from verloop.apps.dashboard.app import _log_page
+
+            _log_page(self.source, self.key)
         self.title = widgets.HTML()
         self.title.add_class("verloop-title")
         self.nav = widgets.Box()

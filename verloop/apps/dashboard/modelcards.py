@@ -102,8 +102,7 @@ def _team_state(source) -> pd.DataFrame:
     from verloop.models.features import team_facts
 
     door = figures.door(source)
-    waves = door.waves("pulse")
-    closed = waves[waves["results"]]
+    closed = figures.waves_with_results(source)  # never an open or empty wave
     if not len(closed):
         return pd.DataFrame(columns=["team_id", "site_id", "team", "site", "start", "headcount", "hidden"])
     wave = closed.iloc[-1]

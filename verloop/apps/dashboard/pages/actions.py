@@ -69,6 +69,23 @@ class ActionsPage(DashboardPage):
         self._team_drawn: int | None = None
 
 
+    def build(self) -> widgets.VBox:
+        """As every page; a ``team_id`` in the URL (the watermelon page links each flagged team
+        here) opens on that team."""
+        import os
+        import urllib.parse
+
+        from traitlets import TraitError
+
+        root = super().build()
+        wanted = urllib.parse.parse_qs(os.environ.get("QUERY_STRING", "")).get("team_id") or [""]
+        if self.shared is None and wanted[0].isdigit():
+            try:
+                self.filterbar.set(team_id=int(wanted[0]))
+            except TraitError:  # not a team of this organisation: keep the default team
+                pass
+        return root
+
     def compute(self, filters):
         if filters.team_id is None:
             return {"trend": None}

@@ -1,17 +1,75 @@
-"""Page 3 — what drives leaving: effect sizes with 95 % CIs and the models' plain-language
-sentences, read from the model card that ``verloop train`` wrote (organisation-wide, so the
-page offers no group filters)."""
+"""Page 3 — what drives leaving: one verdict per factor with every source of evidence beside it
+(team level, exit answers vs pulse, honest follow-up reasons, the person-level model in
+confidential mode), the power statement in plain words and the written verdict rule. Read from
+the ``drivers`` card that ``verloop train`` wrote — the same report ``verloop drivers`` prints
+(``verloop.models.triangulate``). Organisation-wide, so the page offers no group filters.
+
+Without a ``drivers`` card (only the team card trained) the page shows the pooled team model's
+effects. The "one scale at a time" view is gone: it flagged most no-effect scales as drivers."""
 
 from __future__ import annotations
 
 import html
 
 import ipywidgets as widgets
-import numpy as np
+import pandas as pd
 
 from verloop.apps.dashboard import charts, figures
 from verloop.apps.dashboard.i18n import scale_label, t
 from verloop.apps.dashboard.layout import Block, DashboardPage
+
+TEXT = {
+    "verdict_title": ("Wat vertrek drijft: oordeel per factor (per SD)", "What drives leaving: verdict per factor (per SD)"),
+    "ratio_sd": ("Verhouding per SD tussen medewerkers (1 = geen effect)", "Ratio per SD between agents (1 = no effect)"),
+    "sources_title": ("Alle bronnen naast elkaar", "Every source side by side"),
+    "rule": ("Beslisregel", "Verdict rule"),
+    "clear": ("Medewerkers die {unit} hoger scoren op {label} vertrekken {size} % {dir} ({lo}–{hi} %).",
+              "Agents scoring {unit} higher on {label} leave {size} % {dir} often ({lo}–{hi} %)."),
+    "less": ("minder vaak", "less"), "more": ("vaker", "more"),
+    "no_clear_effect": ("{label}: geen duidelijk effect (het 95 %-interval omvat 'geen effect').",
+                        "{label}: no clear effect (the 95 % interval includes 'no effect')."),
+    "too_little_data": ("{label}: te weinig gegevens om een effect van betekenis te zien.",
+                        "{label}: too little data to see an effect that matters."),
+    "sources_disagree": ("{label}: de bronnen spreken elkaar tegen; geen oordeel.",
+                         "{label}: the sources disagree; no verdict."),
+}
+UNIT_WORDS = {"point": ("één punt", "one point"), "10 points": ("tien punten", "ten points")}
+
+
+def _t(key: str, lang: str, **values) -> str:
+    return TEXT[key][0 if lang == "nl" else 1].format(**values)
+
+
+def verdict_sentence(row: dict, lang: str) -> str:
+    """One line per factor, in the verdict's own terms (never a ranked guess)."""
+    label = scale_label(row["factor"], lang)
+    if row["verdict"] != "clear":
+        return _t(row["verdict"], lang, label=label)
+    ratio, low, high = row["ratio_point"], row["low_point"], row["high_point"]
+    down = ratio < 1
+    size = abs(1 - ratio) * 100
+    lo, hi = ((1 - high) * 100, (1 - low) * 100) if down else ((low - 1) * 100, (high - 1) * 100)
+    unit = UNIT_WORDS.get(row.get("unit_point") or "point", UNIT_WORDS["point"])[0 if lang == "nl" else 1]
+    return _t("clear", lang, unit=unit, label=label, size=f"{size:.0f}", dir=_t("less" if down else "more", lang),
+              lo=f"{lo:.0f}", hi=f"{hi:.0f}")
+
+
+def report_table(report: dict) -> pd.DataFrame:
+    """The published frame behind the page (CSV download): one row per factor, verdict first,
+    then each source's estimate."""
+    rows = []
+    for d in report["drivers"]:
+        row = {"factor": d["factor"], "verdict": d["verdict"], "clear": d["clear"], "rank": d["rank"],
+               "effect": d["ratio"], "lower": d["low"], "upper": d["high"], "unit": "SD",
+               "effect_point": d["ratio_point"], "lower_point": d["low_point"], "upper_point": d["high_point"],
+               "unit_point": d["unit_point"], "primary": d["primary"],
+               "sentence_en": verdict_sentence(d, "en"), "sentence_nl": verdict_sentence(d, "nl")}
+        for s in d["sources"]:
+            key = s["source"]
+            row[f"{key}_estimate"], row[f"{key}_low"], row[f"{key}_high"] = s["ratio"], s["low"], s["high"]
+            row[f"{key}_unit"] = s["unit"]
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 class DriversPage(DashboardPage):
@@ -19,27 +77,69 @@ class DriversPage(DashboardPage):
     show_filters = ()
 
     def compute(self, filters):
-        return figures.drivers(self.source)
+        from verloop.apps.dashboard.modelcards import models_root
+        from verloop.models.triangulate import load_report
+
+        data = dict(figures.drivers(self.source))
+        data["report"] = load_report(models_root())
+        return data
 
     def sections(self, data, filters):
-        lang = filters.lang
-        frame = data["drivers"]
+        report = data.get("report")
+        if report:
+            return self._triangulated(report, data, filters.lang)
+        return self._team_only(data, filters.lang)
+
+    def _triangulated(self, report, data, lang):
+        from verloop.models.triangulate import report_frame
+
+        frame = report_table(report)
+        shown = frame.assign(label=[f"{scale_label(f, lang)}{' ✓' if c else ''}" for f, c in zip(frame["factor"], frame["clear"])])
+        fig = lambda: charts.forest(  # noqa: E731
+            shown, label="label", value="effect", lower="lower", upper="upper",
+            title=_t("verdict_title", lang), xlabel=_t("ratio_sd", lang), reference=1.0,
+        )
+        power = widgets.HTML(f"<p><b>{html.escape(report['power_note'][lang])}</b></p>")
+        power.add_class("verloop-power-note")
+        sentences = widgets.HTML(
+            f"<h3>{html.escape(t('drivers_sentences', lang))}</h3><ul>"
+            + "".join(f"<li>{html.escape(s)}</li>" for s in frame[f"sentence_{lang}"]) + "</ul>"
+        )
+        sentences.add_class("verloop-sentences")
+        side = report_frame(report, lang).drop(columns=["factor"])
+        side_html = widgets.HTML(
+            f"<h3>{html.escape(_t('sources_title', lang))}</h3>"
+            + side.to_html(index=False, na_rep="—", classes="verloop-table", escape=True)
+        )
+        side_html.add_class("verloop-driver-sources")
+        rule = widgets.HTML(f"<p><b>{html.escape(_t('rule', lang))}</b>: {html.escape(report['rule'][lang].split(': ', 1)[-1])}</p>")
+        rule.add_class("verloop-verdict-rule")
+        out = [
+            power,
+            self.block(Block(name="drivers", title=_t("verdict_title", lang), figure=fig, frame=frame)),
+            sentences, side_html, rule,
+        ]
+        card = data.get("card_md")
+        if card:
+            out.append(self._card_box(card, lang))
+        return out
+
+    def _team_only(self, data, lang):
+        frame = data.get("drivers")
         if frame is None or not len(frame):
             note = widgets.HTML(f"<p>{html.escape(t('no_model', lang))}</p>")
             note.add_class("verloop-no-model")
             return [note]
         shown = frame.assign(label=[f"{scale_label(f, lang)}{' (×10)' if u == '10 points' else ''}"
                                     for f, u in zip(frame["factor"], frame["unit"])])
-        shown = shown.sort_values("effect", key=lambda s: -np.abs(np.log(s.astype(float))))
-        fig = lambda: charts.forest(
+        fig = lambda: charts.forest(  # noqa: E731
             shown, label="label", value="effect", lower="lower", upper="upper",
             title=t("drivers_title", lang), xlabel=t("rate_ratio", lang), reference=1.0,
         )
         sentences = [s for s in shown[f"sentence_{lang}"].dropna()] if f"sentence_{lang}" in shown else []
         sentence_html = widgets.HTML(
             f"<h3>{html.escape(t('drivers_sentences', lang))}</h3><ul>"
-            + "".join(f"<li>{html.escape(str(s))}</li>" for s in sentences)
-            + "</ul>"
+            + "".join(f"<li>{html.escape(str(s))}</li>" for s in sentences) + "</ul>"
         )
         sentence_html.add_class("verloop-sentences")
         out = [
@@ -47,24 +147,16 @@ class DriversPage(DashboardPage):
                              lead=data.get("lead", {}).get(lang))),
             sentence_html,
         ]
-        individual = data.get("individual")
-        if individual is not None and len(individual):
-            ind = individual.assign(label=individual["factor"].map(lambda f: scale_label(str(f).removeprefix("team_"), lang)))
-            ind = ind.sort_values("effect", key=lambda s: -np.abs(np.log(s.astype(float))))
-            title = t("drivers_individual", lang)
-            out.append(
-                self.block(
-                    Block(
-                        name="drivers-individual", title=title, frame=individual,
-                        figure=lambda: charts.forest(ind, label="label", value="effect", lower="lower", upper="upper",
-                                                     title=title, xlabel=t("hazard_ratio", lang), reference=1.0),
-                        lead=t("drivers_individual_lead", lang),
-                    )
-                )
-            )
         card = data.get("card_md")
         if card:
-            box = widgets.HTML(f"<details><summary>{html.escape(t('model_card', lang))}</summary><pre>{html.escape(card)}</pre></details>")
-            box.add_class("verloop-model-card")
-            out.append(box)
+            out.append(self._card_box(card, lang))
         return out
+
+    @staticmethod
+    def _card_box(card: str, lang: str):
+        box = widgets.HTML(f"<details><summary>{html.escape(t('model_card', lang))}</summary><pre>{html.escape(card)}</pre></details>")
+        box.add_class("verloop-model-card")
+        return box
+
+
+__all__ = ["DriversPage", "report_table", "verdict_sentence"]

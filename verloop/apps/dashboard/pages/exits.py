@@ -11,7 +11,7 @@ import pandas as pd
 
 from verloop.apps.dashboard import charts, figures
 from verloop.apps.dashboard.downloads import download_links
-from verloop.apps.dashboard.i18n import reason_label, t
+from verloop.apps.dashboard.i18n import percent, reason_label, t
 from verloop.apps.dashboard.layout import Block, DashboardPage
 from verloop.apps.dashboard.themes import comment_themes
 
@@ -90,7 +90,7 @@ def _reason_table(reasons, lang):
     wide = reasons.pivot_table(index="reason_code", columns="source", values="share", aggfunc="first", dropna=False)
     wide = wide.reindex(index=list(dict.fromkeys(reasons["reason_code"])), columns=["stated", "honest"])
     table = wide.rename(columns=lambda c: t(c, lang))
-    table = table.map(lambda v: f"{v:.0f} %" if v == v else "—")
+    table = table.map(lambda v: percent(v, lang))
     table.index = [reason_label(c, lang) for c in table.index]
     return table.reset_index().rename(columns={"index": t("reason", lang)})
 

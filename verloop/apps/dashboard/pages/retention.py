@@ -4,10 +4,6 @@ the minimum group size are left out and named as such."""
 
 from __future__ import annotations
 
-import html
-
-import ipywidgets as widgets
-
 from verloop.apps.dashboard import charts, figures
 from verloop.apps.dashboard.i18n import t
 from verloop.apps.dashboard.layout import Block, DashboardPage
@@ -40,14 +36,9 @@ class RetentionPage(DashboardPage):
                 title=title, xlabel=t("tenure_months", lang), ylabel=t("survival", lang),
                 empty_message=t("no_data", lang),
             )
-            hidden = groups[groups["suppressed"].fillna(False).astype(bool)] if len(groups) else groups
-            after = []
-            if len(hidden):
-                text = "; ".join(f"{g}: {n}" for g, n in zip(hidden["group"], hidden["note"]))
-                note = widgets.HTML(f"<p class='verloop-suppressed'>{html.escape(text)}</p>")
-                note.add_class("verloop-hidden-groups")
-                after.append(note)
+            # hidden groups: the block's one folded line ('2 groups: fewer than 5 employees (…)'),
+            # from the placeholder rows the curves frame carries for them
             table = groups.rename(columns={"median_months": t("median_tenure", lang)}) if len(groups) else None
             out.append(self.block(Block(name=f"retention-by-{by.replace('_', '-')}", title=title, figure=fig,
-                                        frame=curves, table=table, after=after)))
+                                        frame=curves, table=table)))
         return out

@@ -3,40 +3,34 @@ first-90-day attrition, regretted leavers, the monthly trend, by site and team, 
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from verloop.apps.dashboard import charts, figures
-from verloop.apps.dashboard.i18n import money, t
+from verloop.apps.dashboard.i18n import money, number, percent, span, t
 from verloop.apps.dashboard.layout import Block, DashboardPage, kpi_cards
 
 TOP_TEAMS = 20
 
 
-def _num(value) -> float:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return float("nan")
-    return value
+def pct(value, lang: str, digits: int = 0) -> str:
+    return percent(value, lang, digits)
 
 
-def pct(value, digits: int = 0) -> str:
-    value = _num(value)
-    return "—" if not math.isfinite(value) else f"{value:.{digits}f} %"
+def interval(lo, hi, lang: str, digits: int = 0) -> str:
+    return span(lo, hi, lang, digits, "%")
 
 
-def interval(lo, hi, digits: int = 0, unit: str = " %") -> str:
-    lo, hi = _num(lo), _num(hi)
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        return "—"
-    return f"{lo:.{digits}f}–{hi:.{digits}f}{unit}"
+def whole(value, lang: str) -> str:
+    return number(value, lang, 0)
 
 
-def whole(value) -> str:
-    value = _num(value)
-    return "—" if not math.isfinite(value) else f"{value:.0f}"
+def voluntary_card(row: pd.Series, lang: str) -> tuple[str, str, str]:
+    """The voluntary-turnover card (label, rate, interval), as the turnover page and the HR home
+    show it; a hidden row shows '—' and the door's note."""
+    if not len(row) or bool(row.get("suppressed", False)):
+        return t("kpi_voluntary", lang), "—", str(row.get("note") or t("no_data", lang))
+    return (t("kpi_voluntary", lang), pct(row.get("voluntary_rate"), lang, 1),
+            f"{t('ci95', lang)}: {interval(row.get('voluntary_low'), row.get('voluntary_high'), lang, 1)}")
 
 
 class TurnoverPage(DashboardPage):
@@ -55,18 +49,17 @@ class TurnoverPage(DashboardPage):
         summary = data["summary"]
         row = summary.iloc[0] if len(summary) else pd.Series(dtype=object)
         if len(summary) and bool(row["suppressed"]):
-            cards = [(t("kpi_voluntary", lang), "—", str(row["note"]))]
+            cards = [voluntary_card(row, lang)]
         else:
             ci = t("ci95", lang)
             cards = [
-                (t("kpi_voluntary", lang), pct(row.get("voluntary_rate"), 1),
-                 f"{ci}: {interval(row.get('voluntary_low'), row.get('voluntary_high'), 1)}"),
-                (t("kpi_involuntary", lang), pct(row.get("involuntary_rate"), 1),
-                 f"{ci}: {interval(row.get('involuntary_low'), row.get('involuntary_high'), 1)}"),
-                (t("kpi_early", lang), pct(row.get("early_share")),
-                 f"{whole(row.get('early_leavers'))} / {whole(row.get('hires'))} {t('of_hires', lang)}"),
-                (t("kpi_regretted", lang), pct(row.get("regretted_share")),
-                 f"{whole(row.get('regretted'))} / {whole(row.get('voluntary'))} {t('of_voluntary', lang)}"),
+                voluntary_card(row, lang),
+                (t("kpi_involuntary", lang), pct(row.get("involuntary_rate"), lang, 1),
+                 f"{ci}: {interval(row.get('involuntary_low'), row.get('involuntary_high'), lang, 1)}"),
+                (t("kpi_early", lang), pct(row.get("early_share"), lang),
+                 f"{whole(row.get('early_leavers'), lang)} / {whole(row.get('hires'), lang)} {t('of_hires', lang)}"),
+                (t("kpi_regretted", lang), pct(row.get("regretted_share"), lang),
+                 f"{whole(row.get('regretted'), lang)} / {whole(row.get('voluntary'), lang)} {t('of_voluntary', lang)}"),
                 (t("kpi_cost", lang), money(row.get("cost_eur"), lang),
                  f"{ci}: {money(row.get('cost_low'), lang)} – {money(row.get('cost_high'), lang)}"),
             ]
@@ -126,11 +119,11 @@ def _table(frame: pd.DataFrame, lang: str) -> pd.DataFrame | None:
     return pd.DataFrame(
         {
             t("site", lang): frame["group"],
-            t("headcount", lang): frame["headcount"].map(whole),
-            t("voluntary", lang): frame["voluntary_rate"].map(lambda v: pct(v, 1)),
-            t("ci95", lang): [interval(a, b, 1) for a, b in zip(frame["voluntary_low"], frame["voluntary_high"])],
-            t("involuntary", lang): frame["involuntary_rate"].map(lambda v: pct(v, 1)),
-            t("kpi_leavers", lang): frame["leavers"].map(whole),
+            t("headcount", lang): frame["headcount"].map(lambda v: whole(v, lang)),
+            t("voluntary", lang): frame["voluntary_rate"].map(lambda v: pct(v, lang, 1)),
+            t("ci95", lang): [interval(a, b, lang, 1) for a, b in zip(frame["voluntary_low"], frame["voluntary_high"])],
+            t("involuntary", lang): frame["involuntary_rate"].map(lambda v: pct(v, lang, 1)),
+            t("kpi_leavers", lang): frame["leavers"].map(lambda v: whole(v, lang)),
             "note": frame["note"],
             "suppressed": frame["suppressed"],
         }

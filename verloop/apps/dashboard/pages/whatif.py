@@ -32,6 +32,13 @@ def clamp_delta(value) -> float:
     return round(min(SLIDER_MAX, max(SLIDER_MIN, value)), 2)
 
 
+def range_warning(lines: list[str]) -> widgets.HTML:
+    """The model's warning that a change leaves the range of team scores it has seen."""
+    box = widgets.HTML("<ul>" + "".join(f"<li>{html.escape(str(x))}</li>" for x in lines) + "</ul>")
+    box.add_class("verloop-whatif-warning")
+    return box
+
+
 class WhatIfPage(DashboardPage):
     key = "whatif"
     show_filters = ("site", "team")
@@ -105,6 +112,9 @@ class WhatIfPage(DashboardPage):
             shi=money(row["saved_upper"], lang),
         )
         text = widgets.HTML(f"<p class='verloop-whatif-sentence'><b>{html.escape(sentence)}</b></p>")
+        warnings = getattr(result.get("result"), "warnings", None) or {}
+        if warnings.get(lang):
+            text = widgets.VBox([text, range_warning(warnings[lang])])
         bars = pd.DataFrame(
             {
                 "label": [t("baseline", lang), t("scenario", lang)],

@@ -1,0 +1,463 @@
+"""Triangulated drivers: every source of evidence side by side, one verdict per factor.
+
+Sources (whatever the organisation has):
+
+- ``team``: the pooled team model (``team.PooledTeamModel``): each team's scale means pooled over
+  all waves against the voluntary leavers and person-years of all its staff; rate ratios with a
+  bootstrap over teams. Works in anonymous mode.
+- ``exit``: exit-survey answers against everyone's pulse answers (a case-base comparison: the
+  odds ratio of "this answer came from a leaver" per SD approximates the hazard ratio per SD).
+  Anonymous, but it assumes leavers' answers are not coloured by having decided to leave.
+- ``followup``: the share of honest follow-up reasons that name the factor (no ratio; a
+  direction check only).
+- ``cox``: confidential mode with the pseudonym key: the person-level Cox model on each agent's
+  own calibrated scores (``individual.own_score_cox``), cluster-robust intervals.
+
+The verdict rule (``RULE``), written down so a reader can check it:
+
+1. The *primary* source is the team model when it has the power to separate drivers (its
+   estimate needs no calibration of individual answers and is unbiased against the generator's
+   truth from about 3,000 positions); otherwise the person-level Cox model when it exists
+   (confidential mode), else the team model. The verdict's ratio and 95 % interval are the
+   primary source's.
+2. A factor is **clear** only when the primary interval excludes 1, the primary source has the
+   power to separate drivers in this organisation (its median minimum detectable effect over the
+   factors, at 80 % power, is at most a 25 % change per SD, ``team.SMALLEST_RELEVANT_LOG_RATIO``:
+   a power analysis per organisation), and no other ratio source has an interval that excludes 1
+   in the opposite direction. Each source's per-factor power is shown beside its estimate.
+3. The exit comparison and the follow-up reasons never make a factor clear on their own (exit
+   answers may be coloured by the decision to leave; reasons are not effects); they corroborate
+   or contradict.
+4. Only clear factors are ranked (by their effect per SD). When the primary source is not
+   powered for any factor, the report says in plain words that the organisation is too small to
+   separate drivers, and ranks nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from verloop.errors import InputError
+from verloop.models.data import DRIVER_SCALES, OrgData
+from verloop.models.drivers import _unit_for, scale_label
+from verloop.models.team import MDE_Z, SMALLEST_RELEVANT_LOG_RATIO, fit_pooled
+
+Z95 = 1.959964
+RULE = {
+    "en": ("Verdict rule: the team model is the primary source when it can separate drivers; "
+           "otherwise the person-level model (confidential mode) when it exists, else the team model. "
+           "A factor is called clear only when the primary "
+           "source's 95 % interval excludes 'no effect', that source can detect a 25 % change per "
+           "SD with 80 % power in this organisation (median over the factors), and no other source points clearly the other way. Exit answers and "
+           "follow-up reasons support or contradict but never decide alone. Only clear factors are "
+           "ranked."),
+    "nl": ("Beslisregel: het teammodel is de hoofdbron als het factoren kan onderscheiden; "
+           "anders het model per medewerker (vertrouwelijke modus) als dat er is, en anders het "
+           "teammodel. Een factor heet duidelijk alleen als het 95 %-interval van de "
+           "hoofdbron 'geen effect' uitsluit, die bron in deze organisatie een verandering van 25 % "
+           "per SD met 80 % kans kan zien (mediaan over de factoren), en geen andere bron duidelijk de andere kant op wijst. Exitantwoorden en "
+           "redenen uit de nameting ondersteunen of spreken tegen, maar beslissen nooit alleen. "
+           "Alleen duidelijke factoren krijgen een rangorde."),
+}
+SOURCE_LABELS = {
+    "team": ("team level (pooled team means)", "teamniveau (gemiddelden over alle metingen)"),
+    "exit": ("exit answers vs everyone's pulse", "exitantwoorden vs alle pulsantwoorden"),
+    "followup": ("honest follow-up reasons", "eerlijke redenen uit de nameting"),
+    "cox": ("person level (confidential mode)", "per medewerker (vertrouwelijke modus)"),
+}
+REASON_OF = {"mandate": "no_mandate", "workload": "workload", "wellbeing": "health",
+             "autonomy": "schedule", "leadership": "team_lead", "growth": "no_growth"}
+
+
+@dataclass
+class SourceEstimate:
+    """One source's estimate for one factor: a ratio per SD (or a share, for reasons)."""
+
+    source: str
+    factor: str
+    ratio: float
+    low: float
+    high: float
+    unit: str  # "SD", "point", "10 points" or "share"
+    n: int
+    powered: bool | None = None
+    mde_ratio: float | None = None  # smallest detectable ratio per SD (below 1)
+    ratio_point: float | None = None
+    low_point: float | None = None
+    high_point: float | None = None
+    unit_point: str | None = None
+
+    @property
+    def clear(self) -> bool:
+        if self.unit == "share":
+            return False
+        return bool(self.high < 1 or self.low > 1)
+
+    def to_dict(self) -> dict:
+        out = {k: _num(v) for k, v in self.__dict__.items()}
+        out["clear"] = self.clear
+        return out
+
+
+def _num(v):
+    if isinstance(v, (np.floating, float)):
+        return None if not np.isfinite(v) else float(v)
+    if isinstance(v, np.bool_):
+        return bool(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    return v
+
+
+# -- sources -------------------------------------------------------------------------------------
+
+
+def team_source(org: OrgData, n_boot: int = 1000, seed: int = 0):
+    """The pooled team model's estimates per factor (and the fitted model)."""
+    model, rows = fit_pooled(org, n_boot=n_boot, seed=seed)
+    instrument = org.pulse_instrument()
+    eff = model.effects().set_index("factor")
+    power = model.power().set_index("factor")
+    out = []
+    for f in model.features_:
+        r = eff.loc[f]
+        unit, step = _unit_for(f, instrument)
+        out.append(SourceEstimate(
+            "team", f, r.rate_ratio_per_sd, r.ci_low_per_sd, r.ci_high_per_sd, "SD",
+            model.n_teams_, bool(power.loc[f, "powered"]), float(power.loc[f, "mde_ratio_per_sd"]),
+            float(r.rate_ratio_per_point ** step), float(r.ci_low_per_point ** step),
+            float(r.ci_high_per_point ** step), unit))
+    return out, model, rows
+
+
+def exit_scores(org: OrgData) -> pd.DataFrame:
+    """Scale scores of exit-survey responses (one row per response, driver scales only)."""
+    from verloop.surveys import score_responses
+
+    waves = org.waves[org.waves["kind"] == "exit"]
+    parts = []
+    for wave_id in waves["id"]:
+        resp = org.responses[org.responses["wave_id"] == wave_id]
+        if resp.empty:
+            continue
+        answers = org.answers[org.answers["response_id"].isin(resp["id"])]
+        if answers.empty:
+            continue
+        tidy = score_responses(answers, org.instruments[int(wave_id)])
+        parts.append(tidy.pivot(index="response_id", columns="scale", values="score"))
+    if not parts:
+        return pd.DataFrame(columns=list(DRIVER_SCALES))
+    wide = pd.concat(parts)
+    wide.columns.name = None
+    return wide.reset_index(drop=True)
+
+
+def exit_source(org: OrgData, scales: list[str], sd: dict) -> list[SourceEstimate]:
+    """Logistic regression of "exit answer" (1) vs "pulse answer" (0) on the scales together:
+    odds ratios per SD between agents with robust (HC1) 95 % intervals."""
+    import statsmodels.api as sm
+
+    exits = exit_scores(org)
+    cols = [s for s in scales if s in exits.columns]
+    if len(exits) < 20 or not cols:
+        return []
+    pulse = org.scale_scores()[cols].dropna()
+    exits = exits[cols].dropna()
+    X = pd.concat([exits, pulse], ignore_index=True)
+    y = np.r_[np.ones(len(exits)), np.zeros(len(pulse))]
+    design = sm.add_constant(X.to_numpy(float))
+    try:
+        fit = sm.Logit(y, design).fit(disp=0, cov_type="HC1")
+    except Exception:  # noqa: BLE001 - separation or singular design: no estimate from this source
+        return []
+    instrument = org.pulse_instrument()
+    out = []
+    for j, f in enumerate(cols, start=1):
+        b, se = float(fit.params[j]), float(fit.bse[j])
+        s = sd.get(f, float(X[f].std()))
+        unit, step = _unit_for(f, instrument)
+        out.append(SourceEstimate(
+            "exit", f, np.exp(b * s), np.exp((b - Z95 * se) * s), np.exp((b + Z95 * se) * s), "SD",
+            int(len(exits)), bool(MDE_Z * se * s <= SMALLEST_RELEVANT_LOG_RATIO),
+            float(np.exp(-MDE_Z * se * s)), float(np.exp(b * step)),
+            float(np.exp((b - Z95 * se) * step)), float(np.exp((b + Z95 * se) * step)), unit))
+    return out
+
+
+def followup_source(org: OrgData, scales: list[str]) -> list[SourceEstimate]:
+    """Share of honest follow-up reasons that name each factor, with a Wilson 95 % interval."""
+    from verloop.analysis.exits import wilson_interval
+
+    waves = org.waves[org.waves["kind"] == "followup"]["id"]
+    reasons = org.responses.loc[org.responses["wave_id"].isin(waves), "reason"].dropna()
+    n = len(reasons)
+    if n < 10:
+        return []
+    out = []
+    for f in scales:
+        code = REASON_OF.get(f)
+        if code is None:
+            continue
+        count = int((reasons == code).sum())
+        lo, hi = wilson_interval(np.array([count]), np.array([n]))
+        out.append(SourceEstimate("followup", f, count / n, float(lo[0]), float(hi[0]), "share", n))
+    return out
+
+
+def cox_source(org: OrgData, key: str, scales: list[str]) -> list[SourceEstimate]:
+    """Confidential mode: person-level Cox on calibrated own scores (per SD of the true score)."""
+    from verloop.models.individual import own_score_cox
+    from verloop.models.threads import limited
+
+    with limited():
+        model, _, _ = own_score_cox(org, key, scales)
+    table = model.hazard_ratios().set_index("factor")
+    instrument = org.pulse_instrument()
+    out = []
+    for f in scales:
+        if f not in table.index:
+            continue
+        r = table.loc[f]
+        unit, step = _unit_for(f, instrument)
+        mde = MDE_Z * r.se * r.sd
+        out.append(SourceEstimate(
+            "cox", f, r.hazard_ratio_per_sd, r.ci_low_per_sd, r.ci_high_per_sd, "SD",
+            int(model.n_people_ or model.n_rows_), bool(mde <= SMALLEST_RELEVANT_LOG_RATIO),
+            float(np.exp(-mde)), float(np.exp(r.coef * step)),
+            float(np.exp((r.coef - Z95 * r.se) * step)), float(np.exp((r.coef + Z95 * r.se) * step)),
+            unit))
+    return out
+
+
+# -- verdict -------------------------------------------------------------------------------------
+
+
+@dataclass
+class DriversReport:
+    """One verdict per factor with its sources, the power statement and the written rule."""
+
+    drivers: list[dict]
+    primary: str
+    powered: bool
+    power_note: dict
+    facts: dict
+    rule: dict = field(default_factory=lambda: dict(RULE))
+    team_model: object = field(default=None, repr=False)
+    team_rows: pd.DataFrame | None = field(default=None, repr=False)
+    estimates: list = field(default_factory=list, repr=False)
+
+    def without(self, source: str) -> "DriversReport":
+        """The report as an organisation without ``source`` would see it (e.g. "cox": the
+        anonymous view of a confidential organisation), from the same fitted estimates."""
+        kept = [e for e in self.estimates if e.source != source]
+        return _assemble(kept, self.team_model, self.team_rows, self.facts)
+
+    def to_dict(self) -> dict:
+        return {"drivers": self.drivers, "primary": self.primary, "powered": self.powered,
+                "power_note": self.power_note, "rule": self.rule, "facts": self.facts}
+
+    def frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per factor: verdict and each source, as the page and the CLI show them."""
+        return report_frame(self.to_dict(), lang)
+
+
+def source_powered(estimates: list[SourceEstimate], source: str) -> bool:
+    """The per-organisation power analysis: can ``source`` separate drivers here? True when its
+    median minimum detectable effect over the factors is at most ``SMALLEST_RELEVANT_LOG_RATIO``."""
+    mde = [-np.log(e.mde_ratio) for e in estimates if e.source == source and e.mde_ratio]
+    return bool(mde) and float(np.median(mde)) <= SMALLEST_RELEVANT_LOG_RATIO
+
+
+def verdict(estimates: list[SourceEstimate], primary: str) -> list[dict]:
+    """Apply ``RULE`` to the sources' estimates: one entry per factor, verdict first."""
+    org_powered = source_powered(estimates, primary)
+    by_factor: dict[str, list[SourceEstimate]] = {}
+    for e in estimates:
+        by_factor.setdefault(e.factor, []).append(e)
+    out = []
+    for factor, items in by_factor.items():
+        main = next((e for e in items if e.source == primary), None)
+        if main is None:
+            continue
+        direction = np.sign(np.log(main.ratio)) if main.ratio > 0 else 0.0
+        contradicted = any(
+            e.unit != "share" and e.clear and np.sign(np.log(e.ratio)) == -direction
+            for e in items if e.source != primary)
+        clear = bool(main.clear and org_powered and not contradicted)
+        if clear:
+            status = "clear"
+        elif not org_powered:
+            status = "too_little_data"
+        elif contradicted:
+            status = "sources_disagree"
+        else:
+            status = "no_clear_effect"
+        out.append({
+            "factor": factor, "verdict": status, "ratio": _num(main.ratio), "low": _num(main.low),
+            "high": _num(main.high), "unit": "SD", "ratio_point": _num(main.ratio_point),
+            "low_point": _num(main.low_point), "high_point": _num(main.high_point),
+            "unit_point": main.unit_point, "clear": clear, "rank": None, "primary": primary,
+            "sources": [e.to_dict() for e in items],
+        })
+    ranked = sorted((d for d in out if d["clear"]), key=lambda d: -abs(np.log(d["ratio"])))
+    for i, d in enumerate(ranked, start=1):
+        d["rank"] = i
+    order = {d["factor"]: i for i, d in enumerate(ranked)}
+    scale_order = {f: i for i, f in enumerate(DRIVER_SCALES)}
+    # unclear factors follow in the instrument's order: no implied ranking of noise
+    return sorted(out, key=lambda d: (order.get(d["factor"], len(order)),
+                                      scale_order.get(d["factor"], len(scale_order))))
+
+
+def power_note(primary: str, estimates: list[SourceEstimate], n: int) -> tuple[bool, dict]:
+    """Whether the primary source can separate drivers, in plain words."""
+    main = [e for e in estimates if e.source == primary]
+    if not main:
+        return False, {"en": "No source could be fitted.", "nl": "Geen enkele bron kon worden geschat."}
+    typical = float(np.median([1 - e.mde_ratio for e in main]))
+    unit_en = "teams" if primary == "team" else "agents"
+    unit_nl = "teams" if primary == "team" else "medewerkers"
+    if source_powered(estimates, primary):
+        return True, {
+            "en": (f"With {n} {unit_en} the data can detect a driver that changes leaving by "
+                   f"about {typical:.0%} per SD (80 % power), enough to separate drivers. Each "
+                   "source's own power per factor is listed with its estimate."),
+            "nl": (f"Met {n} {unit_nl} kunnen de gegevens een factor zien die het vertrek met "
+                   f"ongeveer {typical:.0%} per SD verandert (80 % kans): genoeg om factoren te "
+                   "onderscheiden. De eigen kracht van elke bron per factor staat bij de schatting."),
+        }
+    return False, {
+        "en": (f"This organisation is too small to tell its drivers apart: with {n} {unit_en} "
+               f"only a factor that changes leaving by about {typical:.0%} per SD or more would "
+               "stand out, and real drivers are usually smaller. The estimates below are shown "
+               "for transparency, not as a ranking. More waves help a little; confidential mode "
+               "(person-level answers) helps most."),
+        "nl": (f"Deze organisatie is te klein om de factoren uit elkaar te houden: met {n} "
+               f"{unit_nl} valt alleen een factor op die het vertrek met ongeveer {typical:.0%} "
+               "per SD of meer verandert, en echte factoren zijn meestal kleiner. De schattingen "
+               "hieronder staan er ter verantwoording, niet als rangorde. Meer metingen helpen "
+               "een beetje; de vertrouwelijke modus (antwoorden per medewerker) helpt het meest."),
+    }
+
+
+def triangulate(org: OrgData, key: str | None = None, n_boot: int = 1000, seed: int = 0,
+                sources: tuple[str, ...] = ("team", "exit", "followup", "cox")) -> DriversReport:
+    """Fit every source the organisation supports and apply the verdict rule."""
+    estimates: list[SourceEstimate] = []
+    team_est, model, rows = team_source(org, n_boot=n_boot, seed=seed)
+    scales = [f for f in model.features_ if f in DRIVER_SCALES]
+    if "team" in sources:
+        estimates += team_est
+    sd = dict(zip(model.features_, model.feature_sd_))
+    if "exit" in sources:
+        estimates += exit_source(org, scales, sd)
+    if "followup" in sources:
+        estimates += followup_source(org, scales)
+    if "cox" in sources and org.survey_mode == "confidential" and key:
+        try:
+            estimates += cox_source(org, key, scales)
+        except InputError:
+            pass
+    if "team" not in sources:
+        estimates += team_est
+    facts = {"teams": model.n_teams_, "voluntary_leavers": model.n_leavers_,
+             "person_years": round(model.person_years_, 1), "bootstrap": len(model.boot_coef_),
+             "bootstrap_failed": model.n_boot_failed_, "survey_mode": org.survey_mode}
+    return _assemble(estimates, model, rows, facts)
+
+
+def choose_primary(estimates: list[SourceEstimate]) -> str:
+    """Rule 1: the team model when it can separate drivers, else Cox when present."""
+    if source_powered(estimates, "team"):
+        return "team"
+    return "cox" if any(e.source == "cox" for e in estimates) else "team"
+
+
+def _assemble(estimates, model, rows, facts) -> DriversReport:
+    primary = choose_primary(estimates)
+    n = next((e.n for e in estimates if e.source == primary), 0)
+    powered, note = power_note(primary, estimates, n)
+    facts = {**facts, "sources": sorted({e.source for e in estimates})}
+    return DriversReport(verdict(estimates, primary), primary, powered, note, facts,
+                         team_model=model, team_rows=rows, estimates=estimates)
+
+
+# -- presentation (the page and ``verloop drivers`` show the same) -------------------------------
+
+VERDICT_LABELS = {
+    "clear": ("clear", "duidelijk"),
+    "no_clear_effect": ("no clear effect", "geen duidelijk effect"),
+    "too_little_data": ("too little data", "te weinig gegevens"),
+    "sources_disagree": ("sources disagree", "bronnen spreken elkaar tegen"),
+}
+
+
+def _ci(ratio, low, high, share: bool = False) -> str:
+    if ratio is None:
+        return "—"
+    if share:
+        return f"{ratio:.0%} ({low:.0%}–{high:.0%})"
+    return f"{ratio:.2f} ({low:.2f}–{high:.2f})"
+
+
+def report_frame(report: dict, lang: str = "en") -> pd.DataFrame:
+    """The table HR sees: factor, verdict, ratio per SD and per point with intervals, rank and
+    one column per source."""
+    if lang not in ("en", "nl"):
+        raise InputError("lang must be 'en' or 'nl'")
+    i = 0 if lang == "en" else 1
+    rows = []
+    for d in report["drivers"]:
+        row = {
+            "factor": d["factor"],
+            "label": scale_label(d["factor"], lang),
+            "verdict": VERDICT_LABELS[d["verdict"]][i],
+            "rank": d["rank"],
+            "per_sd": _ci(d["ratio"], d["low"], d["high"]),
+            "per_point": _ci(d["ratio_point"], d["low_point"], d["high_point"]),
+            "unit_point": d["unit_point"],
+        }
+        for s in d["sources"]:
+            row[SOURCE_LABELS[s["source"]][i]] = _ci(s["ratio"], s["low"], s["high"],
+                                                     share=s["unit"] == "share")
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    return frame.astype(object).where(frame.notna(), "—")
+
+
+def models_root(root=None):
+    """Where ``verloop train`` writes cards: ``root``, else $VERLOOP_MODELS, else ``models/`` in
+    the checkout (the dashboard's ``modelcards.models_root`` reads the same place)."""
+    import os
+    from pathlib import Path
+
+    if root is not None:
+        return Path(root)
+    configured = os.environ.get("VERLOOP_MODELS")
+    return Path(configured) if configured else Path(__file__).resolve().parents[2] / "models"
+
+
+def load_report(root=None) -> dict | None:
+    """The triangulated report from the ``drivers`` card, or None when there is none yet."""
+    from verloop.models.cards import load_card
+
+    try:
+        card = load_card("drivers", models_root(root))
+    except InputError:
+        return None
+    return card.get("report")
+
+
+def report_text(report: dict, lang: str = "en") -> str:
+    """Plain text for the terminal: the power note, the table and the rule."""
+    frame = report_frame(report, lang)
+    return "\n\n".join([report["power_note"][lang], frame.drop(columns=["factor"]).to_string(index=False),
+                        report["rule"][lang]])
+
+
+__all__ = ["DriversReport", "RULE", "SourceEstimate", "choose_primary", "cox_source", "source_powered", "exit_scores", "exit_source",
+           "followup_source", "load_report", "models_root", "power_note", "report_frame", "report_text", "team_source",
+           "triangulate", "verdict"]
