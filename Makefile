@@ -13,11 +13,11 @@ $(VENV)/bin/activate:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
 	@echo "verloop: creating the virtual environment $(VENV)"
 	@$(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install -qq --disable-pip-version-check --upgrade pip
 
 $(VENV)/.installed: $(VENV)/bin/activate pyproject.toml
 	@echo "verloop: installing Verloop and its dependencies into $(VENV) (a few minutes the first time)"
-	@$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
+	@$(PY) -m pip install -qq --disable-pip-version-check -e '.[test]'
 	@touch $@
 
 venv: $(VENV)/.installed

@@ -365,7 +365,7 @@ def test_refresh_fills_the_shared_cache_for_the_next_kernel(demo, models_dir, tm
 
     monkeypatch.setenv("VERLOOP_DASHBOARD_CACHE", str(tmp_path / "figures"))
     monkeypatch.setenv("VERLOOP_MODELS", str(models_dir))
-    result = refresh(demo, sites=False, progress=False)
+    result = refresh(demo, progress=False)  # as the watcher beside `verloop serve` runs it
     assert set(result["pages"]) == set(PAGE_KEYS) and not result["stale"]
     assert last_refresh(demo)["revision"] == result["revision"]
     fresh = DashboardSource.open(demo)  # what a newly started kernel sees
