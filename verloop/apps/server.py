@@ -62,15 +62,12 @@ def voila_command(
         "--MappingKernelManager.cull_interval=60",
         "--MappingKernelManager.cull_idle_timeout=300",
         "--VoilaConfiguration.show_tracebacks=False",
-        # kernels talk to the server over Unix sockets, not TCP on loopback: answers in transit
-        # are not readable by another local user's packet capture
-        "--KernelManager.transport=ipc",
         f"--template={TEMPLATE}",
     ]
     if token is not None:
         command += [f"--token={token}", "--Voila.identity_provider_class=verloop.apps.auth.VerloopIdentityProvider"]
         # issue 13: the signed-in account's name reaches the kernel (verloop.accounts.web)
-        command.append("--VoilaConfiguration.http_header_envs=X-Verloop-Account")
+        command.append("--VoilaConfiguration.http_header_envs=['X-Verloop-Account']")
     command += [f"--VerloopVoila.pages={name}" for name in pages or ()]
     if home:
         command.append(f"--VerloopVoila.home={home}")
