@@ -335,6 +335,8 @@ def test_keyboard_only_completion(page, base_url, survey_store, wait_voila):
     expected = {}
     for number, (kind, payload) in enumerate(pages):
         step_label(page, number + 1, len(pages)).wait_for()
+        if number:  # after "next" the focus lands on the step's heading; the user tabs on from there
+            page.wait_for_function("document.activeElement && document.activeElement.matches('.verloop-progress-label .verloop-focus')")
         if kind == "scale":
             item = payload.items[0]
             tab_to(page, f".verloop-item-{item.id} input[type=radio]")

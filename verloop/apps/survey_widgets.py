@@ -223,7 +223,10 @@ function render({ model, el }) {
     setTimeout(() => {  // the new step's widgets render asynchronously
       toTop(el);
       const heading = document.querySelector(".verloop-survey .verloop-focus");
-      if (heading) {
+      // A keyboard user who already tabbed into the new step keeps their place.
+      const active = document.activeElement;
+      const moved = active && active !== document.body && !el.contains(active) && active.closest(".verloop-survey");
+      if (heading && !moved) {
         if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
         heading.focus({ preventScroll: true });
       }
