@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 DB ?= sqlite:///var/verloop.db
 PORT ?= 8866
 
-.PHONY: demo test venv serve clean bench
+.PHONY: demo test test-fast lint venv serve clean bench
 
 $(VENV)/bin/activate:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
@@ -34,6 +34,14 @@ demo: venv
 
 test: venv
 	bash scripts/run-tests.sh
+
+# the quick loop while coding: no browser, nothing marked slow, spread over the cores (PostgreSQL too)
+test-fast: venv
+	bash scripts/run-tests.sh -m "not slow and not browser" -n auto
+
+lint: venv
+	$(VENV)/bin/ruff check verloop tests bench scripts
+	$(VENV)/bin/ruff format --check verloop tests bench scripts
 
 bench: venv
 	for b in bench/*.py; do $(PY) $$b; done

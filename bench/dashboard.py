@@ -60,14 +60,29 @@ EMPTY_NOTEBOOK = {
     "nbformat_minor": 5,
 }
 WIDGET_NOTEBOOK = {  # the floor with Voilà's widget manager in it: one HTML widget
-    "cells": [{"cell_type": "code", "execution_count": None, "id": "w", "metadata": {}, "outputs": [],
-               "source": ["import ipywidgets as w\n", "x = w.HTML('ready')\n", "x.add_class('verloop-floor')\n", "x"]}],
+    "cells": [
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "w",
+            "metadata": {},
+            "outputs": [],
+            "source": ["import ipywidgets as w\n", "x = w.HTML('ready')\n", "x.add_class('verloop-floor')\n", "x"],
+        }
+    ],
     "metadata": EMPTY_NOTEBOOK["metadata"],
     "nbformat": 4,
     "nbformat_minor": 5,
 }
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-extensions", "--disable-background-networking"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-extensions",
+    "--disable-background-networking",
+]
 
 # Measures a filter change inside the page: from the change event to the root regaining
 # `verloop-ready` (the kernel removes it before recomputing and adds it after redrawing).
@@ -152,8 +167,12 @@ class Server:
         if any(a.startswith("--MappingKernelManager.cull") for a in extra):  # ours replace the defaults
             command = [a for a in command if not a.startswith("--MappingKernelManager.cull")]
         self.process = subprocess.Popen(
-            command + list(extra), cwd=apps_dir.parent, env=environment,
-            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            command + list(extra),
+            cwd=apps_dir.parent,
+            env=environment,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -224,8 +243,11 @@ class Server:
 
 # Kernels of closed pages are culled quickly so that memory stays flat during the run (Voilà's own
 # shutdown-on-unload beacon is refused without an _xsrf cookie; see the closing note).
-CULL = ["--MappingKernelManager.cull_interval=5", "--MappingKernelManager.cull_idle_timeout=15",
-        "--MappingKernelManager.cull_connected=True"]
+CULL = [
+    "--MappingKernelManager.cull_interval=5",
+    "--MappingKernelManager.cull_idle_timeout=15",
+    "--MappingKernelManager.cull_connected=True",
+]
 
 
 def wait_for_kernels(server: Server, at_most: int, limit_s: float = 120.0) -> None:
@@ -277,7 +299,9 @@ def load_page(browser, server: Server, notebook: str, ready: str | None, filter_
                         result["filter_failure"] = str(exc).splitlines()[0][:200]
                     break
             if newest is not None:
-                result["kernel_rss_mb"] = max(filter(None, [result.get("kernel_rss_mb"), kernel_rss(newest)]), default=None)
+                result["kernel_rss_mb"] = max(
+                    filter(None, [result.get("kernel_rss_mb"), kernel_rss(newest)]), default=None
+                )
     except Exception as exc:  # playwright's TimeoutError and anything else: recorded, the run goes on
         result["failure"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
         result["after_s"] = round(time.perf_counter() - started, 1) if "started" in locals() else None
@@ -292,9 +316,11 @@ def load_page(browser, server: Server, notebook: str, ready: str | None, filter_
 def describe(result: dict) -> str:
     if result.get("seconds") is None:
         return f"FAILED ({result.get('failure')})"
-    return (f"{result['seconds']:.2f} s"
-            + (f", filter {result['filter_change_s'] * 1000:.0f} ms" if "filter_change_s" in result else "")
-            + (f", kernel {result['kernel_rss_mb']:.0f} MB" if result.get("kernel_rss_mb") else ""))
+    return (
+        f"{result['seconds']:.2f} s"
+        + (f", filter {result['filter_change_s'] * 1000:.0f} ms" if "filter_change_s" in result else "")
+        + (f", kernel {result['kernel_rss_mb']:.0f} MB" if result.get("kernel_rss_mb") else "")
+    )
 
 
 def load_average() -> float:
@@ -325,7 +351,9 @@ def measure_cold(browser, server: Server, keys: list[str], runs: int, results: d
             wait_for_kernels(server, 0)
             server.wait_idle(quiet_s=1.0)
             notebook, ready = notebook_of(key)
-            result = load_page(browser, server, notebook, ready, filter_change=key not in ("floor", "widget_floor", "app"))
+            result = load_page(
+                browser, server, notebook, ready, filter_change=key not in ("floor", "widget_floor", "app")
+            )
             result["load_average"] = load_average()
             results[key].append(result)
             log(f"{'first' if run == 0 else 'cold'} run {run + 1} {key}: {describe(result)}")
@@ -373,12 +401,20 @@ def ratio(value, floor):
 def summarise(cold: dict, warm: dict | None, keys: list[str]) -> dict:
     floor_cold = median(seconds(cold["floor"]))
     floor_warm = median(seconds(warm["floor"])) if warm else None
-    out = {"floor": {"cold_s": floor_cold, "warm_s": floor_warm,
-                     "cold_runs": seconds(cold["floor"]), "warm_runs": seconds(warm["floor"]) if warm else [],
-                     "kernel_rss_mb": median(r.get("kernel_rss_mb") for r in cold["floor"])},
-           "widget_floor": {"cold_s": median(seconds(cold["widget_floor"])),
-                            "warm_s": median(seconds(warm["widget_floor"])) if warm else None},
-           "pages": {}}
+    out = {
+        "floor": {
+            "cold_s": floor_cold,
+            "warm_s": floor_warm,
+            "cold_runs": seconds(cold["floor"]),
+            "warm_runs": seconds(warm["floor"]) if warm else [],
+            "kernel_rss_mb": median(r.get("kernel_rss_mb") for r in cold["floor"]),
+        },
+        "widget_floor": {
+            "cold_s": median(seconds(cold["widget_floor"])),
+            "warm_s": median(seconds(warm["widget_floor"])) if warm else None,
+        },
+        "pages": {},
+    }
     for key in keys:
         c = cold.get(key, [])
         w = warm.get(key, []) if warm else []
@@ -388,7 +424,9 @@ def summarise(cold: dict, warm: dict | None, keys: list[str]) -> dict:
         filter_s = median([r.get("filter_change_s") for r in c + w])
         rss_first = c[0].get("kernel_rss_mb") if c else None
         rss = max([r.get("kernel_rss_mb") or 0 for r in c + w] or [0])
-        failures = [r["failure"] for r in c + w if r.get("failure")] + [r["filter_failure"] for r in c + w if r.get("filter_failure")]
+        failures = [r["failure"] for r in c + w if r.get("failure")] + [
+            r["filter_failure"] for r in c + w if r.get("filter_failure")
+        ]
         entry = {
             "first_s": first_s,
             "first_ratio_to_floor": ratio(first_s, floor_cold),
@@ -411,7 +449,10 @@ def summarise(cold: dict, warm: dict | None, keys: list[str]) -> dict:
             unmet.append("errors or failed loads")
         if entry["warm_ratio_to_floor"] is not None and entry["warm_ratio_to_floor"] > TARGETS["warm_ratio_to_floor"]:
             unmet.append(f"steady state {entry['warm_ratio_to_floor']} x floor > {TARGETS['warm_ratio_to_floor']}")
-        if entry["first_ratio_to_floor"] is not None and entry["first_ratio_to_floor"] > TARGETS["first_ratio_to_floor"]:
+        if (
+            entry["first_ratio_to_floor"] is not None
+            and entry["first_ratio_to_floor"] > TARGETS["first_ratio_to_floor"]
+        ):
             unmet.append(f"first load {entry['first_ratio_to_floor']} x floor > {TARGETS['first_ratio_to_floor']}")
         if filter_s is not None and filter_s > TARGETS["filter_change_s"]:
             unmet.append(f"filter change {filter_s} s > {TARGETS['filter_change_s']}")
@@ -436,8 +477,13 @@ def measure_refresh(db_url: str, env: dict) -> dict:
     store.dispose()
     environment = {**os.environ, **env}
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "verloop.apps.dashboard.cache", "--db", db_url],
-                               env=environment, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "verloop.apps.dashboard.cache", "--db", db_url],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
     peak = 0.0
     watched = psutil.Process(process.pid)
     while process.poll() is None:
@@ -447,7 +493,11 @@ def measure_refresh(db_url: str, env: dict) -> dict:
             pass
         time.sleep(0.2)
     out = process.stdout.read().decode(errors="replace") if process.stdout else ""
-    result = {"seconds": round(time.perf_counter() - started, 1), "peak_rss_mb": round(peak), "exit_code": process.returncode}
+    result = {
+        "seconds": round(time.perf_counter() - started, 1),
+        "peak_rss_mb": round(peak),
+        "exit_code": process.returncode,
+    }
     try:
         result["report"] = json.loads(out.strip().splitlines()[-1])
     except (ValueError, IndexError):
@@ -473,9 +523,11 @@ def uncached_first(browser, apps: Path, db_url: str, work: Path, env: dict, keys
             notebook, ready = notebook_of(key)
             result = load_page(browser, server, notebook, ready, filter_change=False)
             log(f"uncached first {key}: {describe(result)}")
-            out[key] = {"seconds": round(result["seconds"], 2) if result.get("seconds") else None,
-                        "kernel_rss_mb": round(result["kernel_rss_mb"]) if result.get("kernel_rss_mb") else None,
-                        "failure": result.get("failure")}
+            out[key] = {
+                "seconds": round(result["seconds"], 2) if result.get("seconds") else None,
+                "kernel_rss_mb": round(result["kernel_rss_mb"]) if result.get("kernel_rss_mb") else None,
+                "failure": result.get("failure"),
+            }
     finally:
         server.stop()
     return out
@@ -492,14 +544,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=2, help="loads per page and round (at least 2; medians)")
-    parser.add_argument("--pages", default=",".join(PAGE_KEYS) + ",app",
-                        help="comma-separated page keys; 'app' is the tabbed app (all pages, one kernel)")
+    parser.add_argument(
+        "--pages",
+        default=",".join(PAGE_KEYS) + ",app",
+        help="comma-separated page keys; 'app' is the tabbed app (all pages, one kernel)",
+    )
     parser.add_argument("--db", help="reuse this SQLite file (built when missing)")
     parser.add_argument("--models", help="reuse (or write) the model cards in this folder")
     parser.add_argument("--timeout", type=float, default=TIMEOUT_MS / 1000, help="seconds before a load is a failure")
     parser.add_argument("--no-warm", action="store_true", help="skip the preheated-kernel round")
     parser.add_argument("--uncached", action="store_true", help="also time first loads without the refresh")
-    parser.add_argument("--no-train", action="store_true", help="do not fit models (drivers/risk/what-if pages then say so)")
+    parser.add_argument(
+        "--no-train", action="store_true", help="do not fit models (drivers/risk/what-if pages then say so)"
+    )
     args = parser.parse_args(argv)
     pages = [p for p in args.pages.split(",") if p]
     unknown = set(pages) - set(PAGE_KEYS) - {"app"}
@@ -515,9 +572,17 @@ def main(argv: list[str] | None = None) -> int:
     chromium = os.environ.get("VERLOOP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     work = Path(tempfile.mkdtemp(prefix="verloop-bench-dash-"))
     db_path = Path(args.db) if args.db else work / "bench.db"
-    report: dict = {"benchmark": "dashboard", "employees": args.employees, "months": args.months, "runs": args.runs,
-                    "timeout_s": args.timeout, "cpus": os.cpu_count(), "nice": os.nice(0),
-                    "load_average": {"start": load_average()}, "targets": TARGETS}
+    report: dict = {
+        "benchmark": "dashboard",
+        "employees": args.employees,
+        "months": args.months,
+        "runs": args.runs,
+        "timeout_s": args.timeout,
+        "cpus": os.cpu_count(),
+        "nice": os.nice(0),
+        "load_average": {"start": load_average()},
+        "targets": TARGETS,
+    }
     try:
         if not db_path.exists():
             log(f"building a {args.employees}-employee organisation into {db_path} …")
@@ -541,8 +606,9 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 if args.uncached:
                     report["load_average"]["uncached"] = load_average()
-                    report["uncached_first"] = uncached_first(browser, apps, db_url, work, env,
-                                                              [p for p in pages if p != "app"])
+                    report["uncached_first"] = uncached_first(
+                        browser, apps, db_url, work, env, [p for p in pages if p != "app"]
+                    )
                 log("a data change, then the refresh …")
                 report["load_average"]["refresh"] = load_average()
                 report["refresh"] = measure_refresh(db_url, env)

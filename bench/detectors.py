@@ -53,8 +53,18 @@ def log(message: str) -> None:
 
 LEGACY_TARGETS = {"aht_s": 360.0, "service_level": 80.0, "csat": 3.8}
 LEGACY_DIRECTION = {"aht_s": -1.0, "service_level": 1.0, "csat": 1.0}
-LEGACY_SCALES = ("engagement", "wellbeing", "autonomy", "mandate", "workload", "connection", "leadership",
-                 "voice", "metric_gaming", "intent_stay")
+LEGACY_SCALES = (
+    "engagement",
+    "wellbeing",
+    "autonomy",
+    "mandate",
+    "workload",
+    "connection",
+    "leadership",
+    "voice",
+    "metric_gaming",
+    "intent_stay",
+)
 
 
 def legacy_status(frame: pd.DataFrame) -> pd.DataFrame:
@@ -97,14 +107,20 @@ def score(status: pd.DataFrame, truth: dict, cells_hidden: float, cells: int) ->
     flag = status["watermelon"].fillna(False).astype(bool).to_numpy() & shown
     tp = int((flag & true).sum())
     out = {
-        "teams": int(len(status)), "teams_hidden": int((~shown).sum()), "hidden_share": float((~shown).mean()),
-        "true_watermelon": int(true.sum()), "true_watermelon_shown": int((true & shown).sum()),
-        "flagged": int(flag.sum()), "true_positives": tp,
+        "teams": int(len(status)),
+        "teams_hidden": int((~shown).sum()),
+        "hidden_share": float((~shown).mean()),
+        "true_watermelon": int(true.sum()),
+        "true_watermelon_shown": int((true & shown).sum()),
+        "flagged": int(flag.sum()),
+        "true_positives": tp,
         "precision": tp / flag.sum() if flag.sum() else float("nan"),
         "recall": tp / (true & shown).sum() if (true & shown).sum() else float("nan"),
         "auc_high_risk": float(roc_auc_score(high[shown], -status["people_status"].to_numpy()[shown]))
-        if len(set(high[shown])) == 2 else float("nan"),
-        "cells": cells, "cells_hidden_share": cells_hidden,
+        if len(set(high[shown])) == 2
+        else float("nan"),
+        "cells": cells,
+        "cells_hidden_share": cells_hidden,
     }
     if "certainty" in status:
         c = status["certainty"].to_numpy(dtype=float)[shown]
@@ -143,10 +159,13 @@ def run_seed(seed: int, positions: int, cache: Path | None) -> dict:
             start_d, end_d = after_frame["period_start"].iloc[0], after_frame["period_end"].iloc[0]
             waves = window_waves(door, start_d, end_d)
             scores = door.scale_scores(by="team", waves=waves, scales=[s for s in PEOPLE_SCALES if s in door.scales()])
-            wave_cells = {"cells": int(len(scores)), "hidden": int(scores["suppressed"].sum()),
-                          "trend": int((scores["reason"] == "trend").sum()),
-                          "min_group": int((scores["reason"] == "min_group").sum()),
-                          "complement": int((scores["reason"] == "complement").sum())}
+            wave_cells = {
+                "cells": int(len(scores)),
+                "hidden": int(scores["suppressed"].sum()),
+                "trend": int((scores["reason"] == "trend").sum()),
+                "min_group": int((scores["reason"] == "min_group").sum()),
+                "complement": int((scores["reason"] == "complement").sum()),
+            }
             door_s = time.perf_counter() - t0
             store.dispose()
         if frames_file is not None:
@@ -167,14 +186,20 @@ def run_seed(seed: int, positions: int, cache: Path | None) -> dict:
         "before": score(before, truth, float(before_cells.isna().to_numpy().mean()), int(before_cells.size)),
         "after": score(after, truth, float(after_cells.isna().to_numpy().mean()), int(after_cells.size)),
         "single_wave_cells": wave_cells,
-        "seconds": {"generate_and_write": round(generate_s, 2), "door": round(door_s, 2),
-                    "legacy_detector": round(legacy_s, 4), "detector": round(detector_s, 4),
-                    "detector_over_legacy": round(detector_s / legacy_s, 1) if legacy_s else None},
+        "seconds": {
+            "generate_and_write": round(generate_s, 2),
+            "door": round(door_s, 2),
+            "legacy_detector": round(legacy_s, 4),
+            "detector": round(detector_s, 4),
+            "detector_over_legacy": round(detector_s / legacy_s, 1) if legacy_s else None,
+        },
     }
-    log(f"seed {seed}: before P {result['before']['precision']:.2f} R {result['before']['recall']:.2f} "
+    log(
+        f"seed {seed}: before P {result['before']['precision']:.2f} R {result['before']['recall']:.2f} "
         f"hidden {result['before']['hidden_share']:.2f}; after P {result['after']['precision']:.2f} "
         f"R {result['after']['recall']:.2f} hidden {result['after']['hidden_share']:.2f} "
-        f"AUC {result['after']['auc_high_risk']:.2f}")
+        f"AUC {result['after']['auc_high_risk']:.2f}"
+    )
     return result
 
 
@@ -193,9 +218,13 @@ def pooled(results: list[dict], which: str) -> dict:
         "auc_high_risk_min": round(float(np.nanmin([p["auc_high_risk"] for p in parts])), 3),
         "precision_min": round(float(np.nanmin([p["precision"] for p in parts])), 3),
         "recall_min": round(float(np.nanmin([p["recall"] for p in parts])), 3),
-        "cells_hidden_share": round(sum(p["cells_hidden_share"] * p["cells"] for p in parts)
-                                    / max(sum(p["cells"] for p in parts), 1), 3),
-        "teams": teams, "teams_hidden": hidden, "flagged": flagged, "true_positives": tp,
+        "cells_hidden_share": round(
+            sum(p["cells_hidden_share"] * p["cells"] for p in parts) / max(sum(p["cells"] for p in parts), 1), 3
+        ),
+        "teams": teams,
+        "teams_hidden": hidden,
+        "flagged": flagged,
+        "true_positives": tp,
         "true_watermelon_shown": true_shown,
     }
     if all("mean_certainty" in p for p in parts):
@@ -221,9 +250,12 @@ def main(argv: list[str] | None = None) -> dict:
     for positions in args.positions:
         results = [run_seed(seed, positions, args.cache) for seed in args.seeds]
         cells = {k: sum(r["single_wave_cells"][k] for r in results) for k in results[0]["single_wave_cells"]}
-        summary = {"before": pooled(results, "before"), "after": pooled(results, "after"),
-                   "single_wave_cells_hidden_share": round(cells["hidden"] / max(cells["cells"], 1), 3),
-                   "single_wave_cells": cells}
+        summary = {
+            "before": pooled(results, "before"),
+            "after": pooled(results, "after"),
+            "single_wave_cells_hidden_share": round(cells["hidden"] / max(cells["cells"], 1), 3),
+            "single_wave_cells": cells,
+        }
         after = summary["after"]
         summary["targets_met"] = {
             "precision": bool(after["precision"] is not None and after["precision"] >= TARGETS["precision"]),

@@ -86,8 +86,13 @@ def score_design(rows: dict[str, dict], truth_point: dict, zero: list[str], rank
         covered += int(lo <= truth_point[f] <= hi)
         if f == "mandate":
             ratio_m = b / truth_point[f]
-    return {"both_top_clear": int(both), "mandate_first": int(first == "mandate"), "false_discoveries": fd,
-            "covered": covered, "mandate_estimate_over_truth": ratio_m}
+    return {
+        "both_top_clear": int(both),
+        "mandate_first": int(first == "mandate"),
+        "false_discoveries": fd,
+        "covered": covered,
+        "mandate_estimate_over_truth": ratio_m,
+    }
 
 
 def _from_sources(report: dict, source: str) -> dict[str, dict]:
@@ -114,17 +119,27 @@ def _before(org, truth_point, zero, boot: int, seed: int) -> tuple[dict, dict]:
     rows = {}
     for f in scales:
         r = eff.loc[f]
-        rows[f] = {"ratio": r.rate_ratio_per_sd, "low": r.ci_low_per_sd, "high": r.ci_high_per_sd,
-                   "clear": r.ci_high_per_sd < 1 or r.ci_low_per_sd > 1, "ratio_point": r.rate_ratio_per_point,
-                   "low_point": r.ci_low_per_point, "high_point": r.ci_high_per_point, "unit_point": "point"}
+        rows[f] = {
+            "ratio": r.rate_ratio_per_sd,
+            "low": r.ci_low_per_sd,
+            "high": r.ci_high_per_sd,
+            "clear": r.ci_high_per_sd < 1 or r.ci_low_per_sd > 1,
+            "ratio_point": r.rate_ratio_per_point,
+            "low_point": r.ci_low_per_point,
+            "high_point": r.ci_high_per_point,
+            "unit_point": "point",
+        }
     result = what_if(model, panel, {"mandate": 1.0}, months=12)
     return score_design(rows, truth_point, zero), {
-        "baseline": result.baseline_leavers, "avoided": result.leavers_avoided,
-        "avoided_interval": list(result.avoided_interval)}
+        "baseline": result.baseline_leavers,
+        "avoided": result.leavers_avoided,
+        "avoided_interval": list(result.avoided_interval),
+    }
 
 
-def run_seed(n: int, seed: int, boot: int, with_before: bool = True, with_cox: bool = True,
-             recall_bias: float = 0.0) -> dict:
+def run_seed(
+    n: int, seed: int, boot: int, with_before: bool = True, with_cox: bool = True, recall_bias: float = 0.0
+) -> dict:
     from verloop.models.triangulate import triangulate
     from verloop.models.whatif import what_if
     from verloop.synth.generate import generate
@@ -153,8 +168,9 @@ def run_seed(n: int, seed: int, boot: int, with_before: bool = True, with_cox: b
     designs["verdict_anonymous"]["powered"] = int(a["powered"])
     if with_cox:
         designs["cox"] = score_design(_from_sources(c, "cox"), truth_point, zero)
-        designs["verdict_confidential"] = score_design({d["factor"]: d for d in c["drivers"]}, truth_point,
-                                                       zero, "rank")
+        designs["verdict_confidential"] = score_design(
+            {d["factor"]: d for d in c["drivers"]}, truth_point, zero, "rank"
+        )
         designs["verdict_confidential"]["powered"] = int(c["powered"])
     # what-if on the corrected model, against the truth
     teams = pd.DataFrame(truth["teams"])
@@ -163,10 +179,15 @@ def run_seed(n: int, seed: int, boot: int, with_before: bool = True, with_cox: b
     truth_avoided = float(np.sum(expected * (1 - np.exp(truth_point["mandate"]))))
     result = what_if(anon.team_model, anon.team_rows, {"mandate": 1.0}, months=12)
     lo, hi = result.avoided_interval
-    whatif = {"truth_baseline": truth_base, "truth_avoided": truth_avoided,
-              "baseline": result.baseline_leavers, "avoided": result.leavers_avoided, "avoided_interval": [lo, hi],
-              "baseline_within_10pct": int(abs(result.baseline_leavers / truth_base - 1) <= 0.10),
-              "covers": int(lo <= truth_avoided <= hi)}
+    whatif = {
+        "truth_baseline": truth_base,
+        "truth_avoided": truth_avoided,
+        "baseline": result.baseline_leavers,
+        "avoided": result.leavers_avoided,
+        "avoided_interval": [lo, hi],
+        "baseline_within_10pct": int(abs(result.baseline_leavers / truth_base - 1) <= 0.10),
+        "covers": int(lo <= truth_avoided <= hi),
+    }
     out["whatif"] = whatif
     if with_before:
         designs["before"], before_w = _before(org, truth_point, zero, min(boot, 200), seed)
@@ -189,8 +210,9 @@ def summarise(runs: list[dict]) -> dict:
             "mandate_first": f"{sum(x['mandate_first'] for x in rows)}/{seeds}",
             "false_discoveries": f"{sum(x['false_discoveries'] for x in rows)}/{6 * seeds}",
             "covered": f"{sum(x['covered'] for x in rows)}/{4 * seeds}",
-            "mandate_estimate_over_truth_median": round(float(np.nanmedian(
-                [x["mandate_estimate_over_truth"] for x in rows])), 2),
+            "mandate_estimate_over_truth_median": round(
+                float(np.nanmedian([x["mandate_estimate_over_truth"] for x in rows])), 2
+            ),
         }
         if "powered" in rows[0]:
             designs[name]["powered"] = f"{sum(x['powered'] for x in rows)}/{seeds}"
@@ -203,8 +225,9 @@ def summarise(runs: list[dict]) -> dict:
                 "baseline_within_10pct": f"{sum(x['baseline_within_10pct'] for x in w)}/{seeds}",
                 "median_avoided": round(float(np.median([x["avoided"] for x in w])), 1),
                 "median_truth_avoided": round(float(np.median([r["whatif"]["truth_avoided"] for r in runs])), 1),
-                "median_baseline_over_truth": round(float(np.median(
-                    [x["baseline"] / r["whatif"]["truth_baseline"] for x, r in zip(w, runs)])), 3),
+                "median_baseline_over_truth": round(
+                    float(np.median([x["baseline"] / r["whatif"]["truth_baseline"] for x, r in zip(w, runs)])), 3
+                ),
             }
     out["teams_median"] = int(np.median([r["teams"] for r in runs]))
     out["seconds_per_seed_median"] = float(np.median([r["seconds"] for r in runs]))
@@ -224,16 +247,26 @@ def main(argv=None) -> dict:
     parser.add_argument("--seeds", default="1-8")
     parser.add_argument("--boot", type=int, default=1000)
     parser.add_argument("--no-before", action="store_true", help="skip the old per-wave model")
-    parser.add_argument("--recall-bias", type=float, default=0.0,
-                        help="leavers colour their exit answers by this many latent SDs")
+    parser.add_argument(
+        "--recall-bias", type=float, default=0.0, help="leavers colour their exit answers by this many latent SDs"
+    )
     parser.add_argument("--no-cox", action="store_true", help="skip the person-level model (anonymous only)")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="also write the JSON here (e.g. models/drivers-benchmark-recall.json: "
-                             "'verloop train' then shows it in the drivers card)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="also write the JSON here (e.g. models/drivers-benchmark-recall.json: "
+        "'verloop train' then shows it in the drivers card)",
+    )
     parser.add_argument("--per-seed", action="store_true", help="include every seed's numbers")
     args = parser.parse_args(argv)
-    report = {"benchmark": "drivers against the generator's truth (issue 11)", "seeds": args.seeds,
-              "bootstrap": args.boot, "exit_recall_bias": args.recall_bias, "sizes": {}}
+    report = {
+        "benchmark": "drivers against the generator's truth (issue 11)",
+        "seeds": args.seeds,
+        "bootstrap": args.boot,
+        "exit_recall_bias": args.recall_bias,
+        "sizes": {},
+    }
     for n in [int(s) for s in args.sizes.split(",") if s]:
         runs = []
         for s in parse_seeds(args.seeds):

@@ -45,8 +45,14 @@ def timed(function, *args, **kwargs):
 
 
 def figures(result, seconds: float) -> dict:
-    return {"seconds": round(seconds, 3), "rows": result.rows, "rows_per_s": round(result.rows / seconds),
-            "inserted": result.inserted, "updated": result.updated, "unchanged": result.unchanged}
+    return {
+        "seconds": round(seconds, 3),
+        "rows": result.rows,
+        "rows_per_s": round(result.rows / seconds),
+        "inserted": result.inserted,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+    }
 
 
 def run_backend(url: str, files: dict) -> dict:

@@ -77,8 +77,8 @@ def pair(name, rows, ours_fit, bare_fit, ours_score, bare_score) -> dict:
         fit_s = min(fit_s, t)
         bare, t = timed(bare_fit)
         bare_s = min(bare_s, t)
-        score_s = min(score_s, timed(lambda: ours_score(fitted))[1])
-        bare_score_s = min(bare_score_s, timed(lambda: bare_score(bare))[1])
+        score_s = min(score_s, timed(lambda fitted=fitted: ours_score(fitted))[1])
+        bare_score_s = min(bare_score_s, timed(lambda bare=bare: bare_score(bare))[1])
     fit_mb, bare_mb = peak_mb(ours_fit), peak_mb(bare_fit)
     return {
         "model": name,
@@ -109,8 +109,7 @@ def bench_size(n: int, seed: int) -> dict:
 
     out: dict = {"employees": n}
     log(f"generating {n} employees")
-    synth, out["generate_s"] = timed(
-        lambda: generate(employees=n, seed=seed, mode="confidential"))
+    synth, out["generate_s"] = timed(lambda: generate(employees=n, seed=seed, mode="confidential"))
     org = from_frames(synth.frames(), settings={"survey_mode": "confidential"})
     key = synth.config.pseudonym_key
     del synth
@@ -119,8 +118,7 @@ def bench_size(n: int, seed: int) -> dict:
     _, features["score_responses_s"] = timed(org.scale_scores)
     panel, features["team_panel_s"] = timed(lambda: team_panel(org, horizons=(6,)))
     own, features["own_scores_s"] = timed(lambda: OwnScores.build(org, key))
-    months, features["person_months_s"] = timed(
-        lambda: person_months(org, own=own).dropna(subset=own.scales))
+    months, features["person_months_s"] = timed(lambda: person_months(org, own=own).dropna(subset=own.scales))
     snaps, features["snapshots_s"] = timed(lambda: person_snapshots(org, (6,), own=own))
     out["features"] = {k: round(v, 2) for k, v in features.items()}
     models = []
@@ -133,13 +131,16 @@ def bench_size(n: int, seed: int) -> dict:
     y = rows["leavers_6m"].to_numpy(float)
     off = np.log(rows["exposure_6m"].to_numpy(float))
     design = sm.add_constant(X)
-    models.append(pair(
-        "team Poisson GLM", len(rows),
-        lambda: TeamPoissonModel(6, n_boot=0).fit(panel),
-        lambda: sm.GLM(y, design, family=sm.families.Poisson(), offset=off).fit(),
-        lambda m: m.predict_rate(rows),
-        lambda r: r.predict(design, offset=np.zeros(len(design))),
-    ))
+    models.append(
+        pair(
+            "team Poisson GLM",
+            len(rows),
+            lambda: TeamPoissonModel(6, n_boot=0).fit(panel),
+            lambda: sm.GLM(y, design, family=sm.families.Poisson(), offset=off).fit(),
+            lambda m: m.predict_rate(rows),
+            lambda r: r.predict(design, offset=np.zeros(len(design))),
+        )
+    )
 
     # team-level gradient boosting vs the bare regressor with the same settings
     boost = TeamBoostModel(6)
@@ -148,15 +149,25 @@ def bench_size(n: int, seed: int) -> dict:
     BX = brows[bcols].to_numpy(float)
     be = brows["exposure_6m"].to_numpy(float)
     brate = brows["leavers_6m"].to_numpy(float) / be
-    params = dict(loss="poisson", learning_rate=0.05, max_iter=200, max_leaf_nodes=8,
-                  min_samples_leaf=20, l2_regularization=1.0, random_state=0)
-    models.append(pair(
-        "team gradient boosting", len(brows),
-        lambda: TeamBoostModel(6).fit(panel),
-        lambda: HistGradientBoostingRegressor(**params).fit(BX, brate, sample_weight=be),
-        lambda m: m.predict_rate(brows),
-        lambda r: r.predict(BX),
-    ))
+    params = dict(
+        loss="poisson",
+        learning_rate=0.05,
+        max_iter=200,
+        max_leaf_nodes=8,
+        min_samples_leaf=20,
+        l2_regularization=1.0,
+        random_state=0,
+    )
+    models.append(
+        pair(
+            "team gradient boosting",
+            len(brows),
+            lambda: TeamBoostModel(6).fit(panel),
+            lambda: HistGradientBoostingRegressor(**params).fit(BX, brate, sample_weight=be),
+            lambda m: m.predict_rate(brows),
+            lambda r: r.predict(BX),
+        )
+    )
 
     # individual Cox on calibrated own scores vs bare lifelines on the same (monthly) rows
     from verloop.models.individual import _coarsen
@@ -164,15 +175,19 @@ def bench_size(n: int, seed: int) -> dict:
     feats = [*own.scales, "part_time"]
     frame = _coarsen(months[feats + ["entry", "stop", "event"]], 30.4375).reset_index(drop=True)
     current = months.sort_values("month").groupby("employee_id").tail(1)  # one row per person
-    models.append(pair(
-        "individual Cox (own scores, model-based SE)", len(frame),
-        lambda: CoxModel(features=feats, cluster=None).fit(months),
-        lambda: CoxPHFitter().fit(frame, "stop", "event", entry_col="entry"),
-        lambda m: m.predict_risk(current),
-        lambda c: c.predict_partial_hazard(current[feats]),
-    ))
+    models.append(
+        pair(
+            "individual Cox (own scores, model-based SE)",
+            len(frame),
+            lambda: CoxModel(features=feats, cluster=None).fit(months),
+            lambda: CoxPHFitter().fit(frame, "stop", "event", entry_col="entry"),
+            lambda m: m.predict_risk(current),
+            lambda c: c.predict_partial_hazard(current[feats]),
+        )
+    )
     robust = pair(
-        "individual Cox (own scores, + team-robust SE: by design)", len(frame),
+        "individual Cox (own scores, + team-robust SE: by design)",
+        len(frame),
         lambda: CoxModel(features=feats).fit(months),
         lambda: CoxPHFitter().fit(frame, "stop", "event", entry_col="entry"),
         lambda m: m.predict_risk(current),
@@ -190,31 +205,46 @@ def bench_size(n: int, seed: int) -> dict:
     prep = make_classifier("logistic", chosen)[:-1]
     M = prep.fit_transform(data)  # the very matrix the pipeline's regression sees
     M_latest = prep.transform(latest)
-    models.append(pair(
-        "logistic regression (pipeline: spline, imputer, scaler)", len(data),
-        lambda: make_classifier("logistic", chosen).fit(data, yy),
-        lambda: LogisticRegression(C=1.0, max_iter=2000).fit(M, yy),
-        lambda m: m.predict_proba(latest),
-        lambda r: r.predict_proba(M_latest),
-    ))
+    models.append(
+        pair(
+            "logistic regression (pipeline: spline, imputer, scaler)",
+            len(data),
+            lambda: make_classifier("logistic", chosen).fit(data, yy),
+            lambda: LogisticRegression(C=1.0, max_iter=2000).fit(M, yy),
+            lambda m: m.predict_proba(latest),
+            lambda r: r.predict_proba(M_latest),
+        )
+    )
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     from verloop.models.classifiers import boosting_model
 
-    hgb_params = dict(learning_rate=0.08, max_iter=100, max_leaf_nodes=15, min_samples_leaf=50,
-                      l2_regularization=1.0, early_stopping=True, validation_fraction=0.1,
-                      n_iter_no_change=10, random_state=0)
+    hgb_params = dict(
+        learning_rate=0.08,
+        max_iter=100,
+        max_leaf_nodes=15,
+        min_samples_leaf=50,
+        l2_regularization=1.0,
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        random_state=0,
+    )
     D = data[chosen].to_numpy(float)
     D_latest = latest[chosen].to_numpy(float)
-    models.append(pair(
-        "boosting classifier (uncalibrated)", len(data),
-        lambda: boosting_model(chosen, calibrated=False).fit(data, yy),
-        lambda: HistGradientBoostingClassifier(**hgb_params).fit(D, yy),
-        lambda m: m.predict_proba(latest),
-        lambda r: r.predict_proba(D_latest),
-    ))
+    models.append(
+        pair(
+            "boosting classifier (uncalibrated)",
+            len(data),
+            lambda: boosting_model(chosen, calibrated=False).fit(data, yy),
+            lambda: HistGradientBoostingClassifier(**hgb_params).fit(D, yy),
+            lambda m: m.predict_proba(latest),
+            lambda r: r.predict_proba(D_latest),
+        )
+    )
     calibrated = pair(
-        "boosting classifier (sigmoid-calibrated: 3 inner fits, by design)", len(data),
+        "boosting classifier (sigmoid-calibrated: 3 inner fits, by design)",
+        len(data),
         lambda: make_classifier("boosting", chosen).fit(data, yy),
         lambda: HistGradientBoostingClassifier(**hgb_params).fit(D, yy),
         lambda m: m.predict_proba(latest),
@@ -223,9 +253,13 @@ def bench_size(n: int, seed: int) -> dict:
     calibrated["by_design"] = True
     models.append(calibrated)
     out["models"] = models
-    out["rows"] = {"team_waves": int(len(panel)), "person_months": int(len(months)),
-                   "scored_people": int(len(latest)),
-                   "snapshots": int(len(snaps)), "employees_in_records": int(len(org.employees))}
+    out["rows"] = {
+        "team_waves": int(len(panel)),
+        "person_months": int(len(months)),
+        "scored_people": int(len(latest)),
+        "snapshots": int(len(snaps)),
+        "employees_in_records": int(len(org.employees)),
+    }
     return out
 
 
@@ -234,10 +268,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--no-memory", action="store_true",
-                        help="skip the traced repeat fits (peak memory)")
-    parser.add_argument("--repeat", type=int, default=2,
-                        help="timed runs per side (best of)")
+    parser.add_argument("--no-memory", action="store_true", help="skip the traced repeat fits (peak memory)")
+    parser.add_argument("--repeat", type=int, default=2, help="timed runs per side (best of)")
     args = parser.parse_args(argv)
     global TRACE_MEMORY, REPEAT
     TRACE_MEMORY = not args.no_memory
@@ -261,7 +293,9 @@ def main(argv: list[str] | None = None) -> dict:
         "targets": {
             "wrapper_within_1_2x_of_bare": {
                 m["model"]: m["fit_ratio"] is not None and m["fit_ratio"] <= 1.2
-                for m in biggest["models"] if not m.get("by_design")},
+                for m in biggest["models"]
+                if not m.get("by_design")
+            },
             "max_fit_s_at_largest": max(m["fit_s"] for m in biggest["models"]),
             "fit_at_largest_le_120s": all(m["fit_s"] <= 120 for m in biggest["models"]),
             "max_score_s_at_largest": max(m["score_s"] for m in biggest["models"]),

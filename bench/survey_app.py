@@ -47,13 +47,28 @@ sys.path.insert(0, str(ROOT))
 from verloop.apps.server import app_environment, voila_command  # noqa: E402
 
 CHROMIUM = os.environ.get("VERLOOP_CHROMIUM") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-extensions", "--disable-background-networking"]
-PREHEAT = ["--preheat_kernel=True", "--pool_size=1", r"--VoilaKernelManager.preheat_denylist=['^(?!.*pulse\.ipynb).*$']"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-extensions",
+    "--disable-background-networking",
+]
+PREHEAT = [
+    "--preheat_kernel=True",
+    "--pool_size=1",
+    r"--VoilaKernelManager.preheat_denylist=['^(?!.*pulse\.ipynb).*$']",
+]
 TIMEOUT_MS = 300_000
 TARGETS = {"simultaneous_sessions": 30, "tti_ratio_to_floor": 1.5, "submit_p95_s": 0.3}
-FLOOR_NOTEBOOK = {"cells": [], "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
-                                                         "name": "python3"}}, "nbformat": 4, "nbformat_minor": 5}
+FLOOR_NOTEBOOK = {
+    "cells": [],
+    "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
 
 
 def log(message: str) -> None:
@@ -82,8 +97,12 @@ class Server:
             shutil.copytree(ROOT / "apps", apps)
             (apps / "floor.ipynb").write_text(json.dumps(FLOOR_NOTEBOOK))
         self.process = subprocess.Popen(
-            voila_command(apps, self.port, extra=extra), cwd=ROOT, env=env,
-            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            voila_command(apps, self.port, extra=extra),
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
@@ -264,8 +283,11 @@ def summarise(samples: list[dict], floor: list[dict] | None = None) -> dict:
         floors = [s["tti_s"] for s in floor if s.get("tti_s") is not None]
         out["floor_median_s"] = round(statistics.median(floors), 2) if floors else None
         out["floor_runs_s"] = [round(v, 2) for v in floors]
-        out["ratio_to_floor"] = round(out["tti_median_s"] / out["floor_median_s"], 2) \
-            if out["tti_median_s"] and out["floor_median_s"] else None
+        out["ratio_to_floor"] = (
+            round(out["tti_median_s"] / out["floor_median_s"], 2)
+            if out["tti_median_s"] and out["floor_median_s"]
+            else None
+        )
         out["failures"] += [s["failure"] for s in floor if s.get("failure")]
     return out
 
@@ -322,11 +344,21 @@ async def one_session(browser, link: str, pages: int, delay_s: float, gate: Gate
         submitted = time.perf_counter() - submit
         if not await page.locator(".verloop-thanks").is_visible():
             raise RuntimeError("message: " + (await page.inner_text(".verloop-message"))[:200])
-        return {"ok": not problems, "tti_s": tti, "finish_s": time.perf_counter() - send, "submit_s": submitted,
-                "error": "; ".join(problems) or None}
+        return {
+            "ok": not problems,
+            "tti_s": tti,
+            "finish_s": time.perf_counter() - send,
+            "submit_s": submitted,
+            "error": "; ".join(problems) or None,
+        }
     except Exception as exc:  # a failed session is a result, not a crash of the benchmark
-        return {"ok": False, "tti_s": None, "finish_s": None, "submit_s": None,
-                "error": f"{type(exc).__name__}: {str(exc)[:200]}"}
+        return {
+            "ok": False,
+            "tti_s": None,
+            "finish_s": None,
+            "submit_s": None,
+            "error": f"{type(exc).__name__}: {str(exc)[:200]}",
+        }
     finally:
         if not arrived:
             gate.arrive()
@@ -371,7 +403,7 @@ async def run(args, report: dict) -> dict:
                     server = Server(url, work, extra=PREHEAT)
                     try:
                         samples, floor = [], []
-                        for used in range(args.runs):
+                        for _ in range(args.runs):
                             floor.append(await floor_load(browser, server.floor_link()))  # not preheated: denylisted
                             server.wait_for_kernels(1)  # the pool holds a fresh kernel again…
                             server.wait_idle()  # …that has run the notebook up to the request
@@ -400,35 +432,45 @@ async def run(args, report: dict) -> dict:
                             batch = [codes.pop() for _ in range(level)]
                             started = time.perf_counter()
                             results = await asyncio.gather(
-                                *(one_session(browser, server.link(c), pages, i * args.arrival_s, gate)
-                                  for i, c in enumerate(batch))
+                                *(
+                                    one_session(browser, server.link(c), pages, i * args.arrival_s, gate)
+                                    for i, c in enumerate(batch)
+                                )
                             )
                             wall = time.perf_counter() - started
                             memory = server.memory_mb()
                         finally:
                             server.stop()
                     except Exception as exc:
-                        entry.update({"completed": 0, "errors": level, "failure": f"{type(exc).__name__}: {str(exc)[:300]}",
-                                      "responses_stored": 0})
+                        entry.update(
+                            {
+                                "completed": 0,
+                                "errors": level,
+                                "failure": f"{type(exc).__name__}: {str(exc)[:300]}",
+                                "responses_stored": 0,
+                            }
+                        )
                         continue
                     ok = [r for r in results if r["ok"]]
                     errors = [r["error"] for r in results if not r["ok"]]
                     ttis = sorted(r["tti_s"] for r in ok)
                     finishes = sorted(r["finish_s"] for r in ok)
                     submits = [r["submit_s"] for r in ok if r.get("submit_s") is not None]
-                    entry.update({
-                        "completed": len(ok),
-                        "errors": len(errors),
-                        "first_errors": errors[:3],
-                        "responses_stored": responses(url) - before,
-                        "wall_s": round(wall, 1),
-                        "tti_median_s": round(statistics.median(ttis), 1) if ttis else None,
-                        "tti_max_s": round(ttis[-1], 1) if ttis else None,
-                        "submit_p95_s": round(p95(submits), 3) if submits else None,
-                        "submit_median_s": round(statistics.median(submits), 3) if submits else None,
-                        "all_at_once_to_thanks_max_s": round(finishes[-1], 1) if finishes else None,
-                        "kernels_rss_total_mb": memory.get("rss_total_mb"),
-                    })
+                    entry.update(
+                        {
+                            "completed": len(ok),
+                            "errors": len(errors),
+                            "first_errors": errors[:3],
+                            "responses_stored": responses(url) - before,
+                            "wall_s": round(wall, 1),
+                            "tti_median_s": round(statistics.median(ttis), 1) if ttis else None,
+                            "tti_max_s": round(ttis[-1], 1) if ttis else None,
+                            "submit_p95_s": round(p95(submits), 3) if submits else None,
+                            "submit_median_s": round(statistics.median(submits), 3) if submits else None,
+                            "all_at_once_to_thanks_max_s": round(finishes[-1], 1) if finishes else None,
+                            "kernels_rss_total_mb": memory.get("rss_total_mb"),
+                        }
+                    )
             finally:
                 await browser.close()
     return report
@@ -440,16 +482,22 @@ def verdict(report: dict) -> None:
     report["max_simultaneous_without_error"] = max(clean) if clean else 0
     unmet = []
     if report["max_simultaneous_without_error"] < TARGETS["simultaneous_sessions"]:
-        unmet.append(f"{report['max_simultaneous_without_error']} simultaneous sessions without error "
-                     f"< {TARGETS['simultaneous_sessions']}")
+        unmet.append(
+            f"{report['max_simultaneous_without_error']} simultaneous sessions without error "
+            f"< {TARGETS['simultaneous_sessions']}"
+        )
     for phase in ("cold", "preheated"):
         ratio = (report.get(phase) or {}).get("ratio_to_floor")
         if ratio is None or ratio > TARGETS["tti_ratio_to_floor"]:
             unmet.append(f"{phase} time to interactive {ratio} x floor > {TARGETS['tti_ratio_to_floor']}")
     at_target = [x for x in simultaneous if x["sessions"] == TARGETS["simultaneous_sessions"]]
-    if at_target and (at_target[0].get("submit_p95_s") is None or at_target[0]["submit_p95_s"] > TARGETS["submit_p95_s"]):
-        unmet.append(f"p95 submit at {TARGETS['simultaneous_sessions']} sessions {at_target[0].get('submit_p95_s')} s "
-                     f"> {TARGETS['submit_p95_s']}")
+    if at_target and (
+        at_target[0].get("submit_p95_s") is None or at_target[0]["submit_p95_s"] > TARGETS["submit_p95_s"]
+    ):
+        unmet.append(
+            f"p95 submit at {TARGETS['simultaneous_sessions']} sessions {at_target[0].get('submit_p95_s')} s "
+            f"> {TARGETS['submit_p95_s']}"
+        )
     report["unmet"] = unmet
     report["meets_targets"] = not unmet
 
@@ -464,17 +512,30 @@ def _stop(signum, frame):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="page loads for the cold and preheated timings (at least 2)")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="page loads for the cold and preheated timings (at least 2)"
+    )
     parser.add_argument("--levels", default="10,20,30,40", help="simultaneous sessions to try, comma-separated")
-    parser.add_argument("--arrival-s", type=float, default=2.0,
-                        help="seconds between respondents opening their link (0 = all in the same instant)")
+    parser.add_argument(
+        "--arrival-s",
+        type=float,
+        default=2.0,
+        help="seconds between respondents opening their link (0 = all in the same instant)",
+    )
     parser.add_argument("--preheat", action="store_true", help="serve the simultaneous sessions from a preheated pool")
     args = parser.parse_args(argv)
     if args.runs < 2:
         parser.error("--runs must be at least 2 (every timing is a median of at least two loads)")
     signal.signal(signal.SIGTERM, _stop)  # a timeout or kill still prints what was measured
-    report: dict = {"benchmark": "survey_app", "cpus": os.cpu_count(), "nice": os.nice(0), "targets": TARGETS,
-                    "viewport": "390x844", "runs": args.runs, "load_average": {"start": load_average()}}
+    report: dict = {
+        "benchmark": "survey_app",
+        "cpus": os.cpu_count(),
+        "nice": os.nice(0),
+        "targets": TARGETS,
+        "viewport": "390x844",
+        "runs": args.runs,
+        "load_average": {"start": load_average()},
+    }
     try:
         asyncio.run(run(args, report))
     except BaseException as exc:  # whatever happens, what was measured is printed

@@ -122,12 +122,16 @@ def _floor_worker(url: str, backend: str, n: int, rows: int, barrier, results) -
         )
         placeholder = "%s"
     p = placeholder
-    wave_id, team_id = conn.execute("SELECT id, (SELECT id FROM teams LIMIT 1) FROM waves WHERE name = 'bench-floor'").fetchone()
+    wave_id, team_id = conn.execute(
+        "SELECT id, (SELECT id FROM teams LIMIT 1) FROM waves WHERE name = 'bench-floor'"
+    ).fetchone()
     hashes = []
     for _ in range(n):
         digest = secrets.token_hex(32)
-        conn.execute(f"INSERT INTO tokens (token_hash, wave_id, team_id, used) VALUES ({p}, {p}, {p}, {p})",
-                     (digest, wave_id, team_id, False))
+        conn.execute(
+            f"INSERT INTO tokens (token_hash, wave_id, team_id, used) VALUES ({p}, {p}, {p}, {p})",
+            (digest, wave_id, team_id, False),
+        )
         hashes.append(digest)
     comment = "Opmerking — “meer mandaat” 👍 " * 3
     latencies = []
@@ -193,7 +197,6 @@ def check_stored(url: str, accepted: int, expected_answers: int) -> dict:
 
     from verloop.store import Store
     from verloop.store.schema import Answer, Response, Token, Wave
-
     from verloop.surveys.ballots import finalise_wave, waiting
 
     store = Store.open(url, migrate=False)
@@ -204,12 +207,16 @@ def check_stored(url: str, accepted: int, expected_answers: int) -> dict:
     with store.session() as s:
         responses = s.scalar(select(func.count()).select_from(Response).where(Response.wave_id == wave_id))
         used = s.scalar(select(func.count()).select_from(Token).where(Token.wave_id == wave_id, Token.used))
-        answers = s.scalar(
-            select(func.count()).select_from(Answer).join(Response).where(Response.wave_id == wave_id)
-        )
+        answers = s.scalar(select(func.count()).select_from(Answer).join(Response).where(Response.wave_id == wave_id))
     store.dispose()
-    return {"responses": responses, "tokens_used": used, "answers": answers, "answers_expected": expected_answers,
-            "accepted_incl_warmup": accepted, "sealed_until_close": sealed}
+    return {
+        "responses": responses,
+        "tokens_used": used,
+        "answers": answers,
+        "answers_expected": expected_answers,
+        "accepted_incl_warmup": accepted,
+        "sealed_until_close": sealed,
+    }
 
 
 def bench_backend(url: str, backend: str, n: int, workers: int, rounds: int) -> dict:
@@ -257,7 +264,9 @@ def bench_backend(url: str, backend: str, n: int, workers: int, rounds: int) -> 
         "answers_per_transaction": rows,
         "rounds": [{k: r[k] for k in ("per_s", "p50_ms", "p95_ms")} for r in floors],
     }
-    ratio = submit_summary["per_s"] / floor_summary["per_s"] if submit_summary["per_s"] and floor_summary["per_s"] else None
+    ratio = (
+        submit_summary["per_s"] / floor_summary["per_s"] if submit_summary["per_s"] and floor_summary["per_s"] else None
+    )
     return {
         "submit": submit_summary,
         "floor": floor_summary,
@@ -290,7 +299,9 @@ def with_pg_database(admin_url: str):
     def drop():
         with admin.connect() as connection:
             connection.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"),
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"
+                ),
                 {"n": name},
             )
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
@@ -319,10 +330,14 @@ def main(argv: list[str] | None = None) -> int:
         "targets": TARGETS,
     }
     with tempfile.TemporaryDirectory(prefix="verloop-bench-") as folder:
-        report["sqlite"] = bench_backend(f"sqlite:///{Path(folder) / 'bench.db'}", "sqlite", args.n, args.workers, args.rounds)
+        report["sqlite"] = bench_backend(
+            f"sqlite:///{Path(folder) / 'bench.db'}", "sqlite", args.n, args.workers, args.rounds
+        )
     pg = os.environ.get("VERLOOP_BENCH_PG")
     if not pg:
-        report["postgresql"] = {"skipped": "set VERLOOP_BENCH_PG to a PostgreSQL URL on which a database may be created"}
+        report["postgresql"] = {
+            "skipped": "set VERLOOP_BENCH_PG to a PostgreSQL URL on which a database may be created"
+        }
     else:
         url, drop = with_pg_database(pg)
         try:

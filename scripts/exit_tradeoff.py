@@ -58,8 +58,11 @@ def shown_shares(url: str) -> dict:
             frame = frame[frame["wave"].isin(closed)]
             groups = frame.drop_duplicates(subset=[c for c in ("wave", "site", "team") if c in frame.columns])
             shown = groups.loc[~groups["suppressed"].astype(bool), "n"].fillna(0).sum()
-            closed_total = int(data.responses.merge(data.waves[data.waves["state"] == "closed"][["wave_id"]],
-                                                    on="wave_id")["reason"].notna().sum())
+            closed_total = int(
+                data.responses.merge(data.waves[data.waves["state"] == "closed"][["wave_id"]], on="wave_id")["reason"]
+                .notna()
+                .sum()
+            )
             out[kind][level] = round(float(shown) / closed_total, 3) if closed_total else None
     store.dispose()
     return out
@@ -72,8 +75,11 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         before = shown_shares(build(Path(folder) / "before.db", args.seed, False))
         after = shown_shares(build(Path(folder) / "after.db", args.seed, True))
-    print(json.dumps({"seed": args.seed, "share_of_reasons_shown_per_quarter": {"before": before, "after": after}},
-                     indent=2))
+    print(
+        json.dumps(
+            {"seed": args.seed, "share_of_reasons_shown_per_quarter": {"before": before, "after": after}}, indent=2
+        )
+    )
     return 0
 
 

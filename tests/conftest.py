@@ -59,7 +59,9 @@ def pg_database(pg_admin_url, worker_id) -> str:
     yield url
     with admin.connect() as connection:
         connection.execute(
-            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"),
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"
+            ),
             {"n": name},
         )
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
@@ -111,5 +113,8 @@ def sqlite_store(tmp_path) -> Store:
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     if not Path(CHROMIUM).exists():
-        missing("Debian's chromium", "run `make test` (it installs the Debian package `chromium`) or `apt-get install chromium`")
+        missing(
+            "Debian's chromium",
+            "run `make test` (it installs the Debian package `chromium`) or `apt-get install chromium`",
+        )
     return CHROMIUM

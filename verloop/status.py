@@ -64,8 +64,13 @@ def end_of_data(
     """
     today = _day(today) or dt.date.today()
     candidates = []
-    for values, as_month in ((exits, False), (hires, False), (kpi_months, True), (responses, False),
-                             (closed_waves, False)):
+    for values, as_month in (
+        (exits, False),
+        (hires, False),
+        (kpi_months, True),
+        (responses, False),
+        (closed_waves, False),
+    ):
         if values is None or isinstance(values, (str, dt.date)) or not hasattr(values, "__iter__"):
             values = [values]
         for value in values:
@@ -92,10 +97,17 @@ def data_span(session, today: dt.date | None = None) -> tuple[dt.date | None, dt
     last_response = session.scalar(
         select(func.max(Response.submitted_on)).join(Wave, Wave.id == Response.wave_id).where(closed)
     )
-    last = end_of_data(exits=[last_exit], hires=[last_hire], kpi_months=[last_kpi], responses=[last_response],
-                       closed_waves=[last_closed], today=today)
+    last = end_of_data(
+        exits=[last_exit],
+        hires=[last_hire],
+        kpi_months=[last_kpi],
+        responses=[last_response],
+        closed_waves=[last_closed],
+        today=today,
+    )
     firsts = [d for d in (_day(first_kpi), _day(first_wave)) if d is not None] or (
-        [_day(first_hire)] if first_hire else [])
+        [_day(first_hire)] if first_hire else []
+    )
     first = min(firsts) if firsts else None
     if first is not None and last is not None and first > last:
         first = last.replace(day=1)
@@ -105,18 +117,15 @@ def data_span(session, today: dt.date | None = None) -> tuple[dt.date | None, dt
 def organisation_status(store: Store) -> dict:
     """Sizes of the organisation and its survey data. Counts only: no group figures."""
     with store.session() as s:
+
         def count(column, *where):
             return int(s.scalar(select(func.count(column)).where(*where)) or 0)
 
         settings = get_settings(s)
-        first_hire, last_hire = s.execute(
-            select(func.min(Employee.hire_date), func.max(Employee.hire_date))
-        ).one()
+        first_hire, last_hire = s.execute(select(func.min(Employee.hire_date), func.max(Employee.hire_date))).one()
         responses_by_kind = dict(
             s.execute(
-                select(Wave.kind, func.count(Response.id))
-                .join(Wave, Wave.id == Response.wave_id)
-                .group_by(Wave.kind)
+                select(Wave.kind, func.count(Response.id)).join(Wave, Wave.id == Response.wave_id).group_by(Wave.kind)
             ).all()
         )
         first_day, last_day = data_span(s)

@@ -42,7 +42,9 @@ def structure(store):
 
 def test_accounts_carry_role_scope_and_times(store):
     o = structure(store)
-    lead, secret = add_account(store, "Anne de Vries", "lead", teams=["Utrecht 03", str(o.team_ids["Breda 01"])], now=NOW)
+    lead, secret = add_account(
+        store, "Anne de Vries", "lead", teams=["Utrecht 03", str(o.team_ids["Breda 01"])], now=NOW
+    )
     assert lead.role == "lead" and lead.teams == ("Breda 01", "Utrecht 03")
     assert lead.scope == Scope.lead([o.team_ids["Utrecht 03"], o.team_ids["Breda 01"]])
     assert lead.created_at == NOW and lead.last_sign_in is None and not lead.disabled and lead.link_pending
@@ -56,17 +58,20 @@ def test_accounts_carry_role_scope_and_times(store):
     assert account_of(secret) == lead.id
 
 
-@pytest.mark.parametrize("name, role, kwargs, message", [
-    ("", "hr", {}, "needs a name"),
-    ("x" * 101, "hr", {}, "at most 100"),
-    ("a\tb", "hr", {}, "control characters"),
-    ("Ann", "boss", {}, "unknown role"),
-    ("Ann", "lead", {}, "one or more --team"),
-    ("Ann", "lead", {"teams": ["Nowhere"]}, "no team 'Nowhere'; known teams include: Breda 01"),
-    ("Ann", "site", {}, "exactly one --site"),
-    ("Ann", "site", {"site": "Gouda"}, "no site 'Gouda'"),
-    ("Ann", "hr", {"site": "Utrecht"}, "whole organisation"),
-])
+@pytest.mark.parametrize(
+    "name, role, kwargs, message",
+    [
+        ("", "hr", {}, "needs a name"),
+        ("x" * 101, "hr", {}, "at most 100"),
+        ("a\tb", "hr", {}, "control characters"),
+        ("Ann", "boss", {}, "unknown role"),
+        ("Ann", "lead", {}, "one or more --team"),
+        ("Ann", "lead", {"teams": ["Nowhere"]}, "no team 'Nowhere'; known teams include: Breda 01"),
+        ("Ann", "site", {}, "exactly one --site"),
+        ("Ann", "site", {"site": "Gouda"}, "no site 'Gouda'"),
+        ("Ann", "hr", {"site": "Utrecht"}, "whole organisation"),
+    ],
+)
 def test_bad_accounts_are_refused_with_one_sentence(sqlite_store, name, role, kwargs, message):
     structure(sqlite_store)
     with pytest.raises(InputError, match=message):
@@ -134,7 +139,10 @@ def test_access_log_records_purges_on_write_and_is_for_hr_only(store):
     record(store, "Anne", "lead", "export", "scores.csv\n", now=NOW - dt.timedelta(days=2))
     record(store, "Sem", "site", "sign_in", now=NOW)  # this write purges the 10-day-old entry
     log = entries(store, Scope.everything())
-    assert log[["account", "action", "target"]].values.tolist() == [["Sem", "sign_in", ""], ["Anne", "export", "scores.csv "]]
+    assert log[["account", "action", "target"]].values.tolist() == [
+        ["Sem", "sign_in", ""],
+        ["Anne", "export", "scores.csv "],
+    ]
     assert entries(store, Scope.everything(), account="Anne")["action"].tolist() == ["export"]
     assert entries(store, Scope.everything(), days=1, now=NOW)["account"].tolist() == ["Sem"]
     with pytest.raises(InputError):

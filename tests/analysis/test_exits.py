@@ -91,7 +91,9 @@ def test_reason_groups_safe_sensitive_other():
 
 
 def test_reasons_by_group_hides_small_groups_with_their_complement():
-    lead = lambda n: np.where(np.arange(n) % 10 == 0, "taylorist", np.where(np.arange(n) % 2 == 0, "servant", "neutral"))
+    lead = lambda n: np.where(
+        np.arange(n) % 10 == 0, "taylorist", np.where(np.arange(n) % 2 == 0, "servant", "neutral")
+    )
     reasons = _reasons(STATED, HONEST, lead=lead)
     reasons.loc[(reasons["source"] == "honest") & (reasons["lead_style"] == "taylorist"), "lead_style"] = "neutral"
     reasons.loc[reasons[reasons["source"] == "honest"].index[:3], "lead_style"] = "taylorist"
@@ -109,12 +111,42 @@ def test_reasons_by_group_hides_small_groups_with_their_complement():
 
 
 def test_crosstab_honesty_rates_and_truth_pairs():
-    truth = {"leavers": [
-        {"employee_id": 1, "team_id": 1, "exit_date": "2025-01-31", "true_reason": "team_lead", "stated_reason": "pay", "followup_reason": "team_lead"},
-        {"employee_id": 2, "team_id": 1, "exit_date": "2025-02-28", "true_reason": "team_lead", "stated_reason": "team_lead", "followup_reason": "team_lead"},
-        {"employee_id": 3, "team_id": 2, "exit_date": "2025-03-31", "true_reason": "pay", "stated_reason": "pay", "followup_reason": "pay"},
-        {"employee_id": 4, "team_id": 2, "exit_date": "2025-03-31", "true_reason": "pay", "stated_reason": "pay", "followup_reason": None},
-    ]}  # fmt: skip
+    truth = {
+        "leavers": [
+            {
+                "employee_id": 1,
+                "team_id": 1,
+                "exit_date": "2025-01-31",
+                "true_reason": "team_lead",
+                "stated_reason": "pay",
+                "followup_reason": "team_lead",
+            },
+            {
+                "employee_id": 2,
+                "team_id": 1,
+                "exit_date": "2025-02-28",
+                "true_reason": "team_lead",
+                "stated_reason": "team_lead",
+                "followup_reason": "team_lead",
+            },
+            {
+                "employee_id": 3,
+                "team_id": 2,
+                "exit_date": "2025-03-31",
+                "true_reason": "pay",
+                "stated_reason": "pay",
+                "followup_reason": "pay",
+            },
+            {
+                "employee_id": 4,
+                "team_id": 2,
+                "exit_date": "2025-03-31",
+                "true_reason": "pay",
+                "stated_reason": "pay",
+                "followup_reason": None,
+            },
+        ]
+    }
     pairs = exits.truth_pairs(truth)
     assert list(pairs["employee_id"]) == [1, 2, 3]
     table = exits.reason_crosstab(pairs, codes=["pay", "team_lead", "workload"])
@@ -128,11 +160,13 @@ def test_crosstab_honesty_rates_and_truth_pairs():
 
 
 def test_pairs_below_k_are_hidden():
-    pairs = pd.DataFrame({
-        "true_reason": ["team_lead"] * 6 + ["pay"] * 4 + ["study"],
-        "stated": ["pay"] * 4 + ["team_lead"] * 2 + ["pay"] * 4 + ["study"],
-        "honest": ["team_lead"] * 6 + ["pay"] * 4 + ["study"],
-    })  # fmt: skip
+    pairs = pd.DataFrame(
+        {
+            "true_reason": ["team_lead"] * 6 + ["pay"] * 4 + ["study"],
+            "stated": ["pay"] * 4 + ["team_lead"] * 2 + ["pay"] * 4 + ["study"],
+            "honest": ["team_lead"] * 6 + ["pay"] * 4 + ["study"],
+        }
+    )
     table = exits.reason_crosstab(pairs, codes=["pay", "team_lead", "study"], k=3)
     assert set(table.attrs["hidden"]) == {"team_lead", "study"}  # rows of 2 and 1 leavers
     assert list(table.index) == ["pay", "total"] and table.at["total", "total"] == 8

@@ -63,7 +63,11 @@ def door_bypasses(source: str) -> list[str]:
             found.append(node.module)
         elif isinstance(node, ast.Import):
             found.extend(alias.name for alias in node.names)
-    return [m for m in found if m == "verloop.store" or m.split(".")[0] in FORBIDDEN_IMPORTS or m.startswith("verloop.store.")]
+    return [
+        m
+        for m in found
+        if m == "verloop.store" or m.split(".")[0] in FORBIDDEN_IMPORTS or m.startswith("verloop.store.")
+    ]
 
 
 def test_researchers_may_use_pandas_and_loops_but_not_the_database():
@@ -104,8 +108,9 @@ def test_notebook_runs_top_to_bottom_on_the_demo_database(path, demo_database, m
     monkeypatch.setenv("VERLOOP_THREADS", os.environ.get("VERLOOP_THREADS", "1"))
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
-                            resources={"metadata": {"path": str(ANALYSIS)}})
+    client = NotebookClient(
+        nb, timeout=CELL_TIMEOUT, kernel_name="python3", resources={"metadata": {"path": str(ANALYSIS)}}
+    )
     client.execute()  # raises CellExecutionError with the failing cell on any error
 
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]

@@ -110,7 +110,7 @@ def test_two_items_have_no_alpha_if_deleted_and_small_samples_give_nan():
 
 def test_omega_recovers_a_known_one_factor_model():
     loadings = [0.8, 0.7, 0.6, 0.5]
-    expected = sum(loadings) ** 2 / (sum(loadings) ** 2 + sum(1 - l**2 for l in loadings))
+    expected = sum(loadings) ** 2 / (sum(loadings) ** 2 + sum(1 - loading**2 for loading in loadings))
     assert pm.omega_from_loadings(loadings) == pytest.approx(expected)
     assert pm.mcdonald_omega(congeneric(loadings)) == pytest.approx(expected, abs=1e-4)
 
@@ -168,9 +168,16 @@ def test_reliability_report_agrees_with_the_single_functions():
     scales = {"a": ["a1", "a2", "a3"], "ref": ["r1", "r2", "r3", "r4"]}
     report = pm.reliability_report(data, scales).set_index("scale")
     assert list(report.columns) == [
-        "items", "k", "n", "alpha", "alpha_ci_low", "alpha_ci_high", "omega", "min_item_rest",
+        "items",
+        "k",
+        "n",
+        "alpha",
+        "alpha_ci_low",
+        "alpha_ci_high",
+        "omega",
+        "min_item_rest",
         "mean_inter_item_r",
-    ]  # fmt: skip
+    ]
     assert report.loc["ref", "alpha"] == pytest.approx(0.8135593, abs=1e-6)
     assert report.loc["a", "alpha"] == pytest.approx(pm.cronbach_alpha(data[scales["a"]]).alpha)
     assert report.loc["a", "omega"] == pytest.approx(pm.mcdonald_omega(data[scales["a"]]))
@@ -204,8 +211,20 @@ def reference_csv(tmp_path) -> Path:
 
 
 def test_cli_json_reproduces_the_reference(reference_csv, capsys):
-    code = main(["reliability", "--csv", str(reference_csv), "--scale", "ref=r1,r2,r3,r4",
-                 "--scale", "half=r1,r2", "--json", "--db", "sqlite:///unused.db"])  # fmt: skip
+    code = main(
+        [
+            "reliability",
+            "--csv",
+            str(reference_csv),
+            "--scale",
+            "ref=r1,r2,r3,r4",
+            "--scale",
+            "half=r1,r2",
+            "--json",
+            "--db",
+            "sqlite:///unused.db",
+        ]
+    )
     assert code == 0
     out = json.loads(capsys.readouterr().out)
     first = out["scales"][0]

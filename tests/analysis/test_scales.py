@@ -53,10 +53,14 @@ def test_respondents_needed_inverts_spearman_brown():
 
 def test_team_icc_per_wave_and_scale():
     values, team, _ = _nested(groups=30, size=6, icc=0.25, seed=2)
-    long = pd.DataFrame({
-        "scale": np.repeat(["a", "b"], len(values)), "score": np.concatenate([values, -values]),
-        "team_id": np.concatenate([team, team]), "wave_id": np.tile(np.where(team % 2 == 0, 1, 2), 2),
-    })  # fmt: skip
+    long = pd.DataFrame(
+        {
+            "scale": np.repeat(["a", "b"], len(values)),
+            "score": np.concatenate([values, -values]),
+            "team_id": np.concatenate([team, team]),
+            "wave_id": np.tile(np.where(team % 2 == 0, 1, 2), 2),
+        }
+    )
     table = scales.team_icc(long).set_index("scale")
     per_wave = [scales.icc_oneway(values[(team % 2) == w], team[(team % 2) == w])["icc1"] for w in (0, 1)]
     assert table.at["a", "icc1"] == pytest.approx(np.mean(per_wave))
@@ -77,8 +81,9 @@ def _two_scales(n=400, seed=0, flip=False):
 
 def test_alpha_by_wave_equals_alpha_on_each_wave():
     items, scale_map = _two_scales()
-    waves = pd.DataFrame({"wave_id": np.where(np.arange(len(items)) < 200, 1, 2), "wave": "w",
-                          "opens_on": pd.Timestamp("2025-01-01")})
+    waves = pd.DataFrame(
+        {"wave_id": np.where(np.arange(len(items)) < 200, 1, 2), "wave": "w", "opens_on": pd.Timestamp("2025-01-01")}
+    )
     table = scales.alpha_by_wave(items, scale_map, waves)
     first = table[(table["wave_id"] == 1) & (table["scale"] == "a")].iloc[0]
     assert first["alpha"] == pytest.approx(cronbach_alpha(items.iloc[:200][scale_map["a"]]).alpha)

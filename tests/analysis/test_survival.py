@@ -72,13 +72,22 @@ def test_logrank_rejects_bad_input():
 
 def _employees() -> pd.DataFrame:
     d = pd.Timestamp
-    return pd.DataFrame({
-        "employee_id": [1, 2, 3, 4, 5, 6],
-        "hire_date": [d("2020-01-01"), d("2024-03-01"), d("2024-06-01"), d("2019-05-01"), d("2024-02-01"), d("2024-09-15")],
-        "exit_date": [pd.NaT, d("2024-09-01"), d("2024-12-01"), d("2023-06-01"), d("2024-04-01"), pd.NaT],
-        "exit_type": [None, "voluntary", "involuntary", "voluntary", "voluntary", None],
-        "site": ["x", "x", "y", "y", "x", "y"],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "employee_id": [1, 2, 3, 4, 5, 6],
+            "hire_date": [
+                d("2020-01-01"),
+                d("2024-03-01"),
+                d("2024-06-01"),
+                d("2019-05-01"),
+                d("2024-02-01"),
+                d("2024-09-15"),
+            ],
+            "exit_date": [pd.NaT, d("2024-09-01"), d("2024-12-01"), d("2023-06-01"), d("2024-04-01"), pd.NaT],
+            "exit_type": [None, "voluntary", "involuntary", "voluntary", "voluntary", None],
+            "site": ["x", "x", "y", "y", "x", "y"],
+        }
+    )
 
 
 def test_tenure_table_left_truncation_censoring_and_cohorts():
@@ -87,7 +96,9 @@ def test_tenure_table_left_truncation_censoring_and_cohorts():
     assert 4 not in rows.index  # left before the window: not in the risk set
     month = survival.DAYS_PER_MONTH
     assert rows.at[1, "entry"] == pytest.approx((pd.Timestamp("2024-01-01") - pd.Timestamp("2020-01-01")).days / month)
-    assert rows.at[1, "duration"] == pytest.approx((pd.Timestamp("2024-12-31") - pd.Timestamp("2020-01-01")).days / month)
+    assert rows.at[1, "duration"] == pytest.approx(
+        (pd.Timestamp("2024-12-31") - pd.Timestamp("2020-01-01")).days / month
+    )
     assert not rows.at[1, "event"]
     assert rows.at[2, "event"] and rows.at[2, "entry"] == 0
     assert not rows.at[3, "event"]  # involuntary exits are censored
@@ -127,7 +138,9 @@ def test_groups_get_a_logrank_test_and_small_groups_are_suppressed():
     small = pd.DataFrame({"duration": [1.0, 2.0, 3.0], "entry": 0.0, "event": [True, False, True], "group": "tiny"})
     result = survival.kaplan_meier(pd.concat([table, small], ignore_index=True), by="group", k=5)
     summary = result.summary.set_index("group")
-    assert summary.at["tiny", "suppressed"] and pd.isna(summary.at["tiny", "median"]) and pd.isna(summary.at["tiny", "n"])
+    assert (
+        summary.at["tiny", "suppressed"] and pd.isna(summary.at["tiny", "median"]) and pd.isna(summary.at["tiny", "n"])
+    )
     # the tiny group could be worked out from the total minus the rest: the next-smallest goes too
     assert int(summary["suppressed"].sum()) == 2
     assert "tiny" not in set(result.curves["group"])
@@ -136,7 +149,9 @@ def test_groups_get_a_logrank_test_and_small_groups_are_suppressed():
     shown = table[table["group"].isin(result.shown)]
     direct = multivariate_logrank_test(shown["duration"], shown["group"], shown["event"])
     assert result.test.statistic == pytest.approx(direct.test_statistic)
-    assert (result.table().loc[summary.reset_index()["suppressed"].to_numpy(), "median months (95% CI)"] == "suppressed").all()
+    assert (
+        result.table().loc[summary.reset_index()["suppressed"].to_numpy(), "median months (95% CI)"] == "suppressed"
+    ).all()
 
 
 def test_groups_missing_the_column_value_are_left_out_and_bad_columns_refused():

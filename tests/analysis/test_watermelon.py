@@ -4,7 +4,6 @@ on the door's watermelon frame, the export, and recovery of the generator's trut
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import warnings
 
@@ -43,8 +42,9 @@ def test_targets_default_until_set_and_every_change_is_logged(sqlite_store):
     assert row == {"kpi": "aht_s", "target": 360.0, "direction": "lower", "active": False}
     with sqlite_store.session() as s:
         after = kpi_targets(s).set_index("kpi")
-        log = s.execute(select(SettingsChange.field, SettingsChange.old_value, SettingsChange.new_value,
-                               SettingsChange.changed_by)).all()
+        log = s.execute(
+            select(SettingsChange.field, SettingsChange.old_value, SettingsChange.new_value, SettingsChange.changed_by)
+        ).all()
     assert not after.loc["aht_s", "active"] and after.loc["aht_s", "source"] == "set"
     assert after.loc["service_level", "target"] == 85.0
     assert ("kpi_target.aht_s.active", "True", "False", "HR Anna") in log
@@ -52,12 +52,15 @@ def test_targets_default_until_set_and_every_change_is_logged(sqlite_store):
     assert sum(1 for f, *_ in log if f == "kpi_target.service_level.target") == 1
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(kpi="speed", changed_by="x", target=1.0), "unknown KPI 'speed'"),
-    (dict(kpi="csat", changed_by="x", target=7.0), "outside 1–5"),
-    (dict(kpi="csat", changed_by="x", direction="up"), "'higher' or 'lower'"),
-    (dict(kpi="csat", changed_by="x", target=float("nan")), "must be a number"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(kpi="speed", changed_by="x", target=1.0), "unknown KPI 'speed'"),
+        (dict(kpi="csat", changed_by="x", target=7.0), "outside 1–5"),
+        (dict(kpi="csat", changed_by="x", direction="up"), "'higher' or 'lower'"),
+        (dict(kpi="csat", changed_by="x", target=float("nan")), "must be a number"),
+    ],
+)
 def test_bad_targets_are_refused_with_one_sentence_and_change_nothing(sqlite_store, kwargs, message):
     with pytest.raises(InputError, match=message):
         with sqlite_store.session() as s:
@@ -79,10 +82,22 @@ def frame_of(teams: int = 24, seed: int = 0, red: tuple[int, ...] = (0, 1, 2, 3)
     rows = []
     for i in range(teams):
         bad = i in red
-        row = {"team": f"T{i:02d}", "site": "A" if i % 2 else "B", "group": f"T{i:02d}", "level": "team",
-               "aht_s": (325 if bad else 370) + rng.normal(0, 10), "service_level": (88 if bad else 82) + rng.normal(0, 1.5),
-               "csat": 3.85 + rng.normal(0, 0.05), "absenteeism": (8.3 if bad else 6.5) + rng.normal(0, 0.4),
-               "kpi_months": 12, "waves_shown": 7, "waves_hidden": 1, "suppressed": False, "reason": "", "note": ""}
+        row = {
+            "team": f"T{i:02d}",
+            "site": "A" if i % 2 else "B",
+            "group": f"T{i:02d}",
+            "level": "team",
+            "aht_s": (325 if bad else 370) + rng.normal(0, 10),
+            "service_level": (88 if bad else 82) + rng.normal(0, 1.5),
+            "csat": 3.85 + rng.normal(0, 0.05),
+            "absenteeism": (8.3 if bad else 6.5) + rng.normal(0, 0.4),
+            "kpi_months": 12,
+            "waves_shown": 7,
+            "waves_hidden": 1,
+            "suppressed": False,
+            "reason": "",
+            "note": "",
+        }
         for kpi in ("aht_s", "service_level", "csat", "absenteeism"):
             row[f"{kpi}_sd"] = {"aht_s": 10, "service_level": 2, "csat": 0.05, "absenteeism": 0.7}[kpi]
         for scale, shift in (("engagement", -0.4), ("leadership", -0.8), ("workload", 0.6)):
@@ -107,7 +122,12 @@ def test_detector_finds_the_red_teams_and_says_how_sure_it_is():
     assert ((assessed["certainty"] >= 0.5) & (assessed["certainty"] <= 1.0)).all()
     assert (assessed.loc[assessed["flag"], "red_scales"].str.len() > 0).all()
     assert set(",".join(assessed.loc[assessed["flag"], "red_scales"]).split(",")) <= {
-        "engagement", "leadership", "workload", "voluntary_rate", "absenteeism"}
+        "engagement",
+        "leadership",
+        "workload",
+        "voluntary_rate",
+        "absenteeism",
+    }
     proba = detector.predict_proba(frame)
     assert proba.shape == (24, 2) and np.allclose(proba.sum(axis=1), 1.0)
     assert set(np.argsort(-detector.risk_score(frame))[:4]) == {0, 1, 2, 3}  # the reddest ranked first
@@ -176,8 +196,25 @@ def test_cli_sets_a_kpi_target_and_exports_the_watermelon_table(sqlite_store, tm
     assert main(["settings", "kpi-target", "aht_s", "--by", "x", "--db", url]) == 1
     assert "nothing to change" in capsys.readouterr().err
     out = tmp_path / "watermelon.csv"
-    assert main(["export", "watermelon", "--by", "team", "--out", str(out), "--db", url,
-                 "--start", "2025-01-01", "--end", "2025-12-31"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "watermelon",
+                "--by",
+                "team",
+                "--out",
+                str(out),
+                "--db",
+                url,
+                "--start",
+                "2025-01-01",
+                "--end",
+                "2025-12-31",
+            ]
+        )
+        == 0
+    )
     table = pd.read_csv(out)
     for column in ("team", "site", "kpi_status", "people_status", "flag", "certainty", "n", "suppressed", "note"):
         assert column in table.columns

@@ -25,10 +25,12 @@ def team_id(store) -> int:
 
 
 def test_add_edit_close_round_trip(store, team_id):
-    first = team_actions.add_action(store, team_id, " 2026-C1 ", "AHT target on the dashboard", None,
-                                    created_on=dt.date(2026, 1, 5))
-    second = team_actions.add_action(store, team_id, "2026-C2", None, "A weekly team moment",
-                                     created_on=dt.date(2026, 2, 16))
+    first = team_actions.add_action(
+        store, team_id, " 2026-C1 ", "AHT target on the dashboard", None, created_on=dt.date(2026, 1, 5)
+    )
+    second = team_actions.add_action(
+        store, team_id, "2026-C2", None, "A weekly team moment", created_on=dt.date(2026, 2, 16)
+    )
     frame = team_actions.list_actions(store, team_id)
     assert list(frame["id"]) == [second, first]  # newest first
     assert frame.iloc[1]["cycle"] == "2026-C1" and frame.iloc[1]["status"] == "open"

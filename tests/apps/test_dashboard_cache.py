@@ -108,7 +108,9 @@ def test_a_corrected_exit_type_reaches_the_turnover_page(store, tmp_path, monkey
 
 def test_memory_only_entries_never_reach_the_disk(sqlite_store, tmp_path):
     cache = FigureCache(sqlite_store, folder=tmp_path / "cache")
-    cache.get(("comments", "exit"), lambda: pd.DataFrame({"text": ["my manager only looked at numbers"]}), persist=False)
+    cache.get(
+        ("comments", "exit"), lambda: pd.DataFrame({"text": ["my manager only looked at numbers"]}), persist=False
+    )
     assert not list((tmp_path / "cache").glob("*.pkl"))
     cache.get(("scores",), lambda: 1)
     assert len(list((tmp_path / "cache").glob("*.pkl"))) == 1

@@ -27,8 +27,18 @@ from verloop.apps.dashboard.pages import page_class
 from verloop.errors import ConfigError
 from verloop.store import Store
 
-CHART_PAGES = {"turnover": 3, "engagement": 4, "drivers": 1, "risk": 1, "watermelon": 1, "exits": 2, "retention": 3,
-               "whatif": 1, "actions": 1, "employees": 1}
+CHART_PAGES = {
+    "turnover": 3,
+    "engagement": 4,
+    "drivers": 1,
+    "risk": 1,
+    "watermelon": 1,
+    "exits": 2,
+    "retention": 3,
+    "whatif": 1,
+    "actions": 1,
+    "employees": 1,
+}
 _CSV = re.compile(r'class="verloop-download-csv" download="([^"]+)" href="data:text/csv;charset=utf-8;base64,([^"]+)"')
 
 
@@ -151,14 +161,18 @@ def test_site_filter_shows_only_published_rows_of_that_site(source):
     sliced = csv_downloads(heat[1])["scales-by-group.csv"]
     wave = sliced["wave"].iloc[0]
     direct = figures.door(source).scale_scores(by="team", waves=[wave], filters={"site_id": site_id})
-    assert sliced[["team", "scale", "suppressed"]].astype(str).values.tolist() == \
-        direct[["team", "scale", "suppressed"]].astype(str).values.tolist()  # a slice equals asking the door
+    assert (
+        sliced[["team", "scale", "suppressed"]].astype(str).values.tolist()
+        == direct[["team", "scale", "suppressed"]].astype(str).values.tolist()
+    )  # a slice equals asking the door
     by_team = csv_downloads(root)["turnover-by-team.csv"]
     published = figures.door(source).turnover(by="team", start=page.filters.start, end=page.filters.end)
     published = published[published["site"] == site]
     assert sorted(by_team["team"]) == sorted(published["team"])
-    assert (by_team["suppressed"].astype(bool).to_numpy() == published.sort_values("team")["suppressed"].to_numpy()[
-        pd.Series(by_team["team"]).argsort().argsort()]).all()
+    assert (
+        by_team["suppressed"].astype(bool).to_numpy()
+        == published.sort_values("team")["suppressed"].to_numpy()[pd.Series(by_team["team"]).argsort().argsort()]
+    ).all()
     assert set(by_team["site"]) == {site}
 
 
@@ -189,7 +203,12 @@ def test_hidden_groups_say_fewer_than_5_responses_on_screen_and_in_the_csv(sourc
 def test_every_csv_is_the_published_frame_of_its_chart(source):
     page, root = build("engagement", source)
     downloads = csv_downloads(root)
-    assert {"scales-by-group.csv", "scales-per-wave.csv", "wellbeing-enps-response.csv", "score-distributions.csv"} <= set(downloads)
+    assert {
+        "scales-by-group.csv",
+        "scales-per-wave.csv",
+        "wellbeing-enps-response.csv",
+        "score-distributions.csv",
+    } <= set(downloads)
     waves = list(figures.pulse_waves(source, page.filters)["wave"])
     expected = figures.door(source).scale_scores(by="organisation", waves=waves)  # the door, asked directly
     got = downloads["scales-per-wave.csv"]
@@ -202,7 +221,13 @@ def test_every_csv_is_the_published_frame_of_its_chart(source):
 def test_turnover_cards_show_rates_with_intervals_cost_and_early_leavers(source):
     page, root = build("turnover", source)
     cards = page_text(with_class(root, "verloop-kpi-cards")[0])
-    for label in ("Voluntary turnover", "Involuntary turnover", "Left within 90 days", "Regretted leavers", "Replacement cost"):
+    for label in (
+        "Voluntary turnover",
+        "Involuntary turnover",
+        "Left within 90 days",
+        "Regretted leavers",
+        "Replacement cost",
+    ):
         assert label in cards
     assert cards.count("95% confidence interval") >= 3 and "€" in cards
     summary = csv_downloads(root)["turnover-summary.csv"].iloc[0]
@@ -238,7 +263,9 @@ def test_actions_are_added_edited_and_closed_in_the_app(source):
     page.save.click()
     actions = page.actions()
     assert len(actions) == before + 1 and actions.iloc[0]["stop_text"] == "<b>bold</b> scripts"
-    assert "&lt;b&gt;bold" in page_text(page.list_box) or "&lt;b&gt;" in " ".join(w.value for w in walk(page.list_box) if hasattr(w, "value") and isinstance(w.value, str))
+    assert "&lt;b&gt;bold" in page_text(page.list_box) or "&lt;b&gt;" in " ".join(
+        w.value for w in walk(page.list_box) if hasattr(w, "value") and isinstance(w.value, str)
+    )
     newest = with_class(page.list_box, "verloop-action-row")[0]
     edit = with_class(newest, "verloop-action-edit")[0]
     edit.click()
@@ -310,7 +337,9 @@ def test_risk_ranks_shown_teams_and_names_hidden_ones(source):
     six = both[both["horizon_months"] == 6].set_index("group")["expected"]
     twelve = risk.set_index("group")["expected"]
     both = six.dropna().index
-    assert np.allclose(twelve[both].to_numpy(dtype=float), 2 * six[both].to_numpy(dtype=float))  # same rate, twice the time
+    assert np.allclose(
+        twelve[both].to_numpy(dtype=float), 2 * six[both].to_numpy(dtype=float)
+    )  # same rate, twice the time
 
 
 def test_what_if_moves_expected_leavers_and_refuses_hidden_teams(source):

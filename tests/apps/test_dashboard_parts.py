@@ -53,8 +53,9 @@ def test_filter_bar_offers_sites_teams_periods_and_reports_changes():
     bar = FilterBar(OPTIONS, "en")
     seen = []
     bar.on_change(lambda new, old: seen.append((new, old)))
-    assert bar.value == Filters(site_id=None, team_id=None, months=12, start=dt.date(2025, 11, 1),
-                                end=dt.date(2026, 10, 31), lang="en")
+    assert bar.value == Filters(
+        site_id=None, team_id=None, months=12, start=dt.date(2025, 11, 1), end=dt.date(2026, 10, 31), lang="en"
+    )
     bar.set(site_id=2)
     assert [v for _, v in bar.team.options] == [ALL, 20]  # teams follow the site
     bar.set(team_id=20)
@@ -108,8 +109,9 @@ def test_charts_draw_suppressed_groups_as_labelled_gaps():
             "suppressed": [False, True, False],
         }
     )
-    fig = charts.bar_ci(frame, label="group", value="rate", lower="lower", upper="upper", title="T",
-                        xlabel="x", percent=True)
+    fig = charts.bar_ci(
+        frame, label="group", value="rate", lower="lower", upper="upper", title="T", xlabel="x", percent=True
+    )
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert any("fewer than 5 responses" in t for t in texts)
     assert _is_png(charts.to_png(fig))
@@ -120,18 +122,36 @@ def test_heatmap_lines_quadrant_forest_and_curves_render():
     notes = pd.DataFrame({"Mandate": [None, "fewer than 5 responses"], "Workload": [None, None]}, index=["A", "B"])
     fig = charts.heatmap(values, notes, title="H", reverse_columns={"Workload"})
     assert "< 5" in [t.get_text() for t in fig.axes[0].texts]
-    trend = pd.DataFrame({"date": pd.to_datetime(["2026-01-01", "2026-02-15"] * 2), "score": [3, 3.2, 2, np.nan],
-                          "scale": ["a", "a", "b", "b"], "suppressed": [False, False, False, True]})
-    quad = pd.DataFrame({"kpi": [1.0, -1.0, 0.5], "people": [-1.0, 1.0, 0.2], "team": ["X", "Y", "Z"],
-                         "flag": [True, False, False]})
+    trend = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-01-01", "2026-02-15"] * 2),
+            "score": [3, 3.2, 2, np.nan],
+            "scale": ["a", "a", "b", "b"],
+            "suppressed": [False, False, False, True],
+        }
+    )
+    quad = pd.DataFrame(
+        {"kpi": [1.0, -1.0, 0.5], "people": [-1.0, 1.0, 0.2], "team": ["X", "Y", "Z"], "flag": [True, False, False]}
+    )
     forest = pd.DataFrame({"f": ["a", "b"], "e": [0.8, 1.3], "lo": [0.7, 1.1], "hi": [0.9, 1.5]})
     km = pd.DataFrame({"g": ["a"] * 3, "m": [0, 3, 6], "s": [1, 0.9, 0.8], "lo": [1, 0.85, 0.7], "hi": [1, 0.95, 0.9]})
     figures = [
         charts.lines(trend, x="date", y="score", hue="scale", title="L", ylabel="y"),
-        charts.quadrant(quad, x="kpi", y="people", label="team", highlight="flag", title="Q", xlabel="x", ylabel="y",
-                        quadrant_labels=("a", "b", "c", "d")),
+        charts.quadrant(
+            quad,
+            x="kpi",
+            y="people",
+            label="team",
+            highlight="flag",
+            title="Q",
+            xlabel="x",
+            ylabel="y",
+            quadrant_labels=("a", "b", "c", "d"),
+        ),
         charts.forest(forest, label="f", value="e", lower="lo", upper="hi", title="F", xlabel="x"),
-        charts.step_curves(km, time="m", value="s", group="g", lower="lo", upper="hi", title="K", xlabel="x", ylabel="y"),
+        charts.step_curves(
+            km, time="m", value="s", group="g", lower="lo", upper="hi", title="K", xlabel="x", ylabel="y"
+        ),
         charts.lines(trend.iloc[:0], x="date", y="score", hue=None, title="E", ylabel="y", empty_message="none"),
     ]
     assert "X" in [t.get_text() for t in figures[1].axes[0].texts]  # the watermelon team is named
@@ -167,11 +187,15 @@ def test_kaplan_meier_agrees_with_lifelines():
 
 
 def test_retention_by_group_counts_people_and_censors_stayers():
-    emp = hr.as_dates(pd.DataFrame({
-        "hire_date": ["2025-01-01", "2025-01-01", "2025-06-01", "2024-01-01"],
-        "exit_date": ["2025-04-01", None, "2025-07-01", None],
-        "site": ["A", "A", "B", "B"],
-    }))
+    emp = hr.as_dates(
+        pd.DataFrame(
+            {
+                "hire_date": ["2025-01-01", "2025-01-01", "2025-06-01", "2024-01-01"],
+                "exit_date": ["2025-04-01", None, "2025-07-01", None],
+                "site": ["A", "A", "B", "B"],
+            }
+        )
+    )
     curves, groups = hr.retention_by(emp, "site", "2026-01-01")
     assert list(groups["group"]) == ["A", "B"] and list(groups["n"]) == [2, 2] and list(groups["leavers"]) == [1, 1]
     a = curves[curves["group"] == "A"]
@@ -201,13 +225,19 @@ def test_csv_download_is_the_frame_with_formulas_neutralised():
 
     from verloop.apps.dashboard.downloads import download_links, safe_filename
 
-    frame = pd.DataFrame({"team": ["=HYPERLINK(\"http://x\")", "Team B"], "score": [3.5, np.nan],
-                          "n": pd.array([7, None], dtype="Int64"), "note": ["", "fewer than 5 responses"]})
+    frame = pd.DataFrame(
+        {
+            "team": ['=HYPERLINK("http://x")', "Team B"],
+            "score": [3.5, np.nan],
+            "n": pd.array([7, None], dtype="Int64"),
+            "note": ["", "fewer than 5 responses"],
+        }
+    )
     links = download_links("Scales by team / Utrecht", "en", frame=frame, png=b"\x89PNG\r\n\x1a\nxx")
     name, payload = re.search(r'download="([^"]+)" href="data:text/csv;charset=utf-8;base64,([^"]+)"', links).groups()
     assert name == "scales-by-team-utrecht.csv"
     text = base64.b64decode(payload).decode("utf-8-sig")
-    assert text.splitlines()[1].startswith('"\'=HYPERLINK')  # quoted by CSV, apostrophe first
+    assert text.splitlines()[1].startswith("\"'=HYPERLINK")  # quoted by CSV, apostrophe first
     assert text.splitlines()[2] == "Team B,,,fewer than 5 responses"
     assert 'class="verloop-download-png" download="scales-by-team-utrecht.png"' in links
     assert "Download CSV" in links and "CSV downloaden" in download_links("x", "nl", frame=frame)

@@ -107,8 +107,14 @@ def test_open_and_empty_waves_neither_move_the_data_nor_become_the_latest_wave(o
     latest = figures.latest_wave(before, default_filters(before.options))
     open_wave(store, "pulse", "Pulse empty", opens=dt.date(2026, 11, 2), today=dt.date(2026, 11, 2))
     close_wave(store, "Pulse empty", today=dt.date(2026, 11, 16))
-    open_wave(store, "pulse", "Pulse running", opens=dt.date(2026, 11, 30), closes=dt.date(2027, 1, 15),
-              today=dt.date(2026, 11, 30))
+    open_wave(
+        store,
+        "pulse",
+        "Pulse running",
+        opens=dt.date(2026, 11, 30),
+        closes=dt.date(2027, 1, 15),
+        today=dt.date(2026, 11, 30),
+    )
     after = DashboardSource.open(store)
     assert after.today == END and after.options == before.options
     filters = default_filters(after.options, "en")
@@ -152,22 +158,27 @@ def test_the_home_in_dutch_formats_numbers_and_links_to_its_pages(source):
     assert re.fullmatch(r"\d+,\d%", turnover)  # '35,2%': a Dutch decimal comma
     assert "Gegevens t/m 31 okt 2026; periode nov 2025 – okt 2026." in body
     hrefs = re.findall(r'href="([^"]+)"', body)
-    assert "/voila/render/dashboard_risk.ipynb?lang=nl" in hrefs and "/voila/render/dashboard_turnover.ipynb?lang=nl" in hrefs
+    assert (
+        "/voila/render/dashboard_risk.ipynb?lang=nl" in hrefs
+        and "/voila/render/dashboard_turnover.ipynb?lang=nl" in hrefs
+    )
     home.language.value = "en"
     assert "Voluntary turnover" in home.content.value and "Data up to 31 Oct 2026" in home.content.value
     assert "verloop-ready" in root._dom_classes
 
 
 def test_teams_at_risk_are_clearly_above_the_average_and_never_hidden_ones():
-    frame = pd.DataFrame({
-        "group": ["A", "B", "C", "D", "E"],
-        "horizon_months": [12] * 5,
-        "expected": [6.0, 2.0, 2.0, 2.0, None],
-        "lower": [4.5, 1.0, 1.5, None, None],
-        "upper": [8.0, 3.0, 2.5, None, None],
-        "n": pd.array([20, 20, 20, 5, None], dtype="Int64"),
-        "suppressed": [False, False, False, False, True],
-    })
+    frame = pd.DataFrame(
+        {
+            "group": ["A", "B", "C", "D", "E"],
+            "horizon_months": [12] * 5,
+            "expected": [6.0, 2.0, 2.0, 2.0, None],
+            "lower": [4.5, 1.0, 1.5, None, None],
+            "upper": [8.0, 3.0, 2.5, None, None],
+            "n": pd.array([20, 20, 20, 5, None], dtype="Int64"),
+            "suppressed": [False, False, False, False, True],
+        }
+    )
     # average = 12 / 65 per employee; A: 4.5/20 > it; B, C: below; D: no interval, 2/5 ≥ 1.5 × average
     assert at_risk(frame).tolist() == [True, False, False, True, False]
     assert at_risk(frame.iloc[0:0]).empty

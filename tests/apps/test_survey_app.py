@@ -268,8 +268,13 @@ def test_a_click_made_on_an_earlier_step_is_dropped_and_junk_messages_are_ignore
     click(app, "next")
     app._on_nav_message({"action": "next", "step": stale})  # the double click's second half
     assert app.page == 1
-    for junk in ("next", {"action": "next"}, {"action": "next", "step": True}, {"action": 3, "step": app.step},
-                 {"action": "erase", "step": app.step}):
+    for junk in (
+        "next",
+        {"action": "next"},
+        {"action": "next", "step": True},
+        {"action": 3, "step": app.step},
+        {"action": "erase", "step": app.step},
+    ):
         app._on_nav_message(junk)
     assert app.page == 1 and app.nav.ack == 7  # every message acknowledged: the bar is released
     buttons_of(app, app.pages[1][1].items[0].id).value = 99  # a value never offered

@@ -73,17 +73,19 @@ def test_cells_are_formatted_for_the_language():
 def _kpi_frame(hidden: int) -> pd.DataFrame:
     names = [f"Team {i:02d}" for i in range(3 + hidden)]
     shown = [False] * 3 + [True] * hidden
-    return pd.DataFrame({
-        "group": names,
-        "level": "team",
-        "aht_s": [372.25, 1234.5, 300.0] + [np.nan] * hidden,
-        "service_level": [81.24, 79.5, 90.0] + [np.nan] * hidden,
-        "watermelon": [True, False, False] + [False] * hidden,
-        "n": pd.array([12, 1500, 8] + [None] * hidden, dtype="Int64"),
-        "suppressed": shown,
-        "reason": [""] * 3 + ["min_group"] * hidden,
-        "note": [""] * 3 + ["fewer than 5 responses"] * hidden,
-    })
+    return pd.DataFrame(
+        {
+            "group": names,
+            "level": "team",
+            "aht_s": [372.25, 1234.5, 300.0] + [np.nan] * hidden,
+            "service_level": [81.24, 79.5, 90.0] + [np.nan] * hidden,
+            "watermelon": [True, False, False] + [False] * hidden,
+            "n": pd.array([12, 1500, 8] + [None] * hidden, dtype="Int64"),
+            "suppressed": shown,
+            "reason": [""] * 3 + ["min_group"] * hidden,
+            "note": [""] * 3 + ["fewer than 5 responses"] * hidden,
+        }
+    )
 
 
 def test_a_table_has_worded_headers_local_numbers_and_one_folded_note_line():
@@ -123,8 +125,9 @@ def test_hidden_line_counts_per_reason_and_names_at_most_a_dozen():
 
 
 def test_hidden_line_names_sites_waves_and_describer_rows():
-    waves = pd.DataFrame({"wave": ["W1", "W1", "W2"], "suppressed": [True, True, True],
-                          "note": ["fewer than 5 responses"] * 3})
+    waves = pd.DataFrame(
+        {"wave": ["W1", "W1", "W2"], "suppressed": [True, True, True], "note": ["fewer than 5 responses"] * 3}
+    )
     assert hidden_line(waves, "en", label="wave") == "Not shown — 2 waves: fewer than 5 responses (W1, W2)"
     rows = pd.DataFrame({"scale": ["a", "b"], "suppressed": [True, True], "note": ["x", "x"]})
     line = hidden_line(rows, "nl", describe=lambda r: None if r["scale"] == "b" else "Schaal A")

@@ -7,6 +7,7 @@ import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from sqlalchemy import select
 
 from verloop.apps.team_results import (
     TeamResults,
@@ -19,9 +20,8 @@ from verloop.apps.team_results import (
 )
 from verloop.cli import main
 from verloop.errors import InputError
-from sqlalchemy import select
-
 from verloop.store.schema import Site, Team, Wave
+
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
@@ -38,8 +38,9 @@ def results(tmp_path_factory):
 
 def latest_wave(store) -> str:
     with store.session() as s:
-        return s.scalars(select(Wave.name).where(Wave.kind == "pulse", Wave.status == "closed")
-                         .order_by(Wave.opens_on.desc())).first()
+        return s.scalars(
+            select(Wave.name).where(Wave.kind == "pulse", Wave.status == "closed").order_by(Wave.opens_on.desc())
+        ).first()
 
 
 def teams_by_visibility(store):
@@ -76,8 +77,13 @@ def test_link_is_per_team_and_wave_and_cannot_be_guessed(results):
     # another team's id with this key, a changed key, no key, junk: one and the same refusal
     swapped = dict(params, team=link_parameters(query(other))["team"])
     changed = dict(params, key=params["key"][:-1] + ("0" if params["key"][-1] != "0" else "1"))
-    for bad in (swapped, changed, {k: v for k, v in params.items() if k != "key"}, dict(params, team="x"),
-                dict(params, wave="999")):
+    for bad in (
+        swapped,
+        changed,
+        {k: v for k, v in params.items() if k != "key"},
+        dict(params, team="x"),
+        dict(params, wave="999"),
+    ):
         with pytest.raises(InputError, match="team results link is not valid"):
             check_link(results, bad)
 
@@ -104,7 +110,9 @@ def test_page_shows_team_and_organisation_and_hides_a_small_team(results):
     from verloop.apps.dashboard import figures
 
     trend = figures.team_scale_trend(small.source, small.team[0], "en")
-    cells = [c.split("</td>")[0] for c in text.split("verloop-results-team-trend")[1].split("</table>")[0].split("<td>")[1:]]
+    cells = [
+        c.split("</td>")[0] for c in text.split("verloop-results-team-trend")[1].split("</table>")[0].split("<td>")[1:]
+    ]
     assert cells.count("—") >= int(trend["suppressed"].sum()) > 0  # every hidden wave of the team is a dash
     small.lang.value = "nl"
     assert f"Resultaten van {hidden}" in small.body.value and "Niet getoond" in small.body.value
@@ -122,13 +130,28 @@ def test_without_or_with_a_wrong_link_the_page_shows_nothing(results):
 def test_numbers_follow_the_language_and_missing_is_a_dash():
     import pandas as pd
 
-    frame = pd.DataFrame({"wave": ["2026-01", "2026-02"], "opens_on": [dt.date(2026, 1, 5), dt.date(2026, 2, 5)],
-                          "scale": ["engagement", "engagement"], "score": [3.456, 2.0], "suppressed": [False, True],
-                          "note": ["", "fewer than 5 responses"]})
+    frame = pd.DataFrame(
+        {
+            "wave": ["2026-01", "2026-02"],
+            "opens_on": [dt.date(2026, 1, 5), dt.date(2026, 2, 5)],
+            "scale": ["engagement", "engagement"],
+            "score": [3.456, 2.0],
+            "suppressed": [False, True],
+            "note": ["", "fewer than 5 responses"],
+        }
+    )
     assert "3,5" in trend_table(frame, "nl", "x") and "3.5" in trend_table(frame, "en", "x")
     assert "<td>—</td>" in trend_table(frame, "en", "x")  # the hidden wave shows no number
-    latest = pd.DataFrame({"group_kind": ["team", "organisation"], "wave": ["2026-02"] * 2, "scale": ["engagement"] * 2,
-                           "score": [4.2, 3.75], "suppressed": [True, False], "note": ["fewer than 5 responses", ""]})
+    latest = pd.DataFrame(
+        {
+            "group_kind": ["team", "organisation"],
+            "wave": ["2026-02"] * 2,
+            "scale": ["engagement"] * 2,
+            "score": [4.2, 3.75],
+            "suppressed": [True, False],
+            "note": ["fewer than 5 responses", ""],
+        }
+    )
     table = comparison_table(latest, "nl")
     assert "<td>—</td><td>3,8</td>" in table and "4,2" not in table  # a hidden value never reaches the page
 
@@ -142,8 +165,27 @@ def test_tokens_command_prints_the_team_results_link(store, tmp_path, capsys):
     assert main(["survey", "open", "pulse", "--wave", "2026-03", "--db", store.url]) == 0
     capsys.readouterr()
     out = tmp_path / "codes.csv"
-    assert main(["survey", "tokens", "--wave", "2026-03", "--team", "Team Noord", "--count", "2", "--out", str(out),
-                 "--base-url", "https://enquete.example.nl", "--db", store.url]) == 0
+    assert (
+        main(
+            [
+                "survey",
+                "tokens",
+                "--wave",
+                "2026-03",
+                "--team",
+                "Team Noord",
+                "--count",
+                "2",
+                "--out",
+                str(out),
+                "--base-url",
+                "https://enquete.example.nl",
+                "--db",
+                store.url,
+            ]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     link = next(line.strip() for line in printed.splitlines() if "team_results.ipynb" in line)
     assert link.startswith("https://enquete.example.nl/voila/render/team_results.ipynb?")

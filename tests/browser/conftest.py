@@ -86,8 +86,19 @@ def _port_open(port: int) -> bool:
 class VoilaServer:
     """One running Voilà process (in its own process group, so its kernels stop with it)."""
 
-    def __init__(self, db_url: str, workdir: Path, *, apps_dir=None, extra=None, token=None, env=None,
-                 pages=None, home=None, pools=None):
+    def __init__(
+        self,
+        db_url: str,
+        workdir: Path,
+        *,
+        apps_dir=None,
+        extra=None,
+        token=None,
+        env=None,
+        pages=None,
+        home=None,
+        pools=None,
+    ):
         self.apps_dir = Path(apps_dir) if apps_dir else REPO_ROOT / "apps"
         self.log_path = workdir / "voila.log"
         self.process: subprocess.Popen | None = None
@@ -95,10 +106,11 @@ class VoilaServer:
         environment["JUPYTER_RUNTIME_DIR"] = str(workdir / "runtime")
         environment["JUPYTER_CONFIG_DIR"] = str(workdir / "config")  # no stray user config
         environment.update(env or {})
-        for attempt in range(3):  # a port taken between probing and binding: try another
+        for _attempt in range(3):  # a port taken between probing and binding: try another
             self.port = free_port()
-            command = voila_command(self.apps_dir, self.port, token=token, extra=extra, pages=pages,
-                                    home=home, pools=pools)
+            command = voila_command(
+                self.apps_dir, self.port, token=token, extra=extra, pages=pages, home=home, pools=pools
+            )
             with open(self.log_path, "ab") as log:
                 self.process = subprocess.Popen(
                     command,
@@ -174,9 +186,7 @@ def playwright_instance():
 
 @pytest.fixture(scope="session")
 def browser(playwright_instance, chromium_path):
-    browser = playwright_instance.chromium.launch(
-        executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
-    )
+    browser = playwright_instance.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
 
@@ -209,8 +219,13 @@ class RequestLog(list):
     """The URLs a page requested, in order; :meth:`off_host` keeps those that left the server."""
 
     def off_host(self) -> list[str]:
-        return [u for u in self if not u.startswith(("http://127.0.0.1:", "https://127.0.0.1:", "ws://127.0.0.1:",
-                                                     "data:", "blob:", "about:"))]
+        return [
+            u
+            for u in self
+            if not u.startswith(
+                ("http://127.0.0.1:", "https://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:", "about:")
+            )
+        ]
 
 
 def record_requests(page) -> RequestLog:

@@ -28,8 +28,18 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "dashboards"
 READY = ".verloop-page.verloop-ready"
 EMPLOYEES = int(os.environ.get("VERLOOP_DASHBOARD_TEST_EMPLOYEES", "200"))
-MIN_CHARTS = {"turnover": 3, "engagement": 4, "drivers": 1, "risk": 1, "watermelon": 1, "exits": 2, "retention": 3,
-              "whatif": 1, "actions": 1, "employees": 1}
+MIN_CHARTS = {
+    "turnover": 3,
+    "engagement": 4,
+    "drivers": 1,
+    "risk": 1,
+    "watermelon": 1,
+    "exits": 2,
+    "retention": 3,
+    "whatif": 1,
+    "actions": 1,
+    "employees": 1,
+}
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +62,10 @@ def demo(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def base_url(voila_server, demo):
-    return voila_server(demo["url"], env={"VERLOOP_MODELS": str(demo["models"]),
-                                          "VERLOOP_DASHBOARD_CACHE": str(demo["models"].parent / "figures")})
+    return voila_server(
+        demo["url"],
+        env={"VERLOOP_MODELS": str(demo["models"]), "VERLOOP_DASHBOARD_CACHE": str(demo["models"].parent / "figures")},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -74,13 +86,16 @@ def open_page(page, wait_voila, base_url, key, query="lang=en"):
 
 def wait_redrawn(page, action) -> None:
     """Run ``action`` (a filter change) and wait until the page has been redrawn."""
-    page.evaluate("() => { window.__verloopSeen = false; const root = document.querySelector('.verloop-page');"
-                  " window.__verloopObserver = new MutationObserver(() => {"
-                  " if (!root.classList.contains('verloop-ready')) window.__verloopSeen = true; });"
-                  " window.__verloopObserver.observe(root, {attributes: true, attributeFilter: ['class']}); }")
+    page.evaluate(
+        "() => { window.__verloopSeen = false; const root = document.querySelector('.verloop-page');"
+        " window.__verloopObserver = new MutationObserver(() => {"
+        " if (!root.classList.contains('verloop-ready')) window.__verloopSeen = true; });"
+        " window.__verloopObserver.observe(root, {attributes: true, attributeFilter: ['class']}); }"
+    )
     action()
-    page.wait_for_function("() => window.__verloopSeen && document.querySelector('.verloop-page')"
-                           ".classList.contains('verloop-ready')")
+    page.wait_for_function(
+        "() => window.__verloopSeen && document.querySelector('.verloop-page').classList.contains('verloop-ready')"
+    )
     assert page.locator(".verloop-failure").count() == 0
 
 
@@ -98,8 +113,9 @@ def screenshot(page, key: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{key}.png"
     size = page.viewport_size
-    height = page.evaluate("() => Math.max(...Array.from(document.querySelectorAll('.verloop-page, body'))"
-                           ".map((e) => e.scrollHeight))")
+    height = page.evaluate(
+        "() => Math.max(...Array.from(document.querySelectorAll('.verloop-page, body')).map((e) => e.scrollHeight))"
+    )
     page.set_viewport_size({"width": size["width"], "height": min(max(int(height) + 40, size["height"]), 8000)})
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
@@ -127,7 +143,9 @@ def test_page_renders_switches_language_filters_and_downloads(page, wait_voila, 
         select = page.locator(selector)
         if select.count() and select.is_visible():
             options = select.locator("option")
-            wait_redrawn(page, lambda: select.select_option(index=1 if options.count() > 1 else 0))
+            wait_redrawn(
+                page, lambda select=select, options=options: select.select_option(index=1 if options.count() > 1 else 0)
+            )
             break
     links = page.locator(".verloop-body .verloop-download-csv")
     if links.count():
@@ -202,23 +220,35 @@ def test_what_if_slider_changes_the_expected_leavers(page, wait_voila, base_url)
     slider = page.locator(".verloop-slider-mandate .slider-container, .verloop-slider-mandate .noUi-target").first
     box = slider.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.9, box["y"] + box["height"] / 2)
-    page.wait_for_function("(old) => document.querySelector('.verloop-whatif-sentence') && "
-                           "document.querySelector('.verloop-whatif-sentence').innerText !== old", arg=before)
+    page.wait_for_function(
+        "(old) => document.querySelector('.verloop-whatif-sentence') && "
+        "document.querySelector('.verloop-whatif-sentence').innerText !== old",
+        arg=before,
+    )
     assert "€" in sentence.inner_text()
 
 
 def test_tabbed_app_opens_pages_in_one_kernel_with_one_filter_bar(page, wait_voila, base_url):
-    wait_voila(page, f"{base_url}/voila/render/dashboard.ipynb?lang=en", selector=".verloop-app .verloop-page-turnover.verloop-ready")
+    wait_voila(
+        page,
+        f"{base_url}/voila/render/dashboard.ipynb?lang=en",
+        selector=".verloop-app .verloop-page-turnover.verloop-ready",
+    )
     assert page.locator(".verloop-filterbar").count() == 1
     page.locator(".lm-TabBar-tab, .p-TabBar-tab", has_text=t("page_engagement", "en")).first.click()
     page.wait_for_selector(".verloop-page-engagement.verloop-ready img.verloop-chart", state="visible")
     page.locator(".verloop-filter-site select").select_option(index=1)
-    page.wait_for_selector(".verloop-page-engagement.verloop-ready .verloop-suppressed-note, "
-                           ".verloop-page-engagement.verloop-ready img.verloop-chart", state="visible")
+    page.wait_for_selector(
+        ".verloop-page-engagement.verloop-ready .verloop-suppressed-note, "
+        ".verloop-page-engagement.verloop-ready img.verloop-chart",
+        state="visible",
+    )
     page.locator(".verloop-lang button", has_text="NL").click()
     page.locator(".lm-TabBar-tab, .p-TabBar-tab", has_text=t("page_turnover", "nl")).first.wait_for(state="visible")
-    page.wait_for_function("() => document.querySelector('.verloop-page-engagement').innerText.includes('Niet getoond')"
-                           " || document.querySelector('.verloop-page-engagement').innerText.includes('Aandeel')")
+    page.wait_for_function(
+        "() => document.querySelector('.verloop-page-engagement').innerText.includes('Niet getoond')"
+        " || document.querySelector('.verloop-page-engagement').innerText.includes('Aandeel')"
+    )
     page.wait_for_selector(".verloop-page-engagement.verloop-ready")
     assert page.locator(".voila-error, .verloop-failure").count() == 0
     screenshot(page, "app")

@@ -92,7 +92,11 @@ def readme(tmp_path_factory):
     with store.session() as s:
         team = s.execute(select(Team.name).order_by(Team.id)).scalars().first()
     run(["survey", "open", "pulse", "--wave", WAVE, "--db", db], root, env)
-    run(["survey", "tokens", "--wave", WAVE, "--team", team, "--count", "3", "--out", "codes.csv", "--db", db], root, env)
+    run(
+        ["survey", "tokens", "--wave", WAVE, "--team", team, "--count", "3", "--out", "codes.csv", "--db", db],
+        root,
+        env,
+    )
     with open(root / "codes.csv", newline="", encoding="utf-8") as handle:
         codes = [row["code"] for row in csv.DictReader(handle)]
     assert len(codes) == 3
@@ -104,8 +108,7 @@ def readme(tmp_path_factory):
     out = open(root / "serve.out", "w")
     err = open(root / "serve.err", "w")
     started = time.monotonic()
-    process = subprocess.Popen([*VERLOOP, *serve], cwd=root, env=env, stdout=out, stderr=err,
-                               start_new_session=True)
+    process = subprocess.Popen([*VERLOOP, *serve], cwd=root, env=env, stdout=out, stderr=err, start_new_session=True)
     try:
         deadline = time.monotonic() + START_TIMEOUT
         printed = ""
@@ -118,8 +121,14 @@ def readme(tmp_path_factory):
         hr_url = re.search(rf"http://127\.0\.0\.1:{hr_port}/\?token=[\w-]+", printed).group(0)
         survey_url = re.search(rf"http://127\.0\.0\.1:{survey_port}/", printed).group(0)
         yield {
-            "root": root, "store": store, "team": team, "codes": codes, "hr_url": hr_url,
-            "survey_url": survey_url, "serve_started": started, "demo_seconds": demo_seconds,
+            "root": root,
+            "store": store,
+            "team": team,
+            "codes": codes,
+            "hr_url": hr_url,
+            "survey_url": survey_url,
+            "serve_started": started,
+            "demo_seconds": demo_seconds,
             "timings": {"demo_s": round(demo_seconds, 1)},
         }
     finally:
@@ -160,7 +169,9 @@ def screenshot(page, readme, name: str) -> None:
 def test_hr_home_and_turnover_show_real_figures_from_the_printed_address(page, page_requests, readme, wait_voila):
     requests = page_requests
     started = time.monotonic()
-    wait_voila(page, readme["hr_url"], selector=".verloop-home.verloop-ready .verloop-headline", timeout_ms=PAGE_TIMEOUT_MS)
+    wait_voila(
+        page, readme["hr_url"], selector=".verloop-home.verloop-ready .verloop-headline", timeout_ms=PAGE_TIMEOUT_MS
+    )
     record(readme, "hr_home_first_tti_s", time.monotonic() - started)
     record(readme, "serve_to_hr_home_s", time.monotonic() - readme["serve_started"])
     assert page.url.endswith("/voila/render/index.ipynb"), page.url  # the home, not a file list
@@ -189,7 +200,9 @@ def test_hr_home_and_turnover_show_real_figures_from_the_printed_address(page, p
 
     # a second visit of the home is the steady state (a preheated kernel)
     started = time.monotonic()
-    wait_voila(page, readme["hr_url"], selector=".verloop-home.verloop-ready .verloop-headline", timeout_ms=PAGE_TIMEOUT_MS)
+    wait_voila(
+        page, readme["hr_url"], selector=".verloop-home.verloop-ready .verloop-headline", timeout_ms=PAGE_TIMEOUT_MS
+    )
     record(readme, "hr_home_again_tti_s", time.monotonic() - started)
 
 
@@ -256,12 +269,15 @@ def fill_pulse(page) -> None:
         if label.count():
             page.wait_for_function(
                 "([sel, old]) => { const el = document.querySelector(sel); return el && el.innerText !== old; }",
-                arg=[".verloop-progress-label, [role=progressbar]", before], timeout=60_000,
+                arg=[".verloop-progress-label, [role=progressbar]", before],
+                timeout=60_000,
             )
     pytest.fail("the pulse did not end in a thank-you page within 40 steps")
 
 
-def test_a_missing_database_is_a_clear_page_and_is_never_created(voila_server, tmp_path, page, page_requests, wait_voila):
+def test_a_missing_database_is_a_clear_page_and_is_never_created(
+    voila_server, tmp_path, page, page_requests, wait_voila
+):
     missing = tmp_path / "var" / "verloop.db"
     base = voila_server(f"sqlite:///{missing}", pages=["index.ipynb"], home="index.ipynb")
     wait_voila(page, base + "/", selector=".verloop-missing-database", timeout_ms=PAGE_TIMEOUT_MS)

@@ -48,20 +48,30 @@ def demo(tmp_path_factory):
     site_name = teams.loc[teams["site_id"] == site_id, "site"].iloc[0]
     lead, lead_secret = add_account(store, "Lena Lead", "lead", teams=[lead_team["team"]])
     site, site_secret = add_account(store, "Sam Site", "site", site=site_name)
-    yield {"url": url, "store": store, "teams": teams, "folder": folder,
-           "lead": {"secret": lead_secret, "teams": {lead_team["team"]}, "sites": set()},
-           "site": {"secret": site_secret, "teams": set(teams.loc[teams["site_id"] == site_id, "team"]),
-                    "sites": {site_name}},
-           "hr": {"secret": HR_TOKEN, "teams": set(teams["team"]), "sites": set(teams["site"])}}
+    yield {
+        "url": url,
+        "store": store,
+        "teams": teams,
+        "folder": folder,
+        "lead": {"secret": lead_secret, "teams": {lead_team["team"]}, "sites": set()},
+        "site": {
+            "secret": site_secret,
+            "teams": set(teams.loc[teams["site_id"] == site_id, "team"]),
+            "sites": {site_name},
+        },
+        "hr": {"secret": HR_TOKEN, "teams": set(teams["team"]), "sites": set(teams["site"])},
+    }
     store.dispose()
 
 
 @pytest.fixture(scope="module")
 def base_url(voila_server, demo):
     return voila_server(
-        demo["url"], token=HR_TOKEN,
+        demo["url"],
+        token=HR_TOKEN,
         env={"VERLOOP_REQUIRE_ACCOUNT": "1", "VERLOOP_DASHBOARD_CACHE": str(demo["folder"] / "figures")},
-        pages=["index.ipynb", "dashboard_engagement.ipynb"], home="index.ipynb",
+        pages=["index.ipynb", "dashboard_engagement.ipynb"],
+        home="index.ipynb",
         pools={"dashboard_engagement.ipynb": 1},
     )
 
@@ -119,8 +129,12 @@ def test_a_lead_cannot_reach_another_team_by_widget_or_url(page, wait_voila, bas
     _, secret = __import__("verloop.accounts", fromlist=["reset_account"]).reset_account(demo["store"], "Lena Lead")
     sign_in(page, wait_voila, base_url, secret)
     # the URL: team and site ids in the query string are not choices the page takes
-    engagement(page, wait_voila, base_url, f"&team_id={int(other['team_id'])}&site_id={int(other['site_id'])}"
-                                          f"&team={other['team']}")
+    engagement(
+        page,
+        wait_voila,
+        base_url,
+        f"&team_id={int(other['team_id'])}&site_id={int(other['site_id'])}&team={other['team']}",
+    )
     assert assert_scope(scores_csv(page), demo["lead"]) == demo["lead"]["teams"]
     # the widget: an option forged into the dropdown is refused by the kernel (not offered)
     page.evaluate(

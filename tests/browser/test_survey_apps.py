@@ -156,7 +156,10 @@ def test_pulse_in_dutch_stores_exactly_the_clicked_values(page, base_url, survey
     code = new_code(survey_store)
     instrument = instrument_of(survey_store, "pulse")
     plan = answer_plan(instrument, seed=1)
-    comments = {"stop": "Stoppen met <script>alert('x')</script> & AHT-sturing — “écht” 😀", "start": "Meer coaching 👍"}
+    comments = {
+        "stop": "Stoppen met <script>alert('x')</script> & AHT-sturing — “écht” 😀",
+        "start": "Meer coaching 👍",
+    }
     before = response_ids(survey_store)
 
     wait_voila(page, f"{base_url}/voila/render/pulse.ipynb?token={code}", selector=".verloop-start")
@@ -203,8 +206,12 @@ def test_answers_are_a_labelled_radio_group_and_the_language_follows(page, base_
     # visible without colour: a check mark and a thicker border on the chosen answer only
     assert chosen.locator(".vq-mark").is_visible()
     assert not page.locator(f".verloop-item-{first.id} label.vq-option").nth(2).locator(".vq-mark").is_visible()
-    widths = [page.locator(f".verloop-item-{first.id} label.vq-option").nth(i).evaluate("e => getComputedStyle(e).borderTopWidth")
-              for i in (2, 3)]
+    widths = [
+        page.locator(f".verloop-item-{first.id} label.vq-option")
+        .nth(i)
+        .evaluate("e => getComputedStyle(e).borderTopWidth")
+        for i in (2, 3)
+    ]
     assert float(widths[1].rstrip("px")) > float(widths[0].rstrip("px"))
     page.locator(".verloop-progress-label").filter(has_text="· 1 ").wait_for()
 
@@ -336,7 +343,9 @@ def test_keyboard_only_completion(page, base_url, survey_store, wait_voila):
     for number, (kind, payload) in enumerate(pages):
         step_label(page, number + 1, len(pages)).wait_for()
         if number:  # after "next" the focus lands on the step's heading; the user tabs on from there
-            page.wait_for_function("document.activeElement && document.activeElement.matches('.verloop-progress-label .verloop-focus')")
+            page.wait_for_function(
+                "document.activeElement && document.activeElement.matches('.verloop-progress-label .verloop-focus')"
+            )
         if kind == "scale":
             item = payload.items[0]
             tab_to(page, f".verloop-item-{item.id} input[type=radio]")
@@ -373,12 +382,16 @@ def test_double_click_does_not_skip_and_each_step_opens_at_its_top(page, base_ur
     page.click(".verloop-start")
     step_label(page, 1, len(pages)).wait_for()
     # the element that scrolls (Voilà's page shell or the document), scrolled to the bottom
-    assert page.evaluate(FIND_SCROLLER + "; window.__scroller.scrollTop = 1e6; return window.__scroller.scrollTop > 0 }")
+    assert page.evaluate(
+        FIND_SCROLLER + "; window.__scroller.scrollTop = 1e6; return window.__scroller.scrollTop > 0 }"
+    )
     page.dblclick(".verloop-next")
     step_label(page, 2, len(pages)).wait_for()
     page.wait_for_function("window.__scroller.scrollTop === 0 && window.scrollY === 0")  # the new step opens at its top
     # and the focus moved to the step's heading at the top, not left on the button at the bottom
-    page.wait_for_function("document.activeElement && document.activeElement.matches('.verloop-progress-label .verloop-focus')")
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.matches('.verloop-progress-label .verloop-focus')"
+    )
     # a round trip through the kernel: had the second click been sent, it would be done by now
     item = pages[1][1].items[0]
     page.locator(f".verloop-item-{item.id} label.vq-option").nth(0).click()
@@ -433,8 +446,9 @@ def results_url(voila_server, results_store):
     return voila_server(results_store.url, pages=list(SURVEY_NOTEBOOKS), home=SURVEY_HOME)
 
 
-def test_team_results_hide_a_small_team_and_need_the_team_link(page, results_url, results_store, wait_voila,
-                                                              page_requests):
+def test_team_results_hide_a_small_team_and_need_the_team_link(
+    page, results_url, results_store, wait_voila, page_requests
+):
     from urllib.parse import urlsplit
 
     from verloop.apps.dashboard import figures
@@ -443,12 +457,18 @@ def test_team_results_hide_a_small_team_and_need_the_team_link(page, results_url
 
     source = DashboardSource.open(results_store)
     with results_store.session() as s:
-        wave = s.scalars(select(Wave.name).where(Wave.kind == "pulse", Wave.status == "closed")
-                         .order_by(Wave.opens_on.desc())).first()
-    hidden = next(name for team_id, name in zip(source.teams["team_id"], source.teams["team"])
-                  if (lambda f: len(f) and f["suppressed"].all())(
-                      (lambda f: f[(f["group_kind"] == "team") & (f["scale"] != "response_rate")])(
-                          figures.team_vs_organisation(source, int(team_id), "nl"))))
+        wave = s.scalars(
+            select(Wave.name).where(Wave.kind == "pulse", Wave.status == "closed").order_by(Wave.opens_on.desc())
+        ).first()
+    hidden = next(
+        name
+        for team_id, name in zip(source.teams["team_id"], source.teams["team"])
+        if (lambda f: len(f) and f["suppressed"].all())(
+            (lambda f: f[(f["group_kind"] == "team") & (f["scale"] != "response_rate")])(
+                figures.team_vs_organisation(source, int(team_id), "nl")
+            )
+        )
+    )
     link = results_link(results_store, wave, hidden, results_url)
     wait_voila(page, link, selector=".verloop-results-latest")
     body = page.locator(".verloop-results-body")
@@ -461,7 +481,9 @@ def test_team_results_hide_a_small_team_and_need_the_team_link(page, results_url
     page.screenshot(path=str(page_screenshot_dir() / "team-results-phone.png"), full_page=True)
     # without the team's link (or with another key) the page shows no figure at all
     query = urlsplit(link).query
-    wait_voila(page, f"{results_url}/voila/render/team_results.ipynb?{query[:-1]}x", selector=".verloop-results-problem")
+    wait_voila(
+        page, f"{results_url}/voila/render/team_results.ipynb?{query[:-1]}x", selector=".verloop-results-problem"
+    )
     assert "klopt niet" in page.inner_text(".verloop-results-problem") and page.locator("table").count() == 0
     wait_voila(page, f"{results_url}/voila/render/team_results.ipynb", selector=".verloop-results-problem")
     assert page.locator("table").count() == 0

@@ -47,9 +47,17 @@ def test_init_creates_where_the_command_runs_and_status_reads_the_same_file(tmp_
     assert not (tmp_path / "apps" / "var").exists()
 
 
-@pytest.mark.parametrize("command", [["status"], ["status", "--json"], ["serve", "--port", "18899"],
-                                     ["export", "scores", "--by", "team", "--out", "x.csv"],
-                                     ["survey", "waves"], ["train"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["status"],
+        ["status", "--json"],
+        ["serve", "--port", "18899"],
+        ["export", "scores", "--by", "team", "--out", "x.csv"],
+        ["survey", "waves"],
+        ["train"],
+    ],
+)
 def test_readers_never_create_a_database(tmp_path, monkeypatch, capsys, command):
     monkeypatch.chdir(tmp_path)
     assert main([*command, "--db", "sqlite:///var/verloop.db"]) == 1

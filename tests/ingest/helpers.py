@@ -8,7 +8,15 @@ from sqlalchemy import func, select
 from verloop.store.schema import Employee, Site, Team, TeamKpi
 
 EMPLOYEE_COLUMNS = [
-    "employee_id", "team", "site", "role", "contract_hours", "hire_date", "exit_date", "exit_type", "regretted",
+    "employee_id",
+    "team",
+    "site",
+    "role",
+    "contract_hours",
+    "hire_date",
+    "exit_date",
+    "exit_type",
+    "regretted",
 ]
 KPI_COLUMNS = ["team", "month", "aht_s", "service_level", "csat", "fcr", "repeat_rate", "absenteeism"]
 
@@ -18,9 +26,15 @@ def stored_employees(store) -> pd.DataFrame:
     team, site = Team.__table__.alias("t"), Site.__table__.alias("s")
     query = (
         select(
-            Employee.hr_id.label("employee_id"), team.c.name.label("team"), site.c.name.label("site"),
-            Employee.role, Employee.contract_hours, Employee.hire_date, Employee.exit_date,
-            Employee.exit_type, Employee.regretted,
+            Employee.hr_id.label("employee_id"),
+            team.c.name.label("team"),
+            site.c.name.label("site"),
+            Employee.role,
+            Employee.contract_hours,
+            Employee.hire_date,
+            Employee.exit_date,
+            Employee.exit_type,
+            Employee.regretted,
         )
         .join(team, team.c.id == Employee.team_id)
         .join(site, site.c.id == Employee.site_id)
@@ -33,8 +47,16 @@ def stored_employees(store) -> pd.DataFrame:
 
 def stored_kpis(store) -> pd.DataFrame:
     query = (
-        select(Team.name.label("team"), TeamKpi.month, TeamKpi.aht_s, TeamKpi.service_level, TeamKpi.csat,
-               TeamKpi.fcr, TeamKpi.repeat_rate, TeamKpi.absenteeism)
+        select(
+            Team.name.label("team"),
+            TeamKpi.month,
+            TeamKpi.aht_s,
+            TeamKpi.service_level,
+            TeamKpi.csat,
+            TeamKpi.fcr,
+            TeamKpi.repeat_rate,
+            TeamKpi.absenteeism,
+        )
         .join(Team, Team.id == TeamKpi.team_id)
         .order_by(Team.name, TeamKpi.month)
     )
@@ -49,8 +71,9 @@ def _tidy(frame: pd.DataFrame, keys) -> pd.DataFrame:
         values = frame[column]
         frame[column] = values.astype(object).where(values.notna(), None)
         if column in ("contract_hours", "aht_s", "service_level", "csat", "fcr", "repeat_rate", "absenteeism"):
-            frame[column] = pd.Series([None if x is None else float(x) for x in frame[column]], dtype=object,
-                                      index=frame.index)
+            frame[column] = pd.Series(
+                [None if x is None else float(x) for x in frame[column]], dtype=object, index=frame.index
+            )
     return frame
 
 

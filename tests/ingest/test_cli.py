@@ -72,16 +72,32 @@ def test_missing_file_and_unknown_team(store, tmp_path, capsys):
     kpis = tmp_path / "k.csv"
     kpis.write_text("team,month,csat\nTeam X,2025-01,4\n")
     assert main(["import", "kpis", str(kpis), "--db", store.url]) == 1
-    assert "row 2, column team: value 'Team X' — expected a known team ('Team X' is not a known team; import " \
-           "employees first)" in capsys.readouterr().err
+    assert (
+        "row 2, column team: value 'Team X' — expected a known team ('Team X' is not a known team; import "
+        "employees first)" in capsys.readouterr().err
+    )
 
 
 def test_map_option(store, tmp_path, capsys):
     path = tmp_path / "e.csv"
     path.write_text("Personeelsnummer;Afdeling;Vestiging;Uren;In dienst;Naam\nP1;A;S;32;01-03-2020;Jan\n")
-    argv = ["import", "employees", str(path), "--db", store.url, "--map", "Personeelsnummer=employee_id",
-            "--map", "afdeling=team", "--map", "Vestiging=site", "--map", "uren=contract_hours",
-            "--map", "In dienst=hire_date"]
+    argv = [
+        "import",
+        "employees",
+        str(path),
+        "--db",
+        store.url,
+        "--map",
+        "Personeelsnummer=employee_id",
+        "--map",
+        "afdeling=team",
+        "--map",
+        "Vestiging=site",
+        "--map",
+        "uren=contract_hours",
+        "--map",
+        "In dienst=hire_date",
+    ]
     assert main(argv) == 1
     assert "'Naam'" in capsys.readouterr().err
     assert main([*argv, "--map", "Naam="]) == 0

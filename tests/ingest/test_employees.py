@@ -18,8 +18,14 @@ HEADER = "employee_id,team,site,role,contract_hours,hire_date,exit_date,exit_typ
 
 STYLES = {
     "iso-comma": Style(),
-    "dutch-excel": Style(separator=";", decimal=",", dates="nl", bom=True, booleans=("ja", "nee"),
-                         exit_words=("Vrijwillig", "ONVRIJWILLIG")),
+    "dutch-excel": Style(
+        separator=";",
+        decimal=",",
+        dates="nl",
+        bom=True,
+        booleans=("ja", "nee"),
+        exit_words=("Vrijwillig", "ONVRIJWILLIG"),
+    ),
     "tab-short-dates": Style(separator="\t", decimal=",", dates="nl_short", booleans=("1", "0")),
     "slash-dates": Style(separator=",", decimal=",", dates="slash", booleans=("true", "false")),
 }
@@ -98,8 +104,10 @@ def test_new_team_sits_at_the_site_most_rows_name(store, tmp_path):
     from sqlalchemy import text
 
     path = tmp_path / "e.csv"
-    path.write_text(f"{HEADER}\nE1,Team A,Zwolle,,36,2020-01-01,,,\nE2,Team A,Utrecht,,36,2020-01-01,,,\n"
-                    "E3,Team A,Utrecht,,36,2020-01-01,,,\n")
+    path.write_text(
+        f"{HEADER}\nE1,Team A,Zwolle,,36,2020-01-01,,,\nE2,Team A,Utrecht,,36,2020-01-01,,,\n"
+        "E3,Team A,Utrecht,,36,2020-01-01,,,\n"
+    )
     import_employees(store, path, today=TODAY)
     with store.engine.connect() as connection:
         site = connection.execute(text("select s.name from teams t join sites s on s.id = t.site_id")).scalar()
@@ -140,8 +148,11 @@ def test_every_problem_is_reported(store, tmp_path):
         import_employees(store, path, today=TODAY)
     found = [(p.row, p.column) for p in info.value.problems]
     assert found == [
-        (3, "employee_id"), (3, "contract_hours"),
-        (4, "team"), (4, "contract_hours"), (4, "hire_date"),
+        (3, "employee_id"),
+        (3, "contract_hours"),
+        (4, "team"),
+        (4, "contract_hours"),
+        (4, "hire_date"),
         (5, "exit_date"),
         (6, "exit_type"),
         (7, "exit_type"),
@@ -156,8 +167,9 @@ def test_every_problem_is_reported(store, tmp_path):
 
 def test_dutch_exit_words_and_case(store, tmp_path):
     path = tmp_path / "e.csv"
-    path.write_text(f"{HEADER}\nE1,A,S,,36,2020-01-01,01-06-2024,VRIJWILLIG,Nee\n"
-                    "E2,A,S,,36,2020-01-01,2024-06-01,Onvrijwillig,\n")
+    path.write_text(
+        f"{HEADER}\nE1,A,S,,36,2020-01-01,01-06-2024,VRIJWILLIG,Nee\nE2,A,S,,36,2020-01-01,2024-06-01,Onvrijwillig,\n"
+    )
     import_employees(store, path, today=TODAY)
     stored = stored_employees(store)
     assert list(stored["exit_type"]) == ["voluntary", "involuntary"]
@@ -191,8 +203,9 @@ def test_left_out_columns_are_checked_against_stored_values(store, tmp_path):
     assert [(p.row, p.column) for p in info.value.problems] == [(2, "exit_date")]
     assert snapshot(store) == before
     # With the regretted column the same change is fine.
-    path.write_text("employee_id,team,site,contract_hours,hire_date,exit_date,exit_type,regretted\n"
-                    "E1,A,S,36,2020-01-06,,,\n")
+    path.write_text(
+        "employee_id,team,site,contract_hours,hire_date,exit_date,exit_type,regretted\nE1,A,S,36,2020-01-06,,,\n"
+    )
     assert import_employees(store, path, today=TODAY).updated == 1
     assert stored_employees(store).loc[0, ["exit_date", "exit_type", "regretted"]].tolist() == [None, None, None]
 

@@ -47,20 +47,61 @@ FUZZ = settings(
 )
 
 SITES = [{"id": 1, "name": "Utrecht"}, {"id": 2, "name": "Zwolle"}]
-TEAMS = [{"id": 1, "name": "Team A", "site_id": 1}, {"id": 2, "name": "Team B", "site_id": 2},
-         {"id": 3, "name": "Team C", "site_id": 1}]
-EMPLOYEES = [
-    {"id": 1, "hr_id": "B1", "team_id": 1, "site_id": 1, "role": "coach", "contract_hours": 32.0,
-     "hire_date": dt.date(2019, 4, 1), "exit_date": None, "exit_type": None, "regretted": None},
-    {"id": 2, "hr_id": "B2", "team_id": 2, "site_id": 2, "role": "agent", "contract_hours": 24.0,
-     "hire_date": dt.date(2020, 1, 6), "exit_date": dt.date(2021, 3, 31), "exit_type": "voluntary",
-     "regretted": True},
+TEAMS = [
+    {"id": 1, "name": "Team A", "site_id": 1},
+    {"id": 2, "name": "Team B", "site_id": 2},
+    {"id": 3, "name": "Team C", "site_id": 1},
 ]
-KPIS = [{"team_id": 1, "month": dt.date(2024, 1, 1), "aht_s": 300.0, "service_level": 80.0, "csat": 4.0,
-         "fcr": 70.0, "repeat_rate": 10.0, "absenteeism": 5.0}]
+EMPLOYEES = [
+    {
+        "id": 1,
+        "hr_id": "B1",
+        "team_id": 1,
+        "site_id": 1,
+        "role": "coach",
+        "contract_hours": 32.0,
+        "hire_date": dt.date(2019, 4, 1),
+        "exit_date": None,
+        "exit_type": None,
+        "regretted": None,
+    },
+    {
+        "id": 2,
+        "hr_id": "B2",
+        "team_id": 2,
+        "site_id": 2,
+        "role": "agent",
+        "contract_hours": 24.0,
+        "hire_date": dt.date(2020, 1, 6),
+        "exit_date": dt.date(2021, 3, 31),
+        "exit_type": "voluntary",
+        "regretted": True,
+    },
+]
+KPIS = [
+    {
+        "team_id": 1,
+        "month": dt.date(2024, 1, 1),
+        "aht_s": 300.0,
+        "service_level": 80.0,
+        "csat": 4.0,
+        "fcr": 70.0,
+        "repeat_rate": 10.0,
+        "absenteeism": 5.0,
+    }
+]
 
-EMPLOYEE_COLUMNS = ["employee_id", "team", "site", "role", "contract_hours", "hire_date", "exit_date",
-                    "exit_type", "regretted"]
+EMPLOYEE_COLUMNS = [
+    "employee_id",
+    "team",
+    "site",
+    "role",
+    "contract_hours",
+    "hire_date",
+    "exit_date",
+    "exit_type",
+    "regretted",
+]
 KPI_COLUMNS = ["team", "month", "aht_s", "service_level", "csat", "fcr", "repeat_rate", "absenteeism"]
 
 
@@ -116,8 +157,26 @@ def byte_mutations(draw, data: bytes) -> bytes:
         if kind == "delete" and data:
             del data[at : at + draw(st.integers(1, 8))]
         elif kind == "insert":
-            data[at:at] = draw(st.sampled_from([b",", b";", b"\t", b'"', b"\n", b"\r", b"\xef\xbb\xbf", b"\x00",
-                                                 b"\xe9", b"\xff\xfe", b" ", b"%", b"-", b"9"]))
+            data[at:at] = draw(
+                st.sampled_from(
+                    [
+                        b",",
+                        b";",
+                        b"\t",
+                        b'"',
+                        b"\n",
+                        b"\r",
+                        b"\xef\xbb\xbf",
+                        b"\x00",
+                        b"\xe9",
+                        b"\xff\xfe",
+                        b" ",
+                        b"%",
+                        b"-",
+                        b"9",
+                    ]
+                )
+            )
         elif kind == "replace" and data:
             data[at] = draw(st.integers(0, 255))
         elif kind == "truncate":
@@ -174,8 +233,9 @@ BAD_EMPLOYEE_CELLS = {
 }
 
 
-EMPLOYEE_IDS = st.lists(st.sampled_from(("B1", "B2", *(f"E{i}" for i in range(1, 13)))), min_size=1, max_size=8,
-                        unique=True)
+EMPLOYEE_IDS = st.lists(
+    st.sampled_from(("B1", "B2", *(f"E{i}" for i in range(1, 13)))), min_size=1, max_size=8, unique=True
+)
 FIRST_HIRE, LAST_HIRE, LAST_EXIT = dt.date(1995, 1, 1), dt.date(2025, 6, 30), dt.date(2025, 7, 1)
 EMPLOYEE_ROW = st.tuples(
     st.sampled_from(("Team A", "team a", "Team B", "Nieuw Team", "nieuw  team", "Team C")),
@@ -196,11 +256,19 @@ def employee_rows(draw):
         team, site, role, hours, hire_day, stay, exit_type, regretted = draw(EMPLOYEE_ROW)
         hire = FIRST_HIRE + dt.timedelta(days=hire_day)
         exit_ = None if stay is None else min(hire + dt.timedelta(days=stay), LAST_EXIT)
-        rows.append({
-            "employee_id": hr_id, "team": team, "site": site, "role": role, "contract_hours": hours,
-            "hire_date": hire, "exit_date": exit_, "exit_type": exit_type if exit_ else None,
-            "regretted": regretted if exit_ else (regretted and None),  # current staff: False or empty
-        })
+        rows.append(
+            {
+                "employee_id": hr_id,
+                "team": team,
+                "site": site,
+                "role": role,
+                "contract_hours": hours,
+                "hire_date": hire,
+                "exit_date": exit_,
+                "exit_type": exit_type if exit_ else None,
+                "regretted": regretted if exit_ else (regretted and None),  # current staff: False or empty
+            }
+        )
     return rows
 
 
@@ -259,14 +327,22 @@ def employee_model(rows: list[dict], columns: list[str]) -> dict:
     team_key = {t["id"]: key_of(t["name"]) for t in TEAMS}
     site_key = {s["id"]: key_of(s["name"]) for s in SITES}
     model = {
-        e["hr_id"]: {"team": team_key[e["team_id"]], "site": site_key[e["site_id"]], "role": e["role"],
-                     "contract_hours": e["contract_hours"], "hire_date": e["hire_date"], "exit_date": e["exit_date"],
-                     "exit_type": e["exit_type"], "regretted": e["regretted"]}
+        e["hr_id"]: {
+            "team": team_key[e["team_id"]],
+            "site": site_key[e["site_id"]],
+            "role": e["role"],
+            "contract_hours": e["contract_hours"],
+            "hire_date": e["hire_date"],
+            "exit_date": e["exit_date"],
+            "exit_type": e["exit_type"],
+            "regretted": e["regretted"],
+        }
         for e in EMPLOYEES
     }
     for row in rows:
-        record = model.get(row["employee_id"], {"role": "agent", "exit_date": None, "exit_type": None,
-                                                "regretted": None})
+        record = model.get(
+            row["employee_id"], {"role": "agent", "exit_date": None, "exit_type": None, "regretted": None}
+        )
         record = dict(record)
         for column in columns:
             if column == "employee_id":
@@ -281,8 +357,6 @@ def employee_model(rows: list[dict], columns: list[str]) -> dict:
     return model
 
 
-
-
 def stored_model(store) -> dict:
     query = text(
         "select e.hr_id, t.name, s.name, e.role, e.contract_hours, e.hire_date, e.exit_date, e.exit_type, "
@@ -291,9 +365,16 @@ def stored_model(store) -> dict:
     with store.engine.connect() as connection:
         rows = connection.execute(query).all()
     return {
-        r[0]: {"team": key_of(r[1]), "site": key_of(r[2]), "role": r[3], "contract_hours": r[4],
-               "hire_date": as_date(r[5]), "exit_date": as_date(r[6]), "exit_type": r[7],
-               "regretted": None if r[8] is None else bool(r[8])}
+        r[0]: {
+            "team": key_of(r[1]),
+            "site": key_of(r[2]),
+            "role": r[3],
+            "contract_hours": r[4],
+            "hire_date": as_date(r[5]),
+            "exit_date": as_date(r[6]),
+            "exit_type": r[7],
+            "regretted": None if r[8] is None else bool(r[8]),
+        }
         for r in rows
     }
 
@@ -353,8 +434,15 @@ def fuzz(store, path, cases, importer, clean_model, stored, check_wild) -> Count
 
 
 def test_fuzz_employee_import(fuzz_store, tmp_path):
-    tally = fuzz(fuzz_store, tmp_path / "employees.csv", employee_cases(), import_employees, employee_model,
-                 stored_model, check_employees_match_file)
+    tally = fuzz(
+        fuzz_store,
+        tmp_path / "employees.csv",
+        employee_cases(),
+        import_employees,
+        employee_model,
+        stored_model,
+        check_employees_match_file,
+    )
     print(f"employee fuzz: {dict(tally)}")
 
 
@@ -382,7 +470,9 @@ MEASURE_VALUES = {
 
 KPI_KEYS = st.lists(
     st.tuples(st.sampled_from(("Team A", "Team B", "Team C")), st.integers(0, 30)),  # 30 months from 2023-01
-    min_size=1, max_size=8, unique=True,
+    min_size=1,
+    max_size=8,
+    unique=True,
 )
 KPI_MEASURES = st.lists(st.sampled_from(tuple(KPI_COLUMNS[2:])), min_size=1, unique=True)
 KPI_ROW = st.tuples(
@@ -461,8 +551,9 @@ def check_kpis_match_file(store, path) -> None:
 
 
 def test_fuzz_kpi_import(fuzz_store, tmp_path):
-    tally = fuzz(fuzz_store, tmp_path / "kpis.csv", kpi_cases(), import_kpis, kpi_model, stored_kpi_model,
-                 check_kpis_match_file)
+    tally = fuzz(
+        fuzz_store, tmp_path / "kpis.csv", kpi_cases(), import_kpis, kpi_model, stored_kpi_model, check_kpis_match_file
+    )
     print(f"KPI fuzz: {dict(tally)}")
 
 

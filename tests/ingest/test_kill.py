@@ -24,7 +24,10 @@ def start_import(path, url) -> subprocess.Popen:
     env.pop("VERLOOP_DEBUG", None)
     return subprocess.Popen(
         [sys.executable, "-c", RUNNER, "import", "employees", str(path), "--db", url],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
 
 

@@ -71,8 +71,11 @@ def test_absent_measures_are_kept(store, tmp_path, teams):
 
 def test_unknown_team_is_an_error_and_names_the_row(store, tmp_path, teams):
     path = tmp_path / "k.csv"
-    path.write_text(f"team,month,csat\n{teams[0]},2025-01,4\n{teams[1]},2025-01,4\n" + "\n" * 3
-                    + f"Team X,2025-01,4\n{teams[0].lower()}  ,2025-02,4\nTeamm 01,2025-01,4\n")
+    path.write_text(
+        f"team,month,csat\n{teams[0]},2025-01,4\n{teams[1]},2025-01,4\n"
+        + "\n" * 3
+        + f"Team X,2025-01,4\n{teams[0].lower()}  ,2025-02,4\nTeamm 01,2025-01,4\n"
+    )
     before = snapshot(store)
     with pytest.raises(InputError) as info:
         import_kpis(store, path, today=TODAY)
@@ -100,8 +103,14 @@ def test_every_problem_is_reported(store, tmp_path, teams):
         import_kpis(store, path, today=TODAY)
     found = [(p.row, p.column) for p in info.value.problems]
     assert found == [
-        (3, "aht_s"), (3, "service_level"), (3, "csat"), (3, "fcr"), (3, "repeat_rate"), (3, "absenteeism"),
-        (4, "month"), (4, "aht_s"),
+        (3, "aht_s"),
+        (3, "service_level"),
+        (3, "csat"),
+        (3, "fcr"),
+        (3, "repeat_rate"),
+        (3, "absenteeism"),
+        (4, "month"),
+        (4, "aht_s"),
         (5, "month"),
         (6, "month"),
         (7, "team"),

@@ -32,7 +32,7 @@ def refused(path, **kwargs) -> InputError:
 @pytest.mark.parametrize(
     "content",
     [
-        "employee_id,team,site,contract_hours,hire_date\r\nE1,Team A,Utrecht,\"24,5\",01-02-2023\r\n",
+        'employee_id,team,site,contract_hours,hire_date\r\nE1,Team A,Utrecht,"24,5",01-02-2023\r\n',
         "\ufeffemployee_id;team;site;contract_hours;hire_date\nE1;Team A;Utrecht;24,5;1-2-2023\n",
         "employee_id\tteam\tsite\tcontract_hours\thire_date\nE1\tTeam A\tUtrecht\t24.5\t2023-02-01\n",
         "employee_id|team|site|contract_hours|hire_date\nE1|Team A|Utrecht|24.5|01/02/2023\n",
@@ -129,21 +129,36 @@ def test_unknown_missing_and_duplicate_columns(tmp_path):
     error = refused(write(tmp_path, "f.csv", "employee_id,team,contract_hours,hire_date\nE1,A,36,2020-01-01\n"))
     assert "lacks the column site" in str(error)
 
-    error = refused(write(tmp_path, "g.csv", "employee_id,team,site,Team,contract_hours,hire_date\nE1,A,S,B,36,2020-01-01\n"))
+    error = refused(
+        write(tmp_path, "g.csv", "employee_id,team,site,Team,contract_hours,hire_date\nE1,A,S,B,36,2020-01-01\n")
+    )
     assert "same column more than once" in str(error) and error.problems[0].column == "team"
 
 
 def test_nameless_column_with_values_is_refused(tmp_path):
-    error = refused(write(tmp_path, "e.csv", "employee_id,team,,site,contract_hours,hire_date\nE1,A,x,S,36,2020-01-01\n"))
+    error = refused(
+        write(tmp_path, "e.csv", "employee_id,team,,site,contract_hours,hire_date\nE1,A,x,S,36,2020-01-01\n")
+    )
     assert "no name" in str(error)
-    _, data = read_employees(write(tmp_path, "f.csv", "employee_id,team,,site,contract_hours,hire_date\nE1,A,,S,36,2020-01-01\n"), today=TODAY)
+    _, data = read_employees(
+        write(tmp_path, "f.csv", "employee_id,team,,site,contract_hours,hire_date\nE1,A,,S,36,2020-01-01\n"),
+        today=TODAY,
+    )
     assert list(data["site"]) == ["S"]
 
 
 def test_map_renames_and_ignores_columns(tmp_path):
-    path = write(tmp_path, "e.csv", "Personeelsnummer;Afdeling;Vestiging;Uren;In dienst;Naam\nP1;A;S;32;2020-01-01;Jan\n")
-    mapping = ["personeelsnummer=employee_id", "AFDELING=team", "vestiging=site", "uren=contract_hours",
-               "in dienst=hire_date", "Naam="]
+    path = write(
+        tmp_path, "e.csv", "Personeelsnummer;Afdeling;Vestiging;Uren;In dienst;Naam\nP1;A;S;32;2020-01-01;Jan\n"
+    )
+    mapping = [
+        "personeelsnummer=employee_id",
+        "AFDELING=team",
+        "vestiging=site",
+        "uren=contract_hours",
+        "in dienst=hire_date",
+        "Naam=",
+    ]
     _, data = read_employees(path, mapping=mapping, today=TODAY)
     assert list(data["hr_id"]) == ["P1"] and data["contract_hours"].iat[0] == 32.0
     _, same = read_employees(path, mapping=dict(m.split("=") for m in mapping), today=TODAY)
@@ -152,8 +167,12 @@ def test_map_renames_and_ignores_columns(tmp_path):
 
 @pytest.mark.parametrize(
     "mapping, words",
-    [(["Afdeling"], "old=new"), (["Afdeling=teams"], "not a column Verloop knows"), (["Bestaat=team"], "does not have"),
-     (["=team"], "names no column")],
+    [
+        (["Afdeling"], "old=new"),
+        (["Afdeling=teams"], "not a column Verloop knows"),
+        (["Bestaat=team"], "does not have"),
+        (["=team"], "names no column"),
+    ],
 )
 def test_bad_maps_are_refused(tmp_path, mapping, words):
     path = write(tmp_path, "e.csv", "employee_id,Afdeling,site,contract_hours,hire_date\nE1,A,S,36,2020-01-01\n")
@@ -205,7 +224,8 @@ def test_xlsx_bad_cells_are_reported_by_sheet_row(tmp_path):
     workbook.save(path)
     error = refused(path)
     assert [(p.row, p.column, p.value) for p in error.problems] == [
-        (2, "regretted", "true"), (3, "contract_hours", "#N/A")
+        (2, "regretted", "true"),
+        (3, "contract_hours", "#N/A"),
     ]  # 'true' regretted without an exit date; the 9:30 time is accepted as the date
 
 

@@ -22,8 +22,19 @@ HOURS = dict(low=0, high=60, low_inclusive=False, expected="hours")
 
 @pytest.mark.parametrize(
     "cell, number",
-    [("12,5", 12.5), ("12.5", 12.5), (" 36 ", 36.0), ("1.234,5", 1234.5), ("1,234.5", 1234.5),
-     ("1 234,5", 1234.5), ("1\u00a0234", 1234.0), (",5", 0.5), ("+7", 7.0), ("1,5e1", 15.0), ("1,234", 1.234)],
+    [
+        ("12,5", 12.5),
+        ("12.5", 12.5),
+        (" 36 ", 36.0),
+        ("1.234,5", 1234.5),
+        ("1,234.5", 1234.5),
+        ("1 234,5", 1234.5),
+        ("1\u00a0234", 1234.0),
+        (",5", 0.5),
+        ("+7", 7.0),
+        ("1,5e1", 15.0),
+        ("1,234", 1.234),
+    ],
 )
 def test_numbers_read_both_notations(cell, number):
     parsed, problems = run(v.numbers, [cell.strip()], low=-1e9, high=1e9, expected="a number")
@@ -59,9 +70,16 @@ def test_repeated_values_each_reported():
 
 @pytest.mark.parametrize(
     "cell, date",
-    [("2024-03-31", (2024, 3, 31)), ("31-03-2024", (2024, 3, 31)), ("3-1-2024", (2024, 1, 3)),
-     ("31/03/2024", (2024, 3, 31)), ("31.03.2024", (2024, 3, 31)), ("2024/3/5", (2024, 3, 5)),
-     ("2024-03-31 00:00:00", (2024, 3, 31)), ("2024-03-31T08:15", (2024, 3, 31))],
+    [
+        ("2024-03-31", (2024, 3, 31)),
+        ("31-03-2024", (2024, 3, 31)),
+        ("3-1-2024", (2024, 1, 3)),
+        ("31/03/2024", (2024, 3, 31)),
+        ("31.03.2024", (2024, 3, 31)),
+        ("2024/3/5", (2024, 3, 5)),
+        ("2024-03-31 00:00:00", (2024, 3, 31)),
+        ("2024-03-31T08:15", (2024, 3, 31)),
+    ],
 )
 def test_dates_iso_and_day_first(cell, date):
     parsed, problems = run(v.dates, [cell], required=True, latest=dt.date(2030, 1, 1))
@@ -70,9 +88,19 @@ def test_dates_iso_and_day_first(cell, date):
 
 @pytest.mark.parametrize(
     "cell, words",
-    [("31-02-2024", "exists"), ("2024-13-01", "exists"), ("13/31/2024", "exists"), ("24-03-31", "like"),
-     ("maart 2024", "like"), ("1899-12-31", "1900"), ("0001-01-01", "1900"), ("2031-01-01", "not after"),
-     ("2024-03-31-01", "like"), ("2024-03/31", "like"), ("", "empty")],
+    [
+        ("31-02-2024", "exists"),
+        ("2024-13-01", "exists"),
+        ("13/31/2024", "exists"),
+        ("24-03-31", "like"),
+        ("maart 2024", "like"),
+        ("1899-12-31", "1900"),
+        ("0001-01-01", "1900"),
+        ("2031-01-01", "not after"),
+        ("2024-03-31-01", "like"),
+        ("2024-03/31", "like"),
+        ("", "empty"),
+    ],
 )
 def test_dates_refused(cell, words):
     parsed, problems = run(v.dates, [cell], required=True, latest=dt.date(2030, 1, 1))
@@ -92,8 +120,10 @@ def test_months_to_first_day(cell):
     assert problems == [] and parsed.iat[0] == pd.Timestamp(2024, 3, 1)
 
 
-@pytest.mark.parametrize("cell, words", [("2024-13", "1-12"), ("", "empty"), ("2025-07", "current month"),
-                                          ("maart", "like"), ("2024-02-30", "exists")])
+@pytest.mark.parametrize(
+    "cell, words",
+    [("2024-13", "1-12"), ("", "empty"), ("2025-07", "current month"), ("maart", "like"), ("2024-02-30", "exists")],
+)
 def test_months_refused(cell, words):
     _, problems = run(v.months, [cell], latest=dt.date(2025, 6, 15))
     assert len(problems) == 1 and words in problems[0].expected
@@ -103,8 +133,12 @@ def test_booleans_and_choices():
     parsed, problems = run(v.booleans, ["Ja", "nee", "1", "0", "TRUE", "false", "yes", "No", "", "misschien"])
     assert list(parsed) == [True, False, True, False, True, False, True, False, None, None]
     assert [p.value for p in problems] == ["misschien"]
-    parsed, problems = run(v.choice, ["Vrijwillig", "onvrijwillig", "x", ""], mapping={"vrijwillig": "voluntary",
-                           "onvrijwillig": "involuntary"}, expected="a kind")
+    parsed, problems = run(
+        v.choice,
+        ["Vrijwillig", "onvrijwillig", "x", ""],
+        mapping={"vrijwillig": "voluntary", "onvrijwillig": "involuntary"},
+        expected="a kind",
+    )
     assert list(parsed) == ["voluntary", "involuntary", None, None] and [p.row for p in problems] == [4]
 
 
@@ -123,7 +157,11 @@ def test_name_key_matches_case_and_spacing():
 
 
 def test_empty_columns_parse():
-    for parser, kwargs in [(v.numbers, dict(low=0, high=1, expected="n")), (v.dates, dict(required=True, latest=dt.date(2030, 1, 1))),
-                           (v.months, dict(latest=dt.date(2030, 1, 1))), (v.booleans, {})]:
+    for parser, kwargs in [
+        (v.numbers, dict(low=0, high=1, expected="n")),
+        (v.dates, dict(required=True, latest=dt.date(2030, 1, 1))),
+        (v.months, dict(latest=dt.date(2030, 1, 1))),
+        (v.booleans, {}),
+    ]:
         parsed, problems = run(parser, [], **kwargs)
         assert len(parsed) == 0 and problems == []

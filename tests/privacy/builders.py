@@ -37,7 +37,7 @@ class Org:
     instrument_id: int | None = None
 
     # -- structure ----------------------------------------------------------------------------
-    def team(self, name: str, site: str, members: int = 0, hired: dt.date = dt.date(2020, 1, 1)) -> "Org":
+    def team(self, name: str, site: str, members: int = 0, hired: dt.date = dt.date(2020, 1, 1)) -> Org:
         with self.store.session() as s:
             if site not in self.site_ids:
                 row = Site(name=site)
@@ -57,8 +57,11 @@ class Org:
         with self.store.session() as s:
             for _ in range(count):
                 row = Employee(
-                    hr_id=f"E{next(_ids):06d}", team_id=self.team_ids[team], site_id=self._site_of(s, team),
-                    contract_hours=hours, hire_date=on,
+                    hr_id=f"E{next(_ids):06d}",
+                    team_id=self.team_ids[team],
+                    site_id=self._site_of(s, team),
+                    contract_hours=hours,
+                    hire_date=on,
                 )
                 s.add(row)
                 s.flush()
@@ -77,14 +80,20 @@ class Org:
         return session.get(Team, self.team_ids[team]).site_id
 
     # -- survey -------------------------------------------------------------------------------
-    def wave(self, name: str, opens: dt.date, closed: bool = True, kind: str = "pulse") -> "Org":
+    def wave(self, name: str, opens: dt.date, closed: bool = True, kind: str = "pulse") -> Org:
         from verloop.surveys import load_instrument
         from verloop.surveys.registry import register_instrument
 
         with self.store.session() as s:
             instrument_id = register_instrument(s, load_instrument(kind))
-            row = Wave(name=name, instrument_id=instrument_id, kind=kind, opens_on=opens,
-                       closes_on=opens + dt.timedelta(days=13), status="closed" if closed else "open")
+            row = Wave(
+                name=name,
+                instrument_id=instrument_id,
+                kind=kind,
+                opens_on=opens,
+                closes_on=opens + dt.timedelta(days=13),
+                status="closed" if closed else "open",
+            )
             s.add(row)
             s.flush()
             self.wave_ids[name] = row.id
@@ -122,9 +131,14 @@ class Org:
         with self.store.session() as s:
             for i, score in enumerate(scores):
                 response = Response(
-                    id=random_id(), wave_id=self.wave_ids[wave], team_id=self.team_ids[team], submitted_on=day,
-                    language="nl", tenure_band=(tenure or [None] * len(scores))[i],
-                    contract_type=(contract or [None] * len(scores))[i], reason=reason,
+                    id=random_id(),
+                    wave_id=self.wave_ids[wave],
+                    team_id=self.team_ids[team],
+                    submitted_on=day,
+                    language="nl",
+                    tenure_band=(tenure or [None] * len(scores))[i],
+                    contract_type=(contract or [None] * len(scores))[i],
+                    reason=reason,
                 )
                 s.add(response)
                 s.flush()

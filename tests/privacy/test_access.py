@@ -41,12 +41,23 @@ SURVEY_CODE = "QX7P-M2RA-9KTD"
 
 
 def notebook(marker: str) -> str:
-    return json.dumps({
-        "cells": [{"cell_type": "code", "execution_count": None, "id": "c1", "metadata": {}, "outputs": [],
-                   "source": [f"print('{marker}')"]}],
-        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
-        "nbformat": 4, "nbformat_minor": 5,
-    })
+    return json.dumps(
+        {
+            "cells": [
+                {
+                    "cell_type": "code",
+                    "execution_count": None,
+                    "id": "c1",
+                    "metadata": {},
+                    "outputs": [],
+                    "source": [f"print('{marker}')"],
+                }
+            ],
+            "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+    )
 
 
 def free_port() -> int:
@@ -99,9 +110,24 @@ def served(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if k != "VERLOOP_HR_TOKEN"}
     out, err = open(root / "serve.out", "w"), open(root / "serve.err", "w")
     process = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from verloop.cli import main; sys.exit(main())", "serve",
-         "--db", db, "--port", str(hr_port), "--survey-port", str(survey_port), "--apps", str(apps)],
-        stdout=out, stderr=err, env={**env, "VERLOOP_PRELOAD": "0"}, start_new_session=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys; from verloop.cli import main; sys.exit(main())",
+            "serve",
+            "--db",
+            db,
+            "--port",
+            str(hr_port),
+            "--survey-port",
+            str(survey_port),
+            "--apps",
+            str(apps),
+        ],
+        stdout=out,
+        stderr=err,
+        env={**env, "VERLOOP_PRELOAD": "0"},
+        start_new_session=True,
     )
     try:
         wait_port(hr_port, process)
@@ -109,8 +135,12 @@ def served(tmp_path_factory):
         deadline = time.monotonic() + 30
         while "token=" not in (root / "serve.out").read_text() and time.monotonic() < deadline:
             time.sleep(0.2)
-        yield {"hr": f"http://127.0.0.1:{hr_port}", "survey": f"http://127.0.0.1:{survey_port}",
-               "root": root, "process": process}
+        yield {
+            "hr": f"http://127.0.0.1:{hr_port}",
+            "survey": f"http://127.0.0.1:{survey_port}",
+            "root": root,
+            "process": process,
+        }
     finally:
         process.send_signal(signal.SIGINT)  # Ctrl-C: serve stops both servers
         try:
@@ -164,9 +194,14 @@ def test_sign_in_page_is_verloops_own_in_dutch_and_english(served):
 
 def test_error_pages_speak_verloop_not_jupyter(served):
     token = printed_token(served)
-    for base, path in ((served["hr"], "/voila/tree"), (served["hr"], f"/voila/tree?token={token}"),
-                       (served["hr"], "/tree"), (served["survey"], "/voila/tree"),
-                       (served["survey"], "/voila/render/missing.ipynb"), (served["survey"], "/login")):
+    for base, path in (
+        (served["hr"], "/voila/tree"),
+        (served["hr"], f"/voila/tree?token={token}"),
+        (served["hr"], "/tree"),
+        (served["survey"], "/voila/tree"),
+        (served["survey"], "/voila/render/missing.ipynb"),
+        (served["survey"], "/login"),
+    ):
         status, body, _ = get(base + path)
         assert status == 404, (base, path, status)
         assert "Deze pagina bestaat niet" in body and "This page does not exist" in body
@@ -193,8 +228,7 @@ def test_sign_in_form_opens_the_page_and_is_rate_limited(served):
 
     def post(secret: str) -> tuple[int, str, str]:
         data = urllib.parse.urlencode({"_xsrf": xsrf, "secret": secret}).encode()
-        return get(served["hr"] + "/login?next=%2Fvoila%2Frender%2Findex.ipynb", data=data,
-                   headers={"Cookie": cookie})
+        return get(served["hr"] + "/login?next=%2Fvoila%2Frender%2Findex.ipynb", data=data, headers={"Cookie": cookie})
 
     status, _, location = post(token)
     assert status == 302 and location == "/voila/render/index.ipynb"
@@ -320,8 +354,14 @@ def test_debug_is_refused_and_the_log_function_writes_no_address(caplog):
 def test_voila_command_never_has_debug_and_asks_for_the_token():
     from verloop.apps.server import voila_command
 
-    command = voila_command(Path("apps"), 8866, token="a-long-enough-secret", pages=["index.ipynb"],
-                            home="index.ipynb", pools={"index.ipynb": 1, "dashboard.ipynb": 0})
+    command = voila_command(
+        Path("apps"),
+        8866,
+        token="a-long-enough-secret",
+        pages=["index.ipynb"],
+        home="index.ipynb",
+        pools={"index.ipynb": 1, "dashboard.ipynb": 0},
+    )
     assert "--debug" not in command and "--token=a-long-enough-secret" in command
     assert "--Voila.identity_provider_class=verloop.apps.auth.VerloopIdentityProvider" in command
     assert command[1:3] == ["-m", "verloop.apps.access"]

@@ -36,7 +36,7 @@ def four_person_team(store):
     o.wave("W1", W1)
     o.answer("W1", "North 1", [4.0] * 10, comments=["good team"] * 10)
     o.answer("W1", "North 2", [4.0, 3.0] * 4)
-    o.answer("W1", "North 3", [1.0] * 4, comments=["=HYPERLINK(\"http://x\",\"my lead must go\")"] * 4)
+    o.answer("W1", "North 3", [1.0] * 4, comments=['=HYPERLINK("http://x","my lead must go")'] * 4)
     o.answer("W1", "South 1", [3.0] * 11)
     o.answer("W1", "South 2", [5.0] * 7)
     return o
@@ -159,10 +159,22 @@ def test_two_filters_that_differ_by_fewer_than_k_people_are_not_both_shown(store
     o.team("P", "Hub", 12).team("Q", "Hub", 12).team("R", "Hub", 12)
     o.wave("W1", W1)
     # the five new people are all part-timers; two older part-timers make 'part-time' = new + 2
-    o.answer("W1", "P", [1.0] * 3 + [4.0] * 7, tenure=["<3m"] * 3 + ["2y+"] * 7,
-             contract=["part-time"] * 3 + ["part-time"] * 2 + ["full-time"] * 5, invited=12)
-    o.answer("W1", "Q", [2.0] * 2 + [4.0] * 7, tenure=["<3m"] * 2 + ["2y+"] * 7,
-             contract=["part-time"] * 2 + ["full-time"] * 7, invited=12)
+    o.answer(
+        "W1",
+        "P",
+        [1.0] * 3 + [4.0] * 7,
+        tenure=["<3m"] * 3 + ["2y+"] * 7,
+        contract=["part-time"] * 3 + ["part-time"] * 2 + ["full-time"] * 5,
+        invited=12,
+    )
+    o.answer(
+        "W1",
+        "Q",
+        [2.0] * 2 + [4.0] * 7,
+        tenure=["<3m"] * 2 + ["2y+"] * 7,
+        contract=["part-time"] * 2 + ["full-time"] * 7,
+        invited=12,
+    )
     o.answer("W1", "R", [4.0] * 9, tenure=["2y+"] * 9, contract=["full-time"] * 9, invited=12)
 
     def outcome(d, first, second):
@@ -218,24 +230,32 @@ def test_exports_hold_the_same_suppression_as_the_screen_and_escape_formulas(sto
     from verloop.cli import main
 
     o = four_person_team(store)
-    o.team("=HYPERLINK(\"http://evil\",\"x\")", "North", 10)
-    o.answer("W1", "=HYPERLINK(\"http://evil\",\"x\")", [4.0] * 10,
-             comments=["+SUM(A1:A9)", "@cmd", "-2+3", "\tTAB", "\rCR", "plain", "=1+1", "ok", "fine", "good"])
+    o.team('=HYPERLINK("http://evil","x")', "North", 10)
+    o.answer(
+        "W1",
+        '=HYPERLINK("http://evil","x")',
+        [4.0] * 10,
+        comments=["+SUM(A1:A9)", "@cmd", "-2+3", "\tTAB", "\rCR", "plain", "=1+1", "ok", "fine", "good"],
+    )
     screen = door(store).scale_scores(by="team")
     for suffix in (".csv", ".xlsx"):
         out = tmp_path / f"scores{suffix}"
         assert main(["export", "scores", "--by", "team", "--out", str(out), "--db", store.url]) == 0
-        back = pd.read_csv(out, dtype=str, keep_default_na=False) if suffix == ".csv" else \
-            pd.read_excel(out, dtype=str, keep_default_na=False)
+        back = (
+            pd.read_csv(out, dtype=str, keep_default_na=False)
+            if suffix == ".csv"
+            else pd.read_excel(out, dtype=str, keep_default_na=False)
+        )
         assert len(back) == len(screen)
         hidden = back["suppressed"].str.lower() == "true"
         assert hidden.sum() == screen["suppressed"].sum()
         assert (back.loc[hidden, "score"] == "").all() and (back.loc[hidden, "n"] == "").all()
-        assert set(back.loc[hidden, "team"]) == set(screen.loc[screen["suppressed"], "team"]
-                                                     .map(lambda t: "'" + t if t.startswith("=") else t))
+        assert set(back.loc[hidden, "team"]) == set(
+            screen.loc[screen["suppressed"], "team"].map(lambda t: "'" + t if t.startswith("=") else t)
+        )
         assert "n" in back.columns and "note" in back.columns
         assert not back["team"].str.startswith(("=", "+", "-", "@")).any()
-        assert (back["team"] == "'=HYPERLINK(\"http://evil\",\"x\")").any()
+        assert (back["team"] == '\'=HYPERLINK("http://evil","x")').any()
     comments_out = tmp_path / "comments.xlsx"
     assert main(["export", "comments", "--by", "team", "--out", str(comments_out), "--db", store.url]) == 0
     sheet = load_workbook(comments_out).active

@@ -61,13 +61,27 @@ def test_hr_with_the_employee_table_cannot_narrow_exit_answers_below_k(tmp_path)
     store = Store.open(url)
     with store.session() as s:
         k = get_settings(s).min_group_size
-        leavers = pd.DataFrame(s.execute(select(Employee.id, Employee.team_id, Employee.site_id, Employee.exit_date)
-                                         .where(Employee.exit_date.is_not(None))).all(),
-                               columns=["id", "team_id", "site_id", "exit_date"])
+        leavers = pd.DataFrame(
+            s.execute(
+                select(Employee.id, Employee.team_id, Employee.site_id, Employee.exit_date).where(
+                    Employee.exit_date.is_not(None)
+                )
+            ).all(),
+            columns=["id", "team_id", "site_id", "exit_date"],
+        )
         leavers["exit_date"] = pd.to_datetime(leavers["exit_date"])
-        rows = s.execute(select(Response.team_id, Response.site_id, Response.submitted_on, Response.tenure_band,
-                                Response.contract_type, Wave.kind).join(Wave, Wave.id == Response.wave_id)
-                         .where(Wave.kind.in_(["exit", "followup"]))).all()
+        rows = s.execute(
+            select(
+                Response.team_id,
+                Response.site_id,
+                Response.submitted_on,
+                Response.tenure_band,
+                Response.contract_type,
+                Wave.kind,
+            )
+            .join(Wave, Wave.id == Response.wave_id)
+            .where(Wave.kind.in_(["exit", "followup"]))
+        ).all()
     store.dispose()
     assert len(rows) > 100, "the demo has exit and follow-up answers to attack"
     sizes = [candidates(r, leavers, r.kind) for r in rows]

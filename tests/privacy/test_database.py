@@ -18,8 +18,26 @@ from tests.privacy.builders import org
 from verloop.store.schema import Response
 
 TODAY = dt.date(2026, 3, 2)
-PERSON_WORDS = ("employee", "hr_id", "person", "name", "email", "mail", "ip", "agent", "cookie", "session",
-                "user", "token", "hash", "sequence", "seq", "created", "time", "timestamp")
+PERSON_WORDS = (
+    "employee",
+    "hr_id",
+    "person",
+    "name",
+    "email",
+    "mail",
+    "ip",
+    "agent",
+    "cookie",
+    "session",
+    "user",
+    "token",
+    "hash",
+    "sequence",
+    "seq",
+    "created",
+    "time",
+    "timestamp",
+)
 ANSWER_TABLES = ("responses", "answers", "comments")
 
 
@@ -36,8 +54,14 @@ def submitted(store, count: int) -> list[str]:
     codes = [t.code for t in issue_tokens(store, "P1", "Team", count, today=TODAY)]
     for i, code in enumerate(codes):
         # the i-th submission answers enps_1 = i % 11 and writes comment "c{i}": submission order is known
-        submit(store, code, {"enps_1": i % 11, "engagement_1": 1 + i % 5}, {"start": f"c{i:03d}"}, today=TODAY,
-               kind="pulse")
+        submit(
+            store,
+            code,
+            {"enps_1": i % 11, "engagement_1": 1 + i % 5},
+            {"start": f"c{i:03d}"},
+            today=TODAY,
+            kind="pulse",
+        )
     close_wave(store, "P1", today=TODAY)
     return codes
 
@@ -46,8 +70,9 @@ def test_no_column_of_an_answer_table_can_point_at_a_person_a_token_or_a_moment(
     inspector = inspect(store.engine)
     for table in ANSWER_TABLES:
         columns = {c["name"]: c for c in inspector.get_columns(table)}
-        suspicious = [c for c in columns if any(word in c.lower() for word in PERSON_WORDS)
-                      and c not in ("response_id",)]
+        suspicious = [
+            c for c in columns if any(word in c.lower() for word in PERSON_WORDS) and c not in ("response_id",)
+        ]
         assert not suspicious, f"{table} has columns that could identify someone: {suspicious}"
         for name, column in columns.items():
             kind = str(column["type"]).upper()
@@ -60,7 +85,7 @@ def test_no_column_of_an_answer_table_can_point_at_a_person_a_token_or_a_moment(
     assert "DATE" in str(responses["submitted_on"]["type"]).upper()
     # identity columns and sequences are absent: the key is a random text
     assert str(responses["id"]["type"]).upper().startswith(("VARCHAR", "CHAR", "TEXT"))
-    assert not responses["id"].get("autoincrement") is True
+    assert responses["id"].get("autoincrement") is not True
     # the token table keeps a hash, its wave and team and a used flag — never a response
     token_columns = {c["name"] for c in inspector.get_columns("tokens")}
     assert token_columns == {"token_hash", "wave_id", "team_id", "used", "sealed_link"}
@@ -70,10 +95,12 @@ def test_no_column_of_an_answer_table_can_point_at_a_person_a_token_or_a_moment(
 def test_answer_tables_fill_no_column_themselves_no_clock_no_sequence(store):
     with store.engine.connect() as connection:
         if store.backend == "postgresql":
-            defaults = connection.execute(text(
-                "SELECT table_name, column_name, column_default FROM information_schema.columns "
-                "WHERE table_name IN ('responses', 'answers', 'comments') AND column_default IS NOT NULL"
-            )).all()
+            defaults = connection.execute(
+                text(
+                    "SELECT table_name, column_name, column_default FROM information_schema.columns "
+                    "WHERE table_name IN ('responses', 'answers', 'comments') AND column_default IS NOT NULL"
+                )
+            ).all()
         else:
             defaults = [
                 (table, row[1], row[4])
@@ -117,8 +144,9 @@ def test_the_physical_row_order_does_not_reveal_submission_order(store):
     submitted(store, 40)
     physical = "ORDER BY r.ctid" if store.backend == "postgresql" else ""
     with store.engine.connect() as connection:
-        rows = connection.execute(text(f"SELECT r.id, c.text FROM responses r JOIN comments c ON c.response_id = r.id "
-                                       f"{physical}")).all()
+        rows = connection.execute(
+            text(f"SELECT r.id, c.text FROM responses r JOIN comments c ON c.response_id = r.id {physical}")
+        ).all()
     order = [int(t[1:]) for _, t in rows]
     assert len(order) == 40
     assert abs(spearmanr(order, np.arange(len(order))).statistic) < 0.5

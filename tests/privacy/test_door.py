@@ -37,7 +37,9 @@ def small_org(store, open_last: bool = False):
     o.team("R1", "Rotterdam", 12).team("R2", "Rotterdam", 12)
     o.wave("W1", W1).wave("W2", W2, closed=not open_last)
     for wave in ("W1", "W2"):
-        o.answer(wave, "A1", [4.0, 3.0, 5.0, 4.0, 4.0, 3.0, 4.0, 4.0, 5.0], comments=[f"a1 {wave} {i}" for i in range(9)])
+        o.answer(
+            wave, "A1", [4.0, 3.0, 5.0, 4.0, 4.0, 3.0, 4.0, 4.0, 5.0], comments=[f"a1 {wave} {i}" for i in range(9)]
+        )
         o.answer(wave, "A2", [2.0, 3.0, 2.0, 3.0, 2.0, 3.0, 2.0])
         o.answer(wave, "A3", [1.0, 1.0, 2.0])
         o.answer(wave, "R1", [4.0] * 10, comments=[f"r1 {wave} {i}" for i in range(10)])
@@ -203,11 +205,13 @@ def test_turnover_filter_refused_when_it_narrows_to_few_people(store):
     o.leave("Rest", 2, dt.date(2025, 5, 1))
     door = Door(store, today=TODAY)
     with pytest.raises(PrivacyError) as refused:
-        door.turnover(by="team", start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31),
-                      filters={"contract_type": "part-time"})
+        door.turnover(
+            by="team", start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31), filters={"contract_type": "part-time"}
+        )
     assert "fewer than 5 employees" in str(refused.value)
-    whole = door.turnover(by="organisation", start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31),
-                          filters={"contract_type": "full-time"})
+    whole = door.turnover(
+        by="organisation", start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31), filters={"contract_type": "full-time"}
+    )
     check_published(whole)
     row = whole.iloc[0]
     assert row["reason"] == "few_leavers" and np.isnan(row["leavers"]) and np.isnan(row["voluntary_rate"])
@@ -217,10 +221,20 @@ def test_turnover_filter_refused_when_it_narrows_to_few_people(store):
 def test_kpi_vs_people_puts_kpis_beside_suppressed_people_figures(store):
     o = small_org(store)
     with store.session() as s:
-        for team, team_id in o.team_ids.items():
+        for team_id in o.team_ids.values():
             for month in (dt.date(2025, 3, 1), dt.date(2025, 4, 1)):
-                s.add(TeamKpi(team_id=team_id, month=month, aht_s=300.0, service_level=85.0, csat=4.1,
-                              fcr=70.0, repeat_rate=12.0, absenteeism=6.0))
+                s.add(
+                    TeamKpi(
+                        team_id=team_id,
+                        month=month,
+                        aht_s=300.0,
+                        service_level=85.0,
+                        csat=4.1,
+                        fcr=70.0,
+                        repeat_rate=12.0,
+                        absenteeism=6.0,
+                    )
+                )
     frame = kpi_vs_people(store, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31), today=TODAY)
     assert len(frame) == 5 and frame["aht_s"].eq(300.0).all()
     assert frame.loc[frame["team"] == "A3", "score_engagement"].isna().all()
@@ -256,12 +270,14 @@ def test_exit_reasons_per_wave_with_every_code(store):
 
 
 def test_suppress_people_for_frames_computed_elsewhere():
-    frame = pd.DataFrame({
-        "month": ["2025-01"] * 4 + ["2025-02"] * 2,
-        "group": ["a", "b", "c", "d", "a", "b"],
-        "n": [20, 12, 3, 0, 20, 3],
-        "rate": [0.1, 0.2, 0.9, np.nan, 0.15, 0.5],
-    })
+    frame = pd.DataFrame(
+        {
+            "month": ["2025-01"] * 4 + ["2025-02"] * 2,
+            "group": ["a", "b", "c", "d", "a", "b"],
+            "n": [20, 12, 3, 0, 20, 3],
+            "rate": [0.1, 0.2, 0.9, np.nan, 0.15, 0.5],
+        }
+    )
     out = suppress_people(frame, k=5, strata=["month"])
     check_published(out)
     jan = out[out["month"] == "2025-01"].set_index("group")

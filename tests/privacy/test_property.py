@@ -45,9 +45,16 @@ def organisations(draw):
     pid = 0
     for team in team_site:
         for _ in range(draw(st.integers(0, 12))):
-            people.append({"id": pid, "team": team, "first": 0, "last": n_waves - 1,
-                           "band0": draw(st.sampled_from(BANDS[1:])),
-                           "contract": draw(st.sampled_from(CONTRACTS))})
+            people.append(
+                {
+                    "id": pid,
+                    "team": team,
+                    "first": 0,
+                    "last": n_waves - 1,
+                    "band0": draw(st.sampled_from(BANDS[1:])),
+                    "contract": draw(st.sampled_from(CONTRACTS)),
+                }
+            )
             pid += 1
     for w in range(1, n_waves):
         for team in team_site:
@@ -55,8 +62,16 @@ def organisations(draw):
             for p in present[: draw(st.integers(0, 2))]:
                 p["last"] = w - 1  # left before wave w
             for _ in range(draw(st.integers(0, 3))):
-                people.append({"id": pid, "team": team, "first": w, "last": n_waves - 1,
-                               "band0": "new", "contract": draw(st.sampled_from(CONTRACTS))})
+                people.append(
+                    {
+                        "id": pid,
+                        "team": team,
+                        "first": w,
+                        "last": n_waves - 1,
+                        "band0": "new",
+                        "contract": draw(st.sampled_from(CONTRACTS)),
+                    }
+                )
                 pid += 1
     responses = []  # (wave, person id)
     for w in range(n_waves):
@@ -72,35 +87,64 @@ def organisations(draw):
 def scenario(k, team_site, n_waves, people, responses):
     """A hand-written organisation: people as (id, team, first wave, last wave, band at start)."""
     return {
-        "k": k, "team_site": team_site, "n_waves": n_waves,
-        "people": [{"id": i, "team": t, "first": f, "last": l, "band0": b, "contract": "full"}
-                   for i, t, f, l, b in people],
+        "k": k,
+        "team_site": team_site,
+        "n_waves": n_waves,
+        "people": [
+            {"id": i, "team": t, "first": f, "last": last, "band0": b, "contract": "full"}
+            for i, t, f, last, b in people
+        ],
         "responses": [(w, pid) for w, pids in responses.items() for pid in pids],
     }
 
 
 # Leaks earlier versions of the suppression had; kept as fixed examples.
 JOINER_BESIDE_ONE_FRESH_RESPONDENT = scenario(
-    3, {"s0t0": "s0", "s1t0": "s1", "s1t1": "s1", "s1t2": "s1"}, 3,
-    [(i, "s0t0", 0, 2, "mid") for i in range(3)] + [(i, "s1t0", 0, 2, "mid") for i in range(3, 15)]
+    3,
+    {"s0t0": "s0", "s1t0": "s1", "s1t1": "s1", "s1t2": "s1"},
+    3,
+    [(i, "s0t0", 0, 2, "mid") for i in range(3)]
+    + [(i, "s1t0", 0, 2, "mid") for i in range(3, 15)]
     + [(15, "s1t0", 1, 2, "new"), (16, "s1t2", 1, 2, "new"), (17, "s1t2", 1, 2, "new")],
     {0: list(range(15)), 1: list(range(17)), 2: list(range(17))},
 )
 HIDDEN_FULL_TEAM_SPLIT_BY_TENURE = scenario(
-    3, {"s0t0": "s0", "s0t1": "s0", "s0t2": "s0", "s0t3": "s0"}, 3,
-    [(0, "s0t0", 0, 1, "mid"), (1, "s0t0", 0, 2, "mid"), (2, "s0t1", 0, 0, "mid"), (3, "s0t1", 0, 0, "mid"),
-     (4, "s0t1", 0, 1, "mid")] + [(i, "s0t1", 0, 2, "mid") for i in range(5, 10)]
-    + [(10, "s0t1", 0, 2, "old"), (11, "s0t3", 0, 2, "mid"), (12, "s0t3", 0, 2, "mid"), (13, "s0t3", 0, 2, "old"),
-       (14, "s0t3", 0, 2, "old"), (15, "s0t1", 1, 2, "new"), (16, "s0t1", 1, 2, "new"), (17, "s0t1", 1, 2, "new"),
-       (18, "s0t0", 2, 2, "new"), (19, "s0t0", 2, 2, "new"), (20, "s0t0", 2, 2, "new"), (21, "s0t2", 2, 2, "new"),
-       (22, "s0t3", 2, 2, "new")],
+    3,
+    {"s0t0": "s0", "s0t1": "s0", "s0t2": "s0", "s0t3": "s0"},
+    3,
+    [
+        (0, "s0t0", 0, 1, "mid"),
+        (1, "s0t0", 0, 2, "mid"),
+        (2, "s0t1", 0, 0, "mid"),
+        (3, "s0t1", 0, 0, "mid"),
+        (4, "s0t1", 0, 1, "mid"),
+    ]
+    + [(i, "s0t1", 0, 2, "mid") for i in range(5, 10)]
+    + [
+        (10, "s0t1", 0, 2, "old"),
+        (11, "s0t3", 0, 2, "mid"),
+        (12, "s0t3", 0, 2, "mid"),
+        (13, "s0t3", 0, 2, "old"),
+        (14, "s0t3", 0, 2, "old"),
+        (15, "s0t1", 1, 2, "new"),
+        (16, "s0t1", 1, 2, "new"),
+        (17, "s0t1", 1, 2, "new"),
+        (18, "s0t0", 2, 2, "new"),
+        (19, "s0t0", 2, 2, "new"),
+        (20, "s0t0", 2, 2, "new"),
+        (21, "s0t2", 2, 2, "new"),
+        (22, "s0t3", 2, 2, "new"),
+    ],
     {0: list(range(15)), 1: [0, 1, 4, 7, 8, 9, 11, 12, 13, 14], 2: [20, 6, 8, 10, 17, 21, 11, 12, 13, 14, 22]},
 )
 
 FULL_TEAM_SPLIT_BACK_TO_ITS_HIDDEN_WAVE = scenario(
-    3, {"s0A": "s0", "s0P": "s0", "s0F": "s0"}, 2,
+    3,
+    {"s0A": "s0", "s0P": "s0", "s0F": "s0"},
+    2,
     [(0, "s0A", 0, 1, "mid"), (1, "s0A", 0, 1, "mid"), (2, "s0A", 0, 1, "mid")]
-    + [(i, "s0P", 0, 1, "mid") for i in range(3, 7)] + [(i, "s0P", 1, 1, "new") for i in range(7, 10)]
+    + [(i, "s0P", 0, 1, "mid") for i in range(3, 7)]
+    + [(i, "s0P", 1, 1, "new") for i in range(7, 10)]
     + [(i, "s0F", 0, 1, "mid") for i in range(10, 17)],
     {0: [0, 1, 3, 4, 5, 6, *range(10, 16)], 1: [*range(0, 16)]},
 )
@@ -120,9 +164,14 @@ def publish(org):
     waves, frames = [], []
     for w in range(org["n_waves"]):
         rows = [
-            {"pid": pid, "team": people[pid]["team"], "tenure_band": band(people[pid], w),
-             "contract_type": people[pid]["contract"]}
-            for wave, pid in org["responses"] if wave == w
+            {
+                "pid": pid,
+                "team": people[pid]["team"],
+                "tenure_band": band(people[pid], w),
+                "contract_type": people[pid]["contract"],
+            }
+            for wave, pid in org["responses"]
+            if wave == w
         ]
         frame = pd.DataFrame(rows, columns=["pid", "team", "tenure_band", "contract_type"])
         members = {
@@ -134,7 +183,7 @@ def publish(org):
         frames.append(frame)
     plans = plan_waves(hierarchy, waves, org["k"])
     out = []
-    for w, (frame, plan, counts) in enumerate(zip(frames, plans, waves)):
+    for frame, plan, counts in zip(frames, plans, waves):
         fresh = {t: counts.invited[t] > counts.n.get(t, 0) for t in hierarchy.teams}
         auditor = FamilyAuditor(hierarchy, frame, plan, fresh, org["k"])
         out.append((frame, plan, fresh, auditor.allowed_families()))
@@ -176,8 +225,12 @@ def attacker_system(org, hierarchy, published):
         # filtered cells cover the people of teams shown in that wave, in groups shown in it
         shown = frame["team"].isin([name for (lvl, name), d in plan.items() if lvl == TEAM and d.shown]).to_numpy()
         band, contract = frame["tenure_band"].to_numpy(str), frame["contract_type"].to_numpy(str)
-        keys_of = {(): np.zeros(len(frame), dtype="<U1"), ("tenure_band",): band, ("contract_type",): contract,
-                   ("tenure_band", "contract_type"): np.char.add(np.char.add(band, "|"), contract)}
+        keys_of = {
+            (): np.zeros(len(frame), dtype="<U1"),
+            ("tenure_band",): band,
+            ("contract_type",): contract,
+            ("tenure_band", "contract_type"): np.char.add(np.char.add(band, "|"), contract),
+        }
         for level in (ORG, SITE, TEAM):
             for dims, keys in keys_of.items():
                 allowed = (level, dims) in families

@@ -36,7 +36,9 @@ def small_org(store):
     o.team("R1", "Rotterdam", 12).team("R2", "Rotterdam", 12)
     o.wave("W1", W1).wave("W2", W2)
     for wave in ("W1", "W2"):
-        o.answer(wave, "A1", [4.0, 3.0, 5.0, 4.0, 4.0, 3.0, 4.0, 4.0, 5.0], comments=[f"a1 {wave} {i}" for i in range(9)])
+        o.answer(
+            wave, "A1", [4.0, 3.0, 5.0, 4.0, 4.0, 3.0, 4.0, 4.0, 5.0], comments=[f"a1 {wave} {i}" for i in range(9)]
+        )
         o.answer(wave, "A2", [2.0, 3.0, 2.0, 3.0, 2.0, 3.0, 2.0])
         o.answer(wave, "A3", [1.0, 1.0, 2.0])
         o.answer(wave, "R1", [4.0] * 10, comments=[f"r1 {wave} {i}" for i in range(10)])
@@ -59,8 +61,16 @@ def roles(o) -> dict[str, Scope]:
 
 
 EXPECTED = {
-    "hr": {("organisation", "organisation"), ("site", "Amsterdam"), ("site", "Rotterdam"),
-           ("team", "A1"), ("team", "A2"), ("team", "A3"), ("team", "R1"), ("team", "R2")},
+    "hr": {
+        ("organisation", "organisation"),
+        ("site", "Amsterdam"),
+        ("site", "Rotterdam"),
+        ("team", "A1"),
+        ("team", "A2"),
+        ("team", "A3"),
+        ("team", "R1"),
+        ("team", "R2"),
+    },
     "research": None,  # = hr
     "site": {("organisation", "organisation"), ("site", "Amsterdam"), ("team", "A1"), ("team", "A2"), ("team", "A3")},
     "lead": {("organisation", "organisation"), ("team", "A1")},
@@ -90,7 +100,7 @@ def test_scoped_rows_are_the_hr_rows_with_the_same_hidden_cells(store):
     o = small_org(store)
     everything = Door(store, today=TODAY).scale_scores(by="team", scales=["engagement"])
     keys = ["wave", "team", "scale"]
-    for role, scope in roles(o).items():
+    for scope in roles(o).values():
         mine = Door(store, today=TODAY, scope=scope).scale_scores(by="team", scales=["engagement"])
         merged = mine.merge(everything, on=keys, suffixes=("", "_hr"))
         assert len(merged) == len(mine) > 0
@@ -106,7 +116,11 @@ def test_another_team_or_site_passed_to_the_door_is_refused(store, role):
     o = small_org(store)
     door = Door(store, today=TODAY, scope=roles(o)[role])
     outside_team = "R2"
-    for filters in ({"team": outside_team}, {"team_id": o.team_ids[outside_team]}, {"team_id": int(o.team_ids[outside_team])}):
+    for filters in (
+        {"team": outside_team},
+        {"team_id": o.team_ids[outside_team]},
+        {"team_id": int(o.team_ids[outside_team])},
+    ):
         with pytest.raises(ScopeError, match="outside what this account"):
             door.scale_scores(by="team", filters=filters)
         with pytest.raises(ScopeError):
@@ -144,15 +158,24 @@ def test_a_lead_cannot_solve_a_hidden_team_from_the_figures_they_see(store):
     hidden_everywhere = set()
     everything = Door(store, today=TODAY)
     for wave in ("W1", "W2"):
-        frame = pd.concat([everything.scale_scores(by=b, waves=[wave], scales=["engagement"])
-                           for b in ("organisation", "site", "team")])
+        frame = pd.concat(
+            [
+                everything.scale_scores(by=b, waves=[wave], scales=["engagement"])
+                for b in ("organisation", "site", "team")
+            ]
+        )
         hidden_everywhere |= set(frame[(frame["level"] == "team") & frame["suppressed"]]["team"])
     assert "A3" in hidden_everywhere
-    for scope in (Scope.lead([o.team_ids["A2"]]), Scope.site(o.site_ids["Amsterdam"]),
-                  Scope.lead([o.team_ids["A1"], o.team_ids["A2"]])):
+    for scope in (
+        Scope.lead([o.team_ids["A2"]]),
+        Scope.site(o.site_ids["Amsterdam"]),
+        Scope.lead([o.team_ids["A1"], o.team_ids["A2"]]),
+    ):
         door = Door(store, today=TODAY, scope=scope)
         for wave in ("W1", "W2"):
-            frames = [door.scale_scores(by=b, waves=[wave], scales=["engagement"]) for b in ("organisation", "site", "team")]
+            frames = [
+                door.scale_scores(by=b, waves=[wave], scales=["engagement"]) for b in ("organisation", "site", "team")
+            ]
             solved = solvable_teams(team_site, [f for f in frames if len(f)])
             assert not (set(solved) & hidden_everywhere), (scope, wave, solved)
 
@@ -185,7 +208,9 @@ def test_exports_obey_the_scope(store, tmp_path):
     assert not (tmp_path / "c.csv").exists()
     assert Scope.research().allows(EXPORTS)
     door = Door(store, today=TODAY, scope=Scope.research())
-    assert len(published_frame(door, "scores", "team")) == len(published_frame(Door(store, today=TODAY), "scores", "team"))
+    assert len(published_frame(door, "scores", "team")) == len(
+        published_frame(Door(store, today=TODAY), "scores", "team")
+    )
 
 
 def test_kpis_model_outputs_and_outside_frames_are_scoped(store):
@@ -198,8 +223,14 @@ def test_kpis_model_outputs_and_outside_frames_are_scoped(store):
     values = pd.DataFrame({"employee_id": employees["id"], "risk": 0.1})
     risk = door.group_values(values, by="team")
     assert set(risk["team"]) == {"R1"}
-    outside = pd.DataFrame({"level": ["team", "team", "site", "organisation"], "site": ["Rotterdam", "Amsterdam", "Rotterdam", None],
-                            "team": ["R1", "A1", None, None], "x": [1, 2, 3, 4]})
+    outside = pd.DataFrame(
+        {
+            "level": ["team", "team", "site", "organisation"],
+            "site": ["Rotterdam", "Amsterdam", "Rotterdam", None],
+            "team": ["R1", "A1", None, None],
+            "x": [1, 2, 3, 4],
+        }
+    )
     assert door.scoped(outside)["x"].tolist() == [1, 4]
     assert door.scoped(pd.DataFrame({"team": ["R1", "A1"]}))["team"].tolist() == ["R1"]
     with pytest.raises(ConfigError):
@@ -242,7 +273,8 @@ def test_scope_view_lists_ids(store):
 def test_watermelon_rows_follow_the_scope(store):
     o = small_org(store)
     frame = Door(store, today=TODAY, scope=Scope.lead([o.team_ids["R2"]])).watermelon(
-        start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
+        start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31)
+    )
     assert set(frame.loc[frame["level"] == "team", "team"]) <= {"R2"}
     everything = Door(store, today=TODAY).watermelon(start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
     assert set(everything["team"]) >= {"A1", "R1", "R2"}

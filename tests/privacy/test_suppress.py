@@ -82,8 +82,12 @@ def test_drift_counts_joiners_leavers_and_non_respondents():
 
 def test_a_joiner_in_a_fully_answering_team_hides_the_next_wave():
     teams = {"a1": 10, "a2": 12, "a3": 12, "b1": 12, "b2": 12}
-    first = WaveCounts("w1", teams, invited={**teams, "a2": 15, "a3": 15, "b1": 15, "b2": 15},
-                       members={t: members(t, 15 if t != "a1" else 10) for t in teams})
+    first = WaveCounts(
+        "w1",
+        teams,
+        invited={**teams, "a2": 15, "a3": 15, "b1": 15, "b2": 15},
+        members={t: members(t, 15 if t != "a1" else 10) for t in teams},
+    )
     second_members = {**first.members, "a1": members("a1", 11)}
     second = WaveCounts("w2", {**teams, "a1": 11}, invited={**first.invited, "a1": 11}, members=second_members)
     plans = plan_waves(H, [first, second], k=5)
@@ -111,9 +115,12 @@ def respondents(rows):
 
 def test_families_refuse_small_cells_and_allow_safe_margins():
     frame = respondents(
-        [("a1", "<3m", "full")] * 2 + [("a1", "old", "full")] * 10
-        + [("a2", "<3m", "full")] * 3 + [("a2", "old", "part")] * 9
-        + [("b1", "<3m", "part")] * 2 + [("b1", "old", "full")] * 8
+        [("a1", "<3m", "full")] * 2
+        + [("a1", "old", "full")] * 10
+        + [("a2", "<3m", "full")] * 3
+        + [("a2", "old", "part")] * 9
+        + [("b1", "<3m", "part")] * 2
+        + [("b1", "old", "full")] * 8
     )
     h = Hierarchy({"a1": "A", "a2": "A", "b1": "B"})
     counts = frame.groupby("team").size().to_dict()
@@ -126,8 +133,12 @@ def test_families_refuse_small_cells_and_allow_safe_margins():
 
 def test_families_refuse_what_subtraction_would_give_away():
     # 'old' people live in a1 only: the 'old' cell and a1's total give a1's two new people
-    frame = respondents([("a1", "<3m", "full")] * 2 + [("a1", "old", "full")] * 10
-                        + [("a2", "<3m", "full")] * 5 + [("a2", "mid", "full")] * 7)
+    frame = respondents(
+        [("a1", "<3m", "full")] * 2
+        + [("a1", "old", "full")] * 10
+        + [("a2", "<3m", "full")] * 5
+        + [("a2", "mid", "full")] * 7
+    )
     h = Hierarchy({"a1": "A", "a2": "A"})
     counts = frame.groupby("team").size().to_dict()
     plan = plan_wave(h, WaveCounts("w", counts), k=5)
@@ -136,8 +147,12 @@ def test_families_refuse_what_subtraction_would_give_away():
 
 
 def test_families_tell_nothing_new_about_fully_answering_teams():
-    frame = respondents([("a1", "<3m", "full")] * 6 + [("a1", "old", "full")] * 6
-                        + [("a2", "<3m", "full")] * 6 + [("a2", "old", "full")] * 6)
+    frame = respondents(
+        [("a1", "<3m", "full")] * 6
+        + [("a1", "old", "full")] * 6
+        + [("a2", "<3m", "full")] * 6
+        + [("a2", "old", "full")] * 6
+    )
     h = Hierarchy({"a1": "A", "a2": "A"})
     plan = plan_wave(h, WaveCounts("w", {"a1": 12, "a2": 12}), k=5)
     linked = FamilyAuditor(h, frame, plan, {"a1": False, "a2": True}, k=5)

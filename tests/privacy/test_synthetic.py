@@ -25,9 +25,14 @@ def synthetic(tmp_path_factory):
 def test_every_frame_keeps_the_published_convention(synthetic):
     door = Door(synthetic)
     frames = [
-        door.scale_scores(by="team"), door.enps_by(by="site"), door.score_distribution(by="organisation"),
-        door.response_rates(by="team"), door.comments(by="site"), door.reasons(kind="exit", by="organisation"),
-        door.reasons(kind="followup", by="organisation"), door.turnover(by="team", freq="M"),
+        door.scale_scores(by="team"),
+        door.enps_by(by="site"),
+        door.score_distribution(by="organisation"),
+        door.response_rates(by="team"),
+        door.comments(by="site"),
+        door.reasons(kind="exit", by="organisation"),
+        door.reasons(kind="followup", by="organisation"),
+        door.turnover(by="team", freq="M"),
     ]
     for frame in frames:
         assert len(frame)
@@ -69,8 +74,11 @@ def test_scores_summed_in_the_database_equal_the_survey_scoring(synthetic):
             instrument = registered_instrument(s, instrument_id)
             summed = scale_scores_in_database(s, instrument, instrument_id, ids).dropna()
             answers = pd.DataFrame(
-                s.execute(select(Answer.response_id, Answer.item_id, Answer.value)
-                          .join(Response, Response.id == Answer.response_id).where(Response.wave_id.in_(ids))).all(),
+                s.execute(
+                    select(Answer.response_id, Answer.item_id, Answer.value)
+                    .join(Response, Response.id == Answer.response_id)
+                    .where(Response.wave_id.in_(ids))
+                ).all(),
                 columns=["response_id", "item_id", "value"],
             )
             expected = score_responses(answers, instrument).dropna()

@@ -79,9 +79,14 @@ def test_every_pooled_team_figure_is_a_sum_of_published_rows(store):
             assert int(n) == int(mine["n"].sum())
             assert n * getattr(row, scale) == pytest.approx(float((mine["n"] * mine["score"]).sum()), rel=1e-12)
     # and with the pooled rows added to everything else shown, the hidden W2 of J stays unsolvable
-    w2 = [f[f["wave"] == "W2"] for f in (waves[waves["scale"] == "engagement"],
-                                         d.scale_scores(by="site", scales=["engagement"]),
-                                         d.scale_scores(by="organisation", scales=["engagement"]))]
+    w2 = [
+        f[f["wave"] == "W2"]
+        for f in (
+            waves[waves["scale"] == "engagement"],
+            d.scale_scores(by="site", scales=["engagement"]),
+            d.scale_scores(by="organisation", scales=["engagement"]),
+        )
+    ]
     assert "J" not in solvable_teams(structure(store), w2)
 
 
@@ -110,12 +115,22 @@ def test_a_team_of_four_is_hidden_in_the_watermelon_view_the_flag_and_the_export
 
 def test_pooling_ignores_hidden_rows_even_when_their_figures_are_present():
     """``pool_shown`` must never read a hidden row's figures, even if a caller left them in."""
-    frame = pd.DataFrame({
-        "level": "team", "site": "S", "team": "A", "scale": "engagement",
-        "wave": ["W1", "W2"], "opens_on": [W1, W2], "score": [4.0, 1.0], "sd": [0.5, 0.5],
-        "n": pd.array([6, 7], dtype="Int64"), "suppressed": [False, True], "reason": ["", "trend"],
-        "note": ["", "hidden"],
-    })
+    frame = pd.DataFrame(
+        {
+            "level": "team",
+            "site": "S",
+            "team": "A",
+            "scale": "engagement",
+            "wave": ["W1", "W2"],
+            "opens_on": [W1, W2],
+            "score": [4.0, 1.0],
+            "sd": [0.5, 0.5],
+            "n": pd.array([6, 7], dtype="Int64"),
+            "suppressed": [False, True],
+            "reason": ["", "trend"],
+            "note": ["", "hidden"],
+        }
+    )
     pooled = pool_shown(frame).iloc[0]
     assert pooled["score"] == 4.0 and pooled["n"] == 6 and pooled["waves_hidden"] == 1
     only_hidden = pool_shown(frame.iloc[[1]]).iloc[0]

@@ -20,7 +20,6 @@ from verloop.store.schema import (
     InstrumentItem,
     Invitation,
     KpiTarget,
-    OrgSettings,
     Response,
     Site,
     Team,
@@ -29,15 +28,24 @@ from verloop.store.schema import (
     Token,
     Wave,
 )
-from verloop.store.settings import get_settings, update_settings
+from verloop.store.settings import update_settings
 
 MIGRATION = importlib.import_module("verloop.store.migrations.versions.0002_revision_kpi_targets")
 # Tables that feed no figure: the audit log of settings, survey codes (their use is counted by
 # responses), sealed ballots (they count once opened into responses, whose INSERT bumps), the
 # revision itself and Alembic's bookkeeping.
-NO_FIGURES = {"settings_changes", "tokens", "ballots", "data_revision", "alembic_version",
-              # issue 13: accounts and their access log feed no figure (migration 0004)
-              "accounts", "account_teams", "access_log", "access_settings"}
+NO_FIGURES = {
+    "settings_changes",
+    "tokens",
+    "ballots",
+    "data_revision",
+    "alembic_version",
+    # issue 13: accounts and their access log feed no figure (migration 0004)
+    "accounts",
+    "account_teams",
+    "access_log",
+    "access_settings",
+}
 
 
 def revision(store) -> int:
@@ -62,10 +70,10 @@ def org(store):
         team = Team(name="Team 1", site_id=site.id)
         s.add(team)
         s.flush()
-        s.add(Employee(hr_id="E1", team_id=team.id, site_id=site.id, contract_hours=36,
-                       hire_date=dt.date(2022, 1, 1)))
-        instrument = Instrument(key="pulse", version=1, content_hash="x" * 64, definition="{}",
-                                created_on=dt.date(2025, 1, 1))
+        s.add(Employee(hr_id="E1", team_id=team.id, site_id=site.id, contract_hours=36, hire_date=dt.date(2022, 1, 1)))
+        instrument = Instrument(
+            key="pulse", version=1, content_hash="x" * 64, definition="{}", created_on=dt.date(2025, 1, 1)
+        )
         s.add(instrument)
         s.flush()
         s.add(InstrumentItem(instrument_id=instrument.id, item_id="q1", scale="engagement", min_value=1, max_value=5))
@@ -84,8 +92,17 @@ def test_every_table_that_feeds_a_figure_has_its_trigger(store):
 
 def test_writes_bump_the_revision_once_in_their_transaction(store, org):
     team, wave = org["team"], org["wave"]
-    assert bumps(store, lambda s: s.execute(update(Employee).where(Employee.hr_id == "E1")
-                                            .values(exit_date=dt.date(2025, 3, 1), exit_type="voluntary"))) >= 1
+    assert (
+        bumps(
+            store,
+            lambda s: s.execute(
+                update(Employee)
+                .where(Employee.hr_id == "E1")
+                .values(exit_date=dt.date(2025, 3, 1), exit_type="voluntary")
+            ),
+        )
+        >= 1
+    )
     assert bumps(store, lambda s: s.execute(update(Team).values(team_lead="Anna"))) >= 1
     assert bumps(store, lambda s: s.add(TeamKpi(team_id=team, month=dt.date(2025, 1, 1), csat=4.1))) >= 1
     assert bumps(store, lambda s: s.add(Invitation(wave_id=wave, team_id=team, invited=12))) >= 1
@@ -136,8 +153,11 @@ def test_concurrent_submissions_on_postgresql_are_not_serialised_before_commit(s
     team, wave = org["team"], org["wave"]
     first = store.engine.connect()
     tx = first.begin()
-    first.execute(Response.__table__.insert().values(id="a" * 32, wave_id=wave, team_id=team,
-                                                     submitted_on=dt.date(2025, 1, 2), language="nl"))
+    first.execute(
+        Response.__table__.insert().values(
+            id="a" * 32, wave_id=wave, team_id=team, submitted_on=dt.date(2025, 1, 2), language="nl"
+        )
+    )
     done = threading.Event()
 
     def second():

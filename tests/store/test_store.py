@@ -26,8 +26,22 @@ from verloop.store.settings import get_settings, update_settings
 def test_migrates_to_head_and_creates_tables(store):
     assert current_revision(store) == head_revision()
     tables = set(store.table_names())
-    for table in ("employees", "teams", "sites", "team_kpis", "responses", "answers", "comments",
-                  "tokens", "waves", "instruments", "team_actions", "org_settings", "settings_changes", "ballots"):
+    for table in (
+        "employees",
+        "teams",
+        "sites",
+        "team_kpis",
+        "responses",
+        "answers",
+        "comments",
+        "tokens",
+        "waves",
+        "instruments",
+        "team_actions",
+        "org_settings",
+        "settings_changes",
+        "ballots",
+    ):
         assert table in tables
 
 
@@ -70,7 +84,9 @@ def test_response_ids_are_random_not_sequential(store):
         s.add(site)
         s.flush()
         team = Team(name="T", site_id=site.id)
-        inst = Instrument(key="pulse", version=1, content_hash="x" * 64, definition="{}", created_on=dt.date(2026, 1, 1))
+        inst = Instrument(
+            key="pulse", version=1, content_hash="x" * 64, definition="{}", created_on=dt.date(2026, 1, 1)
+        )
         s.add_all([team, inst])
         s.flush()
         wave = Wave(name="w1", instrument_id=inst.id, kind="pulse", opens_on=dt.date(2026, 1, 1))
@@ -104,7 +120,9 @@ def test_settings_defaults_and_rules(store):
 def test_k_is_locked_once_a_wave_opened(store):
     with store.session() as s:
         get_settings(s)
-        inst = Instrument(key="pulse", version=1, content_hash="y" * 64, definition="{}", created_on=dt.date(2026, 1, 1))
+        inst = Instrument(
+            key="pulse", version=1, content_hash="y" * 64, definition="{}", created_on=dt.date(2026, 1, 1)
+        )
         s.add(inst)
         s.flush()
         s.add(Wave(name="w1", instrument_id=inst.id, kind="pulse", opens_on=dt.date(2026, 1, 1)))
@@ -119,10 +137,13 @@ def test_newer_schema_is_refused(sqlite_store):
         Store.open(sqlite_store.url)
 
 
-@pytest.mark.parametrize("url, message", [
-    ("nonsense", "not a database URL"),
-    ("mysql://u@h/d", "not supported"),
-])
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("nonsense", "not a database URL"),
+        ("mysql://u@h/d", "not supported"),
+    ],
+)
 def test_bad_urls_are_one_sentence(url, message):
     with pytest.raises(ConfigError, match=message):
         resolve_url(url)
@@ -182,12 +203,18 @@ def test_relaxing_team_id_on_sqlite_keeps_every_answer(tmp_path):
     with old.engine.begin() as c:
         c.exec_driver_sql("INSERT INTO sites (id, name) VALUES (1, 'S')")
         c.exec_driver_sql("INSERT INTO teams (id, name, site_id) VALUES (1, 'T', 1)")
-        c.exec_driver_sql("INSERT INTO instruments (id, key, version, content_hash, definition, created_on) "
-                          "VALUES (1, 'pulse', 1, 'x', '{}', '2026-01-01')")
-        c.exec_driver_sql("INSERT INTO waves (id, name, instrument_id, kind, opens_on, status, token_salt) "
-                          "VALUES (1, 'w', 1, 'pulse', '2026-01-01', 'open', 'ab')")
-        c.exec_driver_sql("INSERT INTO responses (id, wave_id, team_id, submitted_on, language) "
-                          "VALUES ('r1', 1, 1, '2026-01-02', 'nl')")
+        c.exec_driver_sql(
+            "INSERT INTO instruments (id, key, version, content_hash, definition, created_on) "
+            "VALUES (1, 'pulse', 1, 'x', '{}', '2026-01-01')"
+        )
+        c.exec_driver_sql(
+            "INSERT INTO waves (id, name, instrument_id, kind, opens_on, status, token_salt) "
+            "VALUES (1, 'w', 1, 'pulse', '2026-01-01', 'open', 'ab')"
+        )
+        c.exec_driver_sql(
+            "INSERT INTO responses (id, wave_id, team_id, submitted_on, language) "
+            "VALUES ('r1', 1, 1, '2026-01-02', 'nl')"
+        )
         c.exec_driver_sql("INSERT INTO answers (response_id, item_id, value) VALUES ('r1', 'engagement_1', 4)")
     old.dispose()
     new = Store.open(url)

@@ -14,11 +14,11 @@ from verloop.surveys.instruments import available_instruments
 PULSE_SCALES = [
     "engagement", "wellbeing", "autonomy", "mandate", "workload", "connection", "growth",
     "leadership", "voice", "metric_gaming", "intent_stay", "enps",
-]  # fmt: skip
+]
 REASON_CODES = [
     "pay", "schedule", "workload", "team_lead", "no_mandate", "no_growth", "personal", "study",
     "health", "other",
-]  # fmt: skip
+]
 PULSE_FILE = surveys_dir() / "pulse.yaml"
 
 
@@ -82,7 +82,7 @@ def test_wellbeing_is_who5_with_citation(pulse):
     assert pulse.item("wellbeing_1").labels("en") == {
         0: "At no time", 1: "Some of the time", 2: "Less than half of the time",
         3: "More than half of the time", 4: "Most of the time", 5: "All of the time",
-    }  # fmt: skip
+    }
     assert "change" in who5.notes.lower()  # changes to the translation are marked
 
 

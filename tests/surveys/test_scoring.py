@@ -75,7 +75,7 @@ def test_who5_is_raw_sum_times_four_and_prorated_from_four_items(pulse):
     assert scores.loc["four", "wellbeing"] == pytest.approx((5 + 4 + 3 + 2) / 4 * 5 * 4)
     assert math.isnan(scores.loc["three", "wellbeing"])
     extremes = _scores(_long({"lo": {f"wellbeing_{n}": 0 for n in range(1, 6)},
-                              "hi": {f"wellbeing_{n}": 5 for n in range(1, 6)}}), pulse)  # fmt: skip
+                              "hi": {f"wellbeing_{n}": 5 for n in range(1, 6)}}), pulse)
     assert (extremes.loc["lo", "wellbeing"], extremes.loc["hi", "wellbeing"]) == (0.0, 100.0)
 
 

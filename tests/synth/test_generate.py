@@ -22,8 +22,8 @@ from verloop.store import schema
 from verloop.surveys import load_instrument
 from verloop.synth import REASONS, SCALES, SynthConfig, generate, read_truth, text, write_truth
 from verloop.synth.config import SAFE_REASONS, SENSITIVE_REASONS
-from verloop.synth.kpis import RANGES
 from verloop.synth.generate import COLUMNS
+from verloop.synth.kpis import RANGES
 
 SEEDS = (1, 2, 3, 4)
 
@@ -54,16 +54,24 @@ def test_same_seed_gives_identical_frames_and_truth():
 def test_frames_have_exactly_the_orm_columns():
     org = small()
     tables = {
-        "sites": schema.Site, "teams": schema.Team, "employees": schema.Employee,
-        "kpis": schema.TeamKpi, "waves": schema.Wave, "invitations": schema.Invitation,
-        "responses": schema.Response, "answers": schema.Answer, "comments": schema.Comment,
+        "sites": schema.Site,
+        "teams": schema.Team,
+        "employees": schema.Employee,
+        "kpis": schema.TeamKpi,
+        "waves": schema.Wave,
+        "invitations": schema.Invitation,
+        "responses": schema.Response,
+        "answers": schema.Answer,
+        "comments": schema.Comment,
         "team_actions": schema.TeamAction,
-    }  # fmt: skip
+    }
     for name, model in tables.items():
         orm_columns = [c.name for c in model.__table__.columns]
         frame_columns = list(getattr(org, name).columns)
         if name == "waves":  # the instrument key stands in for instrument_id; the salt is a secret
-            orm_columns = [c for c in orm_columns if c not in ("instrument_id", "token_salt", "key_id")] + ["instrument"]
+            orm_columns = [c for c in orm_columns if c not in ("instrument_id", "token_salt", "key_id")] + [
+                "instrument"
+            ]
         if name == "responses":  # the site of exit answers is set when stored (write.py generalises them)
             orm_columns = [c for c in orm_columns if c != "site_id"]
         assert sorted(frame_columns) == sorted(orm_columns), name
@@ -235,7 +243,9 @@ def annual_rates(org) -> tuple[float, float]:
     emp = org.employees
     start = pd.Timestamp(org.config.window_start)
     months = pd.date_range(start, periods=org.config.months, freq="MS")
-    headcount = np.mean([((emp["hire_date"] <= m) & (emp["exit_date"].isna() | (emp["exit_date"] > m))).sum() for m in months])
+    headcount = np.mean(
+        [((emp["hire_date"] <= m) & (emp["exit_date"].isna() | (emp["exit_date"] > m))).sum() for m in months]
+    )
     years = org.config.months / 12
     in_window = emp["exit_date"] >= start
     vol = (in_window & (emp["exit_type"] == "voluntary")).sum() / headcount / years
@@ -282,8 +292,9 @@ def test_response_rates_and_exit_reasons(seed):
     emp = org.employees.set_index("id")
     opens = org.waves.set_index("id").loc[pw["wave_id"], "opens_on"].to_numpy()
     exits = emp.loc[pw["employee_id"]]
-    later = ((exits["exit_type"] == "voluntary").to_numpy()
-             & ((exits["exit_date"].to_numpy() - opens) <= np.timedelta64(183, "D")))  # fmt: skip
+    later = (exits["exit_type"] == "voluntary").to_numpy() & (
+        (exits["exit_date"].to_numpy() - opens) <= np.timedelta64(183, "D")
+    )
     relative = pw.loc[later, "responded"].mean() / pw.loc[~later, "responded"].mean()
     assert 0.72 <= relative <= 0.95, relative
 
@@ -373,7 +384,9 @@ def test_hazard_truth_is_recovered_from_the_latents():
     tenure = (opens - person["hire_date"].to_numpy()) / np.timedelta64(1, "D") / 30.4375
     band = pd.cut(pd.Series(tenure), [-1, 3, 6, 12, 24, 48, 1e9], labels=False)
     drivers = org.truth["hazard"]["drivers_ranked"]
-    design = pd.concat([pw[drivers].reset_index(drop=True), pd.get_dummies(band, prefix="t", drop_first=True).astype(float)], axis=1)
+    design = pd.concat(
+        [pw[drivers].reset_index(drop=True), pd.get_dummies(band, prefix="t", drop_first=True).astype(float)], axis=1
+    )
     fit = sm.GLM(event[keep], sm.add_constant(design[keep]), family=sm.families.Poisson()).fit()
     truth = org.truth["hazard"]["betas"]
     for driver in drivers:
@@ -391,9 +404,13 @@ def test_truth_json_round_trips_and_names_every_leaver(tmp_path):
     assert set(truth["hazard"]["betas"]) >= {"wellbeing", "autonomy", "mandate", "workload"}
     assert len(truth["teams"]) == len(org.teams)
     rates = [t["true_annual_rate"] for t in truth["teams"]]
-    assert all(r > 0 for r in rates) and sorted(t["risk_rank"] for t in truth["teams"]) == list(range(1, len(rates) + 1))
-    voluntary = org.employees[(org.employees["exit_type"] == "voluntary")
-                              & (org.employees["exit_date"] >= pd.Timestamp(org.config.window_start))]  # fmt: skip
+    assert all(r > 0 for r in rates) and sorted(t["risk_rank"] for t in truth["teams"]) == list(
+        range(1, len(rates) + 1)
+    )
+    voluntary = org.employees[
+        (org.employees["exit_type"] == "voluntary")
+        & (org.employees["exit_date"] >= pd.Timestamp(org.config.window_start))
+    ]
     assert sorted(r["employee_id"] for r in truth["leavers"]) == sorted(voluntary["id"])
     assert {r["true_reason"] for r in truth["leavers"]} <= set(REASONS)
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", truth["leavers"][0]["exit_date"])

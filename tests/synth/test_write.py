@@ -31,10 +31,17 @@ from verloop.store.settings import get_settings
 from verloop.synth import SynthConfig, generate, write
 
 MODELS = {
-    "sites": Site, "teams": Team, "employees": Employee, "kpis": TeamKpi, "waves": Wave,
-    "invitations": Invitation, "responses": Response, "answers": Answer, "comments": Comment,
+    "sites": Site,
+    "teams": Team,
+    "employees": Employee,
+    "kpis": TeamKpi,
+    "waves": Wave,
+    "invitations": Invitation,
+    "responses": Response,
+    "answers": Answer,
+    "comments": Comment,
     "team_actions": TeamAction,
-}  # fmt: skip
+}
 
 
 @functools.lru_cache(maxsize=4)
@@ -140,8 +147,9 @@ def test_later_inserts_get_fresh_ids(store):
         session.add(site)
         session.flush()
         assert site.id == len(org.sites) + 1
-        action = TeamAction(team_id=1, cycle="manual", stop_text="x", start_text="y",
-                            created_on=org.config.end_date, status="open")  # fmt: skip
+        action = TeamAction(
+            team_id=1, cycle="manual", stop_text="x", start_text="y", created_on=org.config.end_date, status="open"
+        )
         session.add(action)
         session.flush()
         assert action.id == len(org.team_actions) + 1

@@ -22,8 +22,7 @@ MAX_TARGET = 200
 COLUMNS = ["at", "account", "role", "action", "target"]
 
 
-def record(store, account: str, role: str, action: str, target: str = "",
-           now: dt.datetime | None = None) -> None:
+def record(store, account: str, role: str, action: str, target: str = "", now: dt.datetime | None = None) -> None:
     """Write one entry (and purge the entries older than the kept number of days)."""
     if action not in ACTIONS:
         raise InputError(f"unknown access-log action '{action}'; use one of {', '.join(ACTIONS)}.")
@@ -35,8 +34,9 @@ def record(store, account: str, role: str, action: str, target: str = "",
         s.add(AccessEntry(at=now, account=str(account)[:100], role=str(role)[:20], action=action, target=target))
 
 
-def entries(store, scope: Scope, *, account: str | None = None, days: int | None = None,
-            now: dt.datetime | None = None) -> pd.DataFrame:
+def entries(
+    store, scope: Scope, *, account: str | None = None, days: int | None = None, now: dt.datetime | None = None
+) -> pd.DataFrame:
     """The log, newest first, for an ``hr`` scope (others are refused): at, account, role,
     action, target. ``account`` and ``days`` narrow it."""
     scope.require(ACCESS_LOG)

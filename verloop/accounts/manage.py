@@ -30,7 +30,7 @@ DEFAULT_URL = "http://127.0.0.1:8866"
 
 def utcnow() -> dt.datetime:
     """Now in UTC, naive, to the second (how the accounts tables store time)."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,8 +67,9 @@ def settings(session) -> AccessSettings:
     return row
 
 
-def configure(store, *, log_days: int | None = None, session_hours: int | None = None,
-              link_hours: int | None = None) -> dict:
+def configure(
+    store, *, log_days: int | None = None, session_hours: int | None = None, link_hours: int | None = None
+) -> dict:
     """Change how long the access log is kept and how long sign-ins and links last."""
     for label, value in (("log days", log_days), ("session hours", session_hours), ("link hours", link_hours)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
@@ -110,15 +111,24 @@ def _find(session, model, value, what: str) -> int:
 
 def _info(session, row: Account) -> AccountInfo:
     team_rows = session.execute(
-        select(Team.id, Team.name).join(AccountTeam, AccountTeam.team_id == Team.id)
-        .where(AccountTeam.account_id == row.id).order_by(Team.name)
+        select(Team.id, Team.name)
+        .join(AccountTeam, AccountTeam.team_id == Team.id)
+        .where(AccountTeam.account_id == row.id)
+        .order_by(Team.name)
     ).all()
     site = session.get(Site, row.site_id).name if row.site_id is not None else None
     scope = _scope(row.role, row.site_id, [t for t, _ in team_rows])
     return AccountInfo(
-        id=row.id, name=row.name, role=row.role, site=site, teams=tuple(n for _, n in team_rows),
-        created_at=row.created_at, last_sign_in=row.last_sign_in, disabled=bool(row.disabled),
-        link_pending=row.link_hash is not None, scope=scope,
+        id=row.id,
+        name=row.name,
+        role=row.role,
+        site=site,
+        teams=tuple(n for _, n in team_rows),
+        created_at=row.created_at,
+        last_sign_in=row.last_sign_in,
+        disabled=bool(row.disabled),
+        link_pending=row.link_hash is not None,
+        scope=scope,
     )
 
 
@@ -139,8 +149,9 @@ def _issue_link(session, row: Account, now: dt.datetime) -> str:
     return secret
 
 
-def add_account(store, name: str, role: str, *, site: str | int | None = None,
-                teams=(), now: dt.datetime | None = None) -> tuple[AccountInfo, str]:
+def add_account(
+    store, name: str, role: str, *, site: str | int | None = None, teams=(), now: dt.datetime | None = None
+) -> tuple[AccountInfo, str]:
     """Make an account; returns it and its one-time sign-in secret (shown once, stored hashed)."""
     name = _check_name(name)
     if name.lower() == BOOTSTRAP:

@@ -83,8 +83,7 @@ def scoped_options(scope: Scope, sites, teams):
     if scope.whole_organisation:
         return tuple(sites), tuple(teams)
     if scope.role == "site":
-        return (tuple(s for s in sites if s[0] in scope.site_ids),
-                tuple(t for t in teams if t[2] in scope.site_ids))
+        return (tuple(s for s in sites if s[0] in scope.site_ids), tuple(t for t in teams if t[2] in scope.site_ids))
     return (), tuple(t for t in teams if t[0] in scope.team_ids)
 
 

@@ -98,9 +98,7 @@ def _with_team(frame: pd.DataFrame, org: OrgData) -> pd.DataFrame:
 
 
 def _waves(org: OrgData) -> pd.DataFrame:
-    return org.waves[["id", "name", "kind", "opens_on"]].rename(
-        columns={"id": "wave_id", "name": "wave"}
-    )
+    return org.waves[["id", "name", "kind", "opens_on"]].rename(columns={"id": "wave_id", "name": "wave"})
 
 
 @dataclass(frozen=True)
@@ -119,8 +117,10 @@ class PulseItems:
     def describe(self) -> str:
         """One line: responses, items, scales, single items."""
         singles = ", ".join(self.single_items) or "none"
-        return (f"{self.items.shape[0]} pulse responses × {self.items.shape[1]} items; "
-                f"{len(self.scales)} multi-item scales; single items: {singles}")
+        return (
+            f"{self.items.shape[0]} pulse responses × {self.items.shape[1]} items; "
+            f"{len(self.scales)} multi-item scales; single items: {singles}"
+        )
 
     @property
     def multi_items(self) -> list[str]:
@@ -158,15 +158,16 @@ def scale_scores_long(org: OrgData) -> pd.DataFrame:
     scores = org.scale_scores()
     scales = org.scales()
     long = scores.melt(
-        id_vars=["response_id", "wave_id", "team_id"], value_vars=scales,
-        var_name="scale", value_name="score",
-    )  # fmt: skip
+        id_vars=["response_id", "wave_id", "team_id"],
+        value_vars=scales,
+        var_name="scale",
+        value_name="score",
+    )
     long = long.dropna(subset=["score"])
     long = long.merge(_waves(org).drop(columns="kind"), on="wave_id", how="left")
     long = _with_team(long, org)
     long["scale"] = pd.Categorical(long["scale"], categories=scales)
-    columns = ["response_id", "wave_id", "wave", "opens_on", "team_id", "team", "site",
-               "lead_style", "scale", "score"]  # fmt: skip
+    columns = ["response_id", "wave_id", "wave", "opens_on", "team_id", "team", "site", "lead_style", "scale", "score"]
     return long[columns].astype({"score": "float64"}).reset_index(drop=True)
 
 
@@ -211,8 +212,19 @@ def exit_reasons(org: OrgData) -> pd.DataFrame:
     if "site_id" in reasons.columns:  # stored by site (or organisation) only: docs/anonymity.md
         sites = team_context(org).drop_duplicates("site_id").set_index("site_id")["site"]
         reasons["site"] = reasons["site"].fillna(reasons["site_id"].map(sites))
-    columns = ["response_id", "kind", "source", "wave_id", "wave", "submitted_on", "team_id",
-               "team", "site", "lead_style", "reason"]  # fmt: skip
+    columns = [
+        "response_id",
+        "kind",
+        "source",
+        "wave_id",
+        "wave",
+        "submitted_on",
+        "team_id",
+        "team",
+        "site",
+        "lead_style",
+        "reason",
+    ]
     return reasons[columns].sort_values(["source", "submitted_on", "reason"], kind="stable").reset_index(drop=True)
 
 

@@ -50,8 +50,11 @@ class TeamDrivers:
         """What the model rests on."""
         m = self.model
         rows = [
-            ("outcome", "voluntary leavers of all staff since the first pulse wave (effects); "
-                        f"in the {self.horizon} months after a wave (importance)"),
+            (
+                "outcome",
+                "voluntary leavers of all staff since the first pulse wave (effects); "
+                f"in the {self.horizon} months after a wave (importance)",
+            ),
             ("teams", m.n_teams_),
             ("voluntary leavers", m.n_leavers_),
             ("person-years", round(m.person_years_, 1)),
@@ -78,7 +81,7 @@ class TeamDrivers:
         return table[column].tolist()
 
 
-def sentences_markdown(result: "TeamDrivers", lang: str = "en") -> str:
+def sentences_markdown(result: TeamDrivers, lang: str = "en") -> str:
     """The HR sentences as a Markdown list."""
     return "\n".join(f"- {s}" for s in result.sentences(lang))
 
@@ -131,8 +134,17 @@ def team_drivers(
             factor: partial_dependence_table(lambda f: _leavers_per_100(model, f), teams, factor)
             for factor in ranking[:dependence_on]
         }
-    return TeamDrivers(horizon=horizon, panel=panel, model=model, boost=boost, effects=table,
-                       power=power, importance=importance, dependence=dependence, ranking=ranking)
+    return TeamDrivers(
+        horizon=horizon,
+        panel=panel,
+        model=model,
+        boost=boost,
+        effects=table,
+        power=power,
+        importance=importance,
+        dependence=dependence,
+        ranking=ranking,
+    )
 
 
 def person_drivers(org) -> pd.DataFrame:
@@ -146,8 +158,9 @@ def person_drivers(org) -> pd.DataFrame:
     with limited():
         model, _ = team_context_cox(org)
     table = effects_frame(cox_effects(model))
-    table.attrs.update(people=model.n_people_, events=model.n_events_, rows=model.n_rows_,
-                       concordance=model.concordance_in_sample_)
+    table.attrs.update(
+        people=model.n_people_, events=model.n_events_, rows=model.n_rows_, concordance=model.concordance_in_sample_
+    )
     return table
 
 
@@ -156,22 +169,29 @@ def describe(result: TeamDrivers, lang: str = "en") -> str:
     per_sd = result.per("SD")
     clear = per_sd[per_sd["clear"]]
     facts = result.model
-    text = (f"{facts.n_teams_} teams, {facts.n_leavers_} voluntary leavers over "
-            f"{facts.person_years_:.0f} person-years (all staff since the first wave).")
+    text = (
+        f"{facts.n_teams_} teams, {facts.n_leavers_} voluntary leavers over "
+        f"{facts.person_years_:.0f} person-years (all staff since the first wave)."
+    )
     if not result.power["powered"].any():
         worst = float(np.median(1 - result.power["mde_ratio_per_sd"]))
-        text += (f" **Too few teams to separate drivers**: only an effect of about {worst:.0%} per SD "
-                 "or more would stand out, so the order of the estimates below is noise.")
+        text += (
+            f" **Too few teams to separate drivers**: only an effect of about {worst:.0%} per SD "
+            "or more would stand out, so the order of the estimates below is noise."
+        )
     else:
         text += f" Strongest associations per SD (largest first): **{', '.join(result.ranking[:3])}**."
     if len(clear):
         text += "\n\nIntervals that exclude no effect:\n\n" + "\n".join(
-            f"- {s}" for s in result.per("point").loc[result.per("point")["clear"], f"sentence_{lang}"])
+            f"- {s}" for s in result.per("point").loc[result.per("point")["clear"], f"sentence_{lang}"]
+        )
     else:
-        text += ("\n\nNo single driver's 95 % interval excludes 'no effect' when all scales are in the "
-                 "model together: team means of correlated scales share their information, and a few dozen "
-                 "teams cannot tell them apart. Pool more waves or teams, or use the person-level model "
-                 "in confidential mode, before acting on one scale.")
+        text += (
+            "\n\nNo single driver's 95 % interval excludes 'no effect' when all scales are in the "
+            "model together: team means of correlated scales share their information, and a few dozen "
+            "teams cannot tell them apart. Pool more waves or teams, or use the person-level model "
+            "in confidential mode, before acting on one scale."
+        )
     return text
 
 
@@ -188,8 +208,15 @@ def truth_drivers(truth: dict | None) -> pd.DataFrame:
     ranked = list(hazard.get("drivers_ranked", []))
     betas = hazard.get("betas", {})
     zero = list(hazard.get("zero_effect_constructs", []))
-    rows = [{"factor": f, "beta": float(betas.get(f, 0.0)), "hazard_ratio_per_sd": float(np.exp(betas.get(f, 0.0))),
-             "rank": ranked.index(f) + 1 if f in ranked else np.nan} for f in ranked + zero]
+    rows = [
+        {
+            "factor": f,
+            "beta": float(betas.get(f, 0.0)),
+            "hazard_ratio_per_sd": float(np.exp(betas.get(f, 0.0))),
+            "rank": ranked.index(f) + 1 if f in ranked else np.nan,
+        }
+        for f in ranked + zero
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -198,8 +225,9 @@ def compare_with_truth(result: TeamDrivers, truth: dict | None) -> pd.DataFrame:
     its rank and whether the sign agrees (zero-effect factors: whether the interval covers 1)."""
     true = truth_drivers(truth)
     if true.empty:
-        return pd.DataFrame(columns=["factor", "true_beta", "true_rank", "ratio_per_sd", "low", "high",
-                                     "model_rank", "agrees"])
+        return pd.DataFrame(
+            columns=["factor", "true_beta", "true_rank", "ratio_per_sd", "low", "high", "model_rank", "agrees"]
+        )
     per_sd = result.per("SD").set_index("factor")
     rank = {f: i + 1 for i, f in enumerate(result.ranking)}
     rows = []
@@ -211,9 +239,18 @@ def compare_with_truth(result: TeamDrivers, truth: dict | None) -> pd.DataFrame:
             agrees = bool(est["low"] <= 1 <= est["high"])
         else:
             agrees = bool(np.sign(np.log(est["ratio"])) == np.sign(row.beta))
-        rows.append({"factor": row.factor, "true_beta": row.beta, "true_rank": row.rank,
-                     "ratio_per_sd": est["ratio"], "low": est["low"], "high": est["high"],
-                     "model_rank": rank.get(row.factor), "agrees": agrees})
+        rows.append(
+            {
+                "factor": row.factor,
+                "true_beta": row.beta,
+                "true_rank": row.rank,
+                "ratio_per_sd": est["ratio"],
+                "low": est["low"],
+                "high": est["high"],
+                "model_rank": rank.get(row.factor),
+                "agrees": agrees,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -250,11 +287,15 @@ def describe_truth(comparison: pd.DataFrame, auc: float) -> str:
     if comparison.empty:
         return "No ground truth is available (a real organisation): nothing to compare."
     agree = int(comparison["agrees"].sum())
-    text = (f"The team model agrees with the truth for **{agree} of {len(comparison)}** scales (right "
-            "direction for true drivers; interval covering 1 for scales without effect).")
+    text = (
+        f"The team model agrees with the truth for **{agree} of {len(comparison)}** scales (right "
+        "direction for true drivers; interval covering 1 for scales without effect)."
+    )
     if np.isfinite(auc):
-        text += (f" Ranking teams by predicted risk (out-of-fold, by team) against the generator's "
-                 f"high-risk teams: ROC AUC **{auc:.2f}**.")
+        text += (
+            f" Ranking teams by predicted risk (out-of-fold, by team) against the generator's "
+            f"high-risk teams: ROC AUC **{auc:.2f}**."
+        )
     return text
 
 

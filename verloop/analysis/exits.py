@@ -86,10 +86,19 @@ def reason_counts(reasons: pd.DataFrame, column: str = "reason", level: float = 
         counts = part.value_counts().reindex(codes, fill_value=0)
         n = int(len(part.dropna()))
         low, high = wilson_interval(counts.to_numpy(), np.full(len(codes), n), level)
-        rows.append(pd.DataFrame({
-            "source": source, "reason_code": codes, "count": counts.to_numpy(dtype="int64"), "n": n,
-            "share": counts.to_numpy() / n if n else np.nan, "share_low": low, "share_high": high,
-        }))  # fmt: skip
+        rows.append(
+            pd.DataFrame(
+                {
+                    "source": source,
+                    "reason_code": codes,
+                    "count": counts.to_numpy(dtype="int64"),
+                    "n": n,
+                    "share": counts.to_numpy() / n if n else np.nan,
+                    "share_low": low,
+                    "share_high": high,
+                }
+            )
+        )
     out = pd.concat(rows, ignore_index=True)
     out["source"] = pd.Categorical(out["source"], categories=list(SOURCE_ORDER))
     out["reason_code"] = pd.Categorical(out["reason_code"], categories=codes)
@@ -117,8 +126,10 @@ class ReasonShift:
 
     def sentence(self) -> str:
         p = "< 0.001" if self.p_permutation < 0.001 else f"= {self.p_permutation:.3f}"
-        return (f"stated (n = {self.stated_n}) vs honest (n = {self.honest_n}): "
-                f"χ²({self.df}) = {self.chi2:.1f}, permutation p {p}")
+        return (
+            f"stated (n = {self.stated_n}) vs honest (n = {self.honest_n}): "
+            f"χ²({self.df}) = {self.chi2:.1f}, permutation p {p}"
+        )
 
 
 def _chi2(table: np.ndarray) -> float:
@@ -149,11 +160,17 @@ def reason_shift(
             f"({n1} now) and the follow-up ({n2} now)."
         )
     low, high = newcombe_difference(stated["count"], n1, honest["count"], n2, level)
-    table = pd.DataFrame({
-        "reason_code": pd.Categorical(stated.index, categories=list(stated.index)),
-        "stated_count": stated["count"].to_numpy(), "stated_n": n1, "stated_share": stated["share"].to_numpy(),
-        "honest_count": honest["count"].to_numpy(), "honest_n": n2, "honest_share": honest["share"].to_numpy(),
-    })  # fmt: skip
+    table = pd.DataFrame(
+        {
+            "reason_code": pd.Categorical(stated.index, categories=list(stated.index)),
+            "stated_count": stated["count"].to_numpy(),
+            "stated_n": n1,
+            "stated_share": stated["share"].to_numpy(),
+            "honest_count": honest["count"].to_numpy(),
+            "honest_n": n2,
+            "honest_share": honest["share"].to_numpy(),
+        }
+    )
     table["shift"] = 100.0 * (table["honest_share"] - table["stated_share"])
     table["shift_low"] = 100.0 * low
     table["shift_high"] = 100.0 * high
@@ -172,8 +189,9 @@ def reason_shift(
         second = np.bincount(perm[n1:], minlength=observed.shape[1])
         hits += _chi2(np.vstack([first, second]).astype(float)) >= statistic - 1e-12
     p_perm = (hits + 1) / (n_permutations + 1)
-    return ReasonShift(table=table, chi2=statistic, df=df, p_value=p_value, p_permutation=float(p_perm),
-                       stated_n=n1, honest_n=n2)
+    return ReasonShift(
+        table=table, chi2=statistic, df=df, p_value=p_value, p_permutation=float(p_perm), stated_n=n1, honest_n=n2
+    )
 
 
 def with_groups(reasons: pd.DataFrame) -> pd.DataFrame:
@@ -204,7 +222,11 @@ def reasons_by(
         raise InputError(f"source must be 'stated' or 'honest', not {source!r}.")
     part = reasons[reasons["source"] == source]
     codes = _codes(reasons, column)
-    groups = part[by].cat.categories if isinstance(part[by].dtype, pd.CategoricalDtype) else sorted(part[by].dropna().unique())
+    groups = (
+        part[by].cat.categories
+        if isinstance(part[by].dtype, pd.CategoricalDtype)
+        else sorted(part[by].dropna().unique())
+    )
     rows = []
     for group in groups:
         mine = part.loc[part[by] == group, column]
@@ -212,12 +234,28 @@ def reasons_by(
         counts = mine.value_counts().reindex(codes, fill_value=0)
         low, high = wilson_interval(counts.to_numpy(), np.full(len(codes), n))
         for code, count, lo, hi in zip(codes, counts.to_numpy(), low, high):
-            rows.append({"group": str(group), "reason_code": code, "count": float(count), "n": n,
-                         "share": count / n if n else np.nan, "share_low": lo, "share_high": hi})
+            rows.append(
+                {
+                    "group": str(group),
+                    "reason_code": code,
+                    "count": float(count),
+                    "n": n,
+                    "share": count / n if n else np.nan,
+                    "share_low": lo,
+                    "share_high": hi,
+                }
+            )
     frame = pd.DataFrame(rows, columns=["group", "reason_code", "count", "n", "share", "share_low", "share_high"])
     # one reason's rows are the sibling groups of one total: suppress per reason
-    out = suppress_people(frame, k, group="group", n="n", figures=["count", "share", "share_low", "share_high"],
-                          strata=["reason_code"], unit="responses")
+    out = suppress_people(
+        frame,
+        k,
+        group="group",
+        n="n",
+        figures=["count", "share", "share_low", "share_high"],
+        strata=["reason_code"],
+        unit="responses",
+    )
     out.insert(0, "by", by)
     out["source"] = source
     return out
@@ -256,15 +294,20 @@ def load_truth_pairs(path=None) -> pd.DataFrame:
 def describe_pairs(pairs: pd.DataFrame) -> str:
     """One line on the paired answers available (none for a real organisation)."""
     if pairs.empty:
-        return ("No ground truth is available, so stated and honest answers cannot be paired; "
-                "this section applies to synthetic organisations only.")
+        return (
+            "No ground truth is available, so stated and honest answers cannot be paired; "
+            "this section applies to synthetic organisations only."
+        )
     changed = int((pairs["stated"] != pairs["honest"]).sum())
-    return (f"{len(pairs)} leavers answered both surveys; {changed} ({100 * changed / len(pairs):.0f} %) "
-            "gave a different main reason in the follow-up.")
+    return (
+        f"{len(pairs)} leavers answered both surveys; {changed} ({100 * changed / len(pairs):.0f} %) "
+        "gave a different main reason in the follow-up."
+    )
 
 
-def reason_crosstab(pairs: pd.DataFrame, codes=None, row: str = "stated", col: str = "honest",
-                    k: int | None = None) -> pd.DataFrame:
+def reason_crosstab(
+    pairs: pd.DataFrame, codes=None, row: str = "stated", col: str = "honest", k: int | None = None
+) -> pd.DataFrame:
     """Counts of ``row`` (stated) × ``col`` (honest) reasons for paired answers; rows and
     columns in ``codes`` order (default: every code seen; codes outside it are appended), margins
     in ``total``. With ``k``, rows of 1 … k−1 people are left out (listed in ``attrs["hidden"]``)
@@ -302,11 +345,31 @@ def honesty_rates(pairs: pd.DataFrame, codes=None, k: int | None = None) -> pd.D
         stated, honest = int((mine["stated"] == code).sum()), int((mine["honest"] == code).sum())
         s_lo, s_hi = wilson_interval(stated, n)
         h_lo, h_hi = wilson_interval(honest, n)
-        rows.append({"true_reason": code, "n": n,
-                     "stated_true": stated / n if n else np.nan, "stated_low": float(s_lo), "stated_high": float(s_hi),
-                     "followup_true": honest / n if n else np.nan, "followup_low": float(h_lo), "followup_high": float(h_hi)})
-    out = pd.DataFrame(rows, columns=["true_reason", "n", "stated_true", "stated_low", "stated_high", "followup_true",
-                                      "followup_low", "followup_high"])
+        rows.append(
+            {
+                "true_reason": code,
+                "n": n,
+                "stated_true": stated / n if n else np.nan,
+                "stated_low": float(s_lo),
+                "stated_high": float(s_hi),
+                "followup_true": honest / n if n else np.nan,
+                "followup_low": float(h_lo),
+                "followup_high": float(h_hi),
+            }
+        )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "true_reason",
+            "n",
+            "stated_true",
+            "stated_low",
+            "stated_high",
+            "followup_true",
+            "followup_low",
+            "followup_high",
+        ],
+    )
     if k:
         from verloop.privacy import suppress_people
 
@@ -322,13 +385,18 @@ def describe_shift(shift: ReasonShift, labels: dict | None = None) -> str:
         return (labels or {}).get(code, str(code).replace("_", " "))
 
     def items(rows) -> str:
-        return "; ".join(f"**{name(r.reason_code)}** {r.shift:+.0f} pp (95% CI {r.shift_low:+.0f} to {r.shift_high:+.0f})"
-                         for r in rows.itertuples())
+        return "; ".join(
+            f"**{name(r.reason_code)}** {r.shift:+.0f} pp (95% CI {r.shift_low:+.0f} to {r.shift_high:+.0f})"
+            for r in rows.itertuples()
+        )
 
     gain = table[table["shift_low"] > 0].sort_values("shift", ascending=False)
     lose = table[table["shift_high"] < 0].sort_values("shift")
-    verdict = ("The two distributions differ" if shift.p_permutation < 0.05
-               else "The data do not show that the two distributions differ")
+    verdict = (
+        "The two distributions differ"
+        if shift.p_permutation < 0.05
+        else "The data do not show that the two distributions differ"
+    )
     text = f"{verdict} ({shift.sentence()})."
     if len(gain):
         text += f"\n\n- Named more often in the anonymous follow-up: {items(gain)}."

@@ -59,8 +59,15 @@ def reliability_figure(report: pd.DataFrame, threshold: float = 0.70, title: str
     fig, ax = _figure(7.5, 0.38 * len(data) + 1.4)
     y = np.arange(len(data))
     c = colours(2)
-    ax.errorbar(data["alpha"], y, xerr=[data["alpha"] - data["alpha_ci_low"], data["alpha_ci_high"] - data["alpha"]],
-                fmt="o", color=c[0], capsize=3, label="Cronbach's α (95% CI)")
+    ax.errorbar(
+        data["alpha"],
+        y,
+        xerr=[data["alpha"] - data["alpha_ci_low"], data["alpha_ci_high"] - data["alpha"]],
+        fmt="o",
+        color=c[0],
+        capsize=3,
+        label="Cronbach's α (95% CI)",
+    )
     if "omega" in data:
         ax.scatter(data["omega"], y + 0.18, marker="D", color=c[1], s=22, label="McDonald's ω", zorder=3)
     ax.axvline(threshold, color="grey", linestyle="--", linewidth=1)
@@ -75,17 +82,26 @@ def reliability_figure(report: pd.DataFrame, threshold: float = 0.70, title: str
 
 def alpha_waves_figure(by_wave: pd.DataFrame, threshold: float = 0.70):
     """Range of alpha across pulse waves per scale (bar from lowest to highest, dot = median)."""
-    summary = by_wave.groupby("scale", observed=True).agg(
-        low=("alpha", "min"), high=("alpha", "max"), median=("alpha", "median"),
-        waves=("wave_id", "nunique"), n_min=("n", "min"),
-    ).reset_index()  # fmt: skip
+    summary = (
+        by_wave.groupby("scale", observed=True)
+        .agg(
+            low=("alpha", "min"),
+            high=("alpha", "max"),
+            median=("alpha", "median"),
+            waves=("wave_id", "nunique"),
+            n_min=("n", "min"),
+        )
+        .reset_index()
+    )
     fig, ax = _figure(7.5, 0.38 * len(summary) + 1.4)
     y = np.arange(len(summary))
     c = colours(1)[0]
     ax.hlines(y, summary["low"], summary["high"], color=c, linewidth=6, alpha=0.45)
     ax.scatter(summary["median"], y, color=c, zorder=3, label="median over waves")
     ax.axvline(threshold, color="grey", linestyle="--", linewidth=1)
-    ax.set_yticks(y, [f"{s} ({w} waves, n ≥ {n})" for s, w, n in zip(summary["scale"], summary["waves"], summary["n_min"])])
+    ax.set_yticks(
+        y, [f"{s} ({w} waves, n ≥ {n})" for s, w, n in zip(summary["scale"], summary["waves"], summary["n_min"])]
+    )
     ax.set_xlabel("Cronbach's α per wave (bar: lowest to highest)")
     ax.set_xlim(min(0.5, float(summary["low"].min()) - 0.05), 1.0)
     ax.invert_yaxis()
@@ -102,8 +118,9 @@ def loadings_figure(loadings: pd.DataFrame, title: str | None = None):
     fig, ax = _figure(0.55 * values.shape[1] + 3.5, 0.24 * values.shape[0] + 1.5)
     with warnings.catch_warnings():  # seaborn 0.13 calls a colormap method matplotlib 3.11 deprecates
         warnings.simplefilter("ignore", PendingDeprecationWarning)
-        sns.heatmap(values, cmap=DIVERGING, center=0, vmin=-1, vmax=1, linewidths=0.3,
-                    cbar_kws={"label": "loading"}, ax=ax)
+        sns.heatmap(
+            values, cmap=DIVERGING, center=0, vmin=-1, vmax=1, linewidths=0.3, cbar_kws={"label": "loading"}, ax=ax
+        )
     ax.set_ylabel("item")
     ax.set_xlabel("factor")
     ax.set_title(title or "Exploratory factor analysis (oblimin)")
@@ -134,8 +151,14 @@ def icc_figure(icc: pd.DataFrame, icc2_target: float = 0.70):
 # -- survival ---------------------------------------------------------------------------------------
 
 
-def survival_figure(result, title: str | None = None, max_months: float = 36.0, at_risk_every: int = 6,
-                    labels: Mapping | None = None, bands: bool | None = None):
+def survival_figure(
+    result,
+    title: str | None = None,
+    max_months: float = 36.0,
+    at_risk_every: int = 6,
+    labels: Mapping | None = None,
+    bands: bool | None = None,
+):
     """Kaplan–Meier curves with 95 % bands (by default only for up to four groups), one per group
     shown (label with n and exits), the log-rank test in the subtitle and the number at risk in
     a table under the axis."""
@@ -145,17 +168,22 @@ def survival_figure(result, title: str | None = None, max_months: float = 36.0, 
     bands = len(groups) <= 4 if bands is None else bands
     summary = result.summary.set_index("group")
     fig, (ax, risk_ax) = plt.subplots(
-        2, 1, figsize=(8.5, 5.6 + 0.22 * len(groups)), sharex=True, layout="constrained",
+        2,
+        1,
+        figsize=(8.5, 5.6 + 0.22 * len(groups)),
+        sharex=True,
+        layout="constrained",
         gridspec_kw={"height_ratios": [5.0, 0.6 + 0.22 * len(groups)]},
-    )  # fmt: skip
+    )
     palette = colours(len(groups))
     names = [_label(labels, g) if result.by else "everyone" for g in groups]
     for colour, group, name in zip(palette, groups, names):
         curve = result.curves[result.curves["group"] == group]
         curve = curve[curve["months"] <= max_months]
         n, events = summary.at[group, "n"], summary.at[group, "events"]
-        ax.step(curve["months"], curve["survival"], where="post", color=colour,
-                label=f"{name} (n = {n}, {events} left)")
+        ax.step(
+            curve["months"], curve["survival"], where="post", color=colour, label=f"{name} (n = {n}, {events} left)"
+        )
         if bands:
             ax.fill_between(curve["months"], curve["ci_low"], curve["ci_high"], step="post", color=colour, alpha=0.15)
     ax.set_xlim(0, max_months)
@@ -168,8 +196,9 @@ def survival_figure(result, title: str | None = None, max_months: float = 36.0, 
     hidden = result.summary.loc[result.summary["suppressed"], "group"].tolist()
     if hidden:
         subtitle += f"{'; ' if subtitle else ''}{len(hidden)} group(s) below k = {result.k} not shown"
-    ax.set_title((title or "Kaplan–Meier: tenure until voluntary exit") + (f"\n{subtitle}" if subtitle else ""),
-                 fontsize=11)
+    ax.set_title(
+        (title or "Kaplan–Meier: tenure until voluntary exit") + (f"\n{subtitle}" if subtitle else ""), fontsize=11
+    )
     times = np.arange(0, max_months + 0.1, at_risk_every)
     risk = result.at_risk(times)
     for j, group in enumerate(groups):
@@ -194,18 +223,33 @@ def survival_figure(result, title: str | None = None, max_months: float = 36.0, 
 
 def reasons_figure(counts: pd.DataFrame, labels: Mapping | None = None, title: str | None = None):
     """Stated and honest share per reason, side by side, with Wilson 95 % intervals."""
-    codes = list(counts["reason_code"].cat.categories) if isinstance(counts["reason_code"].dtype, pd.CategoricalDtype) \
+    codes = (
+        list(counts["reason_code"].cat.categories)
+        if isinstance(counts["reason_code"].dtype, pd.CategoricalDtype)
         else list(pd.unique(counts["reason_code"]))
+    )
     fig, ax = _figure(8.0, 0.5 * len(codes) + 1.6)
     y = np.arange(len(codes))
     c = colours(2)
     for offset, (source, colour) in zip((-0.2, 0.2), zip(("stated", "honest"), c)):
         part = counts[counts["source"] == source].set_index("reason_code").reindex(codes)
         n = int(part["n"].iloc[0]) if len(part) else 0
-        ax.barh(y + offset, part["share"], height=0.38, color=colour,
-                label=f"{'stated at exit' if source == 'stated' else 'honest, in the follow-up'} (n = {n})")
-        ax.errorbar(part["share"], y + offset, xerr=[part["share"] - part["share_low"], part["share_high"] - part["share"]],
-                    fmt="none", ecolor="black", elinewidth=0.8, capsize=2)
+        ax.barh(
+            y + offset,
+            part["share"],
+            height=0.38,
+            color=colour,
+            label=f"{'stated at exit' if source == 'stated' else 'honest, in the follow-up'} (n = {n})",
+        )
+        ax.errorbar(
+            part["share"],
+            y + offset,
+            xerr=[part["share"] - part["share_low"], part["share_high"] - part["share"]],
+            fmt="none",
+            ecolor="black",
+            elinewidth=0.8,
+            capsize=2,
+        )
     ax.set_yticks(y, [_label(labels, code) for code in codes])
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
@@ -272,8 +316,18 @@ def crosstab_figure(crosstab: pd.DataFrame, labels: Mapping | None = None, title
     annot = np.array([[f"{v}" if v else "" for v in row] for row in counts.to_numpy()])
     with warnings.catch_warnings():  # seaborn 0.13 calls a colormap method matplotlib 3.11 deprecates
         warnings.simplefilter("ignore", PendingDeprecationWarning)
-        sns.heatmap(shares, cmap="cividis_r", vmin=0, vmax=1, annot=annot, fmt="", linewidths=0.3,
-                    mask=counts.to_numpy() == 0, cbar_kws={"label": "share of the row"}, ax=ax)
+        sns.heatmap(
+            shares,
+            cmap="cividis_r",
+            vmin=0,
+            vmax=1,
+            annot=annot,
+            fmt="",
+            linewidths=0.3,
+            mask=counts.to_numpy() == 0,
+            cbar_kws={"label": "share of the row"},
+            ax=ax,
+        )
     ax.set_yticklabels([f"{_label(labels, r)} (n = {n})" for r, n in zip(counts.index, counts.sum(axis=1))], rotation=0)
     ax.set_xticklabels([_label(labels, c) for c in counts.columns], rotation=40, ha="right")
     ax.set_ylabel("stated at exit")
@@ -289,7 +343,9 @@ def honesty_figure(rates: pd.DataFrame, labels: Mapping | None = None):
     shown = ~rates["suppressed"] if "suppressed" in rates else pd.Series(True, index=rates.index)
     data = rates[shown & (rates["n"].fillna(0) > 0)].sort_values("stated_true")
     if data.empty:
-        return _empty("Which true reasons are hidden at exit?", "no ground truth: true reasons are known for synthetic data only")
+        return _empty(
+            "Which true reasons are hidden at exit?", "no ground truth: true reasons are known for synthetic data only"
+        )
     fig, ax = _figure(8.5, 0.42 * len(data) + 1.6)
     y = np.arange(len(data))
     c = colours(2)
@@ -319,13 +375,20 @@ def effects_figure(effects: pd.DataFrame, title: str | None = None, label_column
     clear = (data["high"] < 1) | (data["low"] > 1)
     colour = [c[0] if r < 1 else c[3] for r in data["ratio"]]
     ax.hlines(y, data["low"], data["high"], color=colour, linewidth=2)
-    ax.scatter(data["ratio"], y, color=[col if ok else "white" for col, ok in zip(colour, clear)],
-               edgecolors=colour, zorder=3, s=40)
+    ax.scatter(
+        data["ratio"],
+        y,
+        color=[col if ok else "white" for col, ok in zip(colour, clear)],
+        edgecolors=colour,
+        zorder=3,
+        s=40,
+    )
     ax.axvline(1, color="grey", linewidth=1)
     ax.set_xscale("log")
     low, high = float(data["low"].min()), float(data["high"].max())
-    ticks = [t for t in (0.25, 0.33, 0.5, 0.67, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0, 3.0, 4.0)
-             if low * 0.9 <= t <= high * 1.1]
+    ticks = [
+        t for t in (0.25, 0.33, 0.5, 0.67, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0, 3.0, 4.0) if low * 0.9 <= t <= high * 1.1
+    ]
     ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.xaxis.set_minor_formatter(lambda v, _: "")
     names = data[label_column] if label_column in data else data["factor"]
@@ -350,7 +413,9 @@ def importance_figure(table: pd.DataFrame, title: str | None = None, labels: Map
     return fig
 
 
-def dependence_figure(curves: Mapping[str, pd.DataFrame], ylabel: str = "expected leavers", labels: Mapping | None = None):
+def dependence_figure(
+    curves: Mapping[str, pd.DataFrame], ylabel: str = "expected leavers", labels: Mapping | None = None
+):
     """Partial dependence: one panel per feature (``value`` → ``prediction``)."""
     import matplotlib.pyplot as plt
 
@@ -364,7 +429,7 @@ def dependence_figure(curves: Mapping[str, pd.DataFrame], ylabel: str = "expecte
         ax.plot(curve["value"], curve["prediction"], color=colour, marker="o", markersize=3)
         ax.set_title(_label(labels, name), fontsize=10)
         ax.set_xlabel("team mean")
-    for ax in list(axes.flat)[len(names):]:
+    for ax in list(axes.flat)[len(names) :]:
         ax.set_visible(False)
     for ax in axes[:, 0]:
         ax.set_ylabel(ylabel)

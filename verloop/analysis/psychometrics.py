@@ -53,9 +53,7 @@ def _numeric(frame: pd.DataFrame, what: str = "data") -> pd.DataFrame:
         raise InputError(f"{what} must be a pandas DataFrame with one column per item.")
     bad = [str(c) for c in frame.columns if frame[c].dtype.kind not in "biuf"]
     if bad:
-        raise InputError(
-            f"{what}: column(s) {', '.join(bad)} are not numeric; give item answers as numbers."
-        )
+        raise InputError(f"{what}: column(s) {', '.join(bad)} are not numeric; give item answers as numbers.")
     return frame.astype("float64")
 
 
@@ -104,9 +102,7 @@ def feldt_interval(alpha: float, n: int, k: int, ci: float = 0.95) -> tuple[floa
     return (float(low), float(high))
 
 
-def cronbach_alpha(
-    frame: pd.DataFrame, nan_policy: NanPolicy = "pairwise", ci: float = 0.95
-) -> AlphaResult:
+def cronbach_alpha(frame: pd.DataFrame, nan_policy: NanPolicy = "pairwise", ci: float = 0.95) -> AlphaResult:
     """Cronbach's alpha with Feldt's confidence interval (same formula as pingouin's).
 
     Unlike ``pingouin.cronbach_alpha`` the interval is not rounded, and ``n`` counts the rows
@@ -166,17 +162,13 @@ def item_rest_correlations(frame: pd.DataFrame, nan_policy: NanPolicy = "pairwis
 # -- factor models -----------------------------------------------------------------------------
 
 
-def _factor_loadings(
-    corr: np.ndarray, n_factors: int, method: str, rotation: str | None
-) -> np.ndarray:
+def _factor_loadings(corr: np.ndarray, n_factors: int, method: str, rotation: str | None) -> np.ndarray:
     """Loadings from factor_analyzer on a correlation matrix (rotation only for >1 factor)."""
     from factor_analyzer import FactorAnalyzer
     from factor_analyzer.rotator import Rotator
 
     rotation = rotation if n_factors > 1 else None
-    model = FactorAnalyzer(
-        n_factors=n_factors, method=method, rotation=rotation, is_corr_matrix=True
-    )
+    model = FactorAnalyzer(n_factors=n_factors, method=method, rotation=rotation, is_corr_matrix=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -258,14 +250,10 @@ def efa(
     """
     data = _prepare(frame, nan_policy, min_items=3)
     if not 1 <= int(n_factors) < data.shape[1]:
-        raise InputError(
-            f"n_factors must be between 1 and {data.shape[1] - 1} for {data.shape[1]} items."
-        )
+        raise InputError(f"n_factors must be between 1 and {data.shape[1] - 1} for {data.shape[1]} items.")
     corr = _correlation(data)
     loadings = _factor_loadings(corr.to_numpy(), int(n_factors), method, rotation)
-    result = pd.DataFrame(
-        loadings, index=corr.index, columns=[f"F{i + 1}" for i in range(loadings.shape[1])]
-    )
+    result = pd.DataFrame(loadings, index=corr.index, columns=[f"F{i + 1}" for i in range(loadings.shape[1])])
     result["communality"] = (loadings**2).sum(axis=1)
     result.index.name = "item"
     return result

@@ -43,11 +43,21 @@ def alpha_by_wave(
             if len(data) < min_n:
                 continue
             result = cronbach_alpha(data)
-            rows.append({"wave_id": int(wave_id), "wave": meta.at[wave_id, "wave"],
-                         "opens_on": meta.at[wave_id, "opens_on"], "scale": scale, "n": result.n,
-                         "alpha": result.alpha, "alpha_ci_low": result.ci_low, "alpha_ci_high": result.ci_high})
-    out = pd.DataFrame(rows, columns=["wave_id", "wave", "opens_on", "scale", "n", "alpha", "alpha_ci_low",
-                                      "alpha_ci_high"])
+            rows.append(
+                {
+                    "wave_id": int(wave_id),
+                    "wave": meta.at[wave_id, "wave"],
+                    "opens_on": meta.at[wave_id, "opens_on"],
+                    "scale": scale,
+                    "n": result.n,
+                    "alpha": result.alpha,
+                    "alpha_ci_low": result.ci_low,
+                    "alpha_ci_high": result.ci_high,
+                }
+            )
+    out = pd.DataFrame(
+        rows, columns=["wave_id", "wave", "opens_on", "scale", "n", "alpha", "alpha_ci_low", "alpha_ci_high"]
+    )
     out["scale"] = pd.Categorical(out["scale"], categories=list(scales))
     return out
 
@@ -95,8 +105,11 @@ def team_icc(
     needed = {"scale", "score", group} | ({within} if within else set())
     if not needed <= set(scores.columns):
         raise InputError(f"the scores need column(s) {', '.join(sorted(needed - set(scores.columns)))}.")
-    scale_order = (list(scores["scale"].cat.categories) if isinstance(scores["scale"].dtype, pd.CategoricalDtype)
-                   else list(pd.unique(scores["scale"])))
+    scale_order = (
+        list(scores["scale"].cat.categories)
+        if isinstance(scores["scale"].dtype, pd.CategoricalDtype)
+        else list(pd.unique(scores["scale"]))
+    )
     rows = []
     for scale in scale_order:
         mine = scores[scores["scale"] == scale]
@@ -108,13 +121,22 @@ def team_icc(
         if not results:
             continue
         icc1 = np.array([r["icc1"] for r in results])
-        rows.append({"scale": scale, "icc1": float(icc1.mean()), "icc1_min": float(icc1.min()),
-                     "icc1_max": float(icc1.max()), "icc2": float(np.mean([r["icc2"] for r in results])),
-                     "mean_team_size": float(np.mean([r["k0"] for r in results])),
-                     "teams": int(np.mean([r["groups"] for r in results]).round()),
-                     "waves": len(results), "responses": int(sum(r["n"] for r in results))})
-    out = pd.DataFrame(rows, columns=["scale", "icc1", "icc1_min", "icc1_max", "icc2", "mean_team_size", "teams",
-                                      "waves", "responses"])
+        rows.append(
+            {
+                "scale": scale,
+                "icc1": float(icc1.mean()),
+                "icc1_min": float(icc1.min()),
+                "icc1_max": float(icc1.max()),
+                "icc2": float(np.mean([r["icc2"] for r in results])),
+                "mean_team_size": float(np.mean([r["k0"] for r in results])),
+                "teams": int(np.mean([r["groups"] for r in results]).round()),
+                "waves": len(results),
+                "responses": int(sum(r["n"] for r in results)),
+            }
+        )
+    out = pd.DataFrame(
+        rows, columns=["scale", "icc1", "icc1_min", "icc1_max", "icc2", "mean_team_size", "teams", "waves", "responses"]
+    )
     out["respondents_for_icc2_70"] = respondents_needed(out["icc1"], 0.70)
     out["scale"] = pd.Categorical(out["scale"], categories=[s for s in scale_order if s in set(out["scale"])])
     return out
@@ -136,15 +158,23 @@ def factor_check(loadings: pd.DataFrame, scales: Mapping[str, Sequence[str]]) ->
                 continue
             row = values.loc[item].abs()
             order = row.sort_values(ascending=False)
-            rows.append({"item": item, "scale": scale, "factor": order.index[0],
-                         "loading": float(values.at[item, order.index[0]]),
-                         "cross_loading": float(order.iloc[1]) if len(order) > 1 else 0.0})
+            rows.append(
+                {
+                    "item": item,
+                    "scale": scale,
+                    "factor": order.index[0],
+                    "loading": float(values.at[item, order.index[0]]),
+                    "cross_loading": float(order.iloc[1]) if len(order) > 1 else 0.0,
+                }
+            )
     out = pd.DataFrame(rows, columns=["item", "scale", "factor", "loading", "cross_loading"])
     modal = out.groupby("scale", sort=False)["factor"].agg(lambda f: f.value_counts().index[0])
     out["scale_factor"] = out["scale"].map(modal)
     claimed = modal.value_counts()
     shared = out["scale_factor"].map(claimed) > 1
-    out["fits"] = (out["factor"] == out["scale_factor"]) & ~shared & (out["loading"].abs() - out["cross_loading"] >= 0.2)
+    out["fits"] = (
+        (out["factor"] == out["scale_factor"]) & ~shared & (out["loading"].abs() - out["cross_loading"] >= 0.2)
+    )
     return out
 
 
@@ -156,9 +186,15 @@ def weak_items(items: pd.DataFrame, report: pd.DataFrame, min_item_rest: float =
     out = items.assign(scale_alpha=items["scale"].map(alpha))
     low = out["item_rest_r"] < min_item_rest
     raises = out["alpha_if_deleted"] > out["scale_alpha"] + 1e-9
-    out["why"] = np.select([low & raises, low, raises],
-                           [f"item-rest r < {min_item_rest:.2f} and alpha rises without it",
-                            f"item-rest r < {min_item_rest:.2f}", "alpha rises without it"], "")
+    out["why"] = np.select(
+        [low & raises, low, raises],
+        [
+            f"item-rest r < {min_item_rest:.2f} and alpha rises without it",
+            f"item-rest r < {min_item_rest:.2f}",
+            "alpha rises without it",
+        ],
+        "",
+    )
     return out[low | raises].reset_index(drop=True)
 
 
@@ -173,8 +209,10 @@ def describe_weak_items(flagged: pd.DataFrame) -> str:
 def describe_factor_check(check: pd.DataFrame) -> str:
     """Markdown: how many items load mainly on their own scale's factor."""
     fits = int(check["fits"].sum())
-    text = (f"**{fits} of {len(check)}** items load mainly on their own scale's factor "
-            f"(largest cross-loading {check['cross_loading'].max():.2f}).")
+    text = (
+        f"**{fits} of {len(check)}** items load mainly on their own scale's factor "
+        f"(largest cross-loading {check['cross_loading'].max():.2f})."
+    )
     misfits = check.loc[~check["fits"], "item"].tolist()
     if misfits:
         text += f" Not fitting: {', '.join(misfits)}."
@@ -188,17 +226,21 @@ def describe_reliability(report: pd.DataFrame, threshold: float = 0.70) -> str:
     ordered = report.sort_values("alpha")
     low, high = ordered.iloc[0], ordered.iloc[-1]
     passing = int((report["alpha"] >= threshold).sum())
-    text = (f"**{passing} of {len(report)}** multi-item scales reach α ≥ {threshold:.2f}. Lowest: "
-            f"**{low['scale']}** (k = {low['k']}, α = {low['alpha']:.2f}, 95% CI {low['alpha_ci_low']:.2f}–"
-            f"{low['alpha_ci_high']:.2f}); highest: **{high['scale']}** (α = {high['alpha']:.2f}).")
+    text = (
+        f"**{passing} of {len(report)}** multi-item scales reach α ≥ {threshold:.2f}. Lowest: "
+        f"**{low['scale']}** (k = {low['k']}, α = {low['alpha']:.2f}, 95% CI {low['alpha_ci_low']:.2f}–"
+        f"{low['alpha_ci_high']:.2f}); highest: **{high['scale']}** (α = {high['alpha']:.2f})."
+    )
     below = ordered[ordered["alpha"] < threshold]["scale"].tolist()
     if below:
         text += f" Below {threshold:.2f}: {', '.join(below)} — interpret their scores with care."
     if "omega" in report and report["omega"].notna().any():
         gap = float((report["omega"] - report["alpha"]).abs().max())
-        text += (f" Omega and alpha differ by at most {gap:.2f}, "
-                 + ("so the items are close to equally strong indicators (tau-equivalence is plausible)."
-                    if gap < 0.02 else "so some items measure their construct better than others."))
+        text += f" Omega and alpha differ by at most {gap:.2f}, " + (
+            "so the items are close to equally strong indicators (tau-equivalence is plausible)."
+            if gap < 0.02
+            else "so some items measure their construct better than others."
+        )
     return text
 
 
@@ -211,15 +253,29 @@ def describe_icc(icc: pd.DataFrame, icc2_target: float = 0.70) -> str:
     good = int((icc["icc2"] >= icc2_target).sum())
     needed = float(np.median(respondents_needed(icc["icc1"], icc2_target)))
     per_wave = float(icc["mean_team_size"].mean())
-    pooled = (f" For the median scale a team mean needs about **{needed:.0f} respondents** for ICC(2) ≥ "
-              f"{icc2_target:.2f} — roughly {int(np.ceil(needed / per_wave))} waves pooled."
-              if np.isfinite(needed) and per_wave > 0 else "")
-    return (f"Between **{100 * low['icc1']:.0f} %** ({low['scale']}) and **{100 * high['icc1']:.0f} %** "
-            f"({high['scale']}) of the variance in a wave lies between teams. A team mean is reliable "
-            f"(ICC(2) ≥ {icc2_target:.2f}) for **{good} of {len(icc)}** scales at a mean of "
-            f"{per_wave:.1f} respondents per team and wave.{pooled}")
+    pooled = (
+        f" For the median scale a team mean needs about **{needed:.0f} respondents** for ICC(2) ≥ "
+        f"{icc2_target:.2f} — roughly {int(np.ceil(needed / per_wave))} waves pooled."
+        if np.isfinite(needed) and per_wave > 0
+        else ""
+    )
+    return (
+        f"Between **{100 * low['icc1']:.0f} %** ({low['scale']}) and **{100 * high['icc1']:.0f} %** "
+        f"({high['scale']}) of the variance in a wave lies between teams. A team mean is reliable "
+        f"(ICC(2) ≥ {icc2_target:.2f}) for **{good} of {len(icc)}** scales at a mean of "
+        f"{per_wave:.1f} respondents per team and wave.{pooled}"
+    )
 
 
-__all__ = ["alpha_by_wave", "describe_factor_check", "describe_icc", "describe_reliability",
-           "describe_weak_items", "factor_check", "icc_oneway",
-           "respondents_needed", "team_icc", "weak_items"]
+__all__ = [
+    "alpha_by_wave",
+    "describe_factor_check",
+    "describe_icc",
+    "describe_reliability",
+    "describe_weak_items",
+    "factor_check",
+    "icc_oneway",
+    "respondents_needed",
+    "team_icc",
+    "weak_items",
+]

@@ -150,12 +150,14 @@ def logrank_test(duration, event, group, entry=None) -> LogRank:
     v = covariance[:-1, :-1]
     statistic = float(diff @ np.linalg.pinv(v) @ diff)
     df = g - 1
-    table = pd.DataFrame({
-        "group": labels,
-        "n": np.bincount(codes[codes >= 0], minlength=g),
-        "observed": observed,
-        "expected": expected,
-    })  # fmt: skip
+    table = pd.DataFrame(
+        {
+            "group": labels,
+            "n": np.bincount(codes[codes >= 0], minlength=g),
+            "observed": observed,
+            "expected": expected,
+        }
+    )
     return LogRank(statistic=statistic, df=df, p_value=float(stats.chi2.sf(statistic, df)), table=table)
 
 
@@ -200,20 +202,31 @@ class SurvivalCurves:
 
     def table(self, digits: int = 1) -> pd.DataFrame:
         """The summary for reading: medians as "14.2 (11.0–18.3)" or "not reached", shares in %."""
-        out = pd.DataFrame({"group": self.summary["group"], "n": self.summary["n"],
-                            "voluntary exits": self.summary["events"]})
+        out = pd.DataFrame(
+            {"group": self.summary["group"], "n": self.summary["n"], "voluntary exits": self.summary["events"]}
+        )
         out["median months (95% CI)"] = [
             "suppressed" if s else (_median_text(m, lo, hi, digits) if e else "–")
-            for m, lo, hi, s, e in zip(self.summary["median"], self.summary["median_low"],
-                                       self.summary["median_high"], self.summary["suppressed"],
-                                       self.summary["estimable"])
+            for m, lo, hi, s, e in zip(
+                self.summary["median"],
+                self.summary["median_low"],
+                self.summary["median_high"],
+                self.summary["suppressed"],
+                self.summary["estimable"],
+            )
         ]
         for h in self.horizons:
             col = f"stay_{h}m"
             out[f"still here after {h} m"] = [
-                "suppressed" if s else ("–" if not np.isfinite(v) else f"{100 * v:.0f}% ({100 * lo:.0f}–{100 * hi:.0f})")
-                for v, lo, hi, s in zip(self.summary[col], self.summary[f"{col}_low"],
-                                        self.summary[f"{col}_high"], self.summary["suppressed"])
+                "suppressed"
+                if s
+                else ("–" if not np.isfinite(v) else f"{100 * v:.0f}% ({100 * lo:.0f}–{100 * hi:.0f})")
+                for v, lo, hi, s in zip(
+                    self.summary[col],
+                    self.summary[f"{col}_low"],
+                    self.summary[f"{col}_high"],
+                    self.summary["suppressed"],
+                )
             ]
         out["note"] = self.summary["note"]
         return out
@@ -222,8 +235,10 @@ class SurvivalCurves:
 def _median_text(m: float, lo: float, hi: float, digits: int) -> str:
     if not np.isfinite(m):
         return "not reached"
+
     def fmt(v):
         return f"{v:.{digits}f}" if np.isfinite(v) else "∞"
+
     return f"{fmt(m)} ({fmt(lo)}–{fmt(hi)})"
 
 
@@ -279,9 +294,7 @@ def kaplan_meier(
         label = _group_label(value)
         row = {"group": label, "n": len(part), "events": int(part["event"].sum())}
         try:
-            kmf = KaplanMeierFitter(alpha=alpha).fit(
-                part["duration"], part["event"], entry=part["entry"], label=label
-            )
+            kmf = KaplanMeierFitter(alpha=alpha).fit(part["duration"], part["event"], entry=part["entry"], label=label)
         except StatError:  # nobody at risk early in tenure (everyone entered late): no curve
             rows.append({**row, "estimable": False})
             continue
@@ -302,11 +315,18 @@ def kaplan_meier(
         sf = kmf.survival_function_.iloc[:, 0]
         ci_frame = kmf.confidence_interval_
         at_risk = kmf.event_table["at_risk"].reindex(sf.index).to_numpy()
-        curves.append(pd.DataFrame({
-            "group": label, "months": sf.index.to_numpy(dtype=float), "survival": sf.to_numpy(),
-            "ci_low": ci_frame.iloc[:, 0].to_numpy(), "ci_high": ci_frame.iloc[:, 1].to_numpy(),
-            "at_risk": at_risk,
-        }))  # fmt: skip
+        curves.append(
+            pd.DataFrame(
+                {
+                    "group": label,
+                    "months": sf.index.to_numpy(dtype=float),
+                    "survival": sf.to_numpy(),
+                    "ci_low": ci_frame.iloc[:, 0].to_numpy(),
+                    "ci_high": ci_frame.iloc[:, 1].to_numpy(),
+                    "at_risk": at_risk,
+                }
+            )
+        )
     summary = pd.DataFrame(rows)
     estimable = summary.pop("estimable").fillna(False).astype(bool).to_numpy()
     figures = [c for c in summary.columns if c not in ("group", "n")]
@@ -325,8 +345,9 @@ def kaplan_meier(
         keep = data[data[by].map(_group_label).isin(shown)]
         test = logrank_test(keep["duration"], keep["event"], keep[by].map(_group_label), keep["entry"])
     fitters = {g: f for g, f in fitters.items() if g in shown}
-    return SurvivalCurves(by=by, k=int(k), summary=summary, curves=curves_frame, test=test,
-                          horizons=tuple(horizons), fitters=fitters)
+    return SurvivalCurves(
+        by=by, k=int(k), summary=summary, curves=curves_frame, test=test, horizons=tuple(horizons), fitters=fitters
+    )
 
 
 def org_tenure_table(org, event: str = "voluntary") -> pd.DataFrame:
@@ -353,16 +374,18 @@ def window_text(table: pd.DataFrame) -> str:
     """One line on what the tenure table covers (for a notebook)."""
     start, end = table.attrs.get("start"), table.attrs.get("end")
     truncated = int((table["entry"] > 0).sum())
-    return (f"{len(table)} employees observed from {start:%d %b %Y} to {end:%d %b %Y}; "
-            f"{int(table['event'].sum())} voluntary exits; {truncated} were hired before the window "
-            f"and enter the risk set at their tenure on {start:%d %b %Y}.")
+    return (
+        f"{len(table)} employees observed from {start:%d %b %Y} to {end:%d %b %Y}; "
+        f"{int(table['event'].sum())} voluntary exits; {truncated} were hired before the window "
+        f"and enter the risk set at their tenure on {start:%d %b %Y}."
+    )
 
 
 def describe(result: SurvivalCurves) -> str:
     """A few sentences (Markdown) on what the curves show, naming only groups that are shown."""
     summary = result.summary[~result.summary["suppressed"] & result.summary["estimable"]]
     if summary.empty:
-        return "No group is large enough to show (minimum group size k = %d)." % result.k
+        return f"No group is large enough to show (minimum group size k = {result.k})."
 
     def median(row) -> str:
         if not np.isfinite(row["median"]):
@@ -375,17 +398,27 @@ def describe(result: SurvivalCurves) -> str:
         row = summary.iloc[0]
         text = f"Half of all agents have left voluntarily after **{median(row)}**"
         if early in summary and np.isfinite(row[early]):
-            text += (f"; **{100 * (1 - row[early]):.0f} %** leave within their first {EARLY_MONTHS} months "
-                     f"(95% CI {100 * (1 - row[early + '_high']):.0f}–{100 * (1 - row[early + '_low']):.0f} %)")
+            text += (
+                f"; **{100 * (1 - row[early]):.0f} %** leave within their first {EARLY_MONTHS} months "
+                f"(95% CI {100 * (1 - row[early + '_high']):.0f}–{100 * (1 - row[early + '_low']):.0f} %)"
+            )
         return text + "."
-    parts = [f"- **{row['group']}** (n = {row['n']}): median tenure until voluntary exit {median(row)}"
-             + (f"; {100 * (1 - row[early]):.0f} % gone within {EARLY_MONTHS} months"
-                if early in summary and np.isfinite(row[early]) else "")
-             for _, row in summary.iterrows()]
+    parts = [
+        f"- **{row['group']}** (n = {row['n']}): median tenure until voluntary exit {median(row)}"
+        + (
+            f"; {100 * (1 - row[early]):.0f} % gone within {EARLY_MONTHS} months"
+            if early in summary and np.isfinite(row[early])
+            else ""
+        )
+        for _, row in summary.iterrows()
+    ]
     text = "\n".join(parts)
     if result.test is not None:
-        verdict = ("the curves differ more than chance would explain" if result.test.p_value < 0.05
-                   else "the data do not show a difference between the curves")
+        verdict = (
+            "the curves differ more than chance would explain"
+            if result.test.p_value < 0.05
+            else "the data do not show a difference between the curves"
+        )
         text += f"\n\nLog-rank test: {result.test.sentence()} — {verdict}."
     hidden = int(result.summary["suppressed"].sum())
     if hidden:

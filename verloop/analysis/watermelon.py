@@ -64,10 +64,28 @@ DEFAULT_KPI_TARGETS: dict[str, tuple[float, str, bool]] = {
     "repeat_rate": (15.0, "lower", False),
     "absenteeism": (7.0, "lower", False),
 }
-KPI_RANGES = {"aht_s": (1.0, 7200.0), "service_level": (0.0, 100.0), "csat": (1.0, 5.0), "fcr": (0.0, 100.0),
-              "repeat_rate": (0.0, 100.0), "absenteeism": (0.0, 100.0)}
-PEOPLE_SCALES = ("engagement", "wellbeing", "autonomy", "mandate", "workload", "connection", "growth",
-                 "leadership", "voice", "metric_gaming", "intent_stay", "enps")
+KPI_RANGES = {
+    "aht_s": (1.0, 7200.0),
+    "service_level": (0.0, 100.0),
+    "csat": (1.0, 5.0),
+    "fcr": (0.0, 100.0),
+    "repeat_rate": (0.0, 100.0),
+    "absenteeism": (0.0, 100.0),
+}
+PEOPLE_SCALES = (
+    "engagement",
+    "wellbeing",
+    "autonomy",
+    "mandate",
+    "workload",
+    "connection",
+    "growth",
+    "leadership",
+    "voice",
+    "metric_gaming",
+    "intent_stay",
+    "enps",
+)
 TURNOVER = "voluntary_rate"
 RED_BELOW = 0.0  # people status (SDs between teams) at or below which a team is red inside
 CORNER_BELOW = -0.8  # watermelon gap (people − KPI status, standardised) at or below which a team is deep in the corner
@@ -94,8 +112,9 @@ def higher_is_better(scale: str) -> bool:
 
 
 def default_targets() -> pd.DataFrame:
-    return pd.DataFrame([{"kpi": k, "target": t, "direction": d, "active": a}
-                         for k, (t, d, a) in DEFAULT_KPI_TARGETS.items()])
+    return pd.DataFrame(
+        [{"kpi": k, "target": t, "direction": d, "active": a} for k, (t, d, a) in DEFAULT_KPI_TARGETS.items()]
+    )
 
 
 def kpi_targets(session) -> pd.DataFrame:
@@ -108,13 +127,24 @@ def kpi_targets(session) -> pd.DataFrame:
     out = default_targets().assign(source="default").set_index("kpi")
     for row in session.execute(select(KpiTarget)).scalars():
         out.loc[row.kpi, ["target", "direction", "active", "source"]] = [
-            np.nan if row.target is None else float(row.target), row.direction, bool(row.active), "set"]
+            np.nan if row.target is None else float(row.target),
+            row.direction,
+            bool(row.active),
+            "set",
+        ]
     out["active"] = out["active"].astype(bool) & out["target"].notna()
     return out.reset_index()
 
 
-def set_kpi_target(session, kpi: str, changed_by: str, *, target: float | None = None,
-                   direction: str | None = None, active: bool | None = None) -> dict:
+def set_kpi_target(
+    session,
+    kpi: str,
+    changed_by: str,
+    *,
+    target: float | None = None,
+    direction: str | None = None,
+    active: bool | None = None,
+) -> dict:
     """Change one KPI's target, direction or whether it counts; every change is logged in
     ``settings_changes`` (field ``kpi_target.<kpi>.<what>``). Returns the KPI's new row."""
     from verloop.store.schema import KpiTarget, SettingsChange
@@ -134,12 +164,19 @@ def set_kpi_target(session, kpi: str, changed_by: str, *, target: float | None =
     current = kpi_targets(session).set_index("kpi").loc[kpi]
     row = session.get(KpiTarget, kpi)
     if row is None:
-        row = KpiTarget(kpi=kpi, target=float(current["target"]), direction=str(current["direction"]),
-                        active=bool(current["active"]))
+        row = KpiTarget(
+            kpi=kpi,
+            target=float(current["target"]),
+            direction=str(current["direction"]),
+            active=bool(current["active"]),
+        )
         session.add(row)
-    changes = {"target": None if target is None else float(target), "direction": direction,
-               "active": None if active is None else bool(active)}
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    changes = {
+        "target": None if target is None else float(target),
+        "direction": direction,
+        "active": None if active is None else bool(active),
+    }
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     for field, new in changes.items():
         if new is None:
             continue
@@ -147,8 +184,15 @@ def set_kpi_target(session, kpi: str, changed_by: str, *, target: float | None =
         if old == new:
             continue
         setattr(row, field, new)
-        session.add(SettingsChange(changed_at=now, changed_by=str(changed_by).strip(), field=f"kpi_target.{kpi}.{field}",
-                                   old_value=None if old is None else str(old), new_value=str(new)))
+        session.add(
+            SettingsChange(
+                changed_at=now,
+                changed_by=str(changed_by).strip(),
+                field=f"kpi_target.{kpi}.{field}",
+                old_value=None if old is None else str(old),
+                new_value=str(new),
+            )
+        )
     session.flush()
     return {"kpi": row.kpi, "target": row.target, "direction": row.direction, "active": bool(row.active)}
 
@@ -189,11 +233,18 @@ class WatermelonDetector(BaseEstimator):
     the errors of one team's scales).
     """
 
-    def __init__(self, targets: pd.DataFrame | None = None, red_below: float = RED_BELOW,
-                 corner_below: float = CORNER_BELOW,
-                 scales: tuple[str, ...] = PEOPLE_SCALES, use_turnover: bool = True,
-                 repeat_correlation: float = 0.5, error_correlation: float = 0.4, weighting: str = "pc1",
-                 people_kpis: tuple[str, ...] = PEOPLE_KPIS):
+    def __init__(
+        self,
+        targets: pd.DataFrame | None = None,
+        red_below: float = RED_BELOW,
+        corner_below: float = CORNER_BELOW,
+        scales: tuple[str, ...] = PEOPLE_SCALES,
+        use_turnover: bool = True,
+        repeat_correlation: float = 0.5,
+        error_correlation: float = 0.4,
+        weighting: str = "pc1",
+        people_kpis: tuple[str, ...] = PEOPLE_KPIS,
+    ):
         self.targets = targets
         self.people_kpis = people_kpis
         self.weighting = weighting
@@ -252,12 +303,14 @@ class WatermelonDetector(BaseEstimator):
         v, e, s = values[ok], errors[ok], sites[ok]
         total = max(float(np.var(v, ddof=1)) - float(np.mean(e)), 1e-6 * float(np.var(v, ddof=1)) + 1e-12)
         site = pd.Series(v).groupby(s).transform("mean").to_numpy()
-        within = max(float(np.sum((v - site) ** 2) / max(len(v) - len(np.unique(s)), 1)) - float(np.mean(e)),
-                     0.05 * total)
+        within = max(
+            float(np.sum((v - site) ** 2) / max(len(v) - len(np.unique(s)), 1)) - float(np.mean(e)), 0.05 * total
+        )
         means = self._site_means(v, e, within, s)
         reliability = float(np.mean(within / (within + e)))
-        return _Scale(name, 1.0 if higher_is_better(name) else -1.0, total, within, means, float(np.mean(v)),
-                      reliability)
+        return _Scale(
+            name, 1.0 if higher_is_better(name) else -1.0, total, within, means, float(np.mean(v)), reliability
+        )
 
     def _turnover_arrays(self, X: pd.DataFrame):
         leavers = X.get("voluntary", pd.Series(np.nan, index=X.index)).astype(float).to_numpy()
@@ -267,7 +320,7 @@ class WatermelonDetector(BaseEstimator):
         return leavers, years, rate
 
     # -- fit / predict ---------------------------------------------------------------------------------
-    def fit(self, X: pd.DataFrame, y=None) -> "WatermelonDetector":
+    def fit(self, X: pd.DataFrame, y=None) -> WatermelonDetector:
         """Learn, from the teams of ``X``, the between-team variances, the site means, the scale
         weights, the KPI spreads and the standardisation of the people status."""
         X = self._check_frame(X)
@@ -288,8 +341,12 @@ class WatermelonDetector(BaseEstimator):
             if ok.sum() >= 3:
                 mu = float(leavers[ok].sum() / years[ok].sum())
                 tau2 = max(float(np.var(rate[ok], ddof=1)) - float(np.mean(mu / years[ok])), 0.05 * mu**2, 1e-9)
-                self.turnover_ = {"mu": mu, "tau2": tau2, "prior_years": mu / tau2,
-                                  "weight": float(np.mean(years[ok] / (years[ok] + mu / tau2)))}
+                self.turnover_ = {
+                    "mu": mu,
+                    "tau2": tau2,
+                    "prior_years": mu / tau2,
+                    "weight": float(np.mean(years[ok] / (years[ok] + mu / tau2))),
+                }
         if not self.scales_ and self.turnover_ is None:
             raise InputError("no team has people figures to judge (every team is hidden or without answers).")
         self.weights_ = None
@@ -315,7 +372,9 @@ class WatermelonDetector(BaseEstimator):
             if row.kpi in X:
                 values = X[row.kpi].astype(float)
                 sd = float(values.std(ddof=1)) if values.notna().sum() > 1 else float("nan")
-                self.kpi_spread_[row.kpi] = sd if np.isfinite(sd) and sd > 0 else max(abs(float(row.target)) * 0.05, 1e-6)
+                self.kpi_spread_[row.kpi] = (
+                    sd if np.isfinite(sd) and sd > 0 else max(abs(float(row.target)) * 0.05, 1e-6)
+                )
         self.active_kpis_ = list(self.kpi_spread_)
         self.targets_ = targets
         people = (raw - self.centre_) / self.spread_
@@ -449,11 +508,24 @@ class WatermelonDetector(BaseEstimator):
                 continue
             order = [j for j in np.argsort(values[i], kind="stable") if values[i, j] < 0][:2]
             red.append(",".join(names[order]))
-        out = pd.DataFrame({"team": X["team"].to_numpy(), "site": X["site"].to_numpy(), "people_status": people,
-                            "people_se": people_se, "kpi_status": kpi_status, "kpi_se": kpi_se,
-                            "kpis_met": kpis_met, "kpis_counted": counted, "watermelon_gap": contrast,
-                            "p_flag": p_flag, "flag": flag,
-                            "certainty": certainty, "red_scales": red}, index=X.index)
+        out = pd.DataFrame(
+            {
+                "team": X["team"].to_numpy(),
+                "site": X["site"].to_numpy(),
+                "people_status": people,
+                "people_se": people_se,
+                "kpi_status": kpi_status,
+                "kpi_se": kpi_se,
+                "kpis_met": kpis_met,
+                "kpis_counted": counted,
+                "watermelon_gap": contrast,
+                "p_flag": p_flag,
+                "flag": flag,
+                "certainty": certainty,
+                "red_scales": red,
+            },
+            index=X.index,
+        )
         return out
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
@@ -491,10 +563,27 @@ def detect(frame: pd.DataFrame, targets: pd.DataFrame | None = None, **params) -
     return out[[c for c in out.columns if c not in meta] + [c for c in meta if c in out.columns]]
 
 
-EXPORT_COLUMNS = ["period_start", "period_end", "team", "site", "kpi_status", "people_status", "people_se",
-                  "watermelon_gap", "flag",
-                  "certainty", "certainty_band", "red_scales", "kpis_met", "kpis_counted", "waves_shown", "n",
-                  "suppressed", "reason", "note"]
+EXPORT_COLUMNS = [
+    "period_start",
+    "period_end",
+    "team",
+    "site",
+    "kpi_status",
+    "people_status",
+    "people_se",
+    "watermelon_gap",
+    "flag",
+    "certainty",
+    "certainty_band",
+    "red_scales",
+    "kpis_met",
+    "kpis_counted",
+    "waves_shown",
+    "n",
+    "suppressed",
+    "reason",
+    "note",
+]
 
 
 def export_frame(door, start=None, end=None, by: str = "team") -> pd.DataFrame:

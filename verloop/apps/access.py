@@ -132,8 +132,12 @@ def make_app_class():
 
         pages = List(Unicode(), config=True, help="Notebooks this server serves (all when empty).")
         home = Unicode("", config=True, help="Notebook opened at / (none: / is 'not found').")
-        pools = Dict(value_trait=Integer(), key_trait=Unicode(), config=True,
-                     help="Preheated kernels per notebook, e.g. index.ipynb=1 (with --preheat_kernel=True).")
+        pools = Dict(
+            value_trait=Integer(),
+            key_trait=Unicode(),
+            config=True,
+            help="Preheated kernels per notebook, e.g. index.ipynb=1 (with --preheat_kernel=True).",
+        )
 
         def init_settings(self):
             if self.voila_configuration.preheat_kernel and self.pools:

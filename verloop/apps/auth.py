@@ -33,8 +33,10 @@ from traitlets import Float, Integer
 try:  # jupyter_server >= 2.13 marks pages that need no sign-in
     from jupyter_server.auth.decorator import allow_unauthenticated
 except ImportError:  # pragma: no cover - older jupyter_server
+
     def allow_unauthenticated(method):
         return method
+
 
 SECRET_FIELD = "secret"
 

@@ -92,8 +92,14 @@ def turnover_headline(source, lang: str) -> Headline:
         summary = figures.turnover_summary(source, default_filters(source.options, lang))
         row = summary.iloc[0] if len(summary) else pd.Series(dtype=object)
         label, value, sub = voluntary_card(row, lang)
-        return Headline("turnover", label, value, f"{t('last_n_months', lang, n=12).lower()} · {sub}", "turnover",
-                        "info" if value != "—" else "none")
+        return Headline(
+            "turnover",
+            label,
+            value,
+            f"{t('last_n_months', lang, n=12).lower()} · {sub}",
+            "turnover",
+            "info" if value != "—" else "none",
+        )
 
     return _guarded("turnover", t("kpi_voluntary", lang), "turnover", lang, compute)
 
@@ -118,8 +124,13 @@ def response_headline(source, lang: str) -> Headline:
         row = rows.iloc[-1]
         if bool(row["suppressed"]) and pd.isna(row["response_rate"]):
             return Headline("response", label, "—", f"{latest['wave']}: {row['note']}", "engagement", "none")
-        sub = t("home_response_sub", lang, wave=str(latest["wave"]), n=number(row["n"], lang, 0),
-                invited=number(row["invited"], lang, 0))
+        sub = t(
+            "home_response_sub",
+            lang,
+            wave=str(latest["wave"]),
+            n=number(row["n"], lang, 0),
+            invited=number(row["invited"], lang, 0),
+        )
         return Headline("response", label, percent(row["response_rate"], lang), sub, "engagement")
 
     return _guarded("response", label, "engagement", lang, compute)
@@ -140,8 +151,14 @@ def risk_headline(source, lang: str) -> Headline:
         twelve = frame[frame["horizon_months"] == 12] if len(frame) else frame
         shown = int((~twelve["suppressed"].astype(bool)).sum()) if len(twelve) else 0
         count = int(at_risk(frame).sum())
-        return Headline("risk", label, number(count, lang, 0), t("home_risk_sub", lang, total=number(shown, lang, 0)),
-                        "risk", "attention" if count else "calm")
+        return Headline(
+            "risk",
+            label,
+            number(count, lang, 0),
+            t("home_risk_sub", lang, total=number(shown, lang, 0)),
+            "risk",
+            "attention" if count else "calm",
+        )
 
     return _guarded("risk", label, "risk", lang, compute)
 
@@ -158,9 +175,14 @@ def watermelon_headline(source, lang: str) -> Headline:
             return Headline("watermelon", label, "—", t("no_data", lang), "watermelon", "none")
         shown = teams[~teams["suppressed"].astype(bool)]
         count = int(shown["watermelon"].fillna(False).astype(bool).sum())
-        return Headline("watermelon", label, number(count, lang, 0),
-                        t("home_watermelon_sub", lang, total=number(len(shown), lang, 0)), "watermelon",
-                        "attention" if count else "calm")
+        return Headline(
+            "watermelon",
+            label,
+            number(count, lang, 0),
+            t("home_watermelon_sub", lang, total=number(len(shown), lang, 0)),
+            "watermelon",
+            "attention" if count else "calm",
+        )
 
     return _guarded("watermelon", label, "watermelon", lang, compute)
 
@@ -176,14 +198,18 @@ def headlines(source, lang: str) -> list[Headline]:
 def page_links(lang: str) -> list[tuple[str, str, str, str]]:
     """(key, title, one-line description, address) for every dashboard page, in the package's
     one page order (``PAGE_KEYS``)."""
-    return [(key, t(f"page_{key}", lang), t(f"desc_{key}", lang), PAGE_PATH.format(key=key) + f"?lang={lang}")
-            for key in PAGE_KEYS]
+    return [
+        (key, t(f"page_{key}", lang), t(f"desc_{key}", lang), PAGE_PATH.format(key=key) + f"?lang={lang}")
+        for key in PAGE_KEYS
+    ]
 
 
 def _facts(status: dict, lang: str) -> str:
-    parts = [(status.get("sites"), ("vestiging", "vestigingen"), ("site", "sites")),
-             (status.get("teams"), ("team", "teams"), ("team", "teams")),
-             (status.get("current_employees"), ("medewerker", "medewerkers"), ("employee", "employees"))]
+    parts = [
+        (status.get("sites"), ("vestiging", "vestigingen"), ("site", "sites")),
+        (status.get("teams"), ("team", "teams"), ("team", "teams")),
+        (status.get("current_employees"), ("medewerker", "medewerkers"), ("employee", "employees")),
+    ]
     words = []
     for n, nl, en in parts:
         if n is None:
@@ -219,7 +245,9 @@ def home_html(source, status: dict, lang: str, cards: list[Headline] | None = No
     out.append(f'<h2>{html.escape(t("home_pages", lang))}</h2><nav class="verloop-home-pages">{links}</nav>')
     if source is not None and source.options.last_month is not None:
         filters = default_filters(source.options, lang)
-        window = t("home_data", lang, end=day_label(source.today, lang), period=month_span(filters.start, filters.end, lang))
+        window = t(
+            "home_data", lang, end=day_label(source.today, lang), period=month_span(filters.start, filters.end, lang)
+        )
         privacy = t("privacy_footer", lang, k=source.k, kc=source.comment_k)
         out.append(f'<p class="verloop-home-window">{html.escape(window)} {html.escape(privacy)}</p>')
     return f'<div lang="{lang}">' + "".join(out) + "</div>"
@@ -250,8 +278,12 @@ class HomePage:
         return self._bodies[lang]
 
     def build(self) -> widgets.VBox:
-        self.language = widgets.ToggleButtons(options=[("NL", "nl"), ("EN", "en")], value=self.lang,
-                                              tooltips=["Nederlands", "English"], style={"button_width": "48px"})
+        self.language = widgets.ToggleButtons(
+            options=[("NL", "nl"), ("EN", "en")],
+            value=self.lang,
+            tooltips=["Nederlands", "English"],
+            style={"button_width": "48px"},
+        )
         self.language.add_class("verloop-lang")
         self.title = widgets.HTML(title_html(self.status, self.lang))
         self.title.add_class("verloop-title")

@@ -119,8 +119,9 @@ def machine_size() -> tuple[int, float]:
     return cores, 4.0
 
 
-def kernel_pools(hr_pages: list[str], survey_pages: list[str], *, cores: int | None = None,
-                 memory_gb: float | None = None) -> tuple[dict[str, int], dict[str, int]]:
+def kernel_pools(
+    hr_pages: list[str], survey_pages: list[str], *, cores: int | None = None, memory_gb: float | None = None
+) -> tuple[dict[str, int], dict[str, int]]:
     """Preheated kernels per notebook for each side, sized for the machine.
 
     HR: one kernel per page in :data:`HR_PRELOAD_ORDER`, at most 1 per core and 1 per 0.5 GB of
@@ -174,22 +175,35 @@ def serve_apps(
     previous = signal.signal(signal.SIGTERM, stop)
     processes = [
         subprocess.Popen(
-            voila_command(folder, port, token=token, pages=hr_pages,
-                          home=HR_HOME if HR_HOME in hr_pages else None, pools=hr_pools),
-            env={**env, "VERLOOP_REQUIRE_ACCOUNT": "1"}, cwd=folder.parent,  # issue 13: no page without an account
+            voila_command(
+                folder, port, token=token, pages=hr_pages, home=HR_HOME if HR_HOME in hr_pages else None, pools=hr_pools
+            ),
+            env={**env, "VERLOOP_REQUIRE_ACCOUNT": "1"},
+            cwd=folder.parent,  # issue 13: no page without an account
         ),
         subprocess.Popen(
-            voila_command(folder, survey_port, pages=survey_pages,
-                          home=SURVEY_HOME if SURVEY_HOME in survey_pages else None, pools=survey_pools),
-            env=env, cwd=folder.parent,
+            voila_command(
+                folder,
+                survey_port,
+                pages=survey_pages,
+                home=SURVEY_HOME if SURVEY_HOME in survey_pages else None,
+                pools=survey_pools,
+            ),
+            env=env,
+            cwd=folder.parent,
         ),
     ]
     # The figures the pages show are computed when the data change, not when someone opens a
     # page: a low-priority watcher refreshes the shared cache for every new data revision.
     from verloop.apps.dashboard.cache import watch_command
 
-    watcher = subprocess.Popen(watch_command(env["VERLOOP_DB"]), env=env, cwd=folder.parent,
-                               stdout=subprocess.DEVNULL, preexec_fn=lambda: os.nice(10))
+    watcher = subprocess.Popen(
+        watch_command(env["VERLOOP_DB"]),
+        env=env,
+        cwd=folder.parent,
+        stdout=subprocess.DEVNULL,
+        preexec_fn=lambda: os.nice(10),
+    )
     shown = token if generated else "<your HR token>"
     print(
         f"HR dashboards (HR token required): http://127.0.0.1:{port}/?token={shown}\n"

@@ -44,41 +44,54 @@ UI: dict[str, dict[str, str]] = {
     "next": {"nl": "Volgende", "en": "Next"},
     "submit": {"nl": "Versturen", "en": "Send"},
     "skip": {"nl": "Sla over", "en": "Skip"},
-    "step": {"nl": "Stap {page} van {pages} · {answered} van {items} vragen beantwoord",
-             "en": "Step {page} of {pages} · {answered} of {items} questions answered"},
+    "step": {
+        "nl": "Stap {page} van {pages} · {answered} van {items} vragen beantwoord",
+        "en": "Step {page} of {pages} · {answered} of {items} questions answered",
+    },
     "chars": {"nl": "{n} van {max} tekens", "en": "{n} of {max} characters"},
-    "too_long": {"nl": "Je antwoord op “{question}” is {n} tekens lang; het mag er hoogstens {max} zijn. "
-                       "Maak het wat korter.",
-                 "en": "Your answer to “{question}” is {n} characters long; the maximum is {max}. "
-                       "Please shorten it."},
-    "empty": {"nl": "Je hebt nog geen enkele vraag beantwoord. Beantwoord er minstens één, of sluit dit venster.",
-              "en": "You have not answered any question yet. Answer at least one, or close this window."},
-    "thanks": {"nl": "Dank je wel! Je antwoorden zijn anoniem opgeslagen. Je kunt dit venster nu sluiten.",
-               "en": "Thank you! Your answers have been saved anonymously. You can close this window now."},
-    "store_error": {"nl": "Je antwoorden konden door een technisch probleem niet worden opgeslagen. Er is niets "
-                          "bewaard: probeer het over een minuutje opnieuw met de knop Versturen.",
-                    "en": "Your answers could not be saved because of a technical problem. Nothing was saved: "
-                          "please try again in a minute with the Send button."},
-    "race": {"nl": "Je antwoorden in dit venster zijn NIET opgeslagen: deze code is zojuist in een ander venster "
-                   "of tabblad gebruikt, en elke code telt maar één keer. Was jij dat, dan zijn de antwoorden "
-                   "van dat andere venster bewaard.",
-             "en": "Your answers in this window were NOT saved: this code was used a moment ago in another "
-                   "window or tab, and each code counts only once. If that was you, the answers from that other "
-                   "window have been saved."},
-    "refused": {"nl": "Je antwoorden zijn niet verstuurd: {reason}",
-                "en": "Your answers were not sent: {reason}"},
-    "bug": {"nl": "Sorry, er ging iets mis aan onze kant. Er is niets bewaard; probeer het later opnieuw.",
-            "en": "Sorry, something went wrong on our side. Nothing was saved; please try again later."},
-    "unavailable": {"nl": "De vragenlijst is nu niet beschikbaar. Probeer het later opnieuw.",
-                    "en": "The survey is not available right now. Please try again later."},
+    "too_long": {
+        "nl": "Je antwoord op “{question}” is {n} tekens lang; het mag er hoogstens {max} zijn. Maak het wat korter.",
+        "en": "Your answer to “{question}” is {n} characters long; the maximum is {max}. Please shorten it.",
+    },
+    "empty": {
+        "nl": "Je hebt nog geen enkele vraag beantwoord. Beantwoord er minstens één, of sluit dit venster.",
+        "en": "You have not answered any question yet. Answer at least one, or close this window.",
+    },
+    "thanks": {
+        "nl": "Dank je wel! Je antwoorden zijn anoniem opgeslagen. Je kunt dit venster nu sluiten.",
+        "en": "Thank you! Your answers have been saved anonymously. You can close this window now.",
+    },
+    "store_error": {
+        "nl": "Je antwoorden konden door een technisch probleem niet worden opgeslagen. Er is niets "
+        "bewaard: probeer het over een minuutje opnieuw met de knop Versturen.",
+        "en": "Your answers could not be saved because of a technical problem. Nothing was saved: "
+        "please try again in a minute with the Send button.",
+    },
+    "race": {
+        "nl": "Je antwoorden in dit venster zijn NIET opgeslagen: deze code is zojuist in een ander venster "
+        "of tabblad gebruikt, en elke code telt maar één keer. Was jij dat, dan zijn de antwoorden "
+        "van dat andere venster bewaard.",
+        "en": "Your answers in this window were NOT saved: this code was used a moment ago in another "
+        "window or tab, and each code counts only once. If that was you, the answers from that other "
+        "window have been saved.",
+    },
+    "refused": {"nl": "Je antwoorden zijn niet verstuurd: {reason}", "en": "Your answers were not sent: {reason}"},
+    "bug": {
+        "nl": "Sorry, er ging iets mis aan onze kant. Er is niets bewaard; probeer het later opnieuw.",
+        "en": "Sorry, something went wrong on our side. Nothing was saved; please try again later.",
+    },
+    "unavailable": {
+        "nl": "De vragenlijst is nu niet beschikbaar. Probeer het later opnieuw.",
+        "en": "The survey is not available right now. Please try again later.",
+    },
     "confidential": {
         "nl": "Let op: deze organisatie gebruikt de vertrouwelijke modus. Je antwoorden kunnen via een "
-              "pseudoniem aan je HR-gegevens worden gekoppeld (de sleutel daarvan wordt buiten deze database "
-              "bewaard). HR ziet nooit individuele antwoorden, alleen uitkomsten van groepen van minstens "
-              "{k} mensen.",
+        "pseudoniem aan je HR-gegevens worden gekoppeld (de sleutel daarvan wordt buiten deze database "
+        "bewaard). HR ziet nooit individuele antwoorden, alleen uitkomsten van groepen van minstens "
+        "{k} mensen.",
         "en": "Please note: this organisation uses confidential mode. Your answers can be linked to your HR "
-              "record through a pseudonym (its key is kept outside this database). HR never sees individual "
-              "answers, only results for groups of at least {k} people.",
+        "record through a pseudonym (its key is kept outside this database). HR never sees individual "
+        "answers, only results for groups of at least {k} people.",
     },
 }
 
@@ -255,7 +268,9 @@ class SurveyApp:
             CodeEntry(value=first_code, autofocus=bool(first_code), show_input=not code_known), "verloop-token"
         )
         self.message = _classes(Message(), "verloop-message")
-        self.progress = _classes(widgets.IntProgress(min=0, max=1, value=0, layout=widgets.Layout(width="100%")), "verloop-progress")
+        self.progress = _classes(
+            widgets.IntProgress(min=0, max=1, value=0, layout=widgets.Layout(width="100%")), "verloop-progress"
+        )
         self.progress_label = _classes(widgets.HTML(), "verloop-progress-label")
         self.page_box = _classes(widgets.VBox(layout=widgets.Layout(width="100%")), "verloop-page")
         self.nav = _classes(StepBar(), "verloop-nav")
@@ -380,7 +395,8 @@ class SurveyApp:
         self.privacy.value = _html(inst.privacy[lang])
         self.confidential_note.value = (
             _html(getattr(self, "notices", {}).get(lang) or _t("confidential", lang, k=self.min_group_size))
-            if self.confidential else ""
+            if self.confidential
+            else ""
         )
         self.confidential_note.layout.display = None if self.confidential else "none"
         self.code_entry.label = _t("code_label", lang)
@@ -457,15 +473,22 @@ class SurveyApp:
         self.progress_label.value = f"<p class='verloop-focus' tabindex='-1'>{html.escape(text)}</p>"
 
     # -- page builders ------------------------------------------------------------------------
-    def _choice(self, question: str, options, value, shape: str, on_change: Callable, *, stem: str = "",
-                legend: str = ""):
+    def _choice(
+        self, question: str, options, value, shape: str, on_change: Callable, *, stem: str = "", legend: str = ""
+    ):
         """One question as a radio group; a value the browser sends that was not offered is
         ignored (the group is reset) — widget messages are an input surface."""
         from verloop.apps.survey_widgets import ChoiceGroup
 
         allowed = [v for v, _label, _hint in options]
-        group = ChoiceGroup(question=question, stem=stem, legend=legend, shape=shape,
-                            options=[list(o) for o in options], value=value if value in allowed else None)
+        group = ChoiceGroup(
+            question=question,
+            stem=stem,
+            legend=legend,
+            shape=shape,
+            options=[list(o) for o in options],
+            value=value if value in allowed else None,
+        )
 
         def changed(change):
             new = change["new"]
@@ -509,8 +532,9 @@ class SurveyApp:
                     self.answers.pop(item_id, None)
                 self._update_progress()
 
-            group = self._choice(item.text[lang], options, self.answers.get(item.id), shape, changed,
-                                 stem=stem, legend=legend)
+            group = self._choice(
+                item.text[lang], options, self.answers.get(item.id), shape, changed, stem=stem, legend=legend
+            )
             children.append(_classes(group, "verloop-item", f"verloop-item-{item.id}"))
         return children
 
@@ -539,7 +563,9 @@ class SurveyApp:
                 self.comments[question_id] = text
                 n = len(text)
                 colour = "#a30000" if n > limit else "#5b6675"
-                counter.value = f"<span style='color:{colour}'>{html.escape(_t('chars', self.language, n=n, max=limit))}</span>"
+                counter.value = (
+                    f"<span style='color:{colour}'>{html.escape(_t('chars', self.language, n=n, max=limit))}</span>"
+                )
 
             changed({"new": area.value})
             area.observe(self._guard("comment", changed), names="value")
@@ -636,6 +662,4 @@ def build_survey_app(
 
 def unavailable_widget() -> widgets.Widget:
     """The page shown when the app itself cannot be built (both languages, no details)."""
-    return _classes(
-        widgets.HTML(_html(_t("unavailable", "nl") + " / " + _t("unavailable", "en"))), "verloop-message"
-    )
+    return _classes(widgets.HTML(_html(_t("unavailable", "nl") + " / " + _t("unavailable", "en"))), "verloop-message")

@@ -18,7 +18,18 @@ import os
 
 import ipywidgets as widgets
 
-from verloop.apps.survey import CSS, LANGS, SurveyApp, _classes, _t as survey_text, query_parameters, run_guarded, survey_store
+from verloop.apps.survey import (
+    CSS,
+    LANGS,
+    SurveyApp,
+    _classes,
+    query_parameters,
+    run_guarded,
+    survey_store,
+)
+from verloop.apps.survey import (
+    _t as survey_text,
+)
 
 TEXT: dict[str, tuple[str, str]] = {
     "title": ("Vragenlijst", "Questionnaire"),
@@ -50,8 +61,9 @@ def _t(key: str, lang: str, **values) -> str:
 class SurveyHome:
     """The code page; after a good code, the survey the code belongs to (same kernel)."""
 
-    def __init__(self, *, store=None, query_string: str | None = None, language: str | None = None,
-                 today: dt.date | None = None):
+    def __init__(
+        self, *, store=None, query_string: str | None = None, language: str | None = None, today: dt.date | None = None
+    ):
         from verloop.apps.survey_widgets import CodeEntry, Message, StepBar
 
         params = query_parameters(query_string)
@@ -67,13 +79,26 @@ class SurveyHome:
         self.title = _classes(widgets.HTML(), "verloop-title")
         self.lead = _classes(widgets.HTML(), "verloop-intro")
         self.privacy = _classes(widgets.HTML(), "verloop-privacy")
-        self.code_entry = _classes(CodeEntry(value=params.get("token", "")[:200], autofocus=True), "verloop-token",
-                                   "verloop-home-code")
+        self.code_entry = _classes(
+            CodeEntry(value=params.get("token", "")[:200], autofocus=True), "verloop-token", "verloop-home-code"
+        )
         self.message = _classes(Message(), "verloop-message")
         self.results = _classes(widgets.HTML(), "verloop-results-link")
         self.page = StepBar()  # no buttons: keeps <html lang> and the title in the chosen language
-        self.home = widgets.VBox([widgets.HTML(CSS), self.lang, self.title, self.lead, self.code_entry, self.message,
-                                  self.privacy, self.results, self.page], layout=widgets.Layout(width="100%"))
+        self.home = widgets.VBox(
+            [
+                widgets.HTML(CSS),
+                self.lang,
+                self.title,
+                self.lead,
+                self.code_entry,
+                self.message,
+                self.privacy,
+                self.results,
+                self.page,
+            ],
+            layout=widgets.Layout(width="100%"),
+        )
         _classes(self.home, "verloop-survey", "verloop-home")
         self.widget = _classes(widgets.Box([self.home], layout=widgets.Layout(width="100%")), "verloop-home-root")
         self.lang.observe(self._on_language, names="value")
@@ -135,8 +160,9 @@ class SurveyHome:
         kind = run_guarded(self.show, "code", self.kind_of, code)
         if kind is None:
             return
-        self.survey = SurveyApp(kind, store=self._store(), language=self.language, today=self.today,
-                                code=code[:200], code_known=True)
+        self.survey = SurveyApp(
+            kind, store=self._store(), language=self.language, today=self.today, code=code[:200], code_known=True
+        )
         self.widget.children = [self.survey.widget]
         self.home.close()
 
@@ -149,8 +175,14 @@ class SurveyHome:
             return str(wave.kind)
 
 
-def build_survey_home(*, store=None, query_string: str | None = None, language: str | None = None,
-                      today: dt.date | None = None, wait_for_request: bool = True) -> widgets.Widget:
+def build_survey_home(
+    *,
+    store=None,
+    query_string: str | None = None,
+    language: str | None = None,
+    today: dt.date | None = None,
+    wait_for_request: bool = True,
+) -> widgets.Widget:
     """The survey home as one widget, ready to display (waits for the request when preheated)."""
     from verloop.apps.survey import _log_failure, unavailable_widget
 

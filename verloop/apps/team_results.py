@@ -185,8 +185,10 @@ def _label(scale: str, lang: str) -> str:
     if scale == "response_rate":
         return html.escape(_t("response_rate", lang))
     lo, hi = scale_range(scale)
-    return (f"{html.escape(scale_label(scale, lang))}<span class='vr-range'>"
-            f"{html.escape(_t('range', lang, lo=number(lo, lang, 0), hi=number(hi, lang, 0)))}</span>")
+    return (
+        f"{html.escape(scale_label(scale, lang))}<span class='vr-range'>"
+        f"{html.escape(_t('range', lang, lo=number(lo, lang, 0), hi=number(hi, lang, 0)))}</span>"
+    )
 
 
 def _hidden_line(frames, lang: str) -> str:
@@ -219,9 +221,11 @@ def comparison_table(scores, lang: str) -> str:
             value = None if not len(row) or bool(row["suppressed"].iloc[0]) else row["score"].iloc[0]
             cells.append(f"<td>{html.escape(_num(value, lang, scale))}</td>")
         rows.append(f"<tr><th scope='row'>{_label(scale, lang)}</th>{''.join(cells)}</tr>")
-    head = (f"<thead><tr><th scope='col'>{html.escape(_t('scale', lang))}</th>"
-            f"<th scope='col'>{html.escape(_t('team', lang))}</th><th scope='col'>{html.escape(_t('org', lang))}</th>"
-            "</tr></thead>")
+    head = (
+        f"<thead><tr><th scope='col'>{html.escape(_t('scale', lang))}</th>"
+        f"<th scope='col'>{html.escape(_t('team', lang))}</th><th scope='col'>{html.escape(_t('org', lang))}</th>"
+        "</tr></thead>"
+    )
     return f"<div class='vr-scroll'><table class='verloop-results-latest'>{head}<tbody>{''.join(rows)}</tbody></table></div>"
 
 
@@ -243,8 +247,10 @@ def trend_table(frame, lang: str, css_class: str) -> str:
                 value = None
             cells.append(f"<td>{html.escape(_num(value, lang, scale))}</td>")
         body.append(f"<tr><th scope='row'>{_label(scale, lang)}</th>{''.join(cells)}</tr>")
-    return (f"<div class='vr-scroll'><table class='{css_class}'><thead><tr><th scope='col'>"
-            f"{html.escape(_t('scale', lang))}</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
+    return (
+        f"<div class='vr-scroll'><table class='{css_class}'><thead><tr><th scope='col'>"
+        f"{html.escape(_t('scale', lang))}</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
 def _organisation_trend(source, lang: str):
@@ -272,8 +278,9 @@ class TeamResults:
         self.body = widgets.HTML()
         self.body.add_class("verloop-results-body")
         self.page = StepBar()  # no buttons: keeps <html lang> and the title in the page's language
-        self.widget = widgets.VBox([widgets.HTML(CSS), self.lang, self.body, self.page],
-                                   layout=widgets.Layout(width="100%"))
+        self.widget = widgets.VBox(
+            [widgets.HTML(CSS), self.lang, self.body, self.page], layout=widgets.Layout(width="100%")
+        )
         self.widget.add_class("verloop-results")
         self.lang.observe(self._on_language, names="value")
         self._load()
@@ -309,8 +316,10 @@ class TeamResults:
         self.page.title = _t("page_title", lang)
         home = f"<p><a href='survey_home.ipynb?lang={lang}'>{html.escape(_t('back_home', lang))}</a></p>"
         if self.problem is not None:
-            self.body.value = f"<h1>{html.escape(_t('page_title', lang).split(' · ')[0])}</h1>" \
-                              f"<p class='vr-note verloop-results-problem'>{html.escape(_t(self.problem, lang))}</p>{home}"
+            self.body.value = (
+                f"<h1>{html.escape(_t('page_title', lang).split(' · ')[0])}</h1>"
+                f"<p class='vr-note verloop-results-problem'>{html.escape(_t(self.problem, lang))}</p>{home}"
+            )
             return
         try:
             self.body.value = self._results_html(lang) + home
@@ -323,10 +332,14 @@ class TeamResults:
 
         team_id, team_name, wave = self.team
         source = self.source
-        parts = [f"<h1>{html.escape(_t('title', lang, team=team_name))}</h1>",
-                 f"<p>{html.escape(_t('intro', lang, k=source.k))}</p>"]
+        parts = [
+            f"<h1>{html.escape(_t('title', lang, team=team_name))}</h1>",
+            f"<p>{html.escape(_t('intro', lang, k=source.k))}</p>",
+        ]
         if wave["state"] != "closed" and wave["kind"] == "pulse":
-            parts.append(f"<p class='vr-note verloop-results-open'>{html.escape(_t('open_wave', lang, wave=wave['wave']))}</p>")
+            parts.append(
+                f"<p class='vr-note verloop-results-open'>{html.escape(_t('open_wave', lang, wave=wave['wave']))}</p>"
+            )
         latest = figures.team_vs_organisation(source, team_id, lang)
         team_trend = figures.team_scale_trend(source, team_id, lang)
         org_trend = _organisation_trend(source, lang)
@@ -346,8 +359,9 @@ class TeamResults:
         return "".join(parts)
 
 
-def build_team_results(*, store=None, query_string: str | None = None, language: str | None = None,
-                       wait_for_request: bool = True) -> widgets.Widget:
+def build_team_results(
+    *, store=None, query_string: str | None = None, language: str | None = None, wait_for_request: bool = True
+) -> widgets.Widget:
     """The employees' team results page as one widget (see the module docstring)."""
     if wait_for_request and query_string is None and os.environ.get("VOILA_PREHEAT") == "True":
         from voila.utils import wait_for_request as _wait

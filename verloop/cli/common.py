@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -29,7 +29,7 @@ def _root(
     _state["debug"] = debug
 
 
-def absolute_db(value: Optional[str]) -> Optional[str]:
+def absolute_db(value: str | None) -> str | None:
     """``--db`` as every command receives it: the argument, else $VERLOOP_DB, else the default
     SQLite file, with a relative SQLite path resolved ONCE, here, against the working directory.
     `verloop serve` hands this absolute URL to the Voilà kernels (which run in ``apps/``), so
@@ -43,7 +43,7 @@ def absolute_db(value: Optional[str]) -> Optional[str]:
 
 
 DbOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--db",
         help="Database URL (sqlite:///path or postgresql+psycopg://user@host/db). "

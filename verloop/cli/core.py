@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -39,14 +38,15 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same organisation.")] = 1,
     mode: Annotated[str, typer.Option(help="Survey mode: anonymous or confidential.")] = "anonymous",
     truth: Annotated[
-        Optional[Path], typer.Option(help="Where to write the ground-truth JSON (default: beside the SQLite file, or var/).")
+        Path | None,
+        typer.Option(help="Where to write the ground-truth JSON (default: beside the SQLite file, or var/)."),
     ] = None,
 ) -> None:
     """Build a synthetic contact-centre organisation (with known ground truth) into an empty database."""
     from tqdm import tqdm
 
-    from verloop.synth import SynthConfig, generate, write, write_truth
     from verloop.status import organisation_status
+    from verloop.synth import SynthConfig, generate, write, write_truth
 
     store = open_store(db, create=True)
     existing = organisation_status(store)
@@ -93,18 +93,22 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
 def serve(
     db: DbOption = None,
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 for the HR dashboards (token required).")] = 8866,
-    apps_dir: Annotated[Optional[Path], typer.Option("--apps", help="Folder of Voila notebooks.")] = None,
+    apps_dir: Annotated[Path | None, typer.Option("--apps", help="Folder of Voila notebooks.")] = None,
     hr_token: Annotated[
-        Optional[str],
-        typer.Option("--hr-token", envvar="VERLOOP_HR_TOKEN", show_envvar=True,
-                     help="Secret for the HR side (default: a random one, printed as a URL)."),
+        str | None,
+        typer.Option(
+            "--hr-token",
+            envvar="VERLOOP_HR_TOKEN",
+            show_envvar=True,
+            help="Secret for the HR side (default: a random one, printed as a URL).",
+        ),
     ] = None,
     survey_port: Annotated[
-        Optional[int], typer.Option("--survey-port", help="Port for the survey apps (default: port + 1).")
+        int | None, typer.Option("--survey-port", help="Port for the survey apps (default: port + 1).")
     ] = None,
     preheat: Annotated[
-        bool, typer.Option("--preheat/--no-preheat",
-                           help="Keep kernels ready for the first pages (sized for this machine).")
+        bool,
+        typer.Option("--preheat/--no-preheat", help="Keep kernels ready for the first pages (sized for this machine)."),
     ] = True,
 ) -> None:
     """Serve the HR home and dashboards on http://127.0.0.1:PORT (HR token) and the surveys on PORT+1."""
@@ -112,5 +116,8 @@ def serve(
 
     store = open_store(db)  # fail early, with one sentence, when the database is missing or unusable
     store.dispose()
-    raise typer.Exit(serve_apps(db_url=store.url, port=port, apps_dir=apps_dir, hr_token=hr_token,
-                                survey_port=survey_port, preheat=preheat))
+    raise typer.Exit(
+        serve_apps(
+            db_url=store.url, port=port, apps_dir=apps_dir, hr_token=hr_token, survey_port=survey_port, preheat=preheat
+        )
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -29,14 +29,21 @@ def _date(value: str | None, option: str) -> dt.date | None:
 
 @app.command("export")
 def export_command(
-    what: Annotated[str, typer.Argument(help="scores, enps, responses, distribution, turnover, comments, reasons "
-                                              "or watermelon.")],
+    what: Annotated[
+        str, typer.Argument(help="scores, enps, responses, distribution, turnover, comments, reasons or watermelon.")
+    ],
     out: Annotated[Path, typer.Option("--out", help="File to write: .csv or .xlsx.")],
     by: Annotated[str, typer.Option("--by", help="Group by team, site or organisation.")] = "team",
-    wave: Annotated[Optional[str], typer.Option("--wave", help="One wave (default: all waves; comments: the latest).")] = None,
-    kind: Annotated[str, typer.Option("--survey", help="pulse, exit or followup (reasons: exit or followup).")] = "pulse",
-    start: Annotated[Optional[str], typer.Option("--start", help="Turnover: first day, YYYY-MM-DD.")] = None,
-    end: Annotated[Optional[str], typer.Option("--end", help="Turnover: last day, YYYY-MM-DD (default: last data).")] = None,
+    wave: Annotated[
+        str | None, typer.Option("--wave", help="One wave (default: all waves; comments: the latest).")
+    ] = None,
+    kind: Annotated[
+        str, typer.Option("--survey", help="pulse, exit or followup (reasons: exit or followup).")
+    ] = "pulse",
+    start: Annotated[str | None, typer.Option("--start", help="Turnover: first day, YYYY-MM-DD.")] = None,
+    end: Annotated[
+        str | None, typer.Option("--end", help="Turnover: last day, YYYY-MM-DD (default: last data).")
+    ] = None,
     lang: Annotated[str, typer.Option("--lang", help="Language of the notes: en or nl.")] = "en",
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -50,8 +57,15 @@ def export_command(
     store = Store.open(db, create=False)
     try:
         path, frame = export(
-            store, what, out, by=by, wave=wave, kind=kind, lang=lang,
-            start=_date(start, "--start"), end=_date(end, "--end"),
+            store,
+            what,
+            out,
+            by=by,
+            wave=wave,
+            kind=kind,
+            lang=lang,
+            start=_date(start, "--start"),
+            end=_date(end, "--end"),
         )
     finally:
         store.dispose()
@@ -83,5 +97,7 @@ def _export_watermelon(out: Path, by: str, lang: str, start, end, db, as_json: b
     if as_json:
         typer.echo(json.dumps({"path": str(path), "rows": len(frame), "hidden_rows": hidden, "flagged": flagged}))
     else:
-        typer.echo(f"Wrote {len(frame)} teams ({flagged} flagged as watermelon, {hidden} hidden to protect small "
-                   f"groups) to {path}")
+        typer.echo(
+            f"Wrote {len(frame)} teams ({flagged} flagged as watermelon, {hidden} hidden to protect small "
+            f"groups) to {path}"
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -27,11 +27,10 @@ FileArgument = Annotated[
     ),
 ]
 MapOption = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Option(
         "--map",
-        help="Rename a column: --map 'Personeelsnummer=employee_id' (repeat for more); "
-        "--map 'Naam=' ignores a column.",
+        help="Rename a column: --map 'Personeelsnummer=employee_id' (repeat for more); --map 'Naam=' ignores a column.",
         show_default=False,
     ),
 ]
@@ -53,8 +52,15 @@ class _Progress:
             self.announced = True
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, desc=f"import {self.kind}", unit="row", delay=1.0,
-                            disable=None, file=sys.stderr, leave=False)
+            self.bar = tqdm(
+                total=total,
+                desc=f"import {self.kind}",
+                unit="row",
+                delay=1.0,
+                disable=None,
+                file=sys.stderr,
+                leave=False,
+            )
         if self.bar is not None and done > self.bar.n:
             self.bar.update(done - self.bar.n)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -17,23 +17,25 @@ def benchmark(
     csv: Annotated[Path, typer.Option("--csv", help="Tabular attrition file (CSV, one row per person).")],
     target: Annotated[str, typer.Option("--target", help="Column saying who left (Yes/No, 1/0, true/false).")],
     time: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--time", help="Duration column (e.g. tenure) for a Cox model."),
     ] = None,
     positive: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--positive", help="The target value meaning 'left', if not Yes/1/true."),
     ] = None,
     models: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--models", help="Comma-separated subset of models (default: all)."),
     ] = None,
     folds: Annotated[int, typer.Option("--folds", min=2, max=20, help="Cross-validation folds.")] = 5,
     seed: Annotated[int, typer.Option("--seed", help="Random seed for the folds.")] = 0,
     features: Annotated[
-        Optional[str],
-        typer.Option("--features", help="Comma-separated columns to fit (default: every column), "
-                     "e.g. the covariates of a published table."),
+        str | None,
+        typer.Option(
+            "--features",
+            help="Comma-separated columns to fit (default: every column), e.g. the covariates of a published table.",
+        ),
     ] = None,
     json_out: JsonOption = False,
     db: DbOption = None,
@@ -43,8 +45,9 @@ def benchmark(
 
     chosen = [m.strip() for m in models.split(",") if m.strip()] if models else None
     wanted = features.split(",") if features is not None else None
-    result = run_benchmark(csv, target=target, time=time, n_splits=folds, seed=seed,
-                           positive=positive, models=chosen, features=wanted)
+    result = run_benchmark(
+        csv, target=target, time=time, n_splits=folds, seed=seed, positive=positive, models=chosen, features=wanted
+    )
     if json_out:
         typer.echo(json.dumps(result.to_dict(), allow_nan=False, default=_jsonable))
     else:
@@ -55,12 +58,15 @@ def benchmark(
 def train(
     out: Annotated[Path, typer.Option("--out", help="Folder for the model cards.")] = Path("models"),
     key_file: Annotated[
-        Optional[Path],
-        typer.Option("--key-file", help="Confidential mode: file holding the pseudonym key "
-                     "(or set VERLOOP_PSEUDONYM_KEY). Never stored in the database."),
+        Path | None,
+        typer.Option(
+            "--key-file",
+            help="Confidential mode: file holding the pseudonym key "
+            "(or set VERLOOP_PSEUDONYM_KEY). Never stored in the database.",
+        ),
     ] = None,
     only: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--only", help="Comma-separated subset: team, drivers, survival, classifiers."),
     ] = None,
     boot: Annotated[int, typer.Option("--boot", min=0, max=5000, help="Bootstrap resamples.")] = 200,
@@ -91,10 +97,11 @@ def train(
     store = Store.open(db, create=False)
     org = load_org(store)
     if org.survey_mode == "confidential" and not key and not json_out:
-        typer.echo("Notice: confidential mode without the pseudonym key: the survival model "
-                   "uses team survey means only.", err=True)
-    folders = train_models(org, out, key=key, options=TrainOptions(n_boot=boot, seed=seed),
-                           which=which)
+        typer.echo(
+            "Notice: confidential mode without the pseudonym key: the survival model uses team survey means only.",
+            err=True,
+        )
+    folders = train_models(org, out, key=key, options=TrainOptions(n_boot=boot, seed=seed), which=which)
     summary = summarise(folders)
     from verloop.store import bump_revision
 
@@ -110,14 +117,17 @@ def train(
 @app.command("drivers")
 def drivers(
     models_dir: Annotated[
-        Optional[Path],
-        typer.Option("--models", help="Folder of the model cards (default: $VERLOOP_MODELS or "
-                     "models/ in the checkout)."),
+        Path | None,
+        typer.Option(
+            "--models", help="Folder of the model cards (default: $VERLOOP_MODELS or models/ in the checkout)."
+        ),
     ] = None,
     key_file: Annotated[
-        Optional[Path],
-        typer.Option("--key-file", help="Confidential mode, when no card exists yet: file with "
-                     "the pseudonym key (or VERLOOP_PSEUDONYM_KEY)."),
+        Path | None,
+        typer.Option(
+            "--key-file",
+            help="Confidential mode, when no card exists yet: file with the pseudonym key (or VERLOOP_PSEUDONYM_KEY).",
+        ),
     ] = None,
     lang: Annotated[str, typer.Option("--lang", help="Language: en or nl.")] = "en",
     json_out: JsonOption = False,
@@ -145,7 +155,7 @@ def drivers(
         typer.echo(report_text(report, lang))
 
 
-def _read_key(key_file: Optional[Path]) -> str | None:
+def _read_key(key_file: Path | None) -> str | None:
     from verloop.errors import InputError
 
     if key_file is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import pandas as pd
 import typer
@@ -35,9 +35,7 @@ def parse_scale_options(options: list[str]) -> dict[str, list[str]]:
         if name in scales:
             raise InputError(f"--scale '{name}' is given twice; give each scale once.")
         if len(cols) < 2:
-            raise InputError(
-                f"--scale '{name}' has one column ({cols[0]}); reliability needs at least two."
-            )
+            raise InputError(f"--scale '{name}' has one column ({cols[0]}); reliability needs at least two.")
         if len(set(cols)) != len(cols):
             raise InputError(f"--scale '{name}' lists a column twice; list each column once.")
         scales[name] = cols
@@ -62,10 +60,7 @@ def read_item_csv(path: Path, scales: dict[str, list[str]], sep: str = ",") -> p
         for col in cols:
             if col not in frame.columns:
                 shown = ", ".join(frame.columns[:15]) + (", …" if len(frame.columns) > 15 else "")
-                raise InputError(
-                    f"column '{col}' of --scale '{name}' is not in '{path}'; "
-                    f"its columns are: {shown}."
-                )
+                raise InputError(f"column '{col}' of --scale '{name}' is not in '{path}'; its columns are: {shown}.")
     out = {}
     for col in wanted:
         raw = frame[col]
@@ -128,8 +123,7 @@ def reliability_text(frame: pd.DataFrame, scales: dict[str, list[str]], nan_poli
             "items": summary["k"],
             "alpha": summary["alpha"].map(_fmt),
             "95% CI": [
-                f"[{_fmt(lo, 2)}, {_fmt(hi, 2)}]"
-                for lo, hi in zip(summary["alpha_ci_low"], summary["alpha_ci_high"])
+                f"[{_fmt(lo, 2)}, {_fmt(hi, 2)}]" for lo, hi in zip(summary["alpha_ci_low"], summary["alpha_ci_high"])
             ],
             "omega": summary["omega"].map(_fmt),
             "min item-rest r": summary["min_item_rest"].map(_fmt),
@@ -158,11 +152,11 @@ def reliability_text(frame: pd.DataFrame, scales: dict[str, list[str]], nan_poli
 @app.command("reliability")
 def reliability(
     csv: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option("--csv", help="CSV file: one row per respondent, one column per item."),
     ] = None,
     scale: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option(
             "--scale",
             help="NAME=COL,COL,… (repeat for several scales; columns keyed in one direction).",

@@ -7,7 +7,7 @@ the watermelon view judges "green outside" against. Every change is logged with 
 from __future__ import annotations
 
 import json
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -24,8 +24,9 @@ def _table(rows) -> str:
     lines = [f"{'kpi':<15}{'target':>10}  {'direction':<10}{'counts':<8}source"]
     for row in rows:
         target = "" if row["target"] is None or row["target"] != row["target"] else f"{row['target']:g}"
-        lines.append(f"{row['kpi']:<15}{target:>10}  {row['direction']:<10}{'yes' if row['active'] else 'no':<8}"
-                     f"{row['source']}")
+        lines.append(
+            f"{row['kpi']:<15}{target:>10}  {row['direction']:<10}{'yes' if row['active'] else 'no':<8}{row['source']}"
+        )
     return "\n".join(lines)
 
 
@@ -51,10 +52,12 @@ def kpi_targets_command(db: DbOption = None, as_json: JsonOption = False) -> Non
 def kpi_target_command(
     kpi: Annotated[str, typer.Argument(help="aht_s, service_level, csat, fcr, repeat_rate or absenteeism.")],
     by: Annotated[str, typer.Option("--by", help="Who makes the change (for the audit log).")],
-    target: Annotated[Optional[float], typer.Option("--target", help="The target value.")] = None,
-    direction: Annotated[Optional[str], typer.Option("--direction", help="higher or lower is better.")] = None,
-    active: Annotated[Optional[bool], typer.Option("--active/--inactive",
-                                                   help="Whether the KPI counts (a centre that dropped AHT: --inactive).")] = None,
+    target: Annotated[float | None, typer.Option("--target", help="The target value.")] = None,
+    direction: Annotated[str | None, typer.Option("--direction", help="higher or lower is better.")] = None,
+    active: Annotated[
+        bool | None,
+        typer.Option("--active/--inactive", help="Whether the KPI counts (a centre that dropped AHT: --inactive)."),
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -75,4 +78,6 @@ def kpi_target_command(
         typer.echo(json.dumps(row))
     else:
         state = "counts" if row["active"] else "does not count"
-        typer.echo(f"KPI {row['kpi']}: target {row['target']:g} ({row['direction']} is better), {state}; change logged.")
+        typer.echo(
+            f"KPI {row['kpi']}: target {row['target']:g} ({row['direction']} is better), {state}; change logged."
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -49,8 +49,10 @@ def _print_wave(info: dict, as_json: bool, headline: str) -> None:
 def open_command(
     kind: Annotated[str, typer.Argument(help="Which survey: pulse, exit or followup.")],
     wave: WaveOption,
-    opens: Annotated[Optional[str], typer.Option("--opens", help="First day (YYYY-MM-DD); default today.")] = None,
-    closes: Annotated[Optional[str], typer.Option("--closes", help="Last day (YYYY-MM-DD); default: until closed.")] = None,
+    opens: Annotated[str | None, typer.Option("--opens", help="First day (YYYY-MM-DD); default today.")] = None,
+    closes: Annotated[
+        str | None, typer.Option("--closes", help="Last day (YYYY-MM-DD); default: until closed.")
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -68,7 +70,7 @@ def tokens_command(
     count: Annotated[int, typer.Option("--count", help="How many codes (one per invited person).")],
     out: Annotated[Path, typer.Option("--out", help="CSV file to write (code, link, wave, team).")],
     base_url: Annotated[
-        Optional[str], typer.Option("--base-url", help="Address of the survey server in the links.")
+        str | None, typer.Option("--base-url", help="Address of the survey server in the links.")
     ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -85,8 +87,14 @@ def tokens_command(
     store = _store(db)
     issued = issue_tokens(store, wave, team, count, base_url=base_url, out=out)
     results = results_link(store, wave, team, base_url)
-    info = {"wave": wave, "team": team, "count": len(issued), "out": str(out), "base_url": base_url or DEFAULT_BASE_URL,
-            "results_link": results}
+    info = {
+        "wave": wave,
+        "team": team,
+        "count": len(issued),
+        "out": str(out),
+        "base_url": base_url or DEFAULT_BASE_URL,
+        "results_link": results,
+    }
     if as_json:
         typer.echo(json.dumps(info))
         return

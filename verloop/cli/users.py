@@ -8,7 +8,7 @@ dashboards and exports enforce it in the privacy door.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -20,9 +20,7 @@ users = typer.Typer(
 )
 app.add_typer(users, name="users")
 
-UrlOption = Annotated[
-    str, typer.Option("--url", help="Address of the HR side, for the sign-in link.")
-]
+UrlOption = Annotated[str, typer.Option("--url", help="Address of the HR side, for the sign-in link.")]
 
 
 def _store(db: str | None):
@@ -33,10 +31,15 @@ def _store(db: str | None):
 
 def _as_dict(info) -> dict:
     return {
-        "name": info.name, "role": info.role, "scope": info.describe(), "site": info.site, "teams": list(info.teams),
+        "name": info.name,
+        "role": info.role,
+        "scope": info.describe(),
+        "site": info.site,
+        "teams": list(info.teams),
         "created": info.created_at.isoformat(sep=" "),
         "last_sign_in": info.last_sign_in.isoformat(sep=" ") if info.last_sign_in else None,
-        "disabled": info.disabled, "link_pending": info.link_pending,
+        "disabled": info.disabled,
+        "link_pending": info.link_pending,
     }
 
 
@@ -56,8 +59,10 @@ def _print_link(info, secret: str, url: str, as_json: bool, headline: str) -> No
 def add(
     name: Annotated[str, typer.Argument(help="The person's name, e.g. 'Anne de Vries'.")],
     role: Annotated[str, typer.Option("--role", help="hr (all), site (one site), lead (teams) or research.")],
-    team: Annotated[Optional[list[str]], typer.Option("--team", help="A team of a lead (name or id); repeat for more.")] = None,
-    site: Annotated[Optional[str], typer.Option("--site", help="The site of a site account (name or id).")] = None,
+    team: Annotated[
+        list[str] | None, typer.Option("--team", help="A team of a lead (name or id); repeat for more.")
+    ] = None,
+    site: Annotated[str | None, typer.Option("--site", help="The site of a site account (name or id).")] = None,
     url: UrlOption = "http://127.0.0.1:8866",
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -141,8 +146,8 @@ def reset(
 
 @users.command("log")
 def log(
-    account: Annotated[Optional[str], typer.Option("--account", help="Only this account.")] = None,
-    days: Annotated[Optional[int], typer.Option("--days", help="Only the last DAYS days.")] = None,
+    account: Annotated[str | None, typer.Option("--account", help="Only this account.")] = None,
+    days: Annotated[int | None, typer.Option("--days", help="Only the last DAYS days.")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -167,9 +172,9 @@ def log(
 
 @users.command("settings")
 def settings_(
-    log_days: Annotated[Optional[int], typer.Option("--log-days", help="Days the access log is kept.")] = None,
-    session_hours: Annotated[Optional[int], typer.Option("--session-hours", help="Hours a sign-in lasts.")] = None,
-    link_hours: Annotated[Optional[int], typer.Option("--link-hours", help="Hours a sign-in link stays usable.")] = None,
+    log_days: Annotated[int | None, typer.Option("--log-days", help="Days the access log is kept.")] = None,
+    session_hours: Annotated[int | None, typer.Option("--session-hours", help="Hours a sign-in lasts.")] = None,
+    link_hours: Annotated[int | None, typer.Option("--link-hours", help="Hours a sign-in link stays usable.")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -184,5 +189,7 @@ def settings_(
     if as_json:
         typer.echo(json.dumps(values))
         return
-    typer.echo(f"Access log kept {values['log_days']} days; a sign-in lasts {values['session_hours']} hours; "
-               f"a sign-in link {values['link_hours']} hours.")
+    typer.echo(
+        f"Access log kept {values['log_days']} days; a sign-in lasts {values['session_hours']} hours; "
+        f"a sign-in link {values['link_hours']} hours."
+    )

@@ -88,18 +88,35 @@ def validate_employees(table: Table, today: dt.date | None = None) -> tuple[pd.D
     take("hr_id", v.text(col("employee_id"), rows, "employee_id", required=True, max_length=100))
     take("team", v.text(col("team"), rows, "team", required=True, max_length=200, collapse_spaces=True))
     take("site", v.text(col("site"), rows, "site", required=True, max_length=200, collapse_spaces=True))
-    take("role", v.text(col("role"), rows, "role", required=False, max_length=100, collapse_spaces=True,
-                        default=DEFAULT_ROLE))
-    take("contract_hours", v.numbers(
-        col("contract_hours"), rows, "contract_hours", low=0, high=60, low_inclusive=False, required=True,
-        expected="contract hours per week: a number above 0 and at most 60 (e.g. 36 or 24,5)",
-    ))
+    take(
+        "role",
+        v.text(col("role"), rows, "role", required=False, max_length=100, collapse_spaces=True, default=DEFAULT_ROLE),
+    )
+    take(
+        "contract_hours",
+        v.numbers(
+            col("contract_hours"),
+            rows,
+            "contract_hours",
+            low=0,
+            high=60,
+            low_inclusive=False,
+            required=True,
+            expected="contract hours per week: a number above 0 and at most 60 (e.g. 36 or 24,5)",
+        ),
+    )
     take("hire_date", v.dates(col("hire_date"), rows, "hire_date", required=True, latest=latest))
     take("exit_date", v.dates(col("exit_date"), rows, "exit_date", required=False, latest=latest))
-    take("exit_type", v.choice(
-        col("exit_type"), rows, "exit_type", EXIT_TYPES,
-        "voluntary or involuntary (vrijwillig/onvrijwillig), or empty for current staff",
-    ))
+    take(
+        "exit_type",
+        v.choice(
+            col("exit_type"),
+            rows,
+            "exit_type",
+            EXIT_TYPES,
+            "voluntary or involuntary (vrijwillig/onvrijwillig), or empty for current staff",
+        ),
+    )
     take("regretted", v.booleans(col("regretted"), rows, "regretted"))
 
     # Rules across cells, checked where the cells themselves were readable.
@@ -107,22 +124,43 @@ def validate_employees(table: Table, today: dt.date | None = None) -> tuple[pd.D
     hire, exit_ = out["hire_date"].to_numpy(), out["exit_date"].to_numpy()
     no_exit = exit_raw == ""
     before_hire = ~np.isnat(exit_) & ~np.isnat(hire) & (exit_ < hire)
-    problems += _each(before_hire, exit_raw, rows, "exit_date",
-                      lambda i: f"a date on or after the hire date ({hire_raw[i]})")
-    problems += _each(~no_exit & (type_raw == ""), type_raw, rows, "exit_type",
-                      lambda i: f"voluntary or involuntary, because exit_date is filled ({exit_raw[i]})")
-    problems += _each(no_exit & pd.notna(out["exit_type"].to_numpy()), type_raw, rows, "exit_type",
-                      lambda i: "empty, because exit_date is empty (or fill in the exit date)")
+    problems += _each(
+        before_hire, exit_raw, rows, "exit_date", lambda i: f"a date on or after the hire date ({hire_raw[i]})"
+    )
+    problems += _each(
+        ~no_exit & (type_raw == ""),
+        type_raw,
+        rows,
+        "exit_type",
+        lambda i: f"voluntary or involuntary, because exit_date is filled ({exit_raw[i]})",
+    )
+    problems += _each(
+        no_exit & pd.notna(out["exit_type"].to_numpy()),
+        type_raw,
+        rows,
+        "exit_type",
+        lambda i: "empty, because exit_date is empty (or fill in the exit date)",
+    )
     regretted = out["regretted"].to_numpy()
-    problems += _each(no_exit & (regretted == True), col("regretted").to_numpy(), rows, "regretted",  # noqa: E712
-                      lambda i: "empty or no for someone without an exit_date")
+    problems += _each(
+        no_exit & (regretted == True),  # noqa: E712 (an object array: True, not merely truthy)
+        col("regretted").to_numpy(),
+        rows,
+        "regretted",
+        lambda i: "empty or no for someone without an exit_date",
+    )
 
     ids = out["hr_id"]
     duplicate = (ids != "").to_numpy() & ids.duplicated(keep="first").to_numpy()
     if duplicate.any():
         first_row = dict(zip(ids[::-1].tolist(), rows[::-1].tolist()))
-        problems += _each(duplicate, col("employee_id").to_numpy(), rows, "employee_id",
-                          lambda i: f"a unique employee_id; the same id is on row {first_row[ids.iat[i]]}")
+        problems += _each(
+            duplicate,
+            col("employee_id").to_numpy(),
+            rows,
+            "employee_id",
+            lambda i: f"a unique employee_id; the same id is on row {first_row[ids.iat[i]]}",
+        )
     return pd.DataFrame(out, index=f.index), problems
 
 
@@ -240,15 +278,23 @@ def _check_against_stored(connection, table: Table, data: pd.DataFrame) -> list[
             continue
         exit_date, regretted = kept
         if not has_exit and exit_date is not None and hire is not None and hire > exit_date:
-            problems.append(Problem(
-                int(table.rows[i]), "hire_date", hire_raw[i],
-                f"a date on or before the exit date stored for {hr_id} ({exit_date.isoformat()}); add the "
-                "exit_date and exit_type columns to change both",
-            ))
+            problems.append(
+                Problem(
+                    int(table.rows[i]),
+                    "hire_date",
+                    hire_raw[i],
+                    f"a date on or before the exit date stored for {hr_id} ({exit_date.isoformat()}); add the "
+                    "exit_date and exit_type columns to change both",
+                )
+            )
         if has_exit and not has_regret and regretted and exit_raw[i] == "":
-            problems.append(Problem(
-                int(table.rows[i]), "exit_date", "",
-                f"an exit date, because {hr_id} is stored as a regretted leaver; add a regretted column "
-                "(empty for current staff) to clear that too",
-            ))
+            problems.append(
+                Problem(
+                    int(table.rows[i]),
+                    "exit_date",
+                    "",
+                    f"an exit date, because {hr_id} is stored as a regretted leaver; add a regretted column "
+                    "(empty for current staff) to clear that too",
+                )
+            )
     return problems

@@ -61,10 +61,20 @@ def validate_kpis(table: Table, today: dt.date | None = None) -> tuple[pd.DataFr
     take("month", v.months(f["month"], rows, "month", latest=today))
     for column, (low, high, low_inc, high_inc, percent, expected) in MEASURES.items():
         if column in f.columns:
-            take(column, v.numbers(
-                f[column], rows, column, low=low, high=high, low_inclusive=low_inc, high_inclusive=high_inc,
-                percent=percent, expected=f"{expected}, or empty when unknown",
-            ))
+            take(
+                column,
+                v.numbers(
+                    f[column],
+                    rows,
+                    column,
+                    low=low,
+                    high=high,
+                    low_inclusive=low_inc,
+                    high_inclusive=high_inc,
+                    percent=percent,
+                    expected=f"{expected}, or empty when unknown",
+                ),
+            )
     keys = v.name_key(out["team"]).tolist()
     months = out["month"].to_numpy()
     first_row: dict[tuple, int] = {}
@@ -73,10 +83,14 @@ def validate_kpis(table: Table, today: dt.date | None = None) -> tuple[pd.DataFr
             continue
         first = first_row.setdefault((key, month), i)
         if first != i:
-            problems.append(Problem(
-                int(rows[i]), "month", f["month"].iat[i],
-                f"one row per team and month; {out['team'].iat[i]} {str(month)[:7]} is also on row {rows[first]}",
-            ))
+            problems.append(
+                Problem(
+                    int(rows[i]),
+                    "month",
+                    f["month"].iat[i],
+                    f"one row per team and month; {out['team'].iat[i]} {str(month)[:7]} is also on row {rows[first]}",
+                )
+            )
     return pd.DataFrame(out, index=f.index), problems
 
 
@@ -168,8 +182,12 @@ def _unknown_teams(table: Table, data: pd.DataFrame, unknown: np.ndarray, known:
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
         hints[name] = f"; did you mean '{close[0]}'?" if close else ""
     return [
-        Problem(int(table.rows[i]), "team", table.frame["team"].iat[i],
-                f"a known team ('{data['team'].iat[i]}' is not a known team; import employees first"
-                f"{hints[data['team'].iat[i]]})")
+        Problem(
+            int(table.rows[i]),
+            "team",
+            table.frame["team"].iat[i],
+            f"a known team ('{data['team'].iat[i]}' is not a known team; import employees first"
+            f"{hints[data['team'].iat[i]]})",
+        )
         for i in np.flatnonzero(unknown)
     ]

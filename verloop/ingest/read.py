@@ -97,8 +97,7 @@ def read_table(path: str | Path, kind: str = "rows") -> RawTable:
     if data.startswith(ZIP_MAGIC) or path.suffix.lower() in XLSX_SUFFIXES:
         if not data.startswith(ZIP_MAGIC):
             raise InputError(
-                f"{path.name} is not a real XLSX workbook (its content is not an Excel file); "
-                f"{HOW_TO_SAVE}."
+                f"{path.name} is not a real XLSX workbook (its content is not an Excel file); {HOW_TO_SAVE}."
             )
         records, rows = _xlsx_records(path)
         return _table(path, records, rows, fmt="xlsx", kind=kind)
@@ -118,9 +117,7 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             raise InputError(f"{path.name} claims to be UTF-16 but is not readable as such; {HOW_TO_SAVE}.") from None
     if b"\x00" in data:
-        raise InputError(
-            f"{path.name} does not look like a CSV or XLSX file (it contains binary data); {HOW_TO_SAVE}."
-        )
+        raise InputError(f"{path.name} does not look like a CSV or XLSX file (it contains binary data); {HOW_TO_SAVE}.")
     encoding = "UTF-8 with BOM" if data.startswith(b"\xef\xbb\xbf") else "UTF-8"
     try:
         return data.decode("utf-8-sig"), encoding
@@ -168,7 +165,7 @@ def _csv_records(path: Path, text: str, separator: str, offset: int) -> tuple[li
             rows.append(number)
     except csv.Error as exc:
         raise InputError(
-            f"{path.name} cannot be read as CSV after row {number}: {exc}; check for an unclosed quote (\")."
+            f'{path.name} cannot be read as CSV after row {number}: {exc}; check for an unclosed quote (").'
         ) from None
     finally:
         csv.field_size_limit(old_limit)
@@ -276,13 +273,23 @@ def _table(path: Path, records: list[list[str]], rows: list[int], fmt: str, kind
             extra = [c for c in record[width:] if c]
             if extra:
                 problems.append(
-                    Problem(number, None, None, f"at most {width} values like the header (row {header_row}), "
-                            f"found {len(record)}; check the separator and quotes in this row")
+                    Problem(
+                        number,
+                        None,
+                        None,
+                        f"at most {width} values like the header (row {header_row}), "
+                        f"found {len(record)}; check the separator and quotes in this row",
+                    )
                 )
         elif len(record) < width and fmt == "csv":
             problems.append(
-                Problem(number, None, None, f"{width} values like the header (row {header_row}), found "
-                        f"{len(record)}; check the separator and quotes in this row")
+                Problem(
+                    number,
+                    None,
+                    None,
+                    f"{width} values like the header (row {header_row}), found "
+                    f"{len(record)}; check the separator and quotes in this row",
+                )
             )
     refuse(path, kind, problems)
     if not kept:
@@ -309,18 +316,14 @@ def parse_mapping(pairs: list[str] | dict[str, str] | None, canonical: list[str]
     else:
         bad = [pair for pair in pairs if "=" not in pair]
         if bad:
-            raise InputError(
-                f"--map '{bad[0]}' is not of the form old=new; e.g. --map 'Personeelsnummer=employee_id'."
-            )
+            raise InputError(f"--map '{bad[0]}' is not of the form old=new; e.g. --map 'Personeelsnummer=employee_id'.")
         items = [tuple(pair.split("=", 1)) for pair in pairs]
     mapping: dict[str, str | None] = {}
     for old, new in items:
         key = normalise_name(old)
         target = normalise_name(new) if new and new.strip() else None
         if not key:
-            raise InputError(
-                f"--map '{old}={new}' names no column to rename; give the file's column name before '='."
-            )
+            raise InputError(f"--map '{old}={new}' names no column to rename; give the file's column name before '='.")
         if target is not None and target not in canonical:
             raise InputError(
                 f"--map {old}={new}: '{new}' is not a column Verloop knows; expected one of "
@@ -385,18 +388,14 @@ def canonical_table(
                 else f"Rename with --map 'old=new' (e.g. --map '{unknown[0]}="
                 f"{_suggest(unknown[0], missing or canonical)}'), or ignore a column with --map 'old='."
             ),
-            problems=[
-                Problem(raw.header_row, u, u, f"one of {', '.join(canonical)} (or --map it)") for u in unknown
-            ],
+            problems=[Problem(raw.header_row, u, u, f"one of {', '.join(canonical)} (or --map it)") for u in unknown],
         )
     seen: dict[str, str] = {}
     for original, name in zip(raw.header, names):
         if name is None:
             continue
         if name in seen:
-            problems.append(
-                Problem(raw.header_row, name, original, f"each column once; '{seen[name]}' is also {name}")
-            )
+            problems.append(Problem(raw.header_row, name, original, f"each column once; '{seen[name]}' is also {name}"))
         seen[name] = original
     if problems:
         raise InputError(

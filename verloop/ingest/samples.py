@@ -32,8 +32,9 @@ class Style:
     exit_words: tuple[str, str] = ("voluntary", "involuntary")
 
 
-def sample_employees(n: int, seed: int = 0, teams: int = 12, sites: int = 3,
-                     today: dt.date = dt.date(2025, 6, 30)) -> pd.DataFrame:
+def sample_employees(
+    n: int, seed: int = 0, teams: int = 12, sites: int = 3, today: dt.date = dt.date(2025, 6, 30)
+) -> pd.DataFrame:
     """n employees (about a third of them leavers) over ``teams`` teams at ``sites`` sites."""
     rng = np.random.default_rng(seed)
     team_site = {f"Team {i + 1:02d}": f"Site {chr(65 + i % sites)}" for i in range(teams)}

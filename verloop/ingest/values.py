@@ -194,9 +194,7 @@ def dates(
     return _on_distinct(values, rows, column, parse, kind="date")
 
 
-def months(
-    values: pd.Series, rows: np.ndarray, column: str, *, latest: dt.date
-) -> tuple[pd.Series, list[Problem]]:
+def months(values: pd.Series, rows: np.ndarray, column: str, *, latest: dt.date) -> tuple[pd.Series, list[Problem]]:
     """yyyy-mm, mm-yyyy or a full date (ISO or day-first), as the first day of that month; required."""
     limit = latest.replace(day=1)
     too_late = f"a month not after the current month ({latest.strftime('%Y-%m')})"

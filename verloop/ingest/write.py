@@ -197,6 +197,7 @@ def stored_values(connection: Connection, keys: list, columns: list) -> dict[tup
 
 def changed_rows(incoming: pd.DataFrame, stored: dict[tuple, tuple], keys: list[str], columns: list[str]) -> pd.Series:
     """Per incoming row: 'new', 'changed' or 'same' compared with the stored row of the same key."""
+
     def plain(name: str) -> list:
         values = incoming[name].astype(object).to_numpy()
         values[pd.isna(values)] = None

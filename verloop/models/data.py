@@ -24,7 +24,7 @@ from verloop.errors import InputError
 DRIVER_SCALES = (
     "engagement", "wellbeing", "autonomy", "mandate", "workload", "connection", "growth",
     "leadership", "voice", "metric_gaming",
-)  # fmt: skip
+)
 """Constructs the organisation can act on: candidate drivers of leaving."""
 
 OUTCOME_SCALES = ("intent_stay", "enps")

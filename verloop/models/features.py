@@ -21,7 +21,7 @@ from verloop.models.data import (
 )
 
 TEAM_FACTS = ("headcount", "mean_tenure_years", "share_tenure_lt_1y", "share_new_3m",
-              "share_part_time")  # fmt: skip
+              "share_part_time")
 DEFAULT_HORIZONS = (3, 6, 12)
 
 

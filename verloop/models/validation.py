@@ -154,7 +154,7 @@ def evaluate_classifiers(
                     "roc_auc": m["roc_auc"], "roc_auc_low": lo, "roc_auc_high": hi,
                     "pr_auc": pr, "pr_auc_low": plo, "pr_auc_high": phi,
                     "brier": m["brier"], "note": note,
-                })  # fmt: skip
+                })
                 preds[(scheme, set_name, kind)] = (yy, pp, gg, np.flatnonzero(held))
                 if set_name == survey_set:
                     calib[(scheme, set_name, kind)] = calibration_table(yy, pp, n_bins=10)
@@ -174,7 +174,7 @@ def evaluate_classifiers(
                     )
                     lifts.append({"scheme": scheme, "model": kind, "metric": metric,
                                   "with": survey_set, "without": NO_SURVEY_SET,
-                                  "lift": d, "ci_low": lo, "ci_high": hi})  # fmt: skip
+                                  "lift": d, "ci_low": lo, "ci_high": hi})
     return ClassifierReport(horizon, pd.DataFrame(rows), pd.DataFrame(lifts), calib, preds)
 
 
@@ -217,7 +217,7 @@ def cox_concordance(model_factory, months: pd.DataFrame, snapshots: pd.DataFrame
         vals = np.array([v for v in values if np.isfinite(v)])
         out.append({"scheme": scheme, "concordance": float(vals.mean()) if len(vals) else np.nan,
                     "concordance_sd": float(vals.std(ddof=1)) if len(vals) > 1 else 0.0,
-                    "note": note})  # fmt: skip
+                    "note": note})
     return pd.DataFrame(out)
 
 
@@ -322,4 +322,4 @@ def _team_metrics(scheme, name, kind, y, mu, null_mu, exposure) -> dict:
         "leavers": int(y.sum()), "predicted": float(mu.sum()),
         "deviance": dev, "d2": 1 - dev / dev0 if dev0 > 0 else np.nan,
         "spearman": float(pd.Series(rate_pred).corr(pd.Series(rate_obs), method="spearman")),
-    }  # fmt: skip
+    }

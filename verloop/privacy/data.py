@@ -48,12 +48,12 @@ class Structure:
 
 
 def load_structure(session) -> Structure:
-    rows = session.execute(
-        select(Team.id, Team.name, Site.id, Site.name).join(Site, Site.id == Team.site_id)
-    ).all()
+    rows = session.execute(select(Team.id, Team.name, Site.id, Site.name).join(Site, Site.id == Team.site_id)).all()
     teams = pd.DataFrame(rows, columns=["team_id", "team", "site_id", "site"])
     teams = teams.astype({"team_id": "int64", "site_id": "int64", "team": "object", "site": "object"})
-    return Structure(Hierarchy(dict(zip(teams["team"], teams["site"]))), teams.sort_values("team").reset_index(drop=True))
+    return Structure(
+        Hierarchy(dict(zip(teams["team"], teams["site"]))), teams.sort_values("team").reset_index(drop=True)
+    )
 
 
 def revision(session) -> int:
@@ -98,7 +98,9 @@ class SurveyData:
 
 def _members_at(employees: pd.DataFrame, day: dt.date, team_names: dict[int, str]) -> dict[str, frozenset]:
     day = pd.Timestamp(day)
-    present = employees[(employees["hire_date"] <= day) & (employees["exit_date"].isna() | (employees["exit_date"] >= day))]
+    present = employees[
+        (employees["hire_date"] <= day) & (employees["exit_date"].isna() | (employees["exit_date"] >= day))
+    ]
     out: dict[str, frozenset] = {name: frozenset() for name in team_names.values()}
     for team_id, ids in present.groupby("team_id")["id"]:
         name = team_names.get(int(team_id))
@@ -110,8 +112,15 @@ def _members_at(employees: pd.DataFrame, day: dt.date, team_names: dict[int, str
 def load_employees(session, structure: Structure) -> pd.DataFrame:
     rows = session.execute(
         select(
-            Employee.id, Employee.team_id, Employee.site_id, Employee.role, Employee.contract_hours,
-            Employee.hire_date, Employee.exit_date, Employee.exit_type, Employee.regretted,
+            Employee.id,
+            Employee.team_id,
+            Employee.site_id,
+            Employee.role,
+            Employee.contract_hours,
+            Employee.hire_date,
+            Employee.exit_date,
+            Employee.exit_type,
+            Employee.regretted,
         )
     ).all()
     columns = ["id", "team_id", "site_id", "role", "contract_hours", "hire_date", "exit_date", "exit_type", "regretted"]
@@ -131,9 +140,15 @@ def load_survey_data(session, kind: str, structure: Structure, today: dt.date, e
     team_names = structure.team_names
     responses = pd.DataFrame(
         session.execute(
-            select(Response.id, Response.wave_id, Response.team_id, Response.tenure_band, Response.contract_type, Response.reason,
-                   Response.site_id)
-            .where(Response.wave_id.in_(wave_ids))
+            select(
+                Response.id,
+                Response.wave_id,
+                Response.team_id,
+                Response.tenure_band,
+                Response.contract_type,
+                Response.reason,
+                Response.site_id,
+            ).where(Response.wave_id.in_(wave_ids))
         ).all(),
         columns=["response_id", "wave_id", "team_id", "tenure_band", "contract_type", "reason", "site_id"],
     )
@@ -234,8 +249,10 @@ def scale_scores_in_database(session, instrument, instrument_id: int, wave_ids: 
         .where(Answer.response_id.in_(responses.scalar_subquery()))
         .group_by(Answer.response_id, item.scale)
     )
-    frame = _columns(session.connection().execution_options(yield_per=FETCH_ROWS).execute(query),
-                     ["response_id", "scale", "total", "answered"])
+    frame = _columns(
+        session.connection().execution_options(yield_per=FETCH_ROWS).execute(query),
+        ["response_id", "scale", "total", "answered"],
+    )
     sizes = {scale.key: len(scale.items) for scale in instrument.scales}
     n_items = frame["scale"].map(sizes).to_numpy(dtype=float)
     answered = frame["answered"].to_numpy(dtype=float)
@@ -275,4 +292,7 @@ def load_kpis(session, structure: Structure) -> pd.DataFrame:
 
 
 def empty_like_numeric(values: dict) -> dict:
-    return {k: (np.nan if isinstance(v, (int, float, np.number)) and not isinstance(v, bool) else v) for k, v in values.items()}
+    return {
+        k: (np.nan if isinstance(v, (int, float, np.number)) and not isinstance(v, bool) else v)
+        for k, v in values.items()
+    }

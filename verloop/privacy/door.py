@@ -113,8 +113,15 @@ def _level_word(level: str, lang: str) -> str:
 class Door:
     """The privacy door over one store. Not thread-safe; one per kernel or CLI call."""
 
-    def __init__(self, store, *, lang: str = "en", today: dt.date | None = None, policy: Policy | None = None,
-                 scope: Scope | None = None):
+    def __init__(
+        self,
+        store,
+        *,
+        lang: str = "en",
+        today: dt.date | None = None,
+        policy: Policy | None = None,
+        scope: Scope | None = None,
+    ):
         self.store = store
         # Who is looking (verloop.privacy.scope): rows outside it are never published. Default: HR.
         self.scope = Scope.everything() if scope is None else scope
@@ -165,7 +172,9 @@ class Door:
         def build():
             with self.store.session() as s:
                 frame = load_employees(s, self.structure())
-            frame["contract_type"] = hr.contract_type(frame["contract_hours"]) if len(frame) else pd.Series(dtype=object)
+            frame["contract_type"] = (
+                hr.contract_type(frame["contract_hours"]) if len(frame) else pd.Series(dtype=object)
+            )
             return frame
 
         return self._cached("employees", build)
@@ -206,7 +215,9 @@ class Door:
         self._check()
         return list(self.survey(kind).scales)
 
-    def filter_options(self, by: str = "organisation", waves=None, kind: str = "pulse", metric: str = RESPONSES) -> pd.DataFrame:
+    def filter_options(
+        self, by: str = "organisation", waves=None, kind: str = "pulse", metric: str = RESPONSES
+    ) -> pd.DataFrame:
         """Which demographic filters can be used, per wave, at this level (for graying out)."""
         self._check()
         level = check_level(by)
@@ -217,8 +228,15 @@ class Door:
             auditor = self._auditor(kind, metric, wave.wave_id)
             for dims in (("tenure_band",), ("contract_type",), ("tenure_band", "contract_type")):
                 verdict = auditor.verdict(family_of(level, dims))
-                rows.append({"wave": wave.wave, "level": level, "filter": "+".join(dims),
-                             "allowed": verdict.allowed, "problem": verdict.problem})
+                rows.append(
+                    {
+                        "wave": wave.wave,
+                        "level": level,
+                        "filter": "+".join(dims),
+                        "allowed": verdict.allowed,
+                        "problem": verdict.problem,
+                    }
+                )
         return pd.DataFrame(rows, columns=["wave", "level", "filter", "allowed", "problem"])
 
     # -- internals: values, plans, audits -----------------------------------------------------------
@@ -229,13 +247,17 @@ class Door:
             if metric in (RESPONSES, COMMENTS):
                 frame = data.responses[columns].assign(value=1.0)
             elif metric == REASONS_METRIC:
-                frame = data.responses[data.responses["reason"].notna()][columns + ["reason"]].rename(columns={"reason": "value"})
+                frame = data.responses[data.responses["reason"].notna()][columns + ["reason"]].rename(
+                    columns={"reason": "value"}
+                )
             else:
                 if metric not in data.scales:
                     raise InputError(
                         f"unknown scale '{metric}' for the {kind} survey; known: {', '.join(data.scales) or 'none'}."
                     )
-                frame = data.scores[data.scores["scale"] == metric][columns + ["score"]].rename(columns={"score": "value"})
+                frame = data.scores[data.scores["scale"] == metric][columns + ["score"]].rename(
+                    columns={"score": "value"}
+                )
             return frame.reset_index(drop=True)
 
         return self._cached(("values", kind, metric), build)
@@ -249,13 +271,29 @@ class Door:
         # answers stored without a team (exit / follow-up: by site or organisation only) count
         # for their site or the organisation: keys are nodes, see suppress.node_stats
         teamless = values[values["team"].isna()]
-        above = {w: {(SITE, s) if isinstance(s, str) else (ORG, ""): c for s, c in part["site"].value_counts(dropna=False).items()}
-                 for w, part in teamless.groupby("wave_id")} if len(teamless) else {}
+        above = (
+            {
+                w: {
+                    (SITE, s) if isinstance(s, str) else (ORG, ""): c
+                    for s, c in part["site"].value_counts(dropna=False).items()
+                }
+                for w, part in teamless.groupby("wave_id")
+            }
+            if len(teamless)
+            else {}
+        )
         for wave in data.waves.itertuples():
             n = per_wave.loc[wave.wave_id].to_dict() if wave.wave_id in per_wave.index.get_level_values(0) else {}
             n.update(above.get(wave.wave_id, {}))
-            out.append(WaveCounts(wave.wave, n, data.invited.get(wave.wave_id), data.members.get(wave.wave_id),
-                                  groups.get(wave.wave_id)))
+            out.append(
+                WaveCounts(
+                    wave.wave,
+                    n,
+                    data.invited.get(wave.wave_id),
+                    data.members.get(wave.wave_id),
+                    groups.get(wave.wave_id),
+                )
+            )
         return out
 
     def _group_members(self, data: SurveyData) -> dict[int, dict[Node, frozenset] | None]:
@@ -266,8 +304,10 @@ class Door:
             if members is None:
                 out[wave_id] = None
                 continue
-            groups = {node: frozenset().union(*(members.get(t, frozenset()) for t in hierarchy.teams_under(node)))
-                      for node in hierarchy.internal_bottom_up()}
+            groups = {
+                node: frozenset().union(*(members.get(t, frozenset()) for t in hierarchy.teams_under(node)))
+                for node in hierarchy.internal_bottom_up()
+            }
             out[wave_id] = groups
         return out
 
@@ -297,7 +337,11 @@ class Door:
             stats = node_stats(hierarchy, counts[name])
             fresh = {t: stats[(TEAM, t)].nonresp is None or stats[(TEAM, t)].nonresp >= 1 for t in hierarchy.teams}
             return FamilyAuditor(
-                hierarchy, values[values["wave_id"] == wave_id], self._plans(kind, metric)[wave_id], fresh, self.policy.k
+                hierarchy,
+                values[values["wave_id"] == wave_id],
+                self._plans(kind, metric)[wave_id],
+                fresh,
+                self.policy.k,
             )
 
         return self._cached(("auditor", kind, metric, wave_id), build)
@@ -312,15 +356,20 @@ class Door:
         wanted = [waves] if isinstance(waves, (str, int, np.integer)) else list(waves)
         chosen = []
         for w in wanted:
-            hit = frame[(frame["wave"] == w) | (frame["wave_id"] == w)] if not isinstance(w, str) else frame[frame["wave"] == w]
+            hit = (
+                frame[(frame["wave"] == w) | (frame["wave_id"] == w)]
+                if not isinstance(w, str)
+                else frame[frame["wave"] == w]
+            )
             if hit.empty:
                 known = ", ".join(frame["wave"].tail(8)) or "none yet"
                 raise InputError(f"there is no {kind} wave '{w}'; known waves include: {known}.")
             chosen.append(hit)
         return pd.concat(chosen).drop_duplicates("wave_id").sort_values(["opens_on", "wave"])
 
-    def _split_filters(self, filters: Mapping | None, allow_demographic: bool = True,
-                       what: str = "comments") -> tuple[dict, dict]:
+    def _split_filters(
+        self, filters: Mapping | None, allow_demographic: bool = True, what: str = "comments"
+    ) -> tuple[dict, dict]:
         selection: dict[str, str | None] = {"site": None, "team": None}
         demographic: dict[str, str] = {}
         structure = self.structure()
@@ -357,9 +406,7 @@ class Door:
                     raise InputError(f"the filter {key} takes one value (a text such as '<3m'); lists are not allowed.")
                 demographic[key] = value
             else:
-                raise InputError(
-                    f"unknown filter '{key}'; use site, team, {', '.join(DIMENSIONS)}."
-                )
+                raise InputError(f"unknown filter '{key}'; use site, team, {', '.join(DIMENSIONS)}.")
         return self.scope_view().check_selection(selection, self.lang), demographic
 
     def _selected(self, node: Node, selection: dict) -> bool:
@@ -467,23 +514,34 @@ class Door:
                 results = aggregate(members.iloc[0:0] if hidden else members, node, wave)
             for figures in results:
                 custom = figures.pop("_note", None)
-                out.append((node, {
-                    "wave": wave.wave,
-                    "opens_on": wave.opens_on,
-                    "closes_on": wave.closes_on,
-                    **self._group_columns(node),
-                    **figures,
-                    "filter": described,
-                    "n": None if hidden else len(members),
-                    "suppressed": hidden,
-                    "reason": reason,
-                    "note": note if hidden or custom is None else custom,
-                }))
+                out.append(
+                    (
+                        node,
+                        {
+                            "wave": wave.wave,
+                            "opens_on": wave.opens_on,
+                            "closes_on": wave.closes_on,
+                            **self._group_columns(node),
+                            **figures,
+                            "filter": described,
+                            "n": None if hidden else len(members),
+                            "suppressed": hidden,
+                            "reason": reason,
+                            "note": note if hidden or custom is None else custom,
+                        },
+                    )
+                )
         return out
 
     # -- survey figures -------------------------------------------------------------------------
-    def scale_scores(self, by: str = "team", waves=None, scales: Iterable[str] | None = None,
-                     filters: Mapping | None = None, kind: str = "pulse") -> pd.DataFrame:
+    def scale_scores(
+        self,
+        by: str = "team",
+        waves=None,
+        scales: Iterable[str] | None = None,
+        filters: Mapping | None = None,
+        kind: str = "pulse",
+    ) -> pd.DataFrame:
         """Mean score per group × wave × scale with SD and 95 % CI (t), suppressed as needed.
 
         Columns: wave, opens_on, closes_on, level, site, team, group, scale, score, sd, ci_low,
@@ -494,18 +552,29 @@ class Door:
         chosen = list(scales) if scales is not None else [s for s in data.scales]
         rows = []
         for scale in chosen:
+
             def aggregate(members, node, wave, scale=scale):
                 return [{"scale": scale, **_mean_ci(members["value"].to_numpy(dtype=float))}]
 
             aggregate.grouped = lambda here, level, scale=scale: _grouped_mean_ci(here, level, scale)
 
             rows += self._survey_rows(kind, scale, by, waves, filters, aggregate, aggregate_key="scores")
-        frame = pd.DataFrame(rows, columns=WAVE_KEYS + GROUP_KEYS + ["scale", "score", "sd", "ci_low", "ci_high", "filter",
-                                                                   "n", "suppressed", "reason", "note"])
+        frame = pd.DataFrame(
+            rows,
+            columns=WAVE_KEYS
+            + GROUP_KEYS
+            + ["scale", "score", "sd", "ci_low", "ci_high", "filter", "n", "suppressed", "reason", "note"],
+        )
         return finish(frame, ["score", "sd", "ci_low", "ci_high"], WAVE_KEYS + GROUP_KEYS + ["scale"])
 
-    def score_distribution(self, by: str = "organisation", waves=None, scales: Iterable[str] | None = None,
-                           filters: Mapping | None = None, kind: str = "pulse") -> pd.DataFrame:
+    def score_distribution(
+        self,
+        by: str = "organisation",
+        waves=None,
+        scales: Iterable[str] | None = None,
+        filters: Mapping | None = None,
+        kind: str = "pulse",
+    ) -> pd.DataFrame:
         """How scores spread within each group: counts and shares per bin (half points on 1–5,
         tenths on 0–100, single points on 0–10)."""
         self._check()
@@ -521,8 +590,13 @@ class Door:
                 counts = np.histogram(values, bins=edges)[0] if len(values) else np.zeros(len(edges) - 1)
                 total = counts.sum()
                 return [
-                    {"scale": scale, "bin_low": float(a), "bin_high": float(b), "count": float(c),
-                     "share": float(c / total * 100.0) if total else np.nan}
+                    {
+                        "scale": scale,
+                        "bin_low": float(a),
+                        "bin_high": float(b),
+                        "count": float(c),
+                        "share": float(c / total * 100.0) if total else np.nan,
+                    }
                     for a, b, c in zip(edges[:-1], edges[1:], counts)
                 ]
 
@@ -545,15 +619,25 @@ class Door:
                 return [{"enps": np.nan, "promoters": np.nan, "passives": np.nan, "detractors": np.nan}]
             promoters = float((values >= 9).mean() * 100)
             detractors = float((values <= 6).mean() * 100)
-            return [{"enps": enps(values), "promoters": promoters,
-                     "passives": 100.0 - promoters - detractors, "detractors": detractors}]
+            return [
+                {
+                    "enps": enps(values),
+                    "promoters": promoters,
+                    "passives": 100.0 - promoters - detractors,
+                    "detractors": detractors,
+                }
+            ]
 
         rows = self._survey_rows("pulse", ENPS, by, waves, filters, aggregate, aggregate_key="enps")
         figures = ["enps", "promoters", "passives", "detractors"]
-        frame = pd.DataFrame(rows, columns=WAVE_KEYS + GROUP_KEYS + figures + ["filter", "n", "suppressed", "reason", "note"])
+        frame = pd.DataFrame(
+            rows, columns=WAVE_KEYS + GROUP_KEYS + figures + ["filter", "n", "suppressed", "reason", "note"]
+        )
         return finish(frame, figures, WAVE_KEYS + GROUP_KEYS)
 
-    def response_rates(self, by: str = "team", waves=None, kind: str = "pulse", filters: Mapping | None = None) -> pd.DataFrame:
+    def response_rates(
+        self, by: str = "team", waves=None, kind: str = "pulse", filters: Mapping | None = None
+    ) -> pd.DataFrame:
         """Invited, responded and the response rate per group and wave (shown while a wave is
         open too: counts of who answered, never answers). ``n`` is the number of responses."""
         self._check()
@@ -575,12 +659,29 @@ class Door:
                 hidden = reason in HIDDEN_REASONS
                 count = None if invited is None else sum(invited.get(t, 0) for t in hierarchy.teams_under(node))
                 rate = (n / count * 100.0) if count else np.nan
-                rows.append({"wave": wave.wave, "opens_on": wave.opens_on, "closes_on": wave.closes_on,
-                             "state": wave.state, **self._group_columns(node), "invited": count,
-                             "responded": n, "response_rate": rate, "n": None if hidden else n,
-                             "suppressed": hidden, "reason": reason, "note": self.note(reason)})
-        frame = pd.DataFrame(rows, columns=WAVE_KEYS + ["state"] + GROUP_KEYS + ["invited", "responded", "response_rate",
-                                                                              "n", "suppressed", "reason", "note"])
+                rows.append(
+                    {
+                        "wave": wave.wave,
+                        "opens_on": wave.opens_on,
+                        "closes_on": wave.closes_on,
+                        "state": wave.state,
+                        **self._group_columns(node),
+                        "invited": count,
+                        "responded": n,
+                        "response_rate": rate,
+                        "n": None if hidden else n,
+                        "suppressed": hidden,
+                        "reason": reason,
+                        "note": self.note(reason),
+                    }
+                )
+        frame = pd.DataFrame(
+            rows,
+            columns=WAVE_KEYS
+            + ["state"]
+            + GROUP_KEYS
+            + ["invited", "responded", "response_rate", "n", "suppressed", "reason", "note"],
+        )
         frame["invited"] = pd.array(frame["invited"], dtype="Int64")
         return finish(frame, ["responded", "response_rate"], WAVE_KEYS + ["state"] + GROUP_KEYS + ["invited"])
 
@@ -595,8 +696,14 @@ class Door:
         def aggregate(members, node, wave):
             counts = members["value"].value_counts()
             total = int(counts.sum())
-            return [{"reason_code": code, "count": float(counts.get(code, 0)),
-                     "share": float(counts.get(code, 0) / total * 100.0) if total else np.nan} for code in codes]
+            return [
+                {
+                    "reason_code": code,
+                    "count": float(counts.get(code, 0)),
+                    "share": float(counts.get(code, 0) / total * 100.0) if total else np.nan,
+                }
+                for code in codes
+            ]
 
         rows = self._survey_rows(kind, REASONS_METRIC, by, waves, None, aggregate, aggregate_key="reasons")
         keys = WAVE_KEYS + GROUP_KEYS + ["reason_code"]
@@ -616,8 +723,14 @@ class Door:
         extra = sorted(set(data.responses["reason"].dropna()) - set(codes))
         return codes + extra
 
-    def comments(self, by: str = "organisation", waves=None, kind: str = "pulse", question: str | None = None,
-                 filters: Mapping | None = None) -> pd.DataFrame:
+    def comments(
+        self,
+        by: str = "organisation",
+        waves=None,
+        kind: str = "pulse",
+        question: str | None = None,
+        filters: Mapping | None = None,
+    ) -> pd.DataFrame:
         """Free-text comments of groups with at least the comment threshold of responses (10),
         one row per comment, sorted by question and text (never by team or time), without
         demographic filters. Texts are returned as typed: escape them when rendering HTML."""
@@ -627,7 +740,9 @@ class Door:
         texts = data.comments
         if question is not None:
             if question not in data.open_questions:
-                raise InputError(f"the {kind} survey has no open question '{question}'; known: {', '.join(data.open_questions)}.")
+                raise InputError(
+                    f"the {kind} survey has no open question '{question}'; known: {', '.join(data.open_questions)}."
+                )
             texts = texts[texts["question"] == question]
 
         def aggregate(members, node, wave):
@@ -638,8 +753,17 @@ class Door:
             mine = mine.sort_values(["question", "text"], kind="stable")
             return [{"question": q, "text": t} for q, t in zip(mine["question"], mine["text"])]
 
-        rows = self._survey_rows(kind, COMMENTS, by, waves, filters, aggregate, aggregate_key=f"comments:{question}",
-                                 allow_demographic=False, unit="comments")
+        rows = self._survey_rows(
+            kind,
+            COMMENTS,
+            by,
+            waves,
+            filters,
+            aggregate,
+            aggregate_key=f"comments:{question}",
+            allow_demographic=False,
+            unit="comments",
+        )
         for row in rows:
             if row["text"] is None and not row["suppressed"] and row["reason"] == SHOWN:
                 row["reason"] = NO_COMMENTS
@@ -653,14 +777,21 @@ class Door:
             employees = self.employees()
             candidates = [self.today]
             if len(employees) and employees["exit_date"].notna().any():
-                candidates = [min(self.today, max(employees["exit_date"].max().date(), employees["hire_date"].max().date()))]
+                candidates = [
+                    min(self.today, max(employees["exit_date"].max().date(), employees["hire_date"].max().date()))
+                ]
             end = candidates[0]
         end = pd.Timestamp(end).date()
-        start = pd.Timestamp(start).date() if start is not None else (pd.Timestamp(end) - pd.DateOffset(years=1) + pd.Timedelta(days=1)).date()
+        start = (
+            pd.Timestamp(start).date()
+            if start is not None
+            else (pd.Timestamp(end) - pd.DateOffset(years=1) + pd.Timedelta(days=1)).date()
+        )
         return start, end
 
-    def turnover(self, by: str = "team", start=None, end=None, freq: str | None = None,
-                 filters: Mapping | None = None) -> pd.DataFrame:
+    def turnover(
+        self, by: str = "team", start=None, end=None, freq: str | None = None, filters: Mapping | None = None
+    ) -> pd.DataFrame:
         """Headcount, hires, leavers (voluntary / involuntary / regretted / early) and annualised
         rates with 95 % intervals per group and period, from HR records.
 
@@ -695,8 +826,11 @@ class Door:
         rows = []
         for first, last in hr.buckets(start, end, freq):
             years = ((last - first).days + 1) / hr.DAYS_PER_YEAR
-            figures = hr.per_employee(employees, first, last) if len(employees) else pd.DataFrame(
-                columns=["person_years", *hr.COUNT_COLUMNS])
+            figures = (
+                hr.per_employee(employees, first, last)
+                if len(employees)
+                else pd.DataFrame(columns=["person_years", *hr.COUNT_COLUMNS])
+            )
             figures["team"] = employees["team"] if len(employees) else pd.Series(dtype=object)
             figures["site"] = employees["site"] if len(employees) else pd.Series(dtype=object)
             active = figures[(figures["person_years"] > 0) | figures["leavers"].astype(bool)]
@@ -728,9 +862,15 @@ class Door:
                     blank = [c for c in hr.COUNT_COLUMNS if 1 <= sums[c] < k]
                     if blank:
                         reason = FEW_LEAVERS
-                row = {"period_start": first, "period_end": last, **self._group_columns(node),
-                       "person_years": float(sums["person_years"]), **{c: float(sums[c]) for c in hr.COUNT_COLUMNS},
-                       "filter": ", ".join(f"{a}={b}" for a, b in narrowing.items()), "n": n}
+                row = {
+                    "period_start": first,
+                    "period_end": last,
+                    **self._group_columns(node),
+                    "person_years": float(sums["person_years"]),
+                    **{c: float(sums[c]) for c in hr.COUNT_COLUMNS},
+                    "filter": ", ".join(f"{a}={b}" for a, b in narrowing.items()),
+                    "n": n,
+                }
                 rows.append((row, reason, blank, years))
         base = pd.DataFrame([row for row, *_ in rows])
         if len(base):
@@ -741,16 +881,34 @@ class Door:
             if reason == FEW_LEAVERS:
                 for column in blank:
                     frame_row[column] = np.nan
-                for column, source in (("voluntary_rate", "voluntary"), ("voluntary_low", "voluntary"),
-                                       ("voluntary_high", "voluntary"), ("involuntary_rate", "involuntary"),
-                                       ("turnover_rate", "leavers")):
+                for column, source in (
+                    ("voluntary_rate", "voluntary"),
+                    ("voluntary_low", "voluntary"),
+                    ("voluntary_high", "voluntary"),
+                    ("involuntary_rate", "involuntary"),
+                    ("turnover_rate", "leavers"),
+                ):
                     if source in blank:
                         frame_row[column] = np.nan
-            frame_row.update({"suppressed": hidden, "reason": reason,
-                              "note": self.note(reason, "employees"), "n": None if hidden else row["n"]})
+            frame_row.update(
+                {
+                    "suppressed": hidden,
+                    "reason": reason,
+                    "note": self.note(reason, "employees"),
+                    "n": None if hidden else row["n"],
+                }
+            )
             out.append(frame_row)
-        figures = ["headcount", "person_years", *hr.COUNT_COLUMNS, "voluntary_rate", "voluntary_low", "voluntary_high",
-                   "involuntary_rate", "turnover_rate"]
+        figures = [
+            "headcount",
+            "person_years",
+            *hr.COUNT_COLUMNS,
+            "voluntary_rate",
+            "voluntary_low",
+            "voluntary_high",
+            "involuntary_rate",
+            "turnover_rate",
+        ]
         keys = ["period_start", "period_end"] + GROUP_KEYS
         frame = pd.DataFrame(out, columns=keys + figures + ["filter", "n", "suppressed", "reason", "note"])
         return finish(frame, figures, keys)
@@ -760,11 +918,15 @@ class Door:
         words = _level_word(level, self.lang)
         k = self.policy.k
         if self.lang == "nl":
-            return (f"het filter {described} kan niet per {words} getoond worden voor {first} – {last}: minstens één "
-                    f"{words} zou dan minder dan {k} medewerkers tonen (of minder dan {k} overhouden); kies een bredere groep "
-                    "of laat het filter weg.")
-        return (f"the filter {described} cannot be shown by {words} for {first} – {last}: at least one {words} would show "
-                f"fewer than {k} employees (or leave fewer than {k}); choose a broader group or remove the filter.")
+            return (
+                f"het filter {described} kan niet per {words} getoond worden voor {first} – {last}: minstens één "
+                f"{words} zou dan minder dan {k} medewerkers tonen (of minder dan {k} overhouden); kies een bredere groep "
+                "of laat het filter weg."
+            )
+        return (
+            f"the filter {described} cannot be shown by {words} for {first} – {last}: at least one {words} would show "
+            f"fewer than {k} employees (or leave fewer than {k}); choose a broader group or remove the filter."
+        )
 
     def kpi_vs_people(self, start=None, end=None, wave=None, scales: Iterable[str] | None = None) -> pd.DataFrame:
         """Per team: operational KPIs (mean over the period) beside people figures — scale scores
@@ -813,9 +975,25 @@ class Door:
         frame["n"], frame["suppressed"], frame["reason"], frame["note"] = n, suppressed, reason, note
         score_columns = [c for c in frame.columns if c.startswith("score_")]
         frame.loc[frame["suppressed"], score_columns] = np.nan
-        return self.scope_view().filter(frame[["level", "site", "team", "group", "wave", *KPI_COLUMNS, *score_columns,
-                                               "voluntary_rate", "turnover_note", "n", "suppressed", "reason",
-                                               "note"]].reset_index(drop=True))
+        return self.scope_view().filter(
+            frame[
+                [
+                    "level",
+                    "site",
+                    "team",
+                    "group",
+                    "wave",
+                    *KPI_COLUMNS,
+                    *score_columns,
+                    "voluntary_rate",
+                    "turnover_note",
+                    "n",
+                    "suppressed",
+                    "reason",
+                    "note",
+                ]
+            ].reset_index(drop=True)
+        )
 
     def watermelon(self, start=None, end=None, scales: Iterable[str] | None = None) -> pd.DataFrame:
         """Per team: KPIs beside people figures pooled over the team's shown waves of the period
@@ -823,11 +1001,16 @@ class Door:
         from verloop.privacy.watermelon import watermelon_frame
 
         self._check()
-        return self.scope_view().filter(self._cached(("watermelon", start, end, tuple(scales) if scales else None),
-                                                     lambda: watermelon_frame(self, start, end, scales)))
+        return self.scope_view().filter(
+            self._cached(
+                ("watermelon", start, end, tuple(scales) if scales else None),
+                lambda: watermelon_frame(self, start, end, scales),
+            )
+        )
 
-    def group_values(self, values: pd.DataFrame, by: str = "team", how: str = "mean",
-                     columns: Iterable[str] | None = None) -> pd.DataFrame:
+    def group_values(
+        self, values: pd.DataFrame, by: str = "team", how: str = "mean", columns: Iterable[str] | None = None
+    ) -> pd.DataFrame:
         """Aggregate per-employee numbers (e.g. model risk, ``employee_id`` + value columns) per
         group, hidden for groups of fewer than k employees with complementary suppression. This
         is how individual model outputs leave the modelling code: only as group sums or means."""
@@ -837,9 +1020,11 @@ class Door:
         if how not in ("mean", "sum"):
             raise InputError("how must be 'mean' or 'sum'.")
         level = check_level(by)
-        columns = list(columns) if columns is not None else [
-            c for c in values.columns if c != "employee_id" and pd.api.types.is_numeric_dtype(values[c])
-        ]
+        columns = (
+            list(columns)
+            if columns is not None
+            else [c for c in values.columns if c != "employee_id" and pd.api.types.is_numeric_dtype(values[c])]
+        )
         employees = self.employees().set_index("id")
         frame = values.assign(team=values["employee_id"].map(employees["team"]))
         frame = frame[frame["team"].notna()]
@@ -852,8 +1037,16 @@ class Door:
             reason = plan[node].reason
             hidden = reason in HIDDEN_REASONS
             agg = part[columns].agg(how) if len(part) else pd.Series(np.nan, index=columns)
-            rows.append({**self._group_columns(node), **agg.to_dict(), "n": None if hidden else len(part),
-                         "suppressed": hidden, "reason": reason, "note": self.note(reason, "employees")})
+            rows.append(
+                {
+                    **self._group_columns(node),
+                    **agg.to_dict(),
+                    "n": None if hidden else len(part),
+                    "suppressed": hidden,
+                    "reason": reason,
+                    "note": self.note(reason, "employees"),
+                }
+            )
         frame = pd.DataFrame(rows, columns=GROUP_KEYS + columns + ["n", "suppressed", "reason", "note"])
         return self.scope_view().filter(finish(frame, columns, GROUP_KEYS))
 
@@ -884,14 +1077,21 @@ def _grouped_mean_ci(frame: pd.DataFrame, level: str, scale: str) -> dict[str, l
     if frame.empty:
         return {}
     keys = np.full(len(frame), "", dtype=object) if level == ORG else frame[level].to_numpy()
-    stats = pd.DataFrame({"key": keys, "value": frame["value"].to_numpy(dtype=float)}).groupby("key")["value"].agg(
-        ["mean", "std", "count"]
+    stats = (
+        pd.DataFrame({"key": keys, "value": frame["value"].to_numpy(dtype=float)})
+        .groupby("key")["value"]
+        .agg(["mean", "std", "count"])
     )
     out = {}
     for key, mean, sd, n in stats.itertuples():
         if n >= 2:
             half = _t975(int(n) - 1) * sd / float(np.sqrt(n))
-            figures = {"score": float(mean), "sd": float(sd), "ci_low": float(mean - half), "ci_high": float(mean + half)}
+            figures = {
+                "score": float(mean),
+                "sd": float(sd),
+                "ci_low": float(mean - half),
+                "ci_high": float(mean + half),
+            }
         else:
             figures = {"score": float(mean), "sd": np.nan, "ci_low": np.nan, "ci_high": np.nan}
         out[str(key)] = [{"scale": scale, **figures}]
@@ -919,9 +1119,16 @@ def _bin_edges(lo: float, hi: float) -> np.ndarray:
     return np.linspace(lo, hi, 11)  # tenths on 0–100
 
 
-def suppress_people(frame: pd.DataFrame, k: int, group: str = "group", n: str = "n",
-                    figures: Iterable[str] | None = None, strata: Iterable[str] | None = None,
-                    lang: str = "en", unit: str = "employees") -> pd.DataFrame:
+def suppress_people(
+    frame: pd.DataFrame,
+    k: int,
+    group: str = "group",
+    n: str = "n",
+    figures: Iterable[str] | None = None,
+    strata: Iterable[str] | None = None,
+    lang: str = "en",
+    unit: str = "employees",
+) -> pd.DataFrame:
     """Suppress a frame of group figures computed elsewhere (HR aggregates, model outputs).
 
     Rows with the same ``strata`` values (e.g. a month, a kind of leaver) are sibling groups of
@@ -937,8 +1144,11 @@ def suppress_people(frame: pd.DataFrame, k: int, group: str = "group", n: str = 
         raise InputError(f"the frame needs a '{n}' column with the number of people per row.")
     protected = {n, group, "suppressed", "reason", "note", *(strata or [])}
     if figures is None:
-        figures = [c for c in out.columns if c not in protected and pd.api.types.is_numeric_dtype(out[c])
-                   and not pd.api.types.is_bool_dtype(out[c])]
+        figures = [
+            c
+            for c in out.columns
+            if c not in protected and pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c])
+        ]
     figures = list(figures)
     if strata is None:
         strata = [c for c in out.columns if c not in protected and c not in figures and c != group]
@@ -978,47 +1188,85 @@ def _door(store, lang: str, today) -> Door:
     return Door(store, lang=lang, today=today)
 
 
-def scale_scores(store, by: str = "team", waves=None, scales=None, filters=None, kind: str = "pulse",
-                 lang: str = "en", today: dt.date | None = None) -> pd.DataFrame:
+def scale_scores(
+    store,
+    by: str = "team",
+    waves=None,
+    scales=None,
+    filters=None,
+    kind: str = "pulse",
+    lang: str = "en",
+    today: dt.date | None = None,
+) -> pd.DataFrame:
     return _door(store, lang, today).scale_scores(by=by, waves=waves, scales=scales, filters=filters, kind=kind)
 
 
-def score_distribution(store, by: str = "organisation", waves=None, scales=None, filters=None, kind: str = "pulse",
-                       lang: str = "en", today: dt.date | None = None) -> pd.DataFrame:
+def score_distribution(
+    store,
+    by: str = "organisation",
+    waves=None,
+    scales=None,
+    filters=None,
+    kind: str = "pulse",
+    lang: str = "en",
+    today: dt.date | None = None,
+) -> pd.DataFrame:
     return _door(store, lang, today).score_distribution(by=by, waves=waves, scales=scales, filters=filters, kind=kind)
 
 
-def enps_by(store, by: str = "team", waves=None, filters=None, lang: str = "en", today: dt.date | None = None) -> pd.DataFrame:
+def enps_by(
+    store, by: str = "team", waves=None, filters=None, lang: str = "en", today: dt.date | None = None
+) -> pd.DataFrame:
     return _door(store, lang, today).enps_by(by=by, waves=waves, filters=filters)
 
 
-def response_rates(store, by: str = "team", waves=None, kind: str = "pulse", lang: str = "en",
-                   today: dt.date | None = None) -> pd.DataFrame:
+def response_rates(
+    store, by: str = "team", waves=None, kind: str = "pulse", lang: str = "en", today: dt.date | None = None
+) -> pd.DataFrame:
     return _door(store, lang, today).response_rates(by=by, waves=waves, kind=kind)
 
 
-def reasons(store, kind: str = "exit", by: str = "organisation", waves=None, lang: str = "en",
-            today: dt.date | None = None) -> pd.DataFrame:
+def reasons(
+    store, kind: str = "exit", by: str = "organisation", waves=None, lang: str = "en", today: dt.date | None = None
+) -> pd.DataFrame:
     return _door(store, lang, today).reasons(kind=kind, by=by, waves=waves)
 
 
-def comments(store, by: str = "organisation", waves=None, kind: str = "pulse", question: str | None = None,
-             filters=None, lang: str = "en", today: dt.date | None = None) -> pd.DataFrame:
+def comments(
+    store,
+    by: str = "organisation",
+    waves=None,
+    kind: str = "pulse",
+    question: str | None = None,
+    filters=None,
+    lang: str = "en",
+    today: dt.date | None = None,
+) -> pd.DataFrame:
     return _door(store, lang, today).comments(by=by, waves=waves, kind=kind, question=question, filters=filters)
 
 
-def turnover(store, by: str = "team", start=None, end=None, freq: str | None = None, filters=None,
-             lang: str = "en", today: dt.date | None = None) -> pd.DataFrame:
+def turnover(
+    store,
+    by: str = "team",
+    start=None,
+    end=None,
+    freq: str | None = None,
+    filters=None,
+    lang: str = "en",
+    today: dt.date | None = None,
+) -> pd.DataFrame:
     return _door(store, lang, today).turnover(by=by, start=start, end=end, freq=freq, filters=filters)
 
 
-def kpi_vs_people(store, start=None, end=None, wave=None, scales=None, lang: str = "en",
-                  today: dt.date | None = None) -> pd.DataFrame:
+def kpi_vs_people(
+    store, start=None, end=None, wave=None, scales=None, lang: str = "en", today: dt.date | None = None
+) -> pd.DataFrame:
     return _door(store, lang, today).kpi_vs_people(start=start, end=end, wave=wave, scales=scales)
 
 
-def group_values(store, values: pd.DataFrame, by: str = "team", how: str = "mean", columns=None,
-                 lang: str = "en") -> pd.DataFrame:
+def group_values(
+    store, values: pd.DataFrame, by: str = "team", how: str = "mean", columns=None, lang: str = "en"
+) -> pd.DataFrame:
     return Door(store, lang=lang).group_values(values, by=by, how=how, columns=columns)
 
 

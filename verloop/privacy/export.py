@@ -88,8 +88,15 @@ def _force_text(sheet) -> None:
                 cell.data_type = "s"
 
 
-def published_frame(door, what: str, by: str, wave: str | None = None, kind: str = "pulse",
-                    start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
+def published_frame(
+    door,
+    what: str,
+    by: str,
+    wave: str | None = None,
+    kind: str = "pulse",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pd.DataFrame:
     """The frame behind ``verloop export WHAT`` (one door call, as the dashboards make it);
     only the groups the door's scope covers (``verloop.privacy.scope``)."""
     from verloop.privacy.scope import EXPORTS
@@ -113,9 +120,18 @@ def published_frame(door, what: str, by: str, wave: str | None = None, kind: str
     raise InputError(f"cannot export '{what}'; choose one of {', '.join(WHATS)}.")
 
 
-def export(store, what: str, out: str | os.PathLike, by: str = "team", wave: str | None = None,
-           kind: str = "pulse", lang: str = "en", start: dt.date | None = None,
-           end: dt.date | None = None, scope=None) -> tuple[Path, pd.DataFrame]:
+def export(
+    store,
+    what: str,
+    out: str | os.PathLike,
+    by: str = "team",
+    wave: str | None = None,
+    kind: str = "pulse",
+    lang: str = "en",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    scope=None,
+) -> tuple[Path, pd.DataFrame]:
     """Write one published frame to ``out``; returns the path and the frame written. ``scope``
     (``verloop.privacy.scope.Scope``, default HR) limits the groups written."""
     from verloop.privacy.door import Door
@@ -128,4 +144,13 @@ def export(store, what: str, out: str | os.PathLike, by: str = "team", wave: str
     return write_table(frame, out), frame
 
 
-__all__ = ["FORMULA_STARTS", "WHATS", "csv_text", "escape_cell", "escape_frame", "export", "published_frame", "write_table"]
+__all__ = [
+    "FORMULA_STARTS",
+    "WHATS",
+    "csv_text",
+    "escape_cell",
+    "escape_frame",
+    "export",
+    "published_frame",
+    "write_table",
+]

@@ -87,7 +87,7 @@ class Policy:
             raise ConfigError("the comment threshold must be a whole number of at least k.")
 
     @classmethod
-    def from_store(cls, store) -> "Policy":
+    def from_store(cls, store) -> Policy:
         """The organisation's settings (created with the defaults when missing)."""
         from verloop.store.settings import get_settings
 

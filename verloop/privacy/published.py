@@ -61,8 +61,11 @@ def check_published(frame: pd.DataFrame, figures: list[str] | None = None) -> No
     assert not silent.any(), "a row without figures has no note"
     if figures is None:
         figures = [
-            c for c in frame.columns
-            if c not in META_COLUMNS and c not in DESCRIPTIVE and pd.api.types.is_numeric_dtype(frame[c])
+            c
+            for c in frame.columns
+            if c not in META_COLUMNS
+            and c not in DESCRIPTIVE
+            and pd.api.types.is_numeric_dtype(frame[c])
             and not pd.api.types.is_bool_dtype(frame[c])
         ]
     for column in figures:

@@ -54,10 +54,20 @@ ROLE_WORDS = {
     "nl": {HR: "HR", SITE_ROLE: "vestigingsmanager", LEAD: "teamleider", RESEARCH: "onderzoeker"},
 }
 _CAPABILITY_WORDS = {
-    "en": {FIGURES: "figures", COMMENTS: "comments", EXPORTS: "exports", MODEL_CARDS: "model cards",
-           ACCESS_LOG: "the access log"},
-    "nl": {FIGURES: "cijfers", COMMENTS: "opmerkingen", EXPORTS: "exports", MODEL_CARDS: "modelkaarten",
-           ACCESS_LOG: "het toegangslogboek"},
+    "en": {
+        FIGURES: "figures",
+        COMMENTS: "comments",
+        EXPORTS: "exports",
+        MODEL_CARDS: "model cards",
+        ACCESS_LOG: "the access log",
+    },
+    "nl": {
+        FIGURES: "cijfers",
+        COMMENTS: "opmerkingen",
+        EXPORTS: "exports",
+        MODEL_CARDS: "modelkaarten",
+        ACCESS_LOG: "het toegangslogboek",
+    },
 }
 
 
@@ -91,20 +101,20 @@ class Scope:
 
     # -- constructors -------------------------------------------------------------------------
     @classmethod
-    def everything(cls) -> "Scope":
+    def everything(cls) -> Scope:
         """HR: the whole organisation (the CLI and the bootstrap HR token)."""
         return cls(HR)
 
     @classmethod
-    def research(cls) -> "Scope":
+    def research(cls) -> Scope:
         return cls(RESEARCH)
 
     @classmethod
-    def site(cls, site_id: int) -> "Scope":
+    def site(cls, site_id: int) -> Scope:
         return cls(SITE_ROLE, site_ids=frozenset({site_id}))
 
     @classmethod
-    def lead(cls, team_ids: Iterable[int]) -> "Scope":
+    def lead(cls, team_ids: Iterable[int]) -> Scope:
         return cls(LEAD, team_ids=frozenset(team_ids))
 
     # -- what the role may do -------------------------------------------------------------------
@@ -127,7 +137,7 @@ class Scope:
             raise ScopeError(f"een account met de rol {role} kan {what} niet openen.")
         raise ScopeError(f"an account with the role {role} cannot open {what}.")
 
-    def resolve(self, structure) -> "ScopeView":
+    def resolve(self, structure) -> ScopeView:
         """The scope in names, against the organisation's structure (``privacy.data.Structure``)."""
         if self.whole_organisation:
             return ScopeView(self, None, None)

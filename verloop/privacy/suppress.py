@@ -167,7 +167,9 @@ def node_stats(hierarchy: Hierarchy, counts: WaveCounts) -> dict[Node, NodeStats
     for node in hierarchy.internal_bottom_up():
         parts = [team_stats[t] for t in hierarchy.teams_under(node)]
         # answers stored without a team count for the site / organisation they were stored with
-        below = [other for other in hierarchy.internal_bottom_up() if other != node and other[0] == SITE and node[0] == ORG]
+        below = [
+            other for other in hierarchy.internal_bottom_up() if other != node and other[0] == SITE and node[0] == ORG
+        ]
         n = sum(p.n for p in parts) + int(counts.n.get(node, 0) or 0) + sum(int(counts.n.get(b, 0) or 0) for b in below)
         invited = None if any(p.invited is None for p in parts) else sum(p.invited for p in parts)
         nonresp = None if any(p.nonresp is None for p in parts) else sum(p.nonresp for p in parts)
@@ -247,9 +249,7 @@ class _WaveState:
     def pick(self, parent: Node, prefer_fresh: bool) -> Node | None:
         """The child to hide next: fresh ones first when needed, then the smallest."""
         candidates = [
-            c
-            for c in self.hierarchy.children(parent)
-            if self.n(c) > 0 and c not in self.hidden and c not in self.known
+            c for c in self.hierarchy.children(parent) if self.n(c) > 0 and c not in self.hidden and c not in self.known
         ]
         if not candidates:
             return None
@@ -366,8 +366,11 @@ def plan_waves(
             else:
                 plan[node] = Decision(stats.n, SHOWN, known=node in state.known)
             if time_guard and stats.n > 0 and stats.nonresp is not None and stats.nonresp < k:
-                bisect.insort(history.setdefault(node, []), (stats.nonresp, order, stats, plan[node]),
-                              key=lambda entry: (entry[0], entry[1]))
+                bisect.insort(
+                    history.setdefault(node, []),
+                    (stats.nonresp, order, stats, plan[node]),
+                    key=lambda entry: (entry[0], entry[1]),
+                )
         plans.append(plan)
     return plans
 

@@ -36,8 +36,20 @@ from verloop.privacy.published import finish
 from verloop.privacy.suppress import HIDDEN_REASONS, TEAM
 
 KPI_COLUMNS = ("aht_s", "service_level", "csat", "fcr", "repeat_rate", "absenteeism")
-PEOPLE_SCALES = ("engagement", "wellbeing", "autonomy", "mandate", "workload", "connection", "growth",
-                 "leadership", "voice", "metric_gaming", "intent_stay", "enps")
+PEOPLE_SCALES = (
+    "engagement",
+    "wellbeing",
+    "autonomy",
+    "mandate",
+    "workload",
+    "connection",
+    "growth",
+    "leadership",
+    "voice",
+    "metric_gaming",
+    "intent_stay",
+    "enps",
+)
 
 
 def window_waves(door, start: dt.date, end: dt.date) -> list[str]:
@@ -56,8 +68,19 @@ def pool_shown(scores: pd.DataFrame) -> pd.DataFrame:
     waves_shown, waves_hidden, n (answers pooled), suppressed, reason, note. A team without a
     shown wave keeps its row, hidden, with the reason of its latest hidden wave.
     """
-    columns = ["site", "team", "scale", "score", "within_var", "waves_shown", "waves_hidden", "n",
-               "suppressed", "reason", "note"]
+    columns = [
+        "site",
+        "team",
+        "scale",
+        "score",
+        "within_var",
+        "waves_shown",
+        "waves_hidden",
+        "n",
+        "suppressed",
+        "reason",
+        "note",
+    ]
     teams = scores[scores["level"] == TEAM]
     if teams.empty:
         return pd.DataFrame(columns=columns)
@@ -66,19 +89,35 @@ def pool_shown(scores: pd.DataFrame) -> pd.DataFrame:
         shown = part[~part["suppressed"].astype(bool) & part["n"].notna() & part["score"].notna()]
         hidden = part[part["reason"].isin(HIDDEN_REASONS)]
         n = shown["n"].astype(float).to_numpy()
-        row = {"site": part["site"].iloc[0], "team": team, "scale": scale,
-               "waves_shown": int(len(shown)), "waves_hidden": int(len(hidden))}
+        row = {
+            "site": part["site"].iloc[0],
+            "team": team,
+            "scale": scale,
+            "waves_shown": int(len(shown)),
+            "waves_hidden": int(len(hidden)),
+        }
         if len(shown) and n.sum() > 0:
             means = shown["score"].astype(float).to_numpy()
             sds = shown["sd"].astype(float).fillna(0.0).to_numpy()
             dof = np.clip(n - 1.0, 0.0, None)
-            row.update(score=float((n * means).sum() / n.sum()),
-                       within_var=float((dof * sds**2).sum() / dof.sum()) if dof.sum() > 0 else np.nan,
-                       n=int(n.sum()), suppressed=False, reason=SHOWN, note="")
+            row.update(
+                score=float((n * means).sum() / n.sum()),
+                within_var=float((dof * sds**2).sum() / dof.sum()) if dof.sum() > 0 else np.nan,
+                n=int(n.sum()),
+                suppressed=False,
+                reason=SHOWN,
+                note="",
+            )
         elif len(hidden):
             last = hidden.sort_values("opens_on").iloc[-1]
-            row.update(score=np.nan, within_var=np.nan, n=None, suppressed=True, reason=str(last["reason"]),
-                       note=str(last["note"]))
+            row.update(
+                score=np.nan,
+                within_var=np.nan,
+                n=None,
+                suppressed=True,
+                reason=str(last["reason"]),
+                note=str(last["note"]),
+            )
         else:
             note = part["note"].iloc[-1] if len(part) else ""
             row.update(score=np.nan, within_var=np.nan, n=0, suppressed=False, reason=NO_RESPONSES, note=note)
@@ -87,8 +126,7 @@ def pool_shown(scores: pd.DataFrame) -> pd.DataFrame:
     return finish(frame, ["score", "within_var"], ["site", "team", "scale"])
 
 
-def watermelon_frame(door, start: dt.date | None = None, end: dt.date | None = None,
-                     scales=None) -> pd.DataFrame:
+def watermelon_frame(door, start: dt.date | None = None, end: dt.date | None = None, scales=None) -> pd.DataFrame:
     """One published row per team: KPI means (and their month-to-month SD) over the period,
     people figures pooled over the team's shown waves (``<scale>``, ``<scale>_var`` within-team
     variance, ``<scale>_n`` answers), voluntary turnover of the period (shown teams), and
@@ -158,8 +196,9 @@ def watermelon_frame(door, start: dt.date | None = None, end: dt.date | None = N
     keys = ["period_start", "period_end", "level", "site", "team", "group"]
     kpi_columns = present + [f"{c}_sd" for c in present] + ["kpi_months"]
     out = finish(frame, people, keys)
-    return out[[*keys, *kpi_columns, *people, "waves", "waves_shown", "waves_hidden", "n", "suppressed", "reason",
-                "note"]]
+    return out[
+        [*keys, *kpi_columns, *people, "waves", "waves_shown", "waves_hidden", "n", "suppressed", "reason", "note"]
+    ]
 
 
 __all__ = ["KPI_COLUMNS", "PEOPLE_SCALES", "pool_shown", "watermelon_frame", "window_waves"]

@@ -35,9 +35,7 @@ def resolve_url(url: str | None) -> str:
             "postgresql+psycopg://user:password@host:5432/dbname."
         ) from None
     if parsed.get_backend_name() not in SUPPORTED:
-        raise ConfigError(
-            f"database '{parsed.get_backend_name()}' is not supported; use SQLite or PostgreSQL."
-        )
+        raise ConfigError(f"database '{parsed.get_backend_name()}' is not supported; use SQLite or PostgreSQL.")
     return url
 
 
@@ -118,9 +116,7 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(
-        url, pool_pre_ping=True, connect_args={"connect_timeout": 10}, pool_size=10, max_overflow=20
-    )
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10}, pool_size=10, max_overflow=20)
 
 
 def describe_operational_error(exc: SQLAlchemyError, url: str) -> str:
@@ -150,7 +146,7 @@ class Store:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
-    def open(cls, url: str | None = None, *, migrate: bool = True, create: bool = True) -> "Store":
+    def open(cls, url: str | None = None, *, migrate: bool = True, create: bool = True) -> Store:
         """Open (and migrate) the database at ``url``. Readers pass ``create=False``: a missing
         SQLite file is then a :class:`MissingDatabaseError` naming the expected path and how to
         create it, instead of a new, empty database in the wrong place."""

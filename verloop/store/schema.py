@@ -114,7 +114,7 @@ class Site(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
 
-    teams: Mapped[list["Team"]] = relationship(back_populates="site")
+    teams: Mapped[list[Team]] = relationship(back_populates="site")
 
 
 class Team(Base):
@@ -135,9 +135,7 @@ class Employee(Base):
 
     __tablename__ = "employees"
     __table_args__ = (
-        CheckConstraint(
-            "exit_type is null or exit_type in ('voluntary', 'involuntary')", name="exit_type"
-        ),
+        CheckConstraint("exit_type is null or exit_type in ('voluntary', 'involuntary')", name="exit_type"),
         CheckConstraint("exit_date is null or exit_date >= hire_date", name="exit_after_hire"),
     )
 
@@ -271,12 +269,8 @@ class Response(Base):
     # Confidential mode only: a keyed pseudonym whose key is held outside the database.
     pseudonym: Mapped[str | None] = mapped_column(String(64))
 
-    answers: Mapped[list["Answer"]] = relationship(
-        back_populates="response", cascade="all, delete-orphan"
-    )
-    comments: Mapped[list["Comment"]] = relationship(
-        back_populates="response", cascade="all, delete-orphan"
-    )
+    answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
+    comments: Mapped[list[Comment]] = relationship(back_populates="response", cascade="all, delete-orphan")
 
 
 class Answer(Base):
@@ -285,9 +279,7 @@ class Answer(Base):
     __tablename__ = "answers"
     __table_args__ = {"sqlite_with_rowid": False}
 
-    response_id: Mapped[str] = mapped_column(
-        ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
-    )
+    response_id: Mapped[str] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
     item_id: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[float] = mapped_column(Float)
 
@@ -301,9 +293,7 @@ class Comment(Base):
     __table_args__ = {"sqlite_with_rowid": False}
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
-    response_id: Mapped[str] = mapped_column(
-        ForeignKey("responses.id", ondelete="CASCADE"), index=True
-    )
+    response_id: Mapped[str] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
     question: Mapped[str] = mapped_column(String(50))
     text: Mapped[str] = mapped_column(Text)
 
@@ -366,7 +356,7 @@ class Account(Base):
     link_hash: Mapped[str | None] = mapped_column(String(200))
     link_expires: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
-    teams: Mapped[list["AccountTeam"]] = relationship(cascade="all, delete-orphan")
+    teams: Mapped[list[AccountTeam]] = relationship(cascade="all, delete-orphan")
 
 
 class AccountTeam(Base):

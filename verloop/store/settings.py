@@ -64,7 +64,7 @@ def update_settings(session: Session, changed_by: str, **changes) -> OrgSettings
         setattr(settings, field, new)
         session.add(
             SettingsChange(
-                changed_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0),
+                changed_at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
                 changed_by=changed_by.strip(),
                 field=field,
                 old_value=None if old is None else str(old),

@@ -454,7 +454,7 @@ def _read_yaml(display: str, data: bytes) -> dict:
 _TOP_LEVEL = {
     "key", "title", "intro", "privacy", "reason_question", "reasons",
     "response_scales", "scales", "items", "open_questions",
-}  # fmt: skip
+}
 
 
 def _line(node: Any) -> str:

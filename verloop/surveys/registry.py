@@ -92,5 +92,5 @@ def instrument_versions(session: Session, key: str) -> list[dict]:
         )
         .where(InstrumentRow.key == key)
         .order_by(InstrumentRow.version)
-    )  # fmt: skip
+    )
     return [dict(r._mapping) for r in rows]

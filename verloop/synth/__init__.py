@@ -16,6 +16,4 @@ from verloop.synth.truth import read_truth, write_truth
 # module would later rebind ``verloop.synth.write`` to the module itself.
 from verloop.synth.write import write  # noqa: E402
 
-
-__all__ = ["REASONS", "SCALES", "TABLES", "SynthConfig", "SynthOrg", "generate", "read_truth",
-           "write", "write_truth"]
+__all__ = ["REASONS", "SCALES", "TABLES", "SynthConfig", "SynthOrg", "generate", "read_truth", "write", "write_truth"]

@@ -17,10 +17,20 @@ import numpy as np
 # Mean and SD of the keyed answer on a 1-5 agree scale, per construct (contact-centre pulse
 # norms: connection high, mandate and autonomy low, pressure above the midpoint).
 LIKERT_MEANS = {
-    "engagement": 3.6, "wellbeing": 3.1, "autonomy": 3.0, "mandate": 2.7, "workload": 3.3,
-    "connection": 3.8, "growth": 3.0, "leadership": 3.4, "voice": 3.0, "metric_gaming": 2.9,
-    "intent_stay": 3.4, "enps": 6.0, "candour": 3.2,
-}  # fmt: skip
+    "engagement": 3.6,
+    "wellbeing": 3.1,
+    "autonomy": 3.0,
+    "mandate": 2.7,
+    "workload": 3.3,
+    "connection": 3.8,
+    "growth": 3.0,
+    "leadership": 3.4,
+    "voice": 3.0,
+    "metric_gaming": 2.9,
+    "intent_stay": 3.4,
+    "enps": 6.0,
+    "candour": 3.2,
+}
 _LOADINGS = (0.88, 0.85, 0.82, 0.86, 0.83)
 _OFFSETS = (0.15, -0.10, 0.0, -0.15, 0.10)
 REVERSE_LOADING_PENALTY = 0.04

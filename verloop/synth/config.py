@@ -17,9 +17,19 @@ from verloop.errors import ConfigError
 # -- vocabularies shared with the rest of Verloop -------------------------------------------------
 
 SCALES: tuple[str, ...] = (
-    "engagement", "wellbeing", "autonomy", "mandate", "workload", "connection",
-    "growth", "leadership", "voice", "metric_gaming", "intent_stay", "enps",
-)  # fmt: skip
+    "engagement",
+    "wellbeing",
+    "autonomy",
+    "mandate",
+    "workload",
+    "connection",
+    "growth",
+    "leadership",
+    "voice",
+    "metric_gaming",
+    "intent_stay",
+    "enps",
+)
 """Pulse scale keys, in the order of the latent vector."""
 
 BASE_CONSTRUCTS: tuple[str, ...] = SCALES[:10]
@@ -29,9 +39,17 @@ UNFAVOURABLE: frozenset[str] = frozenset({"workload", "metric_gaming"})
 """Scales where HIGH means worse (more pressure, more gaming)."""
 
 REASONS: tuple[str, ...] = (
-    "pay", "schedule", "workload", "team_lead", "no_mandate", "no_growth",
-    "personal", "study", "health", "other",
-)  # fmt: skip
+    "pay",
+    "schedule",
+    "workload",
+    "team_lead",
+    "no_mandate",
+    "no_growth",
+    "personal",
+    "study",
+    "health",
+    "other",
+)
 """Exit reason codes (the fixed list of the exit and follow-up surveys)."""
 
 SAFE_REASONS: frozenset[str] = frozenset({"pay", "personal", "study"})
@@ -151,10 +169,17 @@ class SynthConfig:
     lead_style_mix: dict[str, float] = field(default_factory=_default_style_mix)
     icc: dict[str, float] = field(
         default_factory=lambda: {
-            "engagement": 0.15, "wellbeing": 0.15, "autonomy": 0.22, "mandate": 0.22,
-            "workload": 0.20, "connection": 0.18, "growth": 0.15, "leadership": 0.25,
-            "voice": 0.18, "metric_gaming": 0.20,
-        }  # fmt: skip
+            "engagement": 0.15,
+            "wellbeing": 0.15,
+            "autonomy": 0.22,
+            "mandate": 0.22,
+            "workload": 0.20,
+            "connection": 0.18,
+            "growth": 0.15,
+            "leadership": 0.25,
+            "voice": 0.18,
+            "metric_gaming": 0.20,
+        }
     )
     trait_share: float = 0.5
     state_ar: float = 0.90
@@ -228,9 +253,17 @@ class SynthConfig:
         for name, value in self.icc.items():
             if name not in BASE_CONSTRUCTS or not 0 <= value < 0.9:
                 bad(f"icc['{name}'] must be a known construct with a value in [0, 0.9).")
-        for name in ("target_voluntary_rate", "target_involuntary_rate", "pulse_response_rate",
-                     "exit_response_rate", "followup_response_rate", "english_share",
-                     "trait_share", "vacancy_lag_p2", "action_success_rate"):  # fmt: skip
+        for name in (
+            "target_voluntary_rate",
+            "target_involuntary_rate",
+            "pulse_response_rate",
+            "exit_response_rate",
+            "followup_response_rate",
+            "english_share",
+            "trait_share",
+            "vacancy_lag_p2",
+            "action_success_rate",
+        ):
             value = getattr(self, name)
             if not 0 <= value <= 1:
                 bad(f"{name} must lie between 0 and 1 (got {value}).")
@@ -258,7 +291,7 @@ class SynthConfig:
             year -= 1
         return dt.date(year, month, 1)
 
-    def replace(self, **changes) -> "SynthConfig":
+    def replace(self, **changes) -> SynthConfig:
         return dataclasses.replace(self, **changes)
 
     def to_json(self) -> dict:

@@ -20,7 +20,6 @@ from verloop.synth.kpis import team_kpis
 from verloop.synth.latent import IDX, LatentModel
 from verloop.synth.reasons import draw_reasons
 from verloop.synth.simulate import DAYS_PER_MONTH, build_org, build_schedule, calibrate, simulate
-from verloop.synth.truth import build_truth
 from verloop.synth.surveys import (
     People,
     ResponseBuilder,
@@ -31,24 +30,43 @@ from verloop.synth.surveys import (
     pseudonym,
     sigmoid,
 )
+from verloop.synth.truth import build_truth
 
 # Columns of every frame that is written to the database (exactly the ORM columns, plus the
 # instrument key on waves, which write() turns into instrument_id).
 COLUMNS: dict[str, list[str]] = {
     "sites": ["id", "name"],
     "teams": ["id", "name", "site_id", "team_lead", "lead_style"],
-    "employees": ["id", "hr_id", "team_id", "site_id", "role", "contract_hours", "hire_date",
-                  "exit_date", "exit_type", "regretted"],
+    "employees": [
+        "id",
+        "hr_id",
+        "team_id",
+        "site_id",
+        "role",
+        "contract_hours",
+        "hire_date",
+        "exit_date",
+        "exit_type",
+        "regretted",
+    ],
     "kpis": ["team_id", "month", "aht_s", "service_level", "csat", "fcr", "repeat_rate", "absenteeism"],
     "waves": ["id", "name", "kind", "opens_on", "closes_on", "status", "instrument"],
     "invitations": ["wave_id", "team_id", "invited"],
-    "responses": ["id", "wave_id", "team_id", "submitted_on", "language", "tenure_band",
-                  "contract_type", "reason", "pseudonym"],
+    "responses": [
+        "id",
+        "wave_id",
+        "team_id",
+        "submitted_on",
+        "language",
+        "tenure_band",
+        "contract_type",
+        "reason",
+        "pseudonym",
+    ],
     "answers": ["response_id", "item_id", "value"],
     "comments": ["id", "response_id", "question", "text"],
-    "team_actions": ["id", "team_id", "cycle", "stop_text", "start_text", "created_on", "status",
-                     "closed_on"],
-}  # fmt: skip
+    "team_actions": ["id", "team_id", "cycle", "stop_text", "start_text", "created_on", "status", "closed_on"],
+}
 TABLES = tuple(COLUMNS)
 
 
@@ -135,19 +153,38 @@ def generate(config: SynthConfig | None = None, **overrides) -> SynthOrg:
     leavers = leavers[np.argsort(people.employee_id[leavers], kind="stable")]
     latent_exit = sim.exit_latent[leavers].astype(np.float64)
     reasons = draw_reasons(
-        rng_exit, latent_exit[:, :10], latent_exit[:, 12], people.hours[leavers] < PART_TIME_BELOW_HOURS,
-        config.hazard_betas, config.frailty_beta,
+        rng_exit,
+        latent_exit[:, :10],
+        latent_exit[:, 12],
+        people.hours[leavers] < PART_TIME_BELOW_HOURS,
+        config.hazard_betas,
+        config.frailty_beta,
     )
     exit_builder = ResponseBuilder(config, rng_exit, pseudonyms)
     exits, exit_invites = build_exit_surveys(
-        config, sim, schedule, people, waves, exit_builder, rng_exit,
-        instruments.get("exit"), instruments.get("followup"), reasons, leavers,
+        config,
+        sim,
+        schedule,
+        people,
+        waves,
+        exit_builder,
+        rng_exit,
+        instruments.get("exit"),
+        instruments.get("followup"),
+        reasons,
+        leavers,
     )
 
     months = schedule.month_start[schedule.burn_in : schedule.burn_in + schedule.months].astype("datetime64[D]")
     kpis = team_kpis(
-        rng_kpi, teams["id"].to_numpy(), org.team_site, teams["lead_style"].to_numpy(), months,
-        sim.team_mean, sim.new_share, sim.vacancy_share,
+        rng_kpi,
+        teams["id"].to_numpy(),
+        org.team_site,
+        teams["lead_style"].to_numpy(),
+        months,
+        sim.team_mean,
+        sim.new_share,
+        sim.vacancy_share,
     )
     waves_frame = pd.DataFrame(waves.rows, columns=COLUMNS["waves"])
     for col in ("opens_on", "closes_on"):
@@ -164,12 +201,31 @@ def generate(config: SynthConfig | None = None, **overrides) -> SynthOrg:
 
     team_risk = _team_risk(sim, teams, months)
     org_out = SynthOrg(
-        config=config, sites=sites, teams=teams, employees=employees, kpis=kpis, waves=waves_frame,
-        invitations=invitations, responses=responses, answers=answers, comments=comments,
-        team_actions=team_actions, person_waves=person_waves, exits=exits, team_risk=team_risk,
+        config=config,
+        sites=sites,
+        teams=teams,
+        employees=employees,
+        kpis=kpis,
+        waves=waves_frame,
+        invitations=invitations,
+        responses=responses,
+        answers=answers,
+        comments=comments,
+        team_actions=team_actions,
+        person_waves=person_waves,
+        exits=exits,
+        team_risk=team_risk,
     )
     org_out.truth = build_truth(
-        org_out, model=model, c_v=c_v, c_i=c_i, calibration=calibration, pulse_scores=pulse_scores, action_truth=action_truth, instruments=instruments, alphas=alphas,
+        org_out,
+        model=model,
+        c_v=c_v,
+        c_i=c_i,
+        calibration=calibration,
+        pulse_scores=pulse_scores,
+        action_truth=action_truth,
+        instruments=instruments,
+        alphas=alphas,
     )
     return org_out
 
@@ -243,8 +299,13 @@ def _employees(config, sim, schedule, org, rng) -> tuple[pd.DataFrame, People]:
     )
     english = rng.random(len(sim.hire_day)) < config.english_share
     people = People(
-        employee_id=employee_id, team_id=(sim.team + 1).astype(np.int64), hire_day=sim.hire_day,
-        exit_day=sim.exit_day, exit_type=sim.exit_type, hours=sim.hours, english=english,
+        employee_id=employee_id,
+        team_id=(sim.team + 1).astype(np.int64),
+        hire_day=sim.hire_day,
+        exit_day=sim.exit_day,
+        exit_type=sim.exit_type,
+        hours=sim.hours,
+        english=english,
     )
     return employees, people
 
@@ -292,8 +353,14 @@ def _team_actions(config, sim, schedule, waves: pd.DataFrame, rng) -> tuple[pd.D
         }
     )
     truth = pd.DataFrame(
-        {"action_id": ids, "team_id": frame["team_id"], "cycle": frame["cycle"],
-         "construct": acts["construct"], "worked": acts["worked"], "effect_sd": acts["effect_sd"]}  # fmt: skip
+        {
+            "action_id": ids,
+            "team_id": frame["team_id"],
+            "cycle": frame["cycle"],
+            "construct": acts["construct"],
+            "worked": acts["worked"],
+            "effect_sd": acts["effect_sd"],
+        }
     ).to_dict("records")
     return frame, truth
 

@@ -69,8 +69,7 @@ def team_kpis(
     repeat = 14 + style("repeat_rate") - 0.45 * (fcr - 73) + noise(1.0)
     absent = 7 + style("absenteeism") - 1.2 * wb + 0.6 * wl + 0.8 * winter + noise(0.7)
 
-    values = {"aht_s": aht, "service_level": sl, "csat": csat, "fcr": fcr,
-              "repeat_rate": repeat, "absenteeism": absent}  # fmt: skip
+    values = {"aht_s": aht, "service_level": sl, "csat": csat, "fcr": fcr, "repeat_rate": repeat, "absenteeism": absent}
     frame = pd.DataFrame(
         {
             "team_id": np.tile(team_ids, M).astype("int64"),

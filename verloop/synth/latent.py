@@ -54,17 +54,31 @@ CORRELATION = np.array([_R_ROWS[name] for name in BASE_CONSTRUCTS])
 # pressure and metric gaming (DOMAIN.md).
 STYLE_SHIFTS: dict[str, dict[str, float]] = {
     "servant": {
-        "engagement": 0.10, "wellbeing": 0.10, "autonomy": 0.30, "mandate": 0.35,
-        "workload": -0.15, "connection": 0.25, "growth": 0.15, "leadership": 0.50,
-        "voice": 0.30, "metric_gaming": -0.20,
+        "engagement": 0.10,
+        "wellbeing": 0.10,
+        "autonomy": 0.30,
+        "mandate": 0.35,
+        "workload": -0.15,
+        "connection": 0.25,
+        "growth": 0.15,
+        "leadership": 0.50,
+        "voice": 0.30,
+        "metric_gaming": -0.20,
     },
     "neutral": {},
     "taylorist": {
-        "engagement": -0.20, "wellbeing": -0.30, "autonomy": -0.55, "mandate": -0.60,
-        "workload": 0.60, "connection": -0.25, "growth": -0.20, "leadership": -0.80,
-        "voice": -0.40, "metric_gaming": 0.70,
+        "engagement": -0.20,
+        "wellbeing": -0.30,
+        "autonomy": -0.55,
+        "mandate": -0.60,
+        "workload": 0.60,
+        "connection": -0.25,
+        "growth": -0.20,
+        "leadership": -0.80,
+        "voice": -0.40,
+        "metric_gaming": 0.70,
     },
-}  # fmt: skip
+}
 
 # Derived constructs: weights on the exit propensity (−η/sd), base constructs and the extras.
 INTENT_WEIGHTS = {"propensity": 0.75, "engagement": 0.20, "growth": 0.05, "frailty": 0.55, "intent_unique": 0.35}
@@ -102,7 +116,7 @@ class LatentModel:
     icc: np.ndarray  # (K,)
 
     @classmethod
-    def from_config(cls, config: SynthConfig) -> "LatentModel":
+    def from_config(cls, config: SynthConfig) -> LatentModel:
         styles = tuple(s for s in LEAD_STYLES if config.lead_style_mix.get(s, 0) > 0)
         probs = np.array([config.lead_style_mix[s] for s in styles], dtype=float)
         probs /= probs.sum()

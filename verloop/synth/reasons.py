@@ -28,9 +28,14 @@ R = {code: i for i, code in enumerate(REASONS)}
 
 # Everyday (baseline) reasons for leaving a contact-centre job.
 BASELINE_MIX = {
-    "pay": 0.28, "personal": 0.17, "study": 0.12, "no_growth": 0.13, "schedule": 0.10,
-    "health": 0.06, "other": 0.14,
-}  # fmt: skip
+    "pay": 0.28,
+    "personal": 0.17,
+    "study": 0.12,
+    "no_growth": 0.13,
+    "schedule": 0.10,
+    "health": 0.06,
+    "other": 0.14,
+}
 STUDY_PART_TIME_FACTOR = 2.0
 
 # Where each driver's push goes.
@@ -49,9 +54,17 @@ PUSH_WEIGHT = 2.5  # weight of the drivers' push relative to the baseline share
 
 # Chance of stating the true reason at exit, by reason; otherwise a safe one is stated.
 HONEST_AT_EXIT = {
-    "team_lead": 0.20, "workload": 0.40, "no_mandate": 0.30, "schedule": 0.60, "no_growth": 0.55,
-    "health": 0.50, "other": 0.80, "pay": 0.95, "personal": 0.95, "study": 0.95,
-}  # fmt: skip
+    "team_lead": 0.20,
+    "workload": 0.40,
+    "no_mandate": 0.30,
+    "schedule": 0.60,
+    "no_growth": 0.55,
+    "health": 0.50,
+    "other": 0.80,
+    "pay": 0.95,
+    "personal": 0.95,
+    "study": 0.95,
+}
 SAFE_STATED_MIX = {"pay": 0.42, "personal": 0.35, "study": 0.10, "other": 0.13}
 HONEST_AT_FOLLOWUP = 0.85
 
@@ -64,7 +77,10 @@ def _mix(weights: dict[str, float]) -> np.ndarray:
 
 
 def true_reason_weights(
-    latent: np.ndarray, frailty: np.ndarray, part_time: np.ndarray, betas: dict[str, float],
+    latent: np.ndarray,
+    frailty: np.ndarray,
+    part_time: np.ndarray,
+    betas: dict[str, float],
     frailty_beta: float,
 ) -> np.ndarray:
     """(n, reasons) unnormalised probabilities from the constructs at exit (n, ≥10)."""
@@ -84,8 +100,12 @@ def true_reason_weights(
 
 
 def draw_reasons(
-    rng: np.random.Generator, latent: np.ndarray, frailty: np.ndarray, part_time: np.ndarray,
-    betas: dict[str, float], frailty_beta: float,
+    rng: np.random.Generator,
+    latent: np.ndarray,
+    frailty: np.ndarray,
+    part_time: np.ndarray,
+    betas: dict[str, float],
+    frailty_beta: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """True, stated-at-exit and follow-up reason codes (object arrays) for n leavers."""
     n = len(latent)

@@ -34,9 +34,16 @@ from verloop.synth.latent import IDX, K, LatentModel
 
 DAYS_PER_MONTH = 30.4375
 ACTIONABLE = (
-    "wellbeing", "autonomy", "mandate", "workload", "connection", "growth", "leadership",
-    "voice", "metric_gaming",
-)  # fmt: skip
+    "wellbeing",
+    "autonomy",
+    "mandate",
+    "workload",
+    "connection",
+    "growth",
+    "leadership",
+    "voice",
+    "metric_gaming",
+)
 ACTION_DECAY = 0.80  # monthly persistence of an action's effect (half-life ≈ 3 months)
 CALIBRATION_SEED = 20_240_517
 CALIBRATION_EMPLOYEES = 4000
@@ -343,9 +350,15 @@ def simulate(
                 action_stock[teams, target] += effect * direction[target]
                 if record:
                     actions.extend(
-                        {"team": int(tm), "wave": wave_at[m], "month": int(m), "rank": rank,
-                         "construct": BASE_CONSTRUCTS[int(k)], "worked": bool(s),
-                         "effect_sd": float(e)}  # fmt: skip
+                        {
+                            "team": int(tm),
+                            "wave": wave_at[m],
+                            "month": int(m),
+                            "rank": rank,
+                            "construct": BASE_CONSTRUCTS[int(k)],
+                            "worked": bool(s),
+                            "effect_sd": float(e),
+                        }
                         for tm, k, s, e in zip(teams, target, success, effect)
                     )
 
@@ -383,11 +396,24 @@ def simulate(
 # -- calibration ----------------------------------------------------------------------------------
 
 _CALIBRATION_IGNORES = {
-    "employees", "seed", "mode", "pseudonym_key", "pulse_response_rate",
-    "response_engagement_beta", "later_leaver_response_log_odds", "later_leaver_months",
-    "exit_response_rate", "followup_response_rate", "followup_after_days", "english_share",
-    "comment_rate_stop", "comment_rate_start", "exit_comment_rate", "instruments", "sites",
-}  # fmt: skip
+    "employees",
+    "seed",
+    "mode",
+    "pseudonym_key",
+    "pulse_response_rate",
+    "response_engagement_beta",
+    "later_leaver_response_log_odds",
+    "later_leaver_months",
+    "exit_response_rate",
+    "followup_response_rate",
+    "followup_after_days",
+    "english_share",
+    "comment_rate_stop",
+    "comment_rate_start",
+    "exit_comment_rate",
+    "instruments",
+    "sites",
+}
 
 
 def calibrate(config: SynthConfig) -> tuple[float, float, dict]:
@@ -395,9 +421,7 @@ def calibrate(config: SynthConfig) -> tuple[float, float, dict]:
     turnover hit their targets on a fixed pilot organisation (4,000 positions, fixed seed),
     using expected exits and averaging the implied constants over iterations. Cached per
     relevant config."""
-    key = json.dumps(
-        {k: v for k, v in config.to_json().items() if k not in _CALIBRATION_IGNORES}, sort_keys=True
-    )
+    key = json.dumps({k: v for k, v in config.to_json().items() if k not in _CALIBRATION_IGNORES}, sort_keys=True)
     return _calibrate_cached(key)
 
 

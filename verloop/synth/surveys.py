@@ -41,8 +41,17 @@ DAYS_PER_MONTH = 30.4375
 BAND_SKIP_RATE = 0.08
 EXIT_COMMENT_LEAK = 0.3  # share of exit comments about the true rather than the stated reason
 UNFAVOURABLE_WHEN_HIGH = ("workload", "metric_gaming")  # recall bias raises these, lowers the rest
-THEMES = ("workload", "mandate", "autonomy", "leadership", "connection", "growth", "voice",
-          "metric_gaming", "wellbeing")  # fmt: skip
+THEMES = (
+    "workload",
+    "mandate",
+    "autonomy",
+    "leadership",
+    "connection",
+    "growth",
+    "voice",
+    "metric_gaming",
+    "wellbeing",
+)
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -94,8 +103,17 @@ class WaveSet:
 
     def add(self, name: str, kind: str, opens: dt.date, closes: dt.date, status: str, instrument: str) -> int:
         wave_id = len(self.rows) + 1
-        self.rows.append({"id": wave_id, "name": name, "kind": kind, "opens_on": opens,
-                          "closes_on": closes, "status": status, "instrument": instrument})  # fmt: skip
+        self.rows.append(
+            {
+                "id": wave_id,
+                "name": name,
+                "kind": kind,
+                "opens_on": opens,
+                "closes_on": closes,
+                "status": status,
+                "instrument": instrument,
+            }
+        )
         return wave_id
 
 
@@ -162,8 +180,7 @@ class ResponseBuilder:
             frame["reason"] = np.asarray(reason, dtype=object)
         if with_pseudonym and self.pseudonyms is not None:
             frame["pseudonym"] = self.pseudonyms[employee_id - 1]
-        frame = frame.astype({"tenure_band": object, "contract_type": object, "reason": object,
-                              "pseudonym": object})  # fmt: skip
+        frame = frame.astype({"tenure_band": object, "contract_type": object, "reason": object, "pseudonym": object})
         self.responses.append(frame.iloc[order].reset_index(drop=True))
 
         keyed = None
@@ -173,8 +190,7 @@ class ResponseBuilder:
             item_ids = np.array([m.item_id for m in items], dtype=object)
             self.answers.append(
                 pd.DataFrame(
-                    {"response_id": ids[order][rows], "item_id": item_ids[cols],
-                     "value": stored[order][rows, cols]}  # fmt: skip
+                    {"response_id": ids[order][rows], "item_id": item_ids[cols], "value": stored[order][rows, cols]}
                 )
             )
         parts = []
@@ -182,8 +198,13 @@ class ResponseBuilder:
             if len(chosen):
                 parts.append(
                     pd.DataFrame(
-                        {"id": hex_ids(rng, len(chosen)), "response_id": ids[chosen],
-                         "question": question, "text": texts, "_rank": rank[chosen]}  # fmt: skip
+                        {
+                            "id": hex_ids(rng, len(chosen)),
+                            "response_id": ids[chosen],
+                            "question": question,
+                            "text": texts,
+                            "_rank": rank[chosen],
+                        }
                     )
                 )
         if parts:
@@ -248,8 +269,16 @@ class People:
     english: np.ndarray
 
 
-def build_pulse(config, sim, schedule, people: People, waves: WaveSet, builder: ResponseBuilder,
-                rng: np.random.Generator, instrument) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
+def build_pulse(
+    config,
+    sim,
+    schedule,
+    people: People,
+    waves: WaveSet,
+    builder: ResponseBuilder,
+    rng: np.random.Generator,
+    instrument,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
     """Pulse waves: invitations, responses with answers and comments; the person-wave truth,
     observed scale scores per responding person-wave and Cronbach's alpha per scale."""
     items = item_models(instrument, SCALES)
@@ -262,8 +291,7 @@ def build_pulse(config, sim, schedule, people: People, waves: WaveSet, builder: 
         day, month = int(day), int(month)
         opens = np.datetime64(day, "D").astype(dt.date)
         closes = opens + dt.timedelta(days=config.wave_open_days - 1)
-        wave_id = waves.add(f"Pulse {opens.isoformat()}", "pulse", opens, closes, "closed",
-                            config.instruments["pulse"])
+        wave_id = waves.add(f"Pulse {opens.isoformat()}", "pulse", opens, closes, "closed", config.instruments["pulse"])
         slots = np.nonzero(sim.occ[month] >= 0)[0]
         person = sim.occ[month, slots]
         active = (people.hire_day[person] < day) & ((people.exit_day[person] < 0) | (people.exit_day[person] > day))
@@ -271,14 +299,18 @@ def build_pulse(config, sim, schedule, people: People, waves: WaveSet, builder: 
         lat = sim.lat[month, slots].astype(np.float64)
         team_id = people.team_id[person]
         later = (people.exit_type[person] == 1) & (people.exit_day[person] <= day + later_window)
-        offset = (config.response_engagement_beta * lat[:, IDX["engagement"]]
-                  + team_effect[team_id] + config.later_leaver_response_log_odds * later)
+        offset = (
+            config.response_engagement_beta * lat[:, IDX["engagement"]]
+            + team_effect[team_id]
+            + config.later_leaver_response_log_odds * later
+        )
         base = solve_intercept(offset, config.pulse_response_rate)
         p = sigmoid(base + offset + rng.normal(0, 0.12))
         responded = rng.random(len(person)) < p
 
-        frame = pd.DataFrame({"employee_id": people.employee_id[person], "wave_id": wave_id,
-                              "team_id": team_id, "responded": responded})  # fmt: skip
+        frame = pd.DataFrame(
+            {"employee_id": people.employee_id[person], "wave_id": wave_id, "team_id": team_id, "responded": responded}
+        )
         for j, scale in enumerate(SCALES):
             frame[scale] = lat[:, j]
         frame["p_voluntary"] = sim.pv[month, slots].astype(np.float64)
@@ -290,8 +322,11 @@ def build_pulse(config, sim, schedule, people: People, waves: WaveSet, builder: 
             eta = np.where(same, 0.5 * (eta + eta_next), eta)
         frame["eta"] = eta
         frames.append(frame)
-        invitations.append(pd.DataFrame({"wave_id": wave_id, "team_id": np.unique(team_id),
-                                         "invited": np.bincount(team_id)[np.unique(team_id)]}))
+        invitations.append(
+            pd.DataFrame(
+                {"wave_id": wave_id, "team_id": np.unique(team_id), "invited": np.bincount(team_id)[np.unique(team_id)]}
+            )
+        )
 
         r = np.nonzero(responded)[0]
         rp = person[r]
@@ -299,9 +334,16 @@ def build_pulse(config, sim, schedule, people: People, waves: WaveSet, builder: 
         latent = {scale: lat[r, j] for j, scale in enumerate(SCALES)}
         english = people.english[rp]
         ids, keyed = builder.add(
-            np.full(len(r), wave_id), team_id[r], submitted, english, people.employee_id[rp],
-            tenure_months=(day - people.hire_day[rp]) / DAYS_PER_MONTH, hours=people.hours[rp],
-            items=items, latent=latent, comments=pulse_comments(rng, config, lat[r], english),
+            np.full(len(r), wave_id),
+            team_id[r],
+            submitted,
+            english,
+            people.employee_id[rp],
+            tenure_months=(day - people.hire_day[rp]) / DAYS_PER_MONTH,
+            hours=people.hours[rp],
+            items=items,
+            latent=latent,
+            comments=pulse_comments(rng, config, lat[r], english),
             with_pseudonym=True,
         )
         if keyed is not None:
@@ -312,8 +354,9 @@ def build_pulse(config, sim, schedule, people: People, waves: WaveSet, builder: 
             score.insert(0, "employee_id", people.employee_id[rp])
             scores.append(score)
     person_waves = _concat(frames, ["employee_id", "wave_id", "team_id", "responded", *SCALES, "p_voluntary", "eta"])
-    person_waves = person_waves.astype({"employee_id": "int64", "wave_id": "int64", "team_id": "int64",
-                                        "responded": bool})  # fmt: skip
+    person_waves = person_waves.astype(
+        {"employee_id": "int64", "wave_id": "int64", "team_id": "int64", "responded": bool}
+    )
     invites = _concat(invitations, ["wave_id", "team_id", "invited"]).astype("int64")
     pulse_scores = _concat(scores, ["employee_id", "wave_id", "response_id", *SCALES])
     alphas = scale_alphas(items, np.vstack(keyed_blocks)) if keyed_blocks else {}
@@ -336,26 +379,47 @@ def scale_alphas(items: list, keyed: np.ndarray) -> dict[str, float]:
     return out
 
 
-def build_exit_surveys(config, sim, schedule, people: People, waves: WaveSet, builder: ResponseBuilder,
-                       rng: np.random.Generator, exit_instrument, followup_instrument,
-                       reasons: tuple[np.ndarray, np.ndarray, np.ndarray], leavers: np.ndarray
-                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build_exit_surveys(
+    config,
+    sim,
+    schedule,
+    people: People,
+    waves: WaveSet,
+    builder: ResponseBuilder,
+    rng: np.random.Generator,
+    exit_instrument,
+    followup_instrument,
+    reasons: tuple[np.ndarray, np.ndarray, np.ndarray],
+    leavers: np.ndarray,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Exit and follow-up responses of the voluntary leavers ``leavers`` (simulation rows)."""
     true, stated, honest = reasons
     n = len(leavers)
-    exit_columns = ["employee_id", "team_id", "exit_date", "true_reason", "stated_reason",
-                    "followup_reason", "responded_exit", "followup_invited", "responded_followup"]  # fmt: skip
+    exit_columns = [
+        "employee_id",
+        "team_id",
+        "exit_date",
+        "true_reason",
+        "stated_reason",
+        "followup_reason",
+        "responded_exit",
+        "followup_invited",
+        "responded_followup",
+    ]
     if n == 0:
-        return (_concat([], exit_columns).astype({"employee_id": "int64", "team_id": "int64"}),
-                _concat([], ["wave_id", "team_id", "invited"]).astype("int64"))  # fmt: skip
+        return (
+            _concat([], exit_columns).astype({"employee_id": "int64", "team_id": "int64"}),
+            _concat([], ["wave_id", "team_id", "invited"]).astype("int64"),
+        )
     window_start = schedule.window_start_day
     exit_day = people.exit_day[leavers]
     latent_all = sim.exit_latent[leavers].astype(np.float64)
     team_id = people.team_id[leavers]
     english = people.english[leavers]
 
-    survey_day = np.clip(exit_day - rng.integers(0, 8, size=n),
-                         np.maximum(people.hire_day[leavers] + 1, window_start), schedule.end_day)
+    survey_day = np.clip(
+        exit_day - rng.integers(0, 8, size=n), np.maximum(people.hire_day[leavers] + 1, window_start), schedule.end_day
+    )
     offset = 0.2 * np.nan_to_num(latent_all[:, IDX["engagement"]])
     responded = rng.random(n) < sigmoid(solve_intercept(offset, config.exit_response_rate) + offset)
 
@@ -397,29 +461,40 @@ def build_exit_surveys(config, sim, schedule, people: People, waves: WaveSet, bu
         if kind == "exit" and config.exit_recall_bias:
             latent = recall_biased(latent, config.exit_recall_bias)
         latent["candour"] = candour[r]
-        question = instrument.open_questions[0].id if instrument is not None and instrument.open_questions else "comment"
+        question = (
+            instrument.open_questions[0].id if instrument is not None and instrument.open_questions else "comment"
+        )
         chosen = np.nonzero(rng.random(len(r)) < config.exit_comment_rate)[0]
         # free text leaks more than the tick box: some exit comments speak to the true reason
         theme = np.where(rng.random(len(r)) < EXIT_COMMENT_LEAK, true[r], reason[r])
         comment_text = _pick_text(rng, text.EXIT, theme[chosen], english[r][chosen])
         builder.add(
-            wave_of[r], team_id[r], days[r], english[r], people.employee_id[leavers[r]],
-            reason=reason[r], items=items, latent=latent,
-            comments=[(question, chosen, comment_text)], with_pseudonym=(kind == "exit"),
+            wave_of[r],
+            team_id[r],
+            days[r],
+            english[r],
+            people.employee_id[leavers[r]],
+            reason=reason[r],
+            items=items,
+            latent=latent,
+            comments=[(question, chosen, comment_text)],
+            with_pseudonym=(kind == "exit"),
         )
         (stated_out if kind == "exit" else followup_out)[r] = reason[r]
 
-    exits = pd.DataFrame({
-        "employee_id": people.employee_id[leavers].astype("int64"),
-        "team_id": team_id.astype("int64"),
-        "exit_date": day_to_date(exit_day),
-        "true_reason": true.astype(object),
-        "stated_reason": stated_out,
-        "followup_reason": followup_out,
-        "responded_exit": responded,
-        "followup_invited": invited_f,
-        "responded_followup": responded_f,
-    })
+    exits = pd.DataFrame(
+        {
+            "employee_id": people.employee_id[leavers].astype("int64"),
+            "team_id": team_id.astype("int64"),
+            "exit_date": day_to_date(exit_day),
+            "true_reason": true.astype(object),
+            "stated_reason": stated_out,
+            "followup_reason": followup_out,
+            "responded_exit": responded,
+            "followup_invited": invited_f,
+            "responded_followup": responded_f,
+        }
+    )
     invites = _concat(invitations, ["wave_id", "team_id", "invited"]).astype("int64")
     return exits, invites
 

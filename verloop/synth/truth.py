@@ -65,8 +65,9 @@ def _corr(a: np.ndarray, b: np.ndarray) -> float | None:
     return float(np.corrcoef(a[ok], b[ok])[0, 1])
 
 
-def latent_icc(frame: pd.DataFrame, columns: list[str], group: str = "team_id",
-               by: str = "wave_id") -> dict[str, float | None]:
+def latent_icc(
+    frame: pd.DataFrame, columns: list[str], group: str = "team_id", by: str = "wave_id"
+) -> dict[str, float | None]:
     """ICC(1) (one-way ANOVA, unequal group sizes) of each column by ``group``, computed within
     each ``by`` slice and averaged over slices."""
     if frame.empty:
@@ -98,8 +99,7 @@ def latent_icc(frame: pd.DataFrame, columns: list[str], group: str = "team_id",
     return {c: (float(np.nanmean(out[:, j])) if len(out) else None) for j, c in enumerate(columns)}
 
 
-def build_truth(org, *, model, c_v, c_i, calibration, pulse_scores, action_truth, instruments,
-                alphas) -> dict:
+def build_truth(org, *, model, c_v, c_i, calibration, pulse_scores, action_truth, instruments, alphas) -> dict:
     """The ground truth of ``org`` as plain JSON types (see the module docstring)."""
     config = org.config
     betas = {k: float(v) for k, v in config.hazard_betas.items()}
@@ -124,7 +124,8 @@ def build_truth(org, *, model, c_v, c_i, calibration, pulse_scores, action_truth
 
     # -- teams: true risk -----------------------------------------------------------------
     risk = org.team_risk.groupby("team_id").agg(
-        mean_headcount=("headcount", "mean"), expected=("expected_voluntary", "sum"),
+        mean_headcount=("headcount", "mean"),
+        expected=("expected_voluntary", "sum"),
         observed=("voluntary_leavers", "sum"),
     )
     teams = org.teams.set_index("id").join(risk)
@@ -136,12 +137,20 @@ def build_truth(org, *, model, c_v, c_i, calibration, pulse_scores, action_truth
     teams["high_risk"] = teams["true_annual_rate"] >= teams["true_annual_rate"].quantile(0.75)
     teams["watermelon"] = teams["lead_style"] == "taylorist"
     team_rows = [
-        {"team_id": int(tid), "name": r["name"], "site_id": int(r["site_id"]), "lead_style": r["lead_style"],
-         "watermelon": bool(r["watermelon"]), "mean_headcount": r["mean_headcount"],
-         "expected_voluntary_leavers_per_year": r["expected_voluntary_leavers_per_year"],
-         "true_annual_rate": r["true_annual_rate"], "observed_voluntary_leavers": int(r["observed_voluntary_leavers"]),
-         "observed_annual_rate": r["observed_annual_rate"], "risk_rank": int(r["risk_rank"]),
-         "high_risk": bool(r["high_risk"])}  # fmt: skip
+        {
+            "team_id": int(tid),
+            "name": r["name"],
+            "site_id": int(r["site_id"]),
+            "lead_style": r["lead_style"],
+            "watermelon": bool(r["watermelon"]),
+            "mean_headcount": r["mean_headcount"],
+            "expected_voluntary_leavers_per_year": r["expected_voluntary_leavers_per_year"],
+            "true_annual_rate": r["true_annual_rate"],
+            "observed_voluntary_leavers": int(r["observed_voluntary_leavers"]),
+            "observed_annual_rate": r["observed_annual_rate"],
+            "risk_rank": int(r["risk_rank"]),
+            "high_risk": bool(r["high_risk"]),
+        }
         for tid, r in teams.iterrows()
     ]
 
@@ -160,12 +169,16 @@ def build_truth(org, *, model, c_v, c_i, calibration, pulse_scores, action_truth
     watermelon = {
         "teams": int(teams["watermelon"].sum()),
         "share_of_teams": float(teams["watermelon"].mean()),
-        "kpi_means": {"watermelon": kpi_means.loc[True].to_dict() if True in kpi_means.index else None,
-                      "other": kpi_means.loc[False].to_dict() if False in kpi_means.index else None},
+        "kpi_means": {
+            "watermelon": kpi_means.loc[True].to_dict() if True in kpi_means.index else None,
+            "other": kpi_means.loc[False].to_dict() if False in kpi_means.index else None,
+        },
         "voluntary_rate": {"watermelon": pooled_rate(water), "other": pooled_rate(other)},
-        "true_rate": {"watermelon": float(water["expected"].sum() / years / max(water["mean_headcount"].sum(), 1)),
-                      "other": float(other["expected"].sum() / years / max(other["mean_headcount"].sum(), 1))},
-    }  # fmt: skip
+        "true_rate": {
+            "watermelon": float(water["expected"].sum() / years / max(water["mean_headcount"].sum(), 1)),
+            "other": float(other["expected"].sum() / years / max(other["mean_headcount"].sum(), 1)),
+        },
+    }
 
     # -- surveys ----------------------------------------------------------------------------
     pw = org.person_waves
@@ -184,7 +197,9 @@ def build_truth(org, *, model, c_v, c_i, calibration, pulse_scores, action_truth
     honest = exits.loc[exits["responded_followup"], "followup_reason"]
     surveys = {
         "pulse_response_rate": float(pw["responded"].mean()) if len(pw) else None,
-        "pulse_response_rate_later_leavers": float(pw.loc[later.to_numpy(), "responded"].mean()) if later.any() else None,
+        "pulse_response_rate_later_leavers": float(pw.loc[later.to_numpy(), "responded"].mean())
+        if later.any()
+        else None,
         "pulse_response_rate_others": float(pw.loc[~later.to_numpy(), "responded"].mean()) if len(pw) else None,
         "exit_response_rate": float(responded_exit.mean()) if len(exits) else None,
         "followup_response_rate": float(exits.loc[invited_f, "responded_followup"].mean()) if invited_f.any() else None,
@@ -195,17 +210,23 @@ def build_truth(org, *, model, c_v, c_i, calibration, pulse_scores, action_truth
         "true_reason_counts": exits["true_reason"].value_counts().to_dict(),
         "stated_reason_counts": stated.value_counts().to_dict(),
         "followup_reason_counts": honest.value_counts().to_dict(),
-    }  # fmt: skip
+    }
 
     # -- literature anchors: marginal correlations with leaving within 12 months ------------
     correlations: dict = {}
     enps = {}
     if len(pulse_scores):
         scored = pulse_scores.merge(
-            pd.DataFrame({"employee_id": pw["employee_id"], "wave_id": pw["wave_id"],
-                          "left_12m": left_12m, "followed": followed_12m}),
+            pd.DataFrame(
+                {
+                    "employee_id": pw["employee_id"],
+                    "wave_id": pw["wave_id"],
+                    "left_12m": left_12m,
+                    "followed": followed_12m,
+                }
+            ),
             on=["employee_id", "wave_id"],
-        )  # fmt: skip
+        )
         scored = scored[scored["followed"]]
         y = scored["left_12m"].to_numpy(dtype=float)
         correlations = {s: _corr(scored[s].to_numpy(dtype=float), y) for s in SCALES}
@@ -214,15 +235,18 @@ def build_truth(org, *, model, c_v, c_i, calibration, pulse_scores, action_truth
     if len(pulse_scores) and len(score):
         p_rate = float(y[promoters].mean()) if promoters.any() else None
         d_rate = float(y[detractors].mean()) if detractors.any() else None
-        enps = {"promoter_12m_leave_rate": p_rate, "detractor_12m_leave_rate": d_rate,
-                "detractor_to_promoter_ratio": d_rate / p_rate if p_rate else None,
-                "promoter_share": float(promoters.mean()), "detractor_share": float(detractors.mean())}  # fmt: skip
+        enps = {
+            "promoter_12m_leave_rate": p_rate,
+            "detractor_12m_leave_rate": d_rate,
+            "detractor_to_promoter_ratio": d_rate / p_rate if p_rate else None,
+            "promoter_share": float(promoters.mean()),
+            "detractor_share": float(detractors.mean()),
+        }
 
     # -- expected coefficients on observed scale scores (regression calibration) ------------
     observed = {}
     if len(pulse_scores):
-        merged = pulse_scores.merge(pw[["employee_id", "wave_id", "team_id", "eta"]],
-                                    on=["employee_id", "wave_id"])  # fmt: skip
+        merged = pulse_scores.merge(pw[["employee_id", "wave_id", "team_id", "eta"]], on=["employee_id", "wave_id"])
         eta = merged["eta"].to_numpy()
         sds = {s: float(merged[s].std()) for s in BASE_CONSTRUCTS}
         std = {s: ((merged[s] - merged[s].mean()) / sds[s]).to_numpy() for s in BASE_CONSTRUCTS}
@@ -242,13 +266,15 @@ def build_truth(org, *, model, c_v, c_i, calibration, pulse_scores, action_truth
             "individual_all_base_scales": dict(zip(BASE_CONSTRUCTS, coef_all)) if coef_all is not None else None,
             "team": dict(zip(drivers, coef_team)) if coef_team is not None else None,
             "scale_score_sd": sds,
-            "note": ("individual: slope of the true driver part of log h (Σβz, mean of the wave's "
-                     "month and the next) on the respondent's standardised scale scores, i.e. what "
-                     "a correctly specified log-linear model on measured scores over the weeks "
-                     "after a wave converges to (regression calibration); team: slope of the log of "
-                     "the team's true mean monthly voluntary exit probability on team means "
-                     f"(teams with >= {MIN_GROUP} respondents) of the same standardised scores."),
-        }  # fmt: skip
+            "note": (
+                "individual: slope of the true driver part of log h (Σβz, mean of the wave's "
+                "month and the next) on the respondent's standardised scale scores, i.e. what "
+                "a correctly specified log-linear model on measured scores over the weeks "
+                "after a wave converges to (regression calibration); team: slope of the log of "
+                "the team's true mean monthly voluntary exit probability on team means "
+                f"(teams with >= {MIN_GROUP} respondents) of the same standardised scores."
+            ),
+        }
 
     # -- measurement and latent structure ----------------------------------------------------
     pulse = instruments["pulse"]
@@ -273,20 +299,29 @@ def build_truth(org, *, model, c_v, c_i, calibration, pulse_scores, action_truth
     }
 
     baseline = [
-        {"from_tenure_month": start, "relative_hazard": mult,
-         "monthly_log_hazard": c_v + math.log(mult), "monthly_hazard": math.exp(c_v + math.log(mult))}  # fmt: skip
+        {
+            "from_tenure_month": start,
+            "relative_hazard": mult,
+            "monthly_log_hazard": c_v + math.log(mult),
+            "monthly_hazard": math.exp(c_v + math.log(mult)),
+        }
         for start, mult in config.tenure_hazard
     ]
     truth = {
         "generator": {"name": "verloop.synth", "truth_version": TRUTH_VERSION},
         "seed": config.seed,
         "config": config.to_json(),
-        "window": {"start": config.window_start.isoformat(), "end": config.end_date.isoformat(),
-                   "months": config.months},  # fmt: skip
+        "window": {
+            "start": config.window_start.isoformat(),
+            "end": config.end_date.isoformat(),
+            "months": config.months,
+        },
         "hazard": {
-            "model": ("monthly discrete time: P(exit in month) = 1 - exp(-(h_v + h_i)); "
-                      "log h_v = c_v + log m(tenure) + sum_k beta_k z_k + frailty_beta*u "
-                      "+ part_time_beta*[hours < 32]; z_k standardised true constructs"),
+            "model": (
+                "monthly discrete time: P(exit in month) = 1 - exp(-(h_v + h_i)); "
+                "log h_v = c_v + log m(tenure) + sum_k beta_k z_k + frailty_beta*u "
+                "+ part_time_beta*[hours < 32]; z_k standardised true constructs"
+            ),
             "betas": betas,
             "drivers_ranked": ranked,
             "top3": ranked[:3],
@@ -298,27 +333,35 @@ def build_truth(org, *, model, c_v, c_i, calibration, pulse_scores, action_truth
             "intercept_voluntary_monthly": c_v,
             "baseline_tenure": baseline,
             "involuntary": {
-                "intercept_monthly": c_i, "probation_months": config.probation_months,
+                "intercept_monthly": c_i,
+                "probation_months": config.probation_months,
                 "probation_multiplier": config.probation_multiplier,
                 "engagement_beta": config.involuntary_engagement_beta,
             },
             "outcome_scales": ["intent_stay", "enps"],
-            "outcome_note": ("intent_stay and eNPS are symptoms (they reflect the exit propensity), "
-                             "not drivers; leave them out when estimating driver effects"),
+            "outcome_note": (
+                "intent_stay and eNPS are symptoms (they reflect the exit propensity), "
+                "not drivers; leave them out when estimating driver effects"
+            ),
             "calibration": calibration,
-        },  # fmt: skip
+        },
         "observed_effects": observed,
         "assumptions": {
             "exit_recall_bias": config.exit_recall_bias,
-            "exit_recall_bias_note": ("exit answers are shifted this many latent SDs towards the "
-                                      "unfavourable end (workload and metric gaming up, the rest "
-                                      "down); 0 = leavers answer as they felt"),
+            "exit_recall_bias_note": (
+                "exit answers are shifted this many latent SDs towards the "
+                "unfavourable end (workload and metric gaming up, the rest "
+                "down); 0 = leavers answer as they felt"
+            ),
             "score_ageing": {
-                "trait_share": config.trait_share, "state_ar_monthly": config.state_ar,
+                "trait_share": config.trait_share,
+                "state_ar_monthly": config.state_ar,
                 "team_ar_monthly": config.team_ar,
-                "note": ("a person's constructs drift between waves (monthly AR(1) state around a "
-                         "stable trait; the team climate drifts too), so a score ages: the hazard "
-                         "each month uses the current latent, the survey measured an older one"),
+                "note": (
+                    "a person's constructs drift between waves (monthly AR(1) state around a "
+                    "stable trait; the team climate drifts too), so a score ages: the hazard "
+                    "each month uses the current latent, the survey measured an older one"
+                ),
             },
         },
         "latent_model": {
@@ -327,13 +370,16 @@ def build_truth(org, *, model, c_v, c_i, calibration, pulse_scores, action_truth
             "style_shifts": {s: STYLE_SHIFTS[s] for s in model.styles},
             "style_mix": dict(zip(model.styles, model.style_probs.tolist())),
             "correlation": model.correlation_all().round(4).tolist(),
-            "trait_share": config.trait_share, "state_ar": config.state_ar, "team_ar": config.team_ar,
+            "trait_share": config.trait_share,
+            "state_ar": config.state_ar,
+            "team_ar": config.team_ar,
             "eta_sd": model.eta_sd,
-        },  # fmt: skip
+        },
         "measurement": {"true_score_reliability": reliability, "cronbach_alpha": alphas},
         "teams": team_rows,
-        "leavers": exits[["employee_id", "team_id", "exit_date", "true_reason", "stated_reason",
-                          "followup_reason"]].to_dict("records"),  # fmt: skip
+        "leavers": exits[
+            ["employee_id", "team_id", "exit_date", "true_reason", "stated_reason", "followup_reason"]
+        ].to_dict("records"),
         "actions": {"decay_per_month": ACTION_DECAY, "items": action_truth},
         "figures": figures,
     }

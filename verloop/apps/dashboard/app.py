@@ -32,7 +32,9 @@ class DashboardApp:
         self.keys = tuple(pages)
         self.start = start if start in self.keys else self.keys[0]
         self.filterbar = FilterBar(self.source.options, self.lang, show=("site", "team", "period"))
-        self.pages = {key: page_class(key)(source=self.source, lang=self.lang, filterbar=self.filterbar) for key in self.keys}
+        self.pages = {
+            key: page_class(key)(source=self.source, lang=self.lang, filterbar=self.filterbar) for key in self.keys
+        }
         self._built: set[str] = set()
         self._stale: set[str] = set()
         self.root: widgets.VBox | None = None
@@ -71,7 +73,9 @@ class DashboardApp:
         page, holder = self.pages[key], self.holders[key]
         _log_page(self.source, key)
         if key not in self._built:
-            spinner = widgets.HTML(f'<p><span class="verloop-spinner"></span>{html.escape(t("loading", self.filterbar.value.lang))}</p>')
+            spinner = widgets.HTML(
+                f'<p><span class="verloop-spinner"></span>{html.escape(t("loading", self.filterbar.value.lang))}</p>'
+            )
             spinner.add_class("verloop-progress")
             holder.children = (spinner,)
             holder.children = (page.build(),)

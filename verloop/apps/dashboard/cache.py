@@ -36,7 +36,11 @@ MAX_FILES = 4000
 def default_folder(url: str) -> Path:
     """$VERLOOP_DASHBOARD_CACHE, else a private folder per user and database in the temp dir."""
     configured = os.environ.get("VERLOOP_DASHBOARD_CACHE")
-    base = Path(configured) if configured and configured != "off" else Path(tempfile.gettempdir()) / f"verloop-dashboard-{os.getuid()}"
+    base = (
+        Path(configured)
+        if configured and configured != "off"
+        else Path(tempfile.gettempdir()) / f"verloop-dashboard-{os.getuid()}"
+    )
     return base / hashlib.sha256(url.encode()).hexdigest()[:16]
 
 
@@ -182,8 +186,14 @@ def refresh(store, sites: bool = True, progress: bool | None = None, log=None) -
     tasks = refresh_tasks(source, sites)
     timings: dict[str, float] = {}
     pages: dict[str, object] = {}
-    bar = tqdm(total=len(tasks), desc=f"dashboards r{stamp[0] % 100000}", unit="view", file=sys.stderr,
-               disable=(not progress) if progress is not None else None, leave=False)
+    bar = tqdm(
+        total=len(tasks),
+        desc=f"dashboards r{stamp[0] % 100000}",
+        unit="view",
+        file=sys.stderr,
+        disable=(not progress) if progress is not None else None,
+        leave=False,
+    )
     try:
         for key, choice in tasks:
             begun = time.perf_counter()
@@ -199,8 +209,14 @@ def refresh(store, sites: bool = True, progress: bool | None = None, log=None) -
             log(", ".join(f"{key} {seconds} s" for key, seconds in timings.items()))
     finally:
         bar.close()
-    result = {"revision": stamp[0], "today": stamp[1], "stale": current_stamp(store) != stamp,
-              "views": len(tasks), "seconds": round(time.perf_counter() - started, 2), "pages": timings}
+    result = {
+        "revision": stamp[0],
+        "today": stamp[1],
+        "stale": current_stamp(store) != stamp,
+        "views": len(tasks),
+        "seconds": round(time.perf_counter() - started, 2),
+        "pages": timings,
+    }
     cache = source.figure_cache
     if cache is not None and cache.disk:
         try:
@@ -220,8 +236,9 @@ def last_refresh(store) -> dict | None:
         return None
 
 
-def watch(store, interval: float = 2.0, settle: float = 1.0, sites: bool = True, once: bool = False,
-          log=None) -> dict | None:
+def watch(
+    store, interval: float = 2.0, settle: float = 1.0, sites: bool = True, once: bool = False, log=None
+) -> dict | None:
     """Refresh the cache each time the data revision changes (after an import, a closed wave,
     a changed setting, a training run, a batch of answers) — the background job beside
     ``verloop serve``. Waits until the revision has been still for ``settle`` seconds, then runs
@@ -237,8 +254,10 @@ def watch(store, interval: float = 2.0, settle: float = 1.0, sites: bool = True,
                 continue
             result = refresh(store, sites=sites, progress=False, log=log)  # a log line, not a bar
             if log:
-                log(f"refreshed revision {result['revision']}: {result['views']} views in {result['seconds']} s"
-                    + (" (data moved meanwhile: again)" if result["stale"] else ""))
+                log(
+                    f"refreshed revision {result['revision']}: {result['views']} views in {result['seconds']} s"
+                    + (" (data moved meanwhile: again)" if result["stale"] else "")
+                )
             done = None if result["stale"] else stamp
             if once and not result["stale"]:
                 return result
@@ -260,8 +279,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from verloop.store import Store
 
-    parser = argparse.ArgumentParser(description="Fill the dashboards' shared figure cache for a database "
-                                     "(once, or --watch: whenever its data change).")
+    parser = argparse.ArgumentParser(
+        description="Fill the dashboards' shared figure cache for a database "
+        "(once, or --watch: whenever its data change)."
+    )
     parser.add_argument("--db", help="database URL (default: $VERLOOP_DB, else sqlite:///var/verloop.db)")
     parser.add_argument("--no-sites", action="store_true", help="only the organisation-wide views")
     parser.add_argument("--watch", action="store_true", help="keep running; refresh after every change")

@@ -18,7 +18,6 @@ import matplotlib
 matplotlib.use("Agg", force=False)
 
 import matplotlib.ticker
-
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -119,7 +118,9 @@ def to_png(fig: Figure) -> bytes:
 
 
 def _shown(frame: pd.DataFrame, value: str) -> pd.Series:
-    return frame[value].notna() & ~frame.get("suppressed", pd.Series(False, index=frame.index)).fillna(False).astype(bool)
+    return frame[value].notna() & ~frame.get("suppressed", pd.Series(False, index=frame.index)).fillna(False).astype(
+        bool
+    )
 
 
 @styled
@@ -158,9 +159,7 @@ def bar_ci(
     shown = _shown(frame, value).to_numpy()
     values = pd.to_numeric(frame[value], errors="coerce").to_numpy(dtype=float)
     scale = 1.0  # percentages arrive as 0–100 (the door publishes rates and shares in %)
-    colours = [
-        (BAD if (highlight is not None and bool(highlight.iloc[i])) else colour) for i in range(rows)
-    ]
+    colours = [(BAD if (highlight is not None and bool(highlight.iloc[i])) else colour) for i in range(rows)]
     ax.barh(y[shown], values[shown] * scale, color=[c for c, s in zip(colours, shown) if s], height=0.7)
     if lower and upper:
         lo = pd.to_numeric(frame[lower], errors="coerce").to_numpy(dtype=float) * scale
@@ -308,8 +307,13 @@ def heatmap(
         bar.set_label(colorbar_label)
     longest = max((len(str(c)) for c in values.columns), default=0)
     first = len(str(values.columns[0])) if n_cols else 0  # rotated labels reach left of their column
-    return fit(fig, left_labels=values.index, left_in=0.62 * CHAR_IN * first, bottom_in=0.3 + 0.55 * CHAR_IN * longest,
-               right_in=0.1)
+    return fit(
+        fig,
+        left_labels=values.index,
+        left_in=0.62 * CHAR_IN * first,
+        bottom_in=0.3 + 0.55 * CHAR_IN * longest,
+        right_in=0.1,
+    )
 
 
 def _short_note(note: str) -> str:
@@ -349,8 +353,14 @@ def grouped_bars(
     for g, name in enumerate(groups):
         part = frame[frame[group] == name].set_index(category)[value].reindex(categories)
         values = pd.to_numeric(part, errors="coerce").to_numpy(dtype=float) * scale
-        ax.barh(y + (len(groups) - 1 - 2 * g) * height / 2, np.nan_to_num(values - base), left=base, height=height,
-                color=COLORBLIND[g % len(COLORBLIND)], label=str(name))
+        ax.barh(
+            y + (len(groups) - 1 - 2 * g) * height / 2,
+            np.nan_to_num(values - base),
+            left=base,
+            height=height,
+            color=COLORBLIND[g % len(COLORBLIND)],
+            label=str(name),
+        )
     ax.set_yticks(y, [str(c) for c in categories])
     ax.set_ylim(-0.6, len(categories) - 0.4)
     ax.set_xlabel(xlabel)
@@ -403,13 +413,26 @@ def quadrant(
     flagged = data[highlight].fillna(False).astype(bool)
     ax.scatter(xs[~flagged], ys[~flagged], s=36, color=GOOD, alpha=0.75, edgecolor="white", lw=0.5)
     if yerr is not None and yerr in data and flagged.any():
-        ax.errorbar(xs[flagged], ys[flagged], yerr=data.loc[flagged, yerr].astype(float).fillna(0.0), fmt="none",
-                    ecolor=BAD, elinewidth=0.8, alpha=0.6, capsize=2)
+        ax.errorbar(
+            xs[flagged],
+            ys[flagged],
+            yerr=data.loc[flagged, yerr].astype(float).fillna(0.0),
+            fmt="none",
+            ecolor=BAD,
+            elinewidth=0.8,
+            alpha=0.6,
+            capsize=2,
+        )
     ax.scatter(xs[flagged], ys[flagged], s=70, color=BAD, marker="D", edgecolor="black", lw=0.6, zorder=3)
     tr, br, tl, bl = quadrant_labels
     for text, (px, py, ha, va) in zip(
         (tr, br, tl, bl),
-        ((0.98, 0.98, "right", "top"), (0.98, 0.02, "right", "bottom"), (0.02, 0.98, "left", "top"), (0.02, 0.02, "left", "bottom")),
+        (
+            (0.98, 0.98, "right", "top"),
+            (0.98, 0.02, "right", "bottom"),
+            (0.02, 0.98, "left", "top"),
+            (0.02, 0.02, "left", "bottom"),
+        ),
     ):
         ax.text(px, py, text, transform=ax.transAxes, ha=ha, va=va, fontsize=9, color="#555555", style="italic")
     ax.set_xlabel(xlabel)
@@ -417,8 +440,9 @@ def quadrant(
     ax.set_title(title, loc="left")
     fit(fig, left_in=0.8)
     named = data[flagged]
-    spread_labels(ax, named[x].astype(float).to_numpy(), named[y].astype(float).to_numpy(),
-                  [str(v) for v in named[label]])
+    spread_labels(
+        ax, named[x].astype(float).to_numpy(), named[y].astype(float).to_numpy(), [str(v) for v in named[label]]
+    )
     return fig
 
 
@@ -463,12 +487,19 @@ def spread_labels(ax, xs, ys, texts, fontsize: float = 8.0) -> list:
         side, cy, x0 = choice
         taken.append((x0, cy - height / 2, x0 + width, cy + height / 2))
         dy = (cy - py) / scale
-        out.append(ax.annotate(
-            texts[i], (xs[i], ys[i]), xytext=(marker / scale if side == "right" else -marker / scale, dy),
-            textcoords="offset points", ha="left" if side == "right" else "right", va="center", fontsize=fontsize,
-            color="#222222",
-            arrowprops=dict(arrowstyle="-", lw=0.5, color="#888888", shrinkA=0, shrinkB=3) if abs(dy) > 1 else None,
-        ))
+        out.append(
+            ax.annotate(
+                texts[i],
+                (xs[i], ys[i]),
+                xytext=(marker / scale if side == "right" else -marker / scale, dy),
+                textcoords="offset points",
+                ha="left" if side == "right" else "right",
+                va="center",
+                fontsize=fontsize,
+                color="#222222",
+                arrowprops=dict(arrowstyle="-", lw=0.5, color="#888888", shrinkA=0, shrinkB=3) if abs(dy) > 1 else None,
+            )
+        )
     return out
 
 
@@ -572,7 +603,9 @@ def forest(
         finite = np.concatenate([lo[np.isfinite(lo) & (lo > 0)], hi[np.isfinite(hi) & (hi > 0)], [reference]])
         left, right = finite.min() / 1.1, finite.max() * 1.1
         ax.set_xlim(left, right)
-        ticks = [v for v in (0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 1.0, 1.25, 1.5, 2.0, 3.0, 5.0, 10.0) if left <= v <= right]
+        ticks = [
+            v for v in (0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 1.0, 1.25, 1.5, 2.0, 3.0, 5.0, 10.0) if left <= v <= right
+        ]
         ax.xaxis.set_major_locator(matplotlib.ticker.FixedLocator(ticks))
         ax.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
         ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
@@ -608,8 +641,15 @@ def stacked_shares(
         values = np.nan_to_num(pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)) * shown
         ax.barh(y, values, left=left, color=colour, height=0.7, label=name)
         for i in np.flatnonzero(values >= 8):
-            ax.text(left[i] + values[i] / 2, y[i], f"{values[i]:.0f}", ha="center", va="center", fontsize=7,
-                    color="white" if colour in (GOOD, BAD) else "black")
+            ax.text(
+                left[i] + values[i] / 2,
+                y[i],
+                f"{values[i]:.0f}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if colour in (GOOD, BAD) else "black",
+            )
         left = left + values
     notes = frame[note] if note in frame.columns else pd.Series("", index=frame.index)
     for i in np.flatnonzero(~shown):

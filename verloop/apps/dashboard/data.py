@@ -14,8 +14,8 @@ import pandas as pd
 from sqlalchemy import select
 
 from verloop.apps.dashboard.filters import OrgOptions, month_start
-from verloop.store import Store
 from verloop.status import data_span
+from verloop.store import Store
 from verloop.store.schema import Site, Team
 from verloop.store.settings import get_settings
 
@@ -40,7 +40,7 @@ class DashboardSource:
     account: str | None = None
 
     @classmethod
-    def open(cls, store: Store | None = None, scope=None) -> "DashboardSource":
+    def open(cls, store: Store | None = None, scope=None) -> DashboardSource:
         """The kernel's source; ``scope`` defaults to the signed-in account's
         (``verloop.accounts.web.request_scope``: the whole organisation outside the HR server)."""
         from verloop.accounts.web import request_scope, scoped_options
@@ -66,7 +66,8 @@ class DashboardSource:
                 replacement_cost_share=float(settings.replacement_cost_share),
             )
         offered_sites, offered_teams = scoped_options(
-            scope, sites, tuple((int(i), str(n), int(sid)) for i, n, sid, _, _ in team_rows))
+            scope, sites, tuple((int(i), str(n), int(sid)) for i, n, sid, _, _ in team_rows)
+        )
         options = OrgOptions(
             sites=offered_sites,
             teams=offered_teams,
@@ -74,9 +75,9 @@ class DashboardSource:
             last_month=month_start(last) if last else None,
             last_day=last,
         )
-        teams = pd.DataFrame(
-            team_rows, columns=["team_id", "team", "site_id", "site", "lead_style"]
-        ).astype({"team_id": "int64", "site_id": "int64"})
+        teams = pd.DataFrame(team_rows, columns=["team_id", "team", "site_id", "site", "lead_style"]).astype(
+            {"team_id": "int64", "site_id": "int64"}
+        )
         return cls(store=store, options=options, teams=teams, scope=scope, account=account, **values)
 
     @property

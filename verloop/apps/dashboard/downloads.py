@@ -57,4 +57,3 @@ def download_links(
             f'href="{data_uri(png, "image/png")}">⬇ {html.escape(t("download_png", lang))}</a>'
         )
     return " · ".join(links)
-

@@ -191,8 +191,11 @@ def turnover_trend(source, filters: Filters) -> pd.DataFrame:
     computes nothing)."""
     start, end = _period(source, filters)
     level, _, _ = selection(source, filters)
-    frame = cached(source, ("turnover-m", level, start, end),
-                   lambda: door(source).turnover(by=level, start=start, end=end, freq="M"))
+    frame = cached(
+        source,
+        ("turnover-m", level, start, end),
+        lambda: door(source).turnover(by=level, start=start, end=end, freq="M"),
+    )
     frame = within(frame, source, filters)
     return localise(_with_intervals(frame, source.replacement_cost_eur), filters.lang, "employees", _policy(source))
 
@@ -253,8 +256,27 @@ def _scores(source, by: str, waves: tuple, picks: tuple = ()) -> pd.DataFrame:
 
 
 def _empty_scores() -> pd.DataFrame:
-    return pd.DataFrame(columns=["wave", "opens_on", "closes_on", "level", "site", "team", "group", "scale", "score",
-                                 "sd", "ci_low", "ci_high", "filter", "n", "suppressed", "reason", "note"])
+    return pd.DataFrame(
+        columns=[
+            "wave",
+            "opens_on",
+            "closes_on",
+            "level",
+            "site",
+            "team",
+            "group",
+            "scale",
+            "score",
+            "sd",
+            "ci_low",
+            "ci_high",
+            "filter",
+            "n",
+            "suppressed",
+            "reason",
+            "note",
+        ]
+    )
 
 
 def waves_with_results(source) -> pd.DataFrame:
@@ -293,7 +315,11 @@ def scale_trend(source, filters: Filters) -> pd.DataFrame:
     waves = tuple(pulse_waves(source, filters)["wave"])
     frame = _scores(source, level, waves, tuple(picks.items()))
     out = localise(frame, filters.lang, "responses", _policy(source))
-    return out.assign(date=pd.to_datetime(out["opens_on"])) if len(out) else out.assign(date=pd.Series(dtype="datetime64[ns]"))
+    return (
+        out.assign(date=pd.to_datetime(out["opens_on"]))
+        if len(out)
+        else out.assign(date=pd.Series(dtype="datetime64[ns]"))
+    )
 
 
 def wave_summary(source, filters: Filters) -> pd.DataFrame:
@@ -302,7 +328,9 @@ def wave_summary(source, filters: Filters) -> pd.DataFrame:
     level, picks, _ = selection(source, filters)
     waves = tuple(pulse_waves(source, filters)["wave"])
     if not waves:
-        return pd.DataFrame(columns=["wave", "date", "wellbeing", "enps", "response_rate", "n", "suppressed", "reason", "note"])
+        return pd.DataFrame(
+            columns=["wave", "date", "wellbeing", "enps", "response_rate", "n", "suppressed", "reason", "note"]
+        )
     scores = _scores(source, level, waves, tuple(picks.items()))
     enps = _slice(source, _all_waves(source, "enps", level), waves, tuple(picks.items()))
     rates = _slice(source, _all_waves(source, "rr", level), waves, tuple(picks.items()))
@@ -318,7 +346,9 @@ def wave_summary(source, filters: Filters) -> pd.DataFrame:
     out["invited"] = out["wave"].map(r["invited"]).astype("Int64")
     out["response_rate"] = out["wave"].map(r["response_rate"])
     out["n"] = out["wave"].map(r["n"]).astype("Int64")
-    hidden = out["wave"].map(e["suppressed"]).fillna(False).astype(bool) | out["wave"].map(well["suppressed"]).fillna(False).astype(bool)
+    hidden = out["wave"].map(e["suppressed"]).fillna(False).astype(bool) | out["wave"].map(well["suppressed"]).fillna(
+        False
+    ).astype(bool)
     out["suppressed"] = hidden
     out["reason"] = np.where(hidden, out["wave"].map(e["reason"]).fillna(""), "")
     out["reason"] = np.where(hidden & (out["reason"] == ""), out["wave"].map(well["reason"]).fillna(""), out["reason"])
@@ -332,8 +362,11 @@ def score_distribution(source, filters: Filters) -> pd.DataFrame:
     wave = latest_wave(source, filters)
     if wave is None:
         return pd.DataFrame(columns=["scale", "bin_low", "bin_high", "share", "n", "suppressed", "reason", "note"])
-    frame = cached(source, ("dist", level, wave),  # every group of the level at once, then sliced
-                   lambda: door(source).score_distribution(by=level, waves=[wave]))
+    frame = cached(
+        source,
+        ("dist", level, wave),  # every group of the level at once, then sliced
+        lambda: door(source).score_distribution(by=level, waves=[wave]),
+    )
     frame = within(frame, source, filters).reset_index(drop=True)
     frame = frame[frame["scale"] != "enps"]
     return localise(frame, filters.lang, "responses", _policy(source))
@@ -355,11 +388,35 @@ def distribution_bands(frame: pd.DataFrame) -> pd.DataFrame:
         if not scale_higher_is_better(scale):
             low, high = high, low
         first = part.iloc[0]
-        rows.append({"wave": first.get("wave"), "group": group, "scale": scale, "unfavourable": low, "neutral": middle,
-                     "favourable": high, "n": first["n"], "suppressed": bool(first["suppressed"]),
-                     "reason": first["reason"], "note": first["note"]})
-    out = pd.DataFrame(rows, columns=["wave", "group", "scale", "unfavourable", "neutral", "favourable", "n",
-                                      "suppressed", "reason", "note"])
+        rows.append(
+            {
+                "wave": first.get("wave"),
+                "group": group,
+                "scale": scale,
+                "unfavourable": low,
+                "neutral": middle,
+                "favourable": high,
+                "n": first["n"],
+                "suppressed": bool(first["suppressed"]),
+                "reason": first["reason"],
+                "note": first["note"],
+            }
+        )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "wave",
+            "group",
+            "scale",
+            "unfavourable",
+            "neutral",
+            "favourable",
+            "n",
+            "suppressed",
+            "reason",
+            "note",
+        ],
+    )
     out["n"] = out["n"].astype("Int64")
     return out
 
@@ -370,7 +427,11 @@ def team_scale_trend(source, team_id: int, lang: str = "en") -> pd.DataFrame:
     names = tuple(waves.loc[waves["results"], "wave"])
     frame = _scores(source, "team", names, (("team_id", int(team_id)),))
     out = localise(frame, lang, "responses", _policy(source))
-    return out.assign(date=pd.to_datetime(out["opens_on"]).dt.date) if len(out) else out.assign(date=pd.Series(dtype=object))
+    return (
+        out.assign(date=pd.to_datetime(out["opens_on"]).dt.date)
+        if len(out)
+        else out.assign(date=pd.Series(dtype=object))
+    )
 
 
 def team_vs_organisation(source, team_id: int, lang: str = "en") -> pd.DataFrame:
@@ -386,15 +447,39 @@ def team_vs_organisation(source, team_id: int, lang: str = "en") -> pd.DataFrame
         kind: _slice(source, _all_waves(source, "rr", kind), (wave,), picks)
         for kind, picks in (("team", (("team_id", int(team_id)),)), ("organisation", ()))
     }
-    columns = ["group_kind", "wave", "group", "scale", "score", "ci_low", "ci_high", "n", "suppressed", "reason", "note"]
+    columns = [
+        "group_kind",
+        "wave",
+        "group",
+        "scale",
+        "score",
+        "ci_low",
+        "ci_high",
+        "n",
+        "suppressed",
+        "reason",
+        "note",
+    ]
     records = []
     for kind, frame in (("team", team), ("organisation", org)):
         rate = rates[kind]
         if len(rate):
             row = rate.iloc[0]
-            records.append({"group_kind": kind, "wave": wave, "group": row["group"], "scale": "response_rate",
-                            "score": row["response_rate"], "ci_low": np.nan, "ci_high": np.nan, "n": row["n"],
-                            "suppressed": bool(row["suppressed"]), "reason": row["reason"], "note": row["note"]})
+            records.append(
+                {
+                    "group_kind": kind,
+                    "wave": wave,
+                    "group": row["group"],
+                    "scale": "response_rate",
+                    "score": row["response_rate"],
+                    "ci_low": np.nan,
+                    "ci_high": np.nan,
+                    "n": row["n"],
+                    "suppressed": bool(row["suppressed"]),
+                    "reason": row["reason"],
+                    "note": row["note"],
+                }
+            )
         records += frame.assign(group_kind=kind)[columns].to_dict("records")
     out = pd.DataFrame.from_records(records, columns=columns)
     out["n"] = pd.array([None if pd.isna(v) else int(v) for v in out["n"]], dtype="Int64")
@@ -411,8 +496,13 @@ def exit_reasons(source, filters: Filters) -> pd.DataFrame:
     Teams are too small for reasons: a team choice shows its site. Rows the door hid stay out
     of the sums and are listed with their note."""
     level = "site" if (filters.site_id is not None or filters.team_id is not None) else "organisation"
-    site_filters = Filters(site_id=filters.site_id if filters.team_id is None else _site_of(source, filters.team_id),
-                           lang=filters.lang, start=filters.start, end=filters.end, months=filters.months)
+    site_filters = Filters(
+        site_id=filters.site_id if filters.team_id is None else _site_of(source, filters.team_id),
+        lang=filters.lang,
+        start=filters.start,
+        end=filters.end,
+        months=filters.months,
+    )
     start, end = _period(source, filters)
     d = door(source)
     parts = []
@@ -428,16 +518,37 @@ def exit_reasons(source, filters: Filters) -> pd.DataFrame:
         row_hidden = len(hidden) > 0 and total == 0
         note = hidden["reason"].iloc[0] if len(hidden) else ""
         for code in dict.fromkeys(frame["reason_code"]):
-            parts.append({
-                "source": label, "group": shown["group"].iloc[0] if len(shown) else (frame["group"].iloc[0] if len(frame) else ""),
-                "reason_code": code, "count": float(counts.get(code, 0.0)) if not row_hidden else np.nan,
-                "share": float(counts.get(code, 0.0) / total * 100.0) if total else np.nan,
-                "waves": int(frame["wave"].nunique()), "waves_hidden": int(hidden["wave"].nunique()),
-                "n": int(shown.drop_duplicates("wave")["n"].sum()) if len(shown) else (None if row_hidden else 0),
-                "suppressed": bool(row_hidden), "reason": note if row_hidden else "", "note": "",
-            })
-    out = pd.DataFrame(parts, columns=["source", "group", "reason_code", "count", "share", "waves", "waves_hidden", "n",
-                                       "suppressed", "reason", "note"])
+            parts.append(
+                {
+                    "source": label,
+                    "group": shown["group"].iloc[0] if len(shown) else (frame["group"].iloc[0] if len(frame) else ""),
+                    "reason_code": code,
+                    "count": float(counts.get(code, 0.0)) if not row_hidden else np.nan,
+                    "share": float(counts.get(code, 0.0) / total * 100.0) if total else np.nan,
+                    "waves": int(frame["wave"].nunique()),
+                    "waves_hidden": int(hidden["wave"].nunique()),
+                    "n": int(shown.drop_duplicates("wave")["n"].sum()) if len(shown) else (None if row_hidden else 0),
+                    "suppressed": bool(row_hidden),
+                    "reason": note if row_hidden else "",
+                    "note": "",
+                }
+            )
+    out = pd.DataFrame(
+        parts,
+        columns=[
+            "source",
+            "group",
+            "reason_code",
+            "count",
+            "share",
+            "waves",
+            "waves_hidden",
+            "n",
+            "suppressed",
+            "reason",
+            "note",
+        ],
+    )
     out["n"] = out["n"].astype("Int64")
     return localise(out, filters.lang, "responses", _policy(source))
 
@@ -464,18 +575,27 @@ def exit_comments(source, lang: str = "en") -> pd.DataFrame:
     d = door(source)
     if not d.scope.allows("comments"):  # issue 13: a researcher's account sees no comments
         why = _scope_refusal(d.scope, lang)
-        return pd.DataFrame({"survey": ["exit", "followup"], "text": [None, None], "suppressed": [True, True],
-                             "reason": ["", ""], "note": [why, why]})
+        return pd.DataFrame(
+            {
+                "survey": ["exit", "followup"],
+                "text": [None, None],
+                "suppressed": [True, True],
+                "reason": ["", ""],
+                "note": [why, why],
+            }
+        )
     parts = []
     for kind in ("exit", "followup"):
-        frame = cached(source, ("comments", kind), lambda kind=kind: d.comments(by="organisation", kind=kind),
-                       persist=False)  # free text is never copied to disk
+        frame = cached(
+            source, ("comments", kind), lambda kind=kind: d.comments(by="organisation", kind=kind), persist=False
+        )  # free text is never copied to disk
         parts.append(frame.assign(survey=kind))
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     return localise(out, lang, "comments", _policy(source))
 
 
 # -- KPIs against people -----------------------------------------------------------------------------------
+
 
 def kpi_vs_people(source, filters: Filters) -> dict:
     """The watermelon view: ``verloop.analysis.watermelon`` on the door's watermelon frame (people
@@ -487,8 +607,10 @@ def kpi_vs_people(source, filters: Filters) -> dict:
     frame = cached(source, ("watermelon", start, end), lambda: door(source).watermelon(start=start, end=end))
     targets = targets_from_store(source.store)
     status = detect(frame, targets) if len(frame) else frame
-    return {"teams": localise(within(status, source, filters), filters.lang, "responses", _policy(source)),
-            "targets": targets}
+    return {
+        "teams": localise(within(status, source, filters), filters.lang, "responses", _policy(source)),
+        "targets": targets,
+    }
 
 
 # -- retention (HR records → Kaplan–Meier → the door's suppression) -----------------------------------------
@@ -509,8 +631,16 @@ def retention_curves(source, filters: Filters, by: str) -> dict:
         emp["lead_style"] = emp["team"].map(styles).fillna("—")
     curves, groups = hr.retention_by(emp, by, as_of)
     policy = _policy(source)
-    groups = suppress_people(groups, k=policy.k, group="group", n="n", figures=["leavers", "median_months"],
-                             strata=[], lang=filters.lang, unit="employees")
+    groups = suppress_people(
+        groups,
+        k=policy.k,
+        group="group",
+        n="n",
+        figures=["leavers", "median_months"],
+        strata=[],
+        lang=filters.lang,
+        unit="employees",
+    )
     hidden = set(groups.loc[groups["suppressed"], "group"])
     curves = curves[~curves["group"].isin(hidden)].merge(groups[["group", "n"]], on="group", how="left")
     curves = curves.assign(suppressed=False, reason="", note="")

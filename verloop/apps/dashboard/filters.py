@@ -127,7 +127,9 @@ class FilterBar:
         self._current = self._read()
         for widget in (self.site, self.team, self.period, self.language):
             widget.observe(self._changed, names="value")
-        parts = [w for name, w in (("site", self.site), ("team", self.team), ("period", self.period)) if name in self.show]
+        parts = [
+            w for name, w in (("site", self.site), ("team", self.team), ("period", self.period)) if name in self.show
+        ]
         self.widget = widgets.HBox(
             parts + [self.language],
             layout=widgets.Layout(flex_flow="row wrap", align_items="center", gap="0.5em"),

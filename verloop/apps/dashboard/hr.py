@@ -91,10 +91,19 @@ def retention_by(emp: pd.DataFrame, by: str, as_of, max_months: float = 36.0) ->
         curve.insert(0, "group", name)
         curves.append(curve)
         below = curve[curve["survival"] <= 0.5]
-        groups.append({"group": name, "n": int(len(part)), "leavers": int(observed.sum()),
-                       "median_months": float(below["months"].iloc[0]) if len(below) else np.nan})
-    curves_frame = pd.concat(curves, ignore_index=True) if curves else pd.DataFrame(
-        columns=["group", "months", "survival", "lower", "upper", "at_risk"])
+        groups.append(
+            {
+                "group": name,
+                "n": int(len(part)),
+                "leavers": int(observed.sum()),
+                "median_months": float(below["months"].iloc[0]) if len(below) else np.nan,
+            }
+        )
+    curves_frame = (
+        pd.concat(curves, ignore_index=True)
+        if curves
+        else pd.DataFrame(columns=["group", "months", "survival", "lower", "upper", "at_risk"])
+    )
     return curves_frame, pd.DataFrame(groups, columns=["group", "n", "leavers", "median_months"])
 
 

@@ -152,7 +152,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "next_12": ("komende 12 maanden", "next 12 months"),
     "expected": ("Verwacht", "Expected"),
     "headcount": ("Bezetting", "Headcount"),
-    "risk_wave": ("Uitgangspunt: de gepubliceerde teamscores van {wave}.", "Starting point: the published team scores of {wave}."),
+    "risk_wave": (
+        "Uitgangspunt: de gepubliceerde teamscores van {wave}.",
+        "Starting point: the published team scores of {wave}.",
+    ),
     "risk_rank_note": (
         "Teams gerangschikt naar verwacht vrijwillig vertrek; de lijn is het 90%-interval. Alleen groepen, nooit personen.",
         "Teams ranked by expected voluntary leavers; the whisker is the 90% interval. Groups only, never individuals.",
@@ -303,27 +306,49 @@ _LABELS: dict[str, tuple[str, str]] = {
     "home_pages": ("Dashboards", "Dashboards"),
     "home_response_sub": ("{wave}: {n} van {invited} uitgenodigd", "{wave}: {n} of {invited} invited"),
     "home_risk_sub": ("van {total} teams, komende 12 maanden", "of {total} teams, next 12 months"),
-    "home_watermelon_sub": ("KPI's groen, mensen rood (van {total} teams)", "KPIs green, people red (of {total} teams)"),
+    "home_watermelon_sub": (
+        "KPI's groen, mensen rood (van {total} teams)",
+        "KPIs green, people red (of {total} teams)",
+    ),
     "kpi_response": ("Respons laatste meting", "Response rate, latest wave"),
     "kpi_watermelon": ("Watermeloenteams", "Watermelon teams"),
     "no_closed_wave": ("nog geen afgesloten meting", "no closed wave yet"),
-    "desc_turnover": ("Vrijwillig en onvrijwillig verloop met betrouwbaarheidsintervallen, per vestiging en team.",
-                      "Voluntary and involuntary turnover with confidence intervals, by site and team."),
-    "desc_engagement": ("Schalen per team, trend per meting, eNPS en respons.",
-                        "Scales by team, trend per wave, eNPS and response rate."),
-    "desc_drivers": ("Welke factoren vrijwillig vertrek voorspellen, in gewone woorden.",
-                     "Which factors predict voluntary leaving, in plain words."),
-    "desc_risk": ("Verwachte vertrekkers per team voor de komende 6 en 12 maanden.",
-                  "Expected leavers per team over the next 6 and 12 months."),
-    "desc_watermelon": ("Teams met groene KPI's en rode mensen-scores.",
-                        "Teams with green KPIs and red people scores."),
-    "desc_exits": ("Opgegeven tegen eerlijke vertrekredenen, en thema's in opmerkingen.",
-                   "Stated against honest reasons for leaving, and themes in comments."),
-    "desc_retention": ("Hoe lang mensen blijven, per instroomjaar, vestiging en leiderschapsstijl.",
-                       "How long people stay, by hiring year, site and leadership style."),
-    "desc_whatif": ("Wat een betere score op een factor aan vertrek en kosten scheelt.",
-                    "What a better score on one factor saves in leavers and money."),
-    "desc_actions": ("Stop/start-afspraken per team en hun effect.", "Stop/start agreements per team and their effect."),
+    "desc_turnover": (
+        "Vrijwillig en onvrijwillig verloop met betrouwbaarheidsintervallen, per vestiging en team.",
+        "Voluntary and involuntary turnover with confidence intervals, by site and team.",
+    ),
+    "desc_engagement": (
+        "Schalen per team, trend per meting, eNPS en respons.",
+        "Scales by team, trend per wave, eNPS and response rate.",
+    ),
+    "desc_drivers": (
+        "Welke factoren vrijwillig vertrek voorspellen, in gewone woorden.",
+        "Which factors predict voluntary leaving, in plain words.",
+    ),
+    "desc_risk": (
+        "Verwachte vertrekkers per team voor de komende 6 en 12 maanden.",
+        "Expected leavers per team over the next 6 and 12 months.",
+    ),
+    "desc_watermelon": (
+        "Teams met groene KPI's en rode mensen-scores.",
+        "Teams with green KPIs and red people scores.",
+    ),
+    "desc_exits": (
+        "Opgegeven tegen eerlijke vertrekredenen, en thema's in opmerkingen.",
+        "Stated against honest reasons for leaving, and themes in comments.",
+    ),
+    "desc_retention": (
+        "Hoe lang mensen blijven, per instroomjaar, vestiging en leiderschapsstijl.",
+        "How long people stay, by hiring year, site and leadership style.",
+    ),
+    "desc_whatif": (
+        "Wat een betere score op een factor aan vertrek en kosten scheelt.",
+        "What a better score on one factor saves in leavers and money.",
+    ),
+    "desc_actions": (
+        "Stop/start-afspraken per team en hun effect.",
+        "Stop/start agreements per team and their effect.",
+    ),
     "desc_employees": ("Wat medewerkers van hun eigen team terugzien.", "What employees see of their own team."),
 }
 

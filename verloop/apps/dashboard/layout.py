@@ -104,8 +104,15 @@ class Block:
 MAX_HIDDEN_NAMED = 12
 
 
-_UNITS = {"team": "team", "site": "site", "wave": "wave", "period_start": "month", "month": "month",
-          "scale": "scale", "reason_code": "reason"}
+_UNITS = {
+    "team": "team",
+    "site": "site",
+    "wave": "wave",
+    "period_start": "month",
+    "month": "month",
+    "scale": "scale",
+    "reason_code": "reason",
+}
 
 
 def _unit_of(hidden: pd.DataFrame, label: str) -> str:
@@ -143,8 +150,9 @@ def hidden_groups(frame: pd.DataFrame | None, label: str = "group", describe=Non
     return [(note, names, len(seen)) for note, (names, seen) in folded.items()]
 
 
-def hidden_line(frame: pd.DataFrame | None, lang: str, label: str = "group", describe=None,
-                unit: str | None = None) -> str:
+def hidden_line(
+    frame: pd.DataFrame | None, lang: str, label: str = "group", describe=None, unit: str | None = None
+) -> str:
     """One line for the suppressed rows of a frame, folded per reason with a count:
     'Not shown — 7 teams: fewer than 5 responses (Team A, Team B, … +2)'.
 
@@ -160,7 +168,7 @@ def hidden_line(frame: pd.DataFrame | None, lang: str, label: str = "group", des
     budget = MAX_HIDDEN_NAMED
     parts = []
     for note, names, count in groups:
-        shown, budget = names[:max(budget, 0)], budget - len(names)
+        shown, budget = names[: max(budget, 0)], budget - len(names)
         rest = len(names) - len(shown)
         listing = ", ".join(shown) + (f", … +{rest}" if rest > 0 and shown else "")  # no names left: the count says it
         text = t("hidden_count", lang, n=count, what=unit_word(unit, count, lang), note=note or "—")
@@ -195,8 +203,9 @@ def cell_text(value, lang: str) -> str:
     return str(value)
 
 
-def table_html(frame: pd.DataFrame, lang: str, *, formats: dict | None = None, max_rows: int = 200,
-               fold_notes: bool = True) -> str:
+def table_html(
+    frame: pd.DataFrame, lang: str, *, formats: dict | None = None, max_rows: int = 200, fold_notes: bool = True
+) -> str:
     """An escaped HTML table for people: headers in the reader's language (``column_label``),
     numbers formatted for it (``cell_text``), hidden cells '—'. The per-row ``note`` column is
     not shown: the notes are folded into one line under the table ('3 teams: fewer than 5
@@ -379,8 +388,16 @@ class DashboardPage:
         self.footer = widgets.HTML()
         self.footer.add_class("verloop-footer")
         if self.shared is None:
-            parts = [widgets.HTML(CSS), self.title, self.nav, self.filterbar.widget, self.progress, self.message,
-                     self.body, self.footer]
+            parts = [
+                widgets.HTML(CSS),
+                self.title,
+                self.nav,
+                self.filterbar.widget,
+                self.progress,
+                self.message,
+                self.body,
+                self.footer,
+            ]
             self.filterbar.on_change(self.on_filters)
         else:  # inside the tabbed app: the app shows title, navigation, filters and footer once
             parts = [self.progress, self.message, self.body]

@@ -76,17 +76,23 @@ def drivers(source) -> dict:
     survival = _card(SURVIVAL_CARD)
     individual = pd.DataFrame((survival or {}).get("drivers") or [])
     if len(individual):
-        individual = individual[individual["unit"] != "SD"].rename(columns={"ratio": "effect", "low": "lower", "high": "upper"})
+        individual = individual[individual["unit"] != "SD"].rename(
+            columns={"ratio": "effect", "low": "lower", "high": "upper"}
+        )
     md = models_root() / TEAM_CARD / "card.md"
     data = card.get("data", {})
     lead = {
         "en": f"Team-level Poisson model, {data.get('teams_used', '?')} teams, {data.get('leavers_used', '?')} voluntary "
-              f"leavers, data {data.get('window_start', '?')} – {data.get('window_end', '?')} (card of {card.get('created', '?')}).",
+        f"leavers, data {data.get('window_start', '?')} – {data.get('window_end', '?')} (card of {card.get('created', '?')}).",
         "nl": f"Poissonmodel op teamniveau, {data.get('teams_used', '?')} teams, {data.get('leavers_used', '?')} vrijwillige "
-              f"vertrekkers, gegevens {data.get('window_start', '?')} – {data.get('window_end', '?')} (modelkaart van {card.get('created', '?')}).",
+        f"vertrekkers, gegevens {data.get('window_start', '?')} – {data.get('window_end', '?')} (modelkaart van {card.get('created', '?')}).",
     }
-    return {"drivers": frame, "individual": individual if len(individual) else None,
-            "card_md": md.read_text(encoding="utf-8") if md.exists() else None, "lead": lead}
+    return {
+        "drivers": frame,
+        "individual": individual if len(individual) else None,
+        "card_md": md.read_text(encoding="utf-8") if md.exists() else None,
+        "lead": lead,
+    }
 
 
 # -- the teams' current state, from published figures -------------------------------------------------------
@@ -156,16 +162,41 @@ def team_risk(source, filters: Filters) -> dict:
     parts = []
     for months in HORIZONS:
         expected, low, high = _predictions(model, usable, months) if len(usable) else ([], [], [])
-        part = pd.DataFrame({"group": usable["team"].to_numpy(), "site": usable["site"].to_numpy(),
-                             "horizon_months": months, "expected": expected, "lower": low, "upper": high,
-                             "n": usable["headcount"].to_numpy()})
-        part = suppress_people(part, k=policy.k, group="group", n="n", figures=["expected", "lower", "upper"],
-                               strata=["horizon_months"], lang=filters.lang, unit="employees")
+        part = pd.DataFrame(
+            {
+                "group": usable["team"].to_numpy(),
+                "site": usable["site"].to_numpy(),
+                "horizon_months": months,
+                "expected": expected,
+                "lower": low,
+                "upper": high,
+                "n": usable["headcount"].to_numpy(),
+            }
+        )
+        part = suppress_people(
+            part,
+            k=policy.k,
+            group="group",
+            n="n",
+            figures=["expected", "lower", "upper"],
+            strata=["horizon_months"],
+            lang=filters.lang,
+            unit="employees",
+        )
         rest = state[~state["team"].isin(usable["team"])]
         records = part.to_dict("records") + [
-            {"group": team, "site": site, "horizon_months": months, "expected": np.nan, "lower": np.nan, "upper": np.nan,
-             "n": None, "suppressed": True, "reason": reason or "min_group",
-             "note": policy.note(reason or "min_group", filters.lang, "responses")}
+            {
+                "group": team,
+                "site": site,
+                "horizon_months": months,
+                "expected": np.nan,
+                "lower": np.nan,
+                "upper": np.nan,
+                "n": None,
+                "suppressed": True,
+                "reason": reason or "min_group",
+                "note": policy.note(reason or "min_group", filters.lang, "responses"),
+            }
             for team, site, reason in zip(rest["team"], rest["site"], rest["hidden_reason"])
         ]
         part = pd.DataFrame.from_records(records, columns=columns)
@@ -210,37 +241,60 @@ def whatif(source, filters: Filters, changes: dict) -> dict:
         if len(mine) and bool(mine["hidden"].iloc[0]):
             from verloop.errors import PrivacyError
 
-            note = figures.door(source).policy.note(mine["hidden_reason"].iloc[0] or "min_group", filters.lang, "responses")
+            note = figures.door(source).policy.note(
+                mine["hidden_reason"].iloc[0] or "min_group", filters.lang, "responses"
+            )
             raise PrivacyError(
                 f"{mine['team'].iloc[0]}: {note}; kies de vestiging of iedereen."
-                if filters.lang == "nl" else f"{mine['team'].iloc[0]}: {note}; choose its site or everyone instead."
+                if filters.lang == "nl"
+                else f"{mine['team'].iloc[0]}: {note}; choose its site or everyone instead."
             )
     elif filters.site_id is not None:
         scope, scope_id = "site", int(filters.site_id)
     else:
         scope, scope_id = "all", None
-    result = what_if(model, usable, changes, scope=scope, scope_id=scope_id, months=12,
-                     replacement_cost=source.replacement_cost_eur,
-                     ranges=scale_ranges(load_instrument("pulse")))
-    frame = pd.DataFrame([{
-        "scope": scope, "group": _scope_name(source, scope, scope_id), "teams": result.teams,
-        "changes": ", ".join(f"{k} {v:+g}" for k, v in result.changes.items()) or "—",
-        "months": result.months,
-        "baseline": result.baseline_leavers, "baseline_lower": result.baseline_interval[0],
-        "baseline_upper": result.baseline_interval[1],
-        "scenario": result.scenario_leavers, "scenario_lower": result.scenario_interval[0],
-        "scenario_upper": result.scenario_interval[1],
-        "avoided": result.leavers_avoided, "avoided_lower": result.avoided_interval[0],
-        "avoided_upper": result.avoided_interval[1],
-        "saved_eur": result.euros_saved, "saved_lower": result.euros_interval[0], "saved_upper": result.euros_interval[1],
-        "replacement_cost_eur": result.replacement_cost_eur, "n": result.headcount,
-    }])
+    result = what_if(
+        model,
+        usable,
+        changes,
+        scope=scope,
+        scope_id=scope_id,
+        months=12,
+        replacement_cost=source.replacement_cost_eur,
+        ranges=scale_ranges(load_instrument("pulse")),
+    )
+    frame = pd.DataFrame(
+        [
+            {
+                "scope": scope,
+                "group": _scope_name(source, scope, scope_id),
+                "teams": result.teams,
+                "changes": ", ".join(f"{k} {v:+g}" for k, v in result.changes.items()) or "—",
+                "months": result.months,
+                "baseline": result.baseline_leavers,
+                "baseline_lower": result.baseline_interval[0],
+                "baseline_upper": result.baseline_interval[1],
+                "scenario": result.scenario_leavers,
+                "scenario_lower": result.scenario_interval[0],
+                "scenario_upper": result.scenario_interval[1],
+                "avoided": result.leavers_avoided,
+                "avoided_lower": result.avoided_interval[0],
+                "avoided_upper": result.avoided_interval[1],
+                "saved_eur": result.euros_saved,
+                "saved_lower": result.euros_interval[0],
+                "saved_upper": result.euros_interval[1],
+                "replacement_cost_eur": result.replacement_cost_eur,
+                "n": result.headcount,
+            }
+        ]
+    )
     from verloop.privacy import suppress_people
 
     policy = figures.door(source).policy
     figures_ = [c for c in frame.columns if c not in ("scope", "group", "changes", "months", "n", "teams")]
-    frame = suppress_people(frame, k=policy.k, group="group", n="n", figures=figures_, strata=[],
-                            lang=filters.lang, unit="employees")
+    frame = suppress_people(
+        frame, k=policy.k, group="group", n="n", figures=figures_, strata=[], lang=filters.lang, unit="employees"
+    )
     return {"frame": frame, "result": result}
 
 

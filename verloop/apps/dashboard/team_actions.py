@@ -24,18 +24,29 @@ COLUMNS = ["id", "team_id", "cycle", "stop_text", "start_text", "created_on", "s
 _WORDS = {
     "text": ("{field} moet tekst zijn", "{field} must be text"),
     "nul": ("{field} bevat een NUL-teken", "{field} contains a NUL character"),
-    "long": ("{field} heeft {length} tekens, meer dan de {max} toegestane",
-             "{field} has {length} characters, more than the {max} allowed"),
-    "cycle_long": ("de naam van de cyclus heeft meer dan {max} tekens", "the cycle name has more than {max} characters"),
-    "cycle_missing": ("geef de cyclus een naam (bijv. '2026-C7' of 'sept–okt')",
-                      "give the cycle a name (e.g. '2026-C7' or 'Sept–Oct')"),
-    "empty": ("schrijf op waarmee het team stopt of begint (of allebei)",
-              "write what the team stops or starts doing (or both)"),
+    "long": (
+        "{field} heeft {length} tekens, meer dan de {max} toegestane",
+        "{field} has {length} characters, more than the {max} allowed",
+    ),
+    "cycle_long": (
+        "de naam van de cyclus heeft meer dan {max} tekens",
+        "the cycle name has more than {max} characters",
+    ),
+    "cycle_missing": (
+        "geef de cyclus een naam (bijv. '2026-C7' of 'sept–okt')",
+        "give the cycle a name (e.g. '2026-C7' or 'Sept–Oct')",
+    ),
+    "empty": (
+        "schrijf op waarmee het team stopt of begint (of allebei)",
+        "write what the team stops or starts doing (or both)",
+    ),
     "no_team": ("team {id} bestaat niet", "team {id} does not exist"),
     "no_action": ("afspraak {id} bestaat niet", "agreement {id} does not exist"),
     "needs_text": ("een afspraak heeft een stop- of een starttekst nodig", "an agreement needs a stop or a start text"),
-    "refused": ("de afspraak is niet opgeslagen: {problem}{more}; pas het aan en sla opnieuw op.",
-                "the agreement was not saved: {problem}{more}; correct it and save again."),
+    "refused": (
+        "de afspraak is niet opgeslagen: {problem}{more}; pas het aan en sla opnieuw op.",
+        "the agreement was not saved: {problem}{more}; correct it and save again.",
+    ),
     "more": (" (en nog {n})", " (and {n} more)"),
     "cycle": ("de cyclus", "the cycle"),
     "stop": ("'stoppen met'", "'stop'"),
@@ -120,8 +131,7 @@ def add_action(
         return int(action.id)
 
 
-def edit_action(store: Store, action_id: int, *, stop_text=None, start_text=None, cycle=None,
-                lang: str = "en") -> None:
+def edit_action(store: Store, action_id: int, *, stop_text=None, start_text=None, cycle=None, lang: str = "en") -> None:
     """Change the texts (or cycle name) of an agreement; a closed one can still be corrected."""
     problems: list[str] = []
     updates = {}

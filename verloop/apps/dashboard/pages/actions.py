@@ -68,7 +68,6 @@ class ActionsPage(DashboardPage):
         self.list_box.add_class("verloop-action-list")
         self._team_drawn: int | None = None
 
-
     def build(self) -> widgets.VBox:
         """As every page; a ``team_id`` in the URL (the watermelon page links each flagged team
         here) opens on that team."""
@@ -107,8 +106,16 @@ class ActionsPage(DashboardPage):
         self.stop.description = t("stop", lang)
         self.start.description = t("start", lang)
         self._label_save(lang)
-        form = widgets.VBox([widgets.HTML(f"<h3>{html.escape(t('new_action', lang))}</h3>"), self.cycle, self.stop,
-                             self.start, self.save, self.form_message])
+        form = widgets.VBox(
+            [
+                widgets.HTML(f"<h3>{html.escape(t('new_action', lang))}</h3>"),
+                self.cycle,
+                self.stop,
+                self.start,
+                self.save,
+                self.form_message,
+            ]
+        )
         form.add_class("verloop-action-form")
         self._draw_list(lang)
         out = [
@@ -153,7 +160,11 @@ class ActionsPage(DashboardPage):
             row.add_class("verloop-action-row")
             row.add_class(f"verloop-action-{action['status']}")
             rows.append(row)
-        more = f"<p>{html.escape(t('older_in_csv', lang, n=len(actions) - MAX_LISTED))}</p>" if len(actions) > MAX_LISTED else ""
+        more = (
+            f"<p>{html.escape(t('older_in_csv', lang, n=len(actions) - MAX_LISTED))}</p>"
+            if len(actions) > MAX_LISTED
+            else ""
+        )
         team = self.source.options.team_name(self.filters.team_id) or "team"
         links = widgets.HTML(more + download_links(f"actions-{team}", lang, frame=actions))
         links.add_class("verloop-downloads")
@@ -174,8 +185,17 @@ class ActionsPage(DashboardPage):
             shown["scale_label"] = shown["scale"].map(lambda s: scale_label(s, lang))
             shown["when_label"] = shown["when"].map(lambda w: t(w, lang))
             likert = shown[shown["scale"].map(lambda s: figures.scale_range(s)[1] == 5.0)]
-            fig = lambda: charts.grouped_bars(likert, category="scale_label", group="when_label", value="score", title=title,
-                                      xlabel=t("score", lang) + " (1–5)", percent=False, base=1.0, xlim=(1, 5))
+            fig = lambda: charts.grouped_bars(
+                likert,
+                category="scale_label",
+                group="when_label",
+                value="score",
+                title=title,
+                xlabel=t("score", lang) + " (1–5)",
+                percent=False,
+                base=1.0,
+                xlim=(1, 5),
+            )
         else:
             fig = lambda: charts.empty(charts.new_figure(7.5, 2.0), title, t("no_data", lang))
         return self.block(Block(name="actions-before-after", title=title, figure=fig, frame=frame, cache=False))
@@ -192,11 +212,24 @@ class ActionsPage(DashboardPage):
         lang = self.filters.lang
         try:
             if self.editing is None:
-                team_actions.add_action(self.source.store, self.filters.team_id, self.cycle.value, self.stop.value,
-                                        self.start.value, created_on=dt.date.today(), lang=lang)
+                team_actions.add_action(
+                    self.source.store,
+                    self.filters.team_id,
+                    self.cycle.value,
+                    self.stop.value,
+                    self.start.value,
+                    created_on=dt.date.today(),
+                    lang=lang,
+                )
             else:
-                team_actions.edit_action(self.source.store, self.editing, cycle=self.cycle.value,
-                                         stop_text=self.stop.value, start_text=self.start.value, lang=lang)
+                team_actions.edit_action(
+                    self.source.store,
+                    self.editing,
+                    cycle=self.cycle.value,
+                    stop_text=self.stop.value,
+                    start_text=self.start.value,
+                    lang=lang,
+                )
         except VerloopError as exc:
             self.form_message.value = f"<p class='verloop-refused'>{html.escape(str(exc))}</p>"
             return

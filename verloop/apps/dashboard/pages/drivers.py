@@ -19,19 +19,34 @@ from verloop.apps.dashboard.i18n import scale_label, t
 from verloop.apps.dashboard.layout import Block, DashboardPage
 
 TEXT = {
-    "verdict_title": ("Wat vertrek drijft: oordeel per factor (per SD)", "What drives leaving: verdict per factor (per SD)"),
-    "ratio_sd": ("Verhouding per SD tussen medewerkers (1 = geen effect)", "Ratio per SD between agents (1 = no effect)"),
+    "verdict_title": (
+        "Wat vertrek drijft: oordeel per factor (per SD)",
+        "What drives leaving: verdict per factor (per SD)",
+    ),
+    "ratio_sd": (
+        "Verhouding per SD tussen medewerkers (1 = geen effect)",
+        "Ratio per SD between agents (1 = no effect)",
+    ),
     "sources_title": ("Alle bronnen naast elkaar", "Every source side by side"),
     "rule": ("Beslisregel", "Verdict rule"),
-    "clear": ("Medewerkers die {unit} hoger scoren op {label} vertrekken {size} % {dir} ({lo}–{hi} %).",
-              "Agents scoring {unit} higher on {label} leave {size} % {dir} often ({lo}–{hi} %)."),
-    "less": ("minder vaak", "less"), "more": ("vaker", "more"),
-    "no_clear_effect": ("{label}: geen duidelijk effect (het 95 %-interval omvat 'geen effect').",
-                        "{label}: no clear effect (the 95 % interval includes 'no effect')."),
-    "too_little_data": ("{label}: te weinig gegevens om een effect van betekenis te zien.",
-                        "{label}: too little data to see an effect that matters."),
-    "sources_disagree": ("{label}: de bronnen spreken elkaar tegen; geen oordeel.",
-                         "{label}: the sources disagree; no verdict."),
+    "clear": (
+        "Medewerkers die {unit} hoger scoren op {label} vertrekken {size} % {dir} ({lo}–{hi} %).",
+        "Agents scoring {unit} higher on {label} leave {size} % {dir} often ({lo}–{hi} %).",
+    ),
+    "less": ("minder vaak", "less"),
+    "more": ("vaker", "more"),
+    "no_clear_effect": (
+        "{label}: geen duidelijk effect (het 95 %-interval omvat 'geen effect').",
+        "{label}: no clear effect (the 95 % interval includes 'no effect').",
+    ),
+    "too_little_data": (
+        "{label}: te weinig gegevens om een effect van betekenis te zien.",
+        "{label}: too little data to see an effect that matters.",
+    ),
+    "sources_disagree": (
+        "{label}: de bronnen spreken elkaar tegen; geen oordeel.",
+        "{label}: the sources disagree; no verdict.",
+    ),
 }
 UNIT_WORDS = {"point": ("één punt", "one point"), "10 points": ("tien punten", "ten points")}
 
@@ -50,8 +65,16 @@ def verdict_sentence(row: dict, lang: str) -> str:
     size = abs(1 - ratio) * 100
     lo, hi = ((1 - high) * 100, (1 - low) * 100) if down else ((low - 1) * 100, (high - 1) * 100)
     unit = UNIT_WORDS.get(row.get("unit_point") or "point", UNIT_WORDS["point"])[0 if lang == "nl" else 1]
-    return _t("clear", lang, unit=unit, label=label, size=f"{size:.0f}", dir=_t("less" if down else "more", lang),
-              lo=f"{lo:.0f}", hi=f"{hi:.0f}")
+    return _t(
+        "clear",
+        lang,
+        unit=unit,
+        label=label,
+        size=f"{size:.0f}",
+        dir=_t("less" if down else "more", lang),
+        lo=f"{lo:.0f}",
+        hi=f"{hi:.0f}",
+    )
 
 
 def report_table(report: dict) -> pd.DataFrame:
@@ -59,11 +82,23 @@ def report_table(report: dict) -> pd.DataFrame:
     then each source's estimate."""
     rows = []
     for d in report["drivers"]:
-        row = {"factor": d["factor"], "verdict": d["verdict"], "clear": d["clear"], "rank": d["rank"],
-               "effect": d["ratio"], "lower": d["low"], "upper": d["high"], "unit": "SD",
-               "effect_point": d["ratio_point"], "lower_point": d["low_point"], "upper_point": d["high_point"],
-               "unit_point": d["unit_point"], "primary": d["primary"],
-               "sentence_en": verdict_sentence(d, "en"), "sentence_nl": verdict_sentence(d, "nl")}
+        row = {
+            "factor": d["factor"],
+            "verdict": d["verdict"],
+            "clear": d["clear"],
+            "rank": d["rank"],
+            "effect": d["ratio"],
+            "lower": d["low"],
+            "upper": d["high"],
+            "unit": "SD",
+            "effect_point": d["ratio_point"],
+            "lower_point": d["low_point"],
+            "upper_point": d["high_point"],
+            "unit_point": d["unit_point"],
+            "primary": d["primary"],
+            "sentence_en": verdict_sentence(d, "en"),
+            "sentence_nl": verdict_sentence(d, "nl"),
+        }
         for s in d["sources"]:
             key = s["source"]
             row[f"{key}_estimate"], row[f"{key}_low"], row[f"{key}_high"] = s["ratio"], s["low"], s["high"]
@@ -94,16 +129,25 @@ class DriversPage(DashboardPage):
         from verloop.models.triangulate import report_frame
 
         frame = report_table(report)
-        shown = frame.assign(label=[f"{scale_label(f, lang)}{' ✓' if c else ''}" for f, c in zip(frame["factor"], frame["clear"])])
+        shown = frame.assign(
+            label=[f"{scale_label(f, lang)}{' ✓' if c else ''}" for f, c in zip(frame["factor"], frame["clear"])]
+        )
         fig = lambda: charts.forest(  # noqa: E731
-            shown, label="label", value="effect", lower="lower", upper="upper",
-            title=_t("verdict_title", lang), xlabel=_t("ratio_sd", lang), reference=1.0,
+            shown,
+            label="label",
+            value="effect",
+            lower="lower",
+            upper="upper",
+            title=_t("verdict_title", lang),
+            xlabel=_t("ratio_sd", lang),
+            reference=1.0,
         )
         power = widgets.HTML(f"<p><b>{html.escape(report['power_note'][lang])}</b></p>")
         power.add_class("verloop-power-note")
         sentences = widgets.HTML(
             f"<h3>{html.escape(t('drivers_sentences', lang))}</h3><ul>"
-            + "".join(f"<li>{html.escape(s)}</li>" for s in frame[f"sentence_{lang}"]) + "</ul>"
+            + "".join(f"<li>{html.escape(s)}</li>" for s in frame[f"sentence_{lang}"])
+            + "</ul>"
         )
         sentences.add_class("verloop-sentences")
         side = report_frame(report, lang).drop(columns=["factor"])
@@ -112,12 +156,16 @@ class DriversPage(DashboardPage):
             + side.to_html(index=False, na_rep="—", classes="verloop-table", escape=True)
         )
         side_html.add_class("verloop-driver-sources")
-        rule = widgets.HTML(f"<p><b>{html.escape(_t('rule', lang))}</b>: {html.escape(report['rule'][lang].split(': ', 1)[-1])}</p>")
+        rule = widgets.HTML(
+            f"<p><b>{html.escape(_t('rule', lang))}</b>: {html.escape(report['rule'][lang].split(': ', 1)[-1])}</p>"
+        )
         rule.add_class("verloop-verdict-rule")
         out = [
             power,
             self.block(Block(name="drivers", title=_t("verdict_title", lang), figure=fig, frame=frame)),
-            sentences, side_html, rule,
+            sentences,
+            side_html,
+            rule,
         ]
         card = data.get("card_md")
         if card:
@@ -130,21 +178,39 @@ class DriversPage(DashboardPage):
             note = widgets.HTML(f"<p>{html.escape(t('no_model', lang))}</p>")
             note.add_class("verloop-no-model")
             return [note]
-        shown = frame.assign(label=[f"{scale_label(f, lang)}{' (×10)' if u == '10 points' else ''}"
-                                    for f, u in zip(frame["factor"], frame["unit"])])
+        shown = frame.assign(
+            label=[
+                f"{scale_label(f, lang)}{' (×10)' if u == '10 points' else ''}"
+                for f, u in zip(frame["factor"], frame["unit"])
+            ]
+        )
         fig = lambda: charts.forest(  # noqa: E731
-            shown, label="label", value="effect", lower="lower", upper="upper",
-            title=t("drivers_title", lang), xlabel=t("rate_ratio", lang), reference=1.0,
+            shown,
+            label="label",
+            value="effect",
+            lower="lower",
+            upper="upper",
+            title=t("drivers_title", lang),
+            xlabel=t("rate_ratio", lang),
+            reference=1.0,
         )
         sentences = [s for s in shown[f"sentence_{lang}"].dropna()] if f"sentence_{lang}" in shown else []
         sentence_html = widgets.HTML(
             f"<h3>{html.escape(t('drivers_sentences', lang))}</h3><ul>"
-            + "".join(f"<li>{html.escape(str(s))}</li>" for s in sentences) + "</ul>"
+            + "".join(f"<li>{html.escape(str(s))}</li>" for s in sentences)
+            + "</ul>"
         )
         sentence_html.add_class("verloop-sentences")
         out = [
-            self.block(Block(name="drivers", title=t("drivers_title", lang), figure=fig, frame=frame,
-                             lead=data.get("lead", {}).get(lang))),
+            self.block(
+                Block(
+                    name="drivers",
+                    title=t("drivers_title", lang),
+                    figure=fig,
+                    frame=frame,
+                    lead=data.get("lead", {}).get(lang),
+                )
+            ),
             sentence_html,
         ]
         card = data.get("card_md")
@@ -154,7 +220,9 @@ class DriversPage(DashboardPage):
 
     @staticmethod
     def _card_box(card: str, lang: str):
-        box = widgets.HTML(f"<details><summary>{html.escape(t('model_card', lang))}</summary><pre>{html.escape(card)}</pre></details>")
+        box = widgets.HTML(
+            f"<details><summary>{html.escape(t('model_card', lang))}</summary><pre>{html.escape(card)}</pre></details>"
+        )
         box.add_class("verloop-model-card")
         return box
 

@@ -35,22 +35,47 @@ class EmployeesPage(DashboardPage):
         shown = scores.copy()
         if len(shown):
             shown["scale_label"] = shown["scale"].map(lambda s: scale_label(s, lang))
-            shown["who"] = shown["group_kind"].map(lambda g: t("your_team", lang) if g == "team" else t("organisation", lang))
+            shown["who"] = shown["group_kind"].map(
+                lambda g: t("your_team", lang) if g == "team" else t("organisation", lang)
+            )
         likert = shown[shown["scale"].map(lambda s: figures.scale_range(s)[1] == 5.0)] if len(shown) else shown
         fig = lambda: charts.grouped_bars(
-            likert, category="scale_label" if len(likert) else "scale", group="who" if len(likert) else "group_kind",
-            value="score", title=t("page_employees", lang), xlabel=t("score", lang) + " (1–5)", percent=False, base=1.0, xlim=(1, 5),
+            likert,
+            category="scale_label" if len(likert) else "scale",
+            group="who" if len(likert) else "group_kind",
+            value="score",
+            title=t("page_employees", lang),
+            xlabel=t("score", lang) + " (1–5)",
+            percent=False,
+            base=1.0,
+            xlim=(1, 5),
             empty_message=t("no_data", lang),
         )
-        hidden = scores[(scores["group_kind"] == "team") & scores["suppressed"].fillna(False).astype(bool)] if len(scores) else scores
+        hidden = (
+            scores[(scores["group_kind"] == "team") & scores["suppressed"].fillna(False).astype(bool)]
+            if len(scores)
+            else scores
+        )
         after = []
         if len(hidden):
-            note = widgets.HTML(f"<p class='verloop-suppressed'>{html.escape(t('your_team', lang))}: "
-                                f"{html.escape(str(hidden['note'].iloc[0]))}</p>")
+            note = widgets.HTML(
+                f"<p class='verloop-suppressed'>{html.escape(t('your_team', lang))}: "
+                f"{html.escape(str(hidden['note'].iloc[0]))}</p>"
+            )
             note.add_class("verloop-team-hidden")
             after.append(note)
-        out.append(self.block(Block(name="team-results", title=t("page_employees", lang), figure=fig, frame=scores,
-                                    table=_extra_table(scores, lang), after=after)))
+        out.append(
+            self.block(
+                Block(
+                    name="team-results",
+                    title=t("page_employees", lang),
+                    figure=fig,
+                    frame=scores,
+                    table=_extra_table(scores, lang),
+                    after=after,
+                )
+            )
+        )
         actions = team_actions.list_actions(self.source.store, filters.team_id) if filters.team_id is not None else None
         items = ""
         if actions is not None and len(actions):

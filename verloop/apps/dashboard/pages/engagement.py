@@ -9,8 +9,6 @@ from verloop.apps.dashboard import charts, figures
 from verloop.apps.dashboard.i18n import scale_higher_is_better, scale_label, t
 from verloop.apps.dashboard.layout import Block, DashboardPage
 
-
-
 MAX_ROWS = 30
 
 
@@ -69,22 +67,38 @@ class EngagementPage(DashboardPage):
         else:
             fig = lambda: charts.empty(charts.new_figure(7.5, 2.4), title, t("no_data", lang))
         wave = heat["wave"].iloc[0] if len(heat) else ""
-        out.append(self.block(Block(name="scales-by-group", title=f"{title} — {wave}", figure=fig,
-                                    frame=heat, lead=f"{t('reversed_scale_hint', lang)} {lead_more}".strip(),
-                                    label="group")))
+        out.append(
+            self.block(
+                Block(
+                    name="scales-by-group",
+                    title=f"{title} — {wave}",
+                    figure=fig,
+                    frame=heat,
+                    lead=f"{t('reversed_scale_hint', lang)} {lead_more}".strip(),
+                    label="group",
+                )
+            )
+        )
 
         trend = data["trend"]
         likert = trend[trend["scale"].map(figures.is_likert)] if len(trend) else trend
-        likert = likert.assign(scale_label=likert["scale"].map(lambda s: scale_label(s, lang))) if len(likert) else likert
+        likert = (
+            likert.assign(scale_label=likert["scale"].map(lambda s: scale_label(s, lang))) if len(likert) else likert
+        )
         out.append(
             self.block(
                 Block(
                     name="scales-per-wave",
                     title=t("trend_title", lang),
                     figure=lambda: charts.lines(
-                        likert, x="date", y="score", hue="scale_label" if len(likert) else None,
-                        title=t("trend_title", lang), ylabel=t("score", lang) + " (1–5)",
-                        ylim=(1, 5), empty_message=t("no_data", lang),
+                        likert,
+                        x="date",
+                        y="score",
+                        hue="scale_label" if len(likert) else None,
+                        title=t("trend_title", lang),
+                        ylabel=t("score", lang) + " (1–5)",
+                        ylim=(1, 5),
+                        empty_message=t("no_data", lang),
                     ),
                     frame=trend,
                     label="wave",
@@ -119,11 +133,16 @@ class EngagementPage(DashboardPage):
                     name="score-distributions",
                     title=t("distribution_title", lang),
                     figure=lambda: charts.stacked_shares(
-                        shown, label="label" if len(shown) else "scale",
-                        parts=[("unfavourable", t("unfavourable", lang), charts.BAD),
-                               ("neutral", t("neutral", lang), charts.SUPPRESSED_COLOUR),
-                               ("favourable", t("favourable", lang), charts.GOOD)],
-                        title=t("distribution_title", lang), xlabel=t("share", lang), empty_message=t("no_data", lang),
+                        shown,
+                        label="label" if len(shown) else "scale",
+                        parts=[
+                            ("unfavourable", t("unfavourable", lang), charts.BAD),
+                            ("neutral", t("neutral", lang), charts.SUPPRESSED_COLOUR),
+                            ("favourable", t("favourable", lang), charts.GOOD),
+                        ],
+                        title=t("distribution_title", lang),
+                        xlabel=t("share", lang),
+                        empty_message=t("no_data", lang),
                     ),
                     frame=data["distribution"],
                     lead=t("distribution_lead", lang),

@@ -36,26 +36,59 @@ class ExitsPage(DashboardPage):
             shown["reason_label"] = shown["reason_code"].map(lambda c: reason_label(c, lang))
             shown["source_label"] = shown["source"].map(lambda s: t(s, lang))
         fig = lambda: charts.grouped_bars(
-            shown, category="reason_label" if len(shown) else "reason", group="source_label" if len(shown) else "source",
-            value="share", title=t("stated_vs_honest", lang), xlabel=t("share", lang), empty_message=t("no_data", lang),
+            shown,
+            category="reason_label" if len(shown) else "reason",
+            group="source_label" if len(shown) else "source",
+            value="share",
+            title=t("stated_vs_honest", lang),
+            xlabel=t("share", lang),
+            empty_message=t("no_data", lang),
         )
-        out = [self.block(Block(name="exit-reasons", title=t("stated_vs_honest", lang), figure=fig, frame=reasons,
-                                table=_reason_table(reasons, lang), lead=_reasons_lead(reasons, lang),
-                                hidden_label=lambda r: t(r["source"], lang)))]
+        out = [
+            self.block(
+                Block(
+                    name="exit-reasons",
+                    title=t("stated_vs_honest", lang),
+                    figure=fig,
+                    frame=reasons,
+                    table=_reason_table(reasons, lang),
+                    lead=_reasons_lead(reasons, lang),
+                    hidden_label=lambda r: t(r["source"], lang),
+                )
+            )
+        ]
 
         comments = data["comments"]
         published = comments[~comments["suppressed"].fillna(False).astype(bool)] if len(comments) else comments
         themes = comment_themes(published["text"]) if len(published) else comment_themes(pd.Series([], dtype=object))
         if len(themes):
-            themes = themes.assign(label=themes["theme"].map(lambda c: reason_label(c, lang) if c != "culture" else t("culture", lang)))
-            theme_fig = lambda: charts.bar_ci(themes, label="label", value="share", title=t("themes_title", lang),
-                                      xlabel=t("share", lang), percent=True, colour=charts.COLORBLIND[2])
+            themes = themes.assign(
+                label=themes["theme"].map(lambda c: reason_label(c, lang) if c != "culture" else t("culture", lang))
+            )
+            theme_fig = lambda: charts.bar_ci(
+                themes,
+                label="label",
+                value="share",
+                title=t("themes_title", lang),
+                xlabel=t("share", lang),
+                percent=True,
+                colour=charts.COLORBLIND[2],
+            )
         else:
             notes = comments["note"].dropna() if "note" in comments else []
             message = str(notes.iloc[0]) if len(notes) else t("comments_hidden", lang, k=self.source.comment_k)
             theme_fig = lambda: charts.empty(charts.new_figure(7.5, 2.0), t("themes_title", lang), message)
-        out.append(self.block(Block(name="exit-comment-themes", title=t("themes_title", lang), figure=theme_fig,
-                                    frame=themes, lead=t("comments_unfiltered", lang))))
+        out.append(
+            self.block(
+                Block(
+                    name="exit-comment-themes",
+                    title=t("themes_title", lang),
+                    figure=theme_fig,
+                    frame=themes,
+                    lead=t("comments_unfiltered", lang),
+                )
+            )
+        )
         out.append(self._comments(comments, published, lang))
         return out
 
@@ -100,5 +133,9 @@ def _reasons_lead(reasons, lang: str) -> str | None:
     if not len(reasons):
         return None
     counts = reasons.drop_duplicates("source").set_index("source")["n"]
-    parts = [f"{t(source, lang)}: n = {counts[source]}" for source in ("stated", "honest") if source in counts and counts[source] is not None and counts[source] == counts[source]]
+    parts = [
+        f"{t(source, lang)}: n = {counts[source]}"
+        for source in ("stated", "honest")
+        if source in counts and counts[source] is not None and counts[source] == counts[source]
+    ]
     return " · ".join(parts) or None

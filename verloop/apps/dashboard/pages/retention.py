@@ -27,18 +27,30 @@ class RetentionPage(DashboardPage):
             curves, groups = result["curves"], result["groups"]
             if by == "lead_style":
                 words = {style: t(f"style_{style}", lang) for style in ("servant", "neutral", "taylorist")}
-                curves = curves.assign(group=curves["group"].map(lambda g: words.get(g, g)))
-                groups = groups.assign(group=groups["group"].map(lambda g: words.get(g, g)))
+                curves = curves.assign(group=curves["group"].map(lambda g, words=words: words.get(g, g)))
+                groups = groups.assign(group=groups["group"].map(lambda g, words=words: words.get(g, g)))
             title = f"{t('km_title', lang)} — {t(TITLE_KEYS[by], lang).lower()}"
             visible = curves[~curves["suppressed"].fillna(False).astype(bool)] if len(curves) else curves
-            fig = lambda: charts.step_curves(
-                visible, time="months", value="survival", group="group", lower="lower", upper="upper",
-                title=title, xlabel=t("tenure_months", lang), ylabel=t("survival", lang),
+            fig = lambda visible=visible, title=title: charts.step_curves(
+                visible,
+                time="months",
+                value="survival",
+                group="group",
+                lower="lower",
+                upper="upper",
+                title=title,
+                xlabel=t("tenure_months", lang),
+                ylabel=t("survival", lang),
                 empty_message=t("no_data", lang),
             )
             # hidden groups: the block's one folded line ('2 groups: fewer than 5 employees (…)'),
             # from the placeholder rows the curves frame carries for them
             table = groups.rename(columns={"median_months": t("median_tenure", lang)}) if len(groups) else None
-            out.append(self.block(Block(name=f"retention-by-{by.replace('_', '-')}", title=title, figure=fig,
-                                        frame=curves, table=table)))
+            out.append(
+                self.block(
+                    Block(
+                        name=f"retention-by-{by.replace('_', '-')}", title=title, figure=fig, frame=curves, table=table
+                    )
+                )
+            )
         return out

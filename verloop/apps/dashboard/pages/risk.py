@@ -58,18 +58,32 @@ class RiskPage(DashboardPage):
         six = frame[frame["horizon_months"] == 6].set_index("group") if len(frame) else frame
         title = f"{t('risk_title', lang)} — {t('next_12', lang)}"
         flags = at_risk(frame)
-        count = t("at_risk_count", lang, n=int(flags.sum()), total=int((~twelve["suppressed"].astype(bool)).sum())) \
-            + " " + t("at_risk_rule", lang) if len(flags) else ""
-        lead = (t("risk_rank_note", lang) + " " + t("risk_wave", lang, wave=frame["wave"].iloc[0]) + " " + count).strip() \
-            if len(frame) else None
+        count = (
+            t("at_risk_count", lang, n=int(flags.sum()), total=int((~twelve["suppressed"].astype(bool)).sum()))
+            + " "
+            + t("at_risk_rule", lang)
+            if len(flags)
+            else ""
+        )
+        lead = (
+            (t("risk_rank_note", lang) + " " + t("risk_wave", lang, wave=frame["wave"].iloc[0]) + " " + count).strip()
+            if len(frame)
+            else None
+        )
         return [
             self.block(
                 Block(
                     name="risk",
                     title=title,
                     figure=lambda: charts.bar_ci(
-                        ranked, label="group", value="expected", lower="lower", upper="upper",
-                        title=title, xlabel=t("expected", lang), colour=charts.COLORBLIND[1],
+                        ranked,
+                        label="group",
+                        value="expected",
+                        lower="lower",
+                        upper="upper",
+                        title=title,
+                        xlabel=t("expected", lang),
+                        colour=charts.COLORBLIND[1],
                         empty_message=t("no_data", lang),
                     ),
                     frame=frame,  # both horizons, every team (hidden ones with their note)

@@ -29,8 +29,11 @@ def voluntary_card(row: pd.Series, lang: str) -> tuple[str, str, str]:
     show it; a hidden row shows '—' and the door's note."""
     if not len(row) or bool(row.get("suppressed", False)):
         return t("kpi_voluntary", lang), "—", str(row.get("note") or t("no_data", lang))
-    return (t("kpi_voluntary", lang), pct(row.get("voluntary_rate"), lang, 1),
-            f"{t('ci95', lang)}: {interval(row.get('voluntary_low'), row.get('voluntary_high'), lang, 1)}")
+    return (
+        t("kpi_voluntary", lang),
+        pct(row.get("voluntary_rate"), lang, 1),
+        f"{t('ci95', lang)}: {interval(row.get('voluntary_low'), row.get('voluntary_high'), lang, 1)}",
+    )
 
 
 class TurnoverPage(DashboardPage):
@@ -54,20 +57,43 @@ class TurnoverPage(DashboardPage):
             ci = t("ci95", lang)
             cards = [
                 voluntary_card(row, lang),
-                (t("kpi_involuntary", lang), pct(row.get("involuntary_rate"), lang, 1),
-                 f"{ci}: {interval(row.get('involuntary_low'), row.get('involuntary_high'), lang, 1)}"),
-                (t("kpi_early", lang), pct(row.get("early_share"), lang),
-                 f"{whole(row.get('early_leavers'), lang)} / {whole(row.get('hires'), lang)} {t('of_hires', lang)}"),
-                (t("kpi_regretted", lang), pct(row.get("regretted_share"), lang),
-                 f"{whole(row.get('regretted'), lang)} / {whole(row.get('voluntary'), lang)} {t('of_voluntary', lang)}"),
-                (t("kpi_cost", lang), money(row.get("cost_eur"), lang),
-                 f"{ci}: {money(row.get('cost_low'), lang)} – {money(row.get('cost_high'), lang)}"),
+                (
+                    t("kpi_involuntary", lang),
+                    pct(row.get("involuntary_rate"), lang, 1),
+                    f"{ci}: {interval(row.get('involuntary_low'), row.get('involuntary_high'), lang, 1)}",
+                ),
+                (
+                    t("kpi_early", lang),
+                    pct(row.get("early_share"), lang),
+                    f"{whole(row.get('early_leavers'), lang)} / {whole(row.get('hires'), lang)} {t('of_hires', lang)}",
+                ),
+                (
+                    t("kpi_regretted", lang),
+                    pct(row.get("regretted_share"), lang),
+                    f"{whole(row.get('regretted'), lang)} / {whole(row.get('voluntary'), lang)} {t('of_voluntary', lang)}",
+                ),
+                (
+                    t("kpi_cost", lang),
+                    money(row.get("cost_eur"), lang),
+                    f"{ci}: {money(row.get('cost_low'), lang)} – {money(row.get('cost_high'), lang)}",
+                ),
             ]
-        cost = t("cost_basis", lang, share=self.source.replacement_cost_share, salary=money(self.source.annual_salary_eur, lang))
+        cost = t(
+            "cost_basis",
+            lang,
+            share=self.source.replacement_cost_share,
+            salary=money(self.source.annual_salary_eur, lang),
+        )
         out = [
             kpi_cards(cards),
-            self.block(Block(name="turnover-summary", title=t("turnover_kpis", lang), frame=summary,
-                             lead=f"{t('all_staff_counted', lang)} {cost}")),
+            self.block(
+                Block(
+                    name="turnover-summary",
+                    title=t("turnover_kpis", lang),
+                    frame=summary,
+                    lead=f"{t('all_staff_counted', lang)} {cost}",
+                )
+            ),
         ]
         trend = data["trend"]
         long = figures.trend_long(trend) if len(trend) else pd.DataFrame()
@@ -79,8 +105,15 @@ class TurnoverPage(DashboardPage):
                     name="turnover-trend",
                     title=t("turnover_trend", lang),
                     figure=lambda: charts.lines(
-                        long, x="month", y="rate", hue="kind_label" if len(long) else None, lower="lower",
-                        upper="upper", title=t("turnover_trend", lang), ylabel=t("rate_pct", lang), percent=True,
+                        long,
+                        x="month",
+                        y="rate",
+                        hue="kind_label" if len(long) else None,
+                        lower="lower",
+                        upper="upper",
+                        title=t("turnover_trend", lang),
+                        ylabel=t("rate_pct", lang),
+                        percent=True,
                         empty_message=t("no_data", lang),
                     ),
                     frame=trend,
@@ -93,16 +126,26 @@ class TurnoverPage(DashboardPage):
             ranked = frame.sort_values("voluntary_rate", ascending=False, na_position="last") if len(frame) else frame
             shown = ranked[~ranked["suppressed"]].head(TOP_TEAMS) if by == "team" and len(ranked) else ranked
             title = t(f"turnover_by_{by}", lang)
-            lead = t("top_teams", lang, n=len(shown), total=len(frame)) if by == "team" and len(frame) > len(shown) else None
+            lead = (
+                t("top_teams", lang, n=len(shown), total=len(frame))
+                if by == "team" and len(frame) > len(shown)
+                else None
+            )
             out.append(
                 self.block(
                     Block(
                         name=f"turnover-by-{by}",
                         title=title,
                         figure=lambda shown=shown, title=title: charts.bar_ci(
-                            shown, label="group", value="voluntary_rate", lower="voluntary_low",
-                            upper="voluntary_high", title=f"{title} — {t('voluntary', lang).lower()}",
-                            xlabel=t("rate_pct", lang), percent=True, empty_message=t("no_data", lang),
+                            shown,
+                            label="group",
+                            value="voluntary_rate",
+                            lower="voluntary_low",
+                            upper="voluntary_high",
+                            title=f"{title} — {t('voluntary', lang).lower()}",
+                            xlabel=t("rate_pct", lang),
+                            percent=True,
+                            empty_message=t("no_data", lang),
                         ),
                         frame=frame,
                         table=_table(ranked, lang) if by == "site" else None,

@@ -39,8 +39,9 @@ def targets_text(targets: pd.DataFrame, lang: str) -> str:
     if targets is None or not len(targets):
         return ""
     active = targets[targets["active"].astype(bool)]
-    counted = " · ".join(f"{column_label(r.kpi, lang)} {KPI_WORDS[r.direction]} {number(r.target, lang)}"
-                         for r in active.itertuples())
+    counted = " · ".join(
+        f"{column_label(r.kpi, lang)} {KPI_WORDS[r.direction]} {number(r.target, lang)}" for r in active.itertuples()
+    )
     text = t("watermelon_targets", lang, targets=counted or "—")
     dropped = targets[~targets["active"].astype(bool) & targets["source"].eq("set")]
     if len(dropped):
@@ -83,11 +84,25 @@ class WatermelonPage(DashboardPage):
         )
         named = frame[frame["watermelon"].fillna(False).astype(bool)] if len(frame) else frame
         worst = named.sort_values("people_status") if len(named) else named
-        lead = " ".join(p for p in (t("watermelon_lead", lang, gap=number(abs(CORNER_BELOW), lang, 1)),
-                                    targets_text(data.get("targets"), lang)) if p)
+        lead = " ".join(
+            p
+            for p in (
+                t("watermelon_lead", lang, gap=number(abs(CORNER_BELOW), lang, 1)),
+                targets_text(data.get("targets"), lang),
+            )
+            if p
+        )
         out = [
-            self.block(Block(name="watermelon-quadrant", title=t("watermelon_title", lang), figure=fig, frame=frame,
-                             lead=lead, table=_table(worst.head(MAX_NAMED), lang) if len(named) else None)),
+            self.block(
+                Block(
+                    name="watermelon-quadrant",
+                    title=t("watermelon_title", lang),
+                    figure=fig,
+                    frame=frame,
+                    lead=lead,
+                    table=_table(worst.head(MAX_NAMED), lang) if len(named) else None,
+                )
+            ),
             self._listing(worst, lang),
         ]
         return out
@@ -101,17 +116,24 @@ class WatermelonPage(DashboardPage):
             parts = [f"<strong>{html.escape(name)}</strong>"]
             if scales:
                 parts.append(html.escape(t("watermelon_red_on", lang, scales=scales)))
-            parts.append(html.escape(t("certainty", lang) + ": " + certainty_text(row.certainty, row.certainty_band, lang)))
+            parts.append(
+                html.escape(t("certainty", lang) + ": " + certainty_text(row.certainty, row.certainty_band, lang))
+            )
             if name in ids:
                 href = f"dashboard_actions.ipynb?lang={lang}&amp;team_id={ids[name]}"
-                parts.append(f'<a class="verloop-watermelon-actions" href="{href}">'
-                             f"{html.escape(t('watermelon_actions_link', lang))}</a>")
+                parts.append(
+                    f'<a class="verloop-watermelon-actions" href="{href}">'
+                    f"{html.escape(t('watermelon_actions_link', lang))}</a>"
+                )
             items.append("<li>" + " · ".join(parts) + "</li>")
         more = len(worst) - len(items)
         if more > 0:
             items.append(f"<li>{html.escape(t('more_in_csv', lang, n=more))}</li>")
-        body = (f"<ul class='verloop-watermelon-list'>{''.join(items)}</ul>" if items
-                else f"<p>{html.escape(t('none_watermelon', lang))}</p>")
+        body = (
+            f"<ul class='verloop-watermelon-list'>{''.join(items)}</ul>"
+            if items
+            else f"<p>{html.escape(t('none_watermelon', lang))}</p>"
+        )
         listing = widgets.HTML(f"<h3>{html.escape(t('watermelon_named', lang))}</h3>{body}")
         listing.add_class("verloop-watermelon-named")
         return listing
@@ -120,15 +142,17 @@ class WatermelonPage(DashboardPage):
 def _table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The flagged teams for people: localised headers (``column_label``), certainty in words,
     the red scales by name; ``table_html`` formats the numbers for the reader's language."""
-    out = pd.DataFrame({
-        "team": frame["group"].astype(str),
-        "site": frame["site"],
-        "kpi_status": frame["kpi_status"].astype(float).round(2),
-        "people_status": frame["people_status"].astype(float).round(2),
-        "certainty": [certainty_text(c, b, lang) for c, b in zip(frame["certainty"], frame["certainty_band"])],
-        "red_scales": [red_scales_text(s, lang) for s in frame["red_scales"]],
-        "n": frame["n"],
-        "suppressed": frame["suppressed"],
-        "note": frame["note"],
-    })
+    out = pd.DataFrame(
+        {
+            "team": frame["group"].astype(str),
+            "site": frame["site"],
+            "kpi_status": frame["kpi_status"].astype(float).round(2),
+            "people_status": frame["people_status"].astype(float).round(2),
+            "certainty": [certainty_text(c, b, lang) for c, b in zip(frame["certainty"], frame["certainty_band"])],
+            "red_scales": [red_scales_text(s, lang) for s in frame["red_scales"]],
+            "n": frame["n"],
+            "suppressed": frame["suppressed"],
+            "note": frame["note"],
+        }
+    )
     return out

@@ -65,8 +65,14 @@ class WhatIfPage(DashboardPage):
         for factor in factors:
             if factor not in self.sliders:
                 slider = widgets.FloatSlider(
-                    value=0.0, min=SLIDER_MIN, max=SLIDER_MAX, step=SLIDER_STEP, continuous_update=False,
-                    readout_format="+.1f", style={"description_width": "14em"}, layout=widgets.Layout(width="34em"),
+                    value=0.0,
+                    min=SLIDER_MIN,
+                    max=SLIDER_MAX,
+                    step=SLIDER_STEP,
+                    continuous_update=False,
+                    readout_format="+.1f",
+                    style={"description_width": "14em"},
+                    layout=widgets.Layout(width="34em"),
                 )
                 slider.add_class("verloop-slider")
                 slider.add_class(f"verloop-slider-{factor}")
@@ -104,11 +110,20 @@ class WhatIfPage(DashboardPage):
         row = frame.iloc[0]
         if bool(row.get("suppressed", False)):
             text = widgets.HTML(f"<p class='verloop-suppressed'>{html.escape(str(row.get('note') or ''))}</p>")
-            self.result_box.children = (text, self.block(Block(name="whatif", title=t("page_whatif", lang), frame=frame)))
+            self.result_box.children = (
+                text,
+                self.block(Block(name="whatif", title=t("page_whatif", lang), frame=frame)),
+            )
             return
         sentence = t(
-            "whatif_result", lang, base=row["baseline"], new=row["scenario"], lo=row["scenario_lower"],
-            hi=row["scenario_upper"], saved=money(row["saved_eur"], lang), slo=money(row["saved_lower"], lang),
+            "whatif_result",
+            lang,
+            base=row["baseline"],
+            new=row["scenario"],
+            lo=row["scenario_lower"],
+            hi=row["scenario_upper"],
+            saved=money(row["saved_eur"], lang),
+            slo=money(row["saved_lower"], lang),
             shi=money(row["saved_upper"], lang),
         )
         text = widgets.HTML(f"<p class='verloop-whatif-sentence'><b>{html.escape(sentence)}</b></p>")
@@ -123,7 +138,17 @@ class WhatIfPage(DashboardPage):
                 "upper": [row["baseline_upper"], row["scenario_upper"]],
             }
         )
-        fig = lambda: charts.bar_ci(bars, label="label", value="value", lower="lower", upper="upper",
-                            title=t("risk_title", lang) + " — " + t("next_12", lang), xlabel=t("expected", lang),
-                            height=2.2)
-        self.result_box.children = (text, self.block(Block(name="whatif", title=t("scenario", lang), figure=fig, frame=frame, cache=False)))
+        fig = lambda: charts.bar_ci(
+            bars,
+            label="label",
+            value="value",
+            lower="lower",
+            upper="upper",
+            title=t("risk_title", lang) + " — " + t("next_12", lang),
+            xlabel=t("expected", lang),
+            height=2.2,
+        )
+        self.result_box.children = (
+            text,
+            self.block(Block(name="whatif", title=t("scenario", lang), figure=fig, frame=frame, cache=False)),
+        )

@@ -24,22 +24,32 @@ Writes that are not rows of these tables (model cards on disk, a ballot box open
 call ``verloop.store.bump_revision(session)``. A new table that feeds figures adds its triggers
 in its own migration (``tests/store/test_revision.py`` lists the tables).
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
-
-revision = '0002'
-down_revision = '0001'
+revision = "0002"
+down_revision = "0001"
 branch_labels = None
 depends_on = None
 
 # Tables whose rows feed a published figure (structure, HR, KPIs, surveys, settings, actions).
 FIGURE_TABLES = (
-    'org_settings', 'kpi_targets', 'sites', 'teams', 'employees', 'team_kpis', 'instruments',
-    'instrument_items', 'waves', 'invitations', 'responses', 'team_actions',
+    "org_settings",
+    "kpi_targets",
+    "sites",
+    "teams",
+    "employees",
+    "team_kpis",
+    "instruments",
+    "instrument_items",
+    "waves",
+    "invitations",
+    "responses",
+    "team_actions",
 )
 # Written together with their response: changes other than inserts bump.
-RIDING_TABLES = ('answers', 'comments')
+RIDING_TABLES = ("answers", "comments")
 
 _SQLITE_BUMP = (
     "INSERT INTO data_revision (id, revision) VALUES (1, abs(random()) % 281474976710656) "
@@ -53,11 +63,11 @@ _PG_BUMP = (
 
 def _sqlite_triggers() -> None:
     for table in FIGURE_TABLES + RIDING_TABLES:
-        events = ('update', 'delete') if table in RIDING_TABLES else ('insert', 'update', 'delete')
+        events = ("update", "delete") if table in RIDING_TABLES else ("insert", "update", "delete")
         for event in events:
             op.execute(
                 f'CREATE TRIGGER verloop_revision_{table}_{event} AFTER {event.upper()} ON "{table}" '
-                f'BEGIN {_SQLITE_BUMP}; END'
+                f"BEGIN {_SQLITE_BUMP}; END"
             )
 
 
@@ -76,37 +86,40 @@ def _pg_triggers() -> None:
         "END IF; RETURN NULL; END $$"
     )
     for table in FIGURE_TABLES + RIDING_TABLES:
-        immediate = 'UPDATE OR DELETE OR TRUNCATE' if table in RIDING_TABLES + ('responses',) else \
-            'INSERT OR UPDATE OR DELETE OR TRUNCATE'
+        immediate = (
+            "UPDATE OR DELETE OR TRUNCATE"
+            if table in RIDING_TABLES + ("responses",)
+            else "INSERT OR UPDATE OR DELETE OR TRUNCATE"
+        )
         op.execute(
             f'CREATE TRIGGER verloop_revision AFTER {immediate} ON "{table}" '
-            'FOR EACH STATEMENT EXECUTE FUNCTION verloop_bump_revision()'
+            "FOR EACH STATEMENT EXECUTE FUNCTION verloop_bump_revision()"
         )
     op.execute(
         'CREATE CONSTRAINT TRIGGER verloop_revision_at_commit AFTER INSERT ON "responses" '
-        'DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION verloop_bump_revision_once()'
+        "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION verloop_bump_revision_once()"
     )
 
 
 def upgrade() -> None:
     op.create_table(
-        'data_revision',
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('revision', sa.BigInteger(), nullable=False),
-        sa.CheckConstraint('id = 1', name=op.f('ck_data_revision_single_row')),
-        sa.PrimaryKeyConstraint('id', name=op.f('pk_data_revision')),
+        "data_revision",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("revision", sa.BigInteger(), nullable=False),
+        sa.CheckConstraint("id = 1", name=op.f("ck_data_revision_single_row")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_data_revision")),
     )
     op.create_table(
-        'kpi_targets',
-        sa.Column('kpi', sa.String(length=40), nullable=False),
-        sa.Column('target', sa.Float(), nullable=True),
-        sa.Column('direction', sa.String(length=10), nullable=False),
-        sa.Column('active', sa.Boolean(), nullable=False),
-        sa.CheckConstraint("direction in ('higher', 'lower')", name=op.f('ck_kpi_targets_direction')),
-        sa.PrimaryKeyConstraint('kpi', name=op.f('pk_kpi_targets')),
+        "kpi_targets",
+        sa.Column("kpi", sa.String(length=40), nullable=False),
+        sa.Column("target", sa.Float(), nullable=True),
+        sa.Column("direction", sa.String(length=10), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.CheckConstraint("direction in ('higher', 'lower')", name=op.f("ck_kpi_targets_direction")),
+        sa.PrimaryKeyConstraint("kpi", name=op.f("pk_kpi_targets")),
     )
     dialect = op.get_bind().dialect.name
-    if dialect == 'postgresql':
+    if dialect == "postgresql":
         op.execute(_PG_BUMP)
         _pg_triggers()
     else:
@@ -116,15 +129,15 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
-    if dialect == 'postgresql':
+    if dialect == "postgresql":
         for table in FIGURE_TABLES + RIDING_TABLES:
             op.execute(f'DROP TRIGGER IF EXISTS verloop_revision ON "{table}"')
         op.execute('DROP TRIGGER IF EXISTS verloop_revision_at_commit ON "responses"')
-        op.execute('DROP FUNCTION IF EXISTS verloop_bump_revision_once()')
-        op.execute('DROP FUNCTION IF EXISTS verloop_bump_revision()')
+        op.execute("DROP FUNCTION IF EXISTS verloop_bump_revision_once()")
+        op.execute("DROP FUNCTION IF EXISTS verloop_bump_revision()")
     else:
         for table in FIGURE_TABLES + RIDING_TABLES:
-            for event in ('insert', 'update', 'delete'):
-                op.execute(f'DROP TRIGGER IF EXISTS verloop_revision_{table}_{event}')
-    op.drop_table('kpi_targets')
-    op.drop_table('data_revision')
+            for event in ("insert", "update", "delete"):
+                op.execute(f"DROP TRIGGER IF EXISTS verloop_revision_{table}_{event}")
+    op.drop_table("kpi_targets")
+    op.drop_table("data_revision")
