@@ -15,7 +15,7 @@ import pytest
 from tests.privacy.attacker import solvable_teams, structure
 from tests.privacy.builders import org
 from verloop.errors import ConfigError, InputError, PrivacyError
-from verloop.privacy import Door, check_published
+from verloop.privacy import Door, check_published, training_rows
 from verloop.privacy.export import export, published_frame
 from verloop.privacy.scope import (
     COMMENTS,
@@ -219,7 +219,7 @@ def test_kpis_model_outputs_and_outside_frames_are_scoped(store):
     door = Door(store, today=TODAY, scope=scope)
     kpis = door.kpi_vs_people(start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
     assert set(kpis["team"]) == {"R1"}
-    employees = Door(store, today=TODAY).employees()
+    employees = training_rows(Door(store, today=TODAY))
     values = pd.DataFrame({"employee_id": employees["id"], "risk": 0.1})
     risk = door.group_values(values, by="team")
     assert set(risk["team"]) == {"R1"}

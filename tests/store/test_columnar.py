@@ -34,7 +34,7 @@ def test_chunked_columns_equal_one_plain_fetch(small_org, monkeypatch):
 
 
 def test_many_small_chunks_equal_one(small_org, monkeypatch):
-    one = Door(small_org).survey("pulse").scores
+    one = Door(small_org)._survey("pulse").scores
     monkeypatch.setattr(loaders, "FETCH_ROWS", 7)  # hundreds of partitions
-    many = Door(small_org).survey("pulse").scores
+    many = Door(small_org)._survey("pulse").scores
     pd.testing.assert_frame_equal(one, many)

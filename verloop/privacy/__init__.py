@@ -21,6 +21,7 @@ from verloop.privacy.door import (
     turnover,
 )
 from verloop.privacy.export import csv_text, escape_cell, escape_frame, write_table
+from verloop.privacy.loading import training_rows
 from verloop.privacy.policy import Policy
 from verloop.privacy.published import check_published
 
@@ -40,6 +41,7 @@ __all__ = [
     "scale_scores",
     "score_distribution",
     "suppress_people",
+    "training_rows",
     "turnover",
     "write_table",
 ]

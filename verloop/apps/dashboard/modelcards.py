@@ -12,7 +12,6 @@ and a message — never a traceback.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -26,13 +25,13 @@ TEAM_CARD = "team-risk"
 SURVIVAL_CARD = "individual-survival"
 HORIZONS = (6, 12)
 LEVEL = 0.90  # risk intervals: 90 % (a ranking aid, not a test)
-REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 def models_root() -> Path:
-    """Where ``verloop train`` wrote the cards: $VERLOOP_MODELS, else ``models/`` in the checkout."""
-    configured = os.environ.get("VERLOOP_MODELS")
-    return Path(configured) if configured else REPO_ROOT / "models"
+    """Where ``verloop train`` wrote the cards (``verloop.models.triangulate.models_root``)."""
+    from verloop.models.triangulate import models_root as trained
+
+    return trained()
 
 
 def _card(name: str) -> dict | None:
@@ -106,6 +105,7 @@ def team_state(source) -> pd.DataFrame:
 
 def _team_state(source) -> pd.DataFrame:
     from verloop.models.features import team_facts
+    from verloop.privacy import training_rows  # a model's inputs: the named way to per-person rows
 
     door = figures.door(source)
     closed = figures.waves_with_results(source)  # never an open or empty wave
@@ -117,7 +117,7 @@ def _team_state(source) -> pd.DataFrame:
     hidden = scores.groupby("team")["suppressed"].any()
     reasons = scores[scores["suppressed"]].drop_duplicates("team").set_index("team")["reason"]
     day = pd.Timestamp(wave["closes_on"] if pd.notna(wave["closes_on"]) else wave["opens_on"])
-    facts = team_facts(door.employees(), day)
+    facts = team_facts(training_rows(door), day)
     teams = source.teams.set_index("team_id")
     state = facts.reset_index().rename(columns={"index": "team_id"})
     state["team"] = state["team_id"].map(teams["team"])
