@@ -18,17 +18,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+from verloop.config import SOURCE_ROOT
 from verloop.errors import ConfigError
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = SOURCE_ROOT  # the checkout when Verloop runs from one (tests read its Makefile, apps/)
 
 
 def apps_folder(apps_dir: Path | None = None) -> Path:
-    folder = Path(apps_dir) if apps_dir else (Path.cwd() / "apps")
+    """``--apps``, else the notebooks shipped with the package (``apps/`` of the checkout, or
+    ``verloop/_data/apps`` of an installed wheel; ``verloop.config.package_folder``)."""
+    from verloop.config import current
+
+    folder = Path(apps_dir).resolve() if apps_dir else current().apps_dir
     if not folder.is_dir():
-        folder = REPO_ROOT / "apps"
-    if not folder.is_dir():
-        raise ConfigError(f"no apps folder found at {folder}; run from the Verloop checkout or pass --apps.")
+        raise ConfigError(f"no apps folder found at {folder}; pass --apps with the folder of the Voila notebooks.")
     return folder
 
 
@@ -79,12 +82,14 @@ def voila_command(
 
 
 def app_environment(db_url: str) -> dict[str, str]:
-    """The environment of a Voilà server and its kernels: the database URL as given (the CLI
-    made a relative SQLite path absolute), the ``verloop`` template on $JUPYTER_PATH."""
+    """The environment of a Voilà server and its kernels: Verloop's settings resolved here and
+    handed over explicitly (``verloop.config.Settings.child_environment``: the database URL as
+    given — the CLI made a relative SQLite path absolute —, its key file, instruments and models,
+    all absolute; no secrets), the ``verloop`` template on $JUPYTER_PATH."""
     from verloop.apps.access import JUPYTER_DATA
+    from verloop.config import current
 
-    env = dict(os.environ)
-    env["VERLOOP_DB"] = db_url
+    env = current().child_environment(db_url)
     paths = [str(JUPYTER_DATA)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
     env.setdefault("MPLBACKEND", "Agg")
@@ -130,7 +135,9 @@ def kernel_pools(
     where codes are typed and routed in the same kernel, one for a direct pulse link, one for
     the team results; exit and follow-up start on request. ``$VERLOOP_PRELOAD=0`` turns
     preheating off."""
-    if os.environ.get("VERLOOP_PRELOAD", "1") == "0":
+    from verloop.config import current
+
+    if not current().preload:
         return {}, {}
     if cores is None or memory_gb is None:
         found_cores, found_memory = machine_size()
@@ -150,9 +157,14 @@ def serve_apps(
     hr_token: str | None = None,
     survey_port: int | None = None,
     preheat: bool = True,
+    only: str | None = None,
 ) -> int:
     """Serve the HR side (token) on ``port`` and the survey side on ``survey_port`` until Ctrl-C
-    or until one of them stops; returns the first non-zero exit code (0 on Ctrl-C)."""
+    or until one of them stops; returns the first non-zero exit code (0 on Ctrl-C).
+
+    ``only`` ("hr" or "survey") starts one side: behind a reverse proxy, several survey
+    processes share one database with one HR process (docs/deploy.md). The cache watcher goes
+    with the HR side."""
     import signal
     import time
 
@@ -160,10 +172,12 @@ def serve_apps(
     from verloop.apps.access import hr_token as resolve_token
     from verloop.store.engine import absolute_url
 
+    if only not in (None, "hr", "survey"):
+        raise ConfigError(f"--only takes hr or survey; got {only!r}.")
     folder = apps_folder(apps_dir)
-    token, generated = resolve_token(hr_token)
+    token, generated = resolve_token(hr_token) if only != "survey" else ("", False)
     survey_port = survey_port or port + 1
-    if survey_port == port:
+    if survey_port == port and only is None:
         raise ConfigError("the survey apps need a port of their own; choose --survey-port different from --port.")
     hr_pages, survey_pages = hr_notebooks(folder), survey_notebooks(folder)
     hr_pools, survey_pools = kernel_pools(hr_pages, survey_pages) if preheat else ({}, {})
@@ -173,44 +187,53 @@ def serve_apps(
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, stop)
-    processes = [
-        subprocess.Popen(
-            voila_command(
-                folder, port, token=token, pages=hr_pages, home=HR_HOME if HR_HOME in hr_pages else None, pools=hr_pools
-            ),
-            env={**env, "VERLOOP_REQUIRE_ACCOUNT": "1"},
-            cwd=folder.parent,  # issue 13: no page without an account
-        ),
-        subprocess.Popen(
-            voila_command(
-                folder,
-                survey_port,
-                pages=survey_pages,
-                home=SURVEY_HOME if SURVEY_HOME in survey_pages else None,
-                pools=survey_pools,
-            ),
-            env=env,
-            cwd=folder.parent,
-        ),
-    ]
-    # The figures the pages show are computed when the data change, not when someone opens a
-    # page: a low-priority watcher refreshes the shared cache for every new data revision.
-    from verloop.apps.dashboard.cache import watch_command
+    processes, helpers, lines = [], [], []
+    if only != "survey":
+        processes.append(
+            subprocess.Popen(
+                voila_command(
+                    folder,
+                    port,
+                    token=token,
+                    pages=hr_pages,
+                    home=HR_HOME if HR_HOME in hr_pages else None,
+                    pools=hr_pools,
+                ),
+                env={**env, "VERLOOP_REQUIRE_ACCOUNT": "1"},
+                cwd=folder.parent,  # issue 13: no page without an account
+            )
+        )
+        # The figures the pages show are computed when the data change, not when someone opens a
+        # page: a low-priority watcher refreshes the shared cache for every new data revision.
+        from verloop.apps.dashboard.cache import watch_command
 
-    watcher = subprocess.Popen(
-        watch_command(env["VERLOOP_DB"]),
-        env=env,
-        cwd=folder.parent,
-        stdout=subprocess.DEVNULL,
-        preexec_fn=lambda: os.nice(10),
-    )
-    shown = token if generated else "<your HR token>"
-    print(
-        f"HR dashboards (HR token required): http://127.0.0.1:{port}/?token={shown}\n"
-        f"Surveys for employees (a survey code is the key): http://127.0.0.1:{survey_port}/\n"
-        "Ctrl-C stops both.",
-        flush=True,
-    )
+        helpers.append(
+            subprocess.Popen(
+                watch_command(env["VERLOOP_DB"]),
+                env=env,
+                cwd=folder.parent,
+                stdout=subprocess.DEVNULL,
+                preexec_fn=lambda: os.nice(10),
+            )
+        )
+        shown = token if generated else "<your HR token>"
+        lines.append(f"HR dashboards (HR token required): http://127.0.0.1:{port}/?token={shown}")
+    if only != "hr":
+        processes.append(
+            subprocess.Popen(
+                voila_command(
+                    folder,
+                    survey_port,
+                    pages=survey_pages,
+                    home=SURVEY_HOME if SURVEY_HOME in survey_pages else None,
+                    pools=survey_pools,
+                ),
+                env=env,
+                cwd=folder.parent,
+            )
+        )
+        lines.append(f"Surveys for employees (a survey code is the key): http://127.0.0.1:{survey_port}/")
+    print("\n".join(lines + ["Ctrl-C stops " + ("both." if only is None else "it.")]), flush=True)
     try:
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)
@@ -219,7 +242,7 @@ def serve_apps(
         return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
-        processes.append(watcher)  # stopped with the servers, but never their exit code
+        processes += helpers  # the watcher: stopped with the servers, but never their exit code
         for p in processes:
             if p.poll() is None:
                 p.terminate()

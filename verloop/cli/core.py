@@ -110,6 +110,14 @@ def serve(
         bool,
         typer.Option("--preheat/--no-preheat", help="Keep kernels ready for the first pages (sized for this machine)."),
     ] = True,
+    only: Annotated[
+        str | None,
+        typer.Option(
+            "--only",
+            help="Start one side: 'hr' (on --port) or 'survey' (on --survey-port); several survey "
+            "processes can share one database behind a proxy (docs/deploy.md).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the HR home and dashboards on http://127.0.0.1:PORT (HR token) and the surveys on PORT+1."""
     from verloop.apps.server import serve_apps
@@ -118,6 +126,12 @@ def serve(
     store.dispose()
     raise typer.Exit(
         serve_apps(
-            db_url=store.url, port=port, apps_dir=apps_dir, hr_token=hr_token, survey_port=survey_port, preheat=preheat
+            db_url=store.url,
+            port=port,
+            apps_dir=apps_dir,
+            hr_token=hr_token,
+            survey_port=survey_port,
+            preheat=preheat,
+            only=only,
         )
     )
