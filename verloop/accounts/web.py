@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import os
 
+from verloop.config import current
 from verloop.privacy.scope import Scope, ScopeError
 
 ACCOUNT_HEADER = "X-Verloop-Account"
@@ -36,7 +37,7 @@ _waited = {"done": False}
 
 def wait_for_request() -> None:
     """In a kernel Voilà preheated, wait (once) until a real request hands over its variables."""
-    if _waited["done"] or os.environ.get("VOILA_PREHEAT") != "True" or os.environ.get(REQUIRE_ENV) != "1":
+    if _waited["done"] or os.environ.get("VOILA_PREHEAT") != "True" or not current().require_account:
         return  # not preheated, or not the HR side (the survey side waits in its own apps)
     if os.environ.get("SCRIPT_NAME"):
         return  # another part of this kernel waited already: the request's variables are here
@@ -59,7 +60,7 @@ def request_account(store, environ=None):
         environ = os.environ
     name = (environ.get(ACCOUNT_ENV) or "").strip()
     if not name:
-        if environ.get(REQUIRE_ENV) == "1":
+        if current().require_account:  # $VERLOOP_REQUIRE_ACCOUNT, set by `verloop serve` (HR side)
             raise ScopeError("sign in to see the dashboards (no signed-in account reached this page).")
         return None
     account = session_account(store, name)

@@ -10,7 +10,6 @@ groups below the organisation's minimum group size (``min_group_size``).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,10 +26,13 @@ SOURCES = {"exit": "stated", "followup": "honest"}
 def database_url(url: str | None = None) -> str | None:
     """``url``, else ``$VERLOOP_DB``, else the demo database ``var/verloop.db`` of this checkout
     (so a notebook opened from ``analysis/`` finds it too), else None (the store's default)."""
-    if url or os.environ.get("VERLOOP_DB"):
-        return url or os.environ["VERLOOP_DB"]
-    checkout = Path(__file__).resolve().parents[2] / "var" / "verloop.db"
-    return f"sqlite:///{checkout}" if checkout.is_file() else None
+    from verloop.config import checkout_root, current
+
+    if url or current().db:
+        return url or current().db
+    root = checkout_root()
+    checkout = root / "var" / "verloop.db" if root is not None else None
+    return f"sqlite:///{checkout}" if checkout is not None and checkout.is_file() else None
 
 
 def open_org(url: str | None = None, as_of=None) -> OrgData:
@@ -49,11 +51,12 @@ def truth_path(url: str | None = None) -> Path | None:
     else the file ``verloop demo`` writes beside a SQLite database (``<db>.truth.json``)."""
     from sqlalchemy.engine import make_url
 
+    from verloop.config import current
     from verloop.store import resolve_url
 
-    explicit = os.environ.get("VERLOOP_TRUTH")
+    explicit = current().truth
     if explicit:
-        return Path(explicit) if Path(explicit).is_file() else None
+        return explicit if explicit.is_file() else None
     parsed = make_url(resolve_url(database_url(url)))
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
         return None

@@ -26,7 +26,6 @@ messages, i.e. answers) is refused.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import secrets
 import sys
@@ -47,9 +46,11 @@ _log = logging.getLogger("verloop.apps.access")
 
 def hr_token(explicit: str | None = None) -> tuple[str, bool]:
     """The HR secret and whether it was generated here (then it may be printed in full)."""
+    from verloop.config import current
     from verloop.errors import ConfigError
 
-    token = explicit or os.environ.get(TOKEN_ENV)
+    configured = current().hr_token
+    token = explicit or (configured.get_secret_value() if configured else None)
     if token:
         if len(token) < MIN_TOKEN_LENGTH:
             raise ConfigError(

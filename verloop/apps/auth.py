@@ -147,12 +147,12 @@ class VerloopIdentityProvider(IdentityProvider):
     # -- issue 13: accounts ----------------------------------------------------------------
     def accounts_store(self):
         """The database of the accounts ($VERLOOP_DB, set by ``verloop serve``), or None."""
-        import os
+        from verloop.config import current
 
-        if self._account_store is None and os.environ.get("VERLOOP_DB"):
+        if self._account_store is None and current().db:
             from verloop.store import Store
 
-            self._account_store = Store.open(os.environ["VERLOOP_DB"], create=False)
+            self._account_store = Store.open(current().db, create=False)
         return self._account_store
 
     def _session_hours(self) -> int | None:

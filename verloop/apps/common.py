@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import html
-import os
 
+from verloop.config import current
 from verloop.store import Store
 from verloop.store.engine import MissingDatabaseError
 
@@ -34,7 +34,7 @@ def app_store(*, migrate: bool = True) -> Store:
     else the default. It never creates a database: a missing SQLite file shows
     :func:`missing_database_html` on the page and raises :class:`MissingDatabaseError`."""
     try:
-        return Store.open(os.environ.get("VERLOOP_DB"), migrate=migrate, create=False)
+        return Store.open(current().database_url, migrate=migrate, create=False)
     except MissingDatabaseError as error:
         show_html(missing_database_html(error))
         raise

@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "verloop.cli.export",
     "verloop.cli.settings",
     "verloop.cli.users",
+    "verloop.cli.config",
 ]
 
 for _name in COMMAND_MODULES:

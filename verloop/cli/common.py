@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import traceback
 from typing import Annotated
 
 import typer
 
+from verloop.config import current
 from verloop.errors import VerloopError
 
 app = typer.Typer(
@@ -64,7 +64,10 @@ def fail(message: str, code: int = 1) -> None:
 
 
 def run_app(application: typer.Typer, argv: list[str]) -> int:
-    debug = "--debug" in argv or os.environ.get("VERLOOP_DEBUG") == "1"
+    try:
+        debug = "--debug" in argv or current().debug
+    except VerloopError:
+        debug = "--debug" in argv
     try:
         result = application(args=argv, prog_name="verloop", standalone_mode=False)
         if isinstance(result, int):  # click returns the code of typer.Exit when not standalone

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -93,7 +92,7 @@ def train(
             raise InputError(f"Key file '{key_file}' does not exist.")
         key = key_file.read_text(encoding="utf-8").strip()
     else:
-        key = os.environ.get("VERLOOP_PSEUDONYM_KEY") or None
+        key = _read_key(None)
     store = Store.open(db, create=False)
     org = load_org(store)
     if org.survey_mode == "confidential" and not key and not json_out:
@@ -162,7 +161,10 @@ def _read_key(key_file: Path | None) -> str | None:
         if not key_file.exists():
             raise InputError(f"Key file '{key_file}' does not exist.")
         return key_file.read_text(encoding="utf-8").strip()
-    return os.environ.get("VERLOOP_PSEUDONYM_KEY") or None
+    from verloop.config import current
+
+    secret = current().pseudonym_key
+    return secret.get_secret_value() if secret else None
 
 
 def _jsonable(value):

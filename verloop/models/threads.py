@@ -9,16 +9,15 @@ gradient boosting fit took 25 s with default threads and 2 s with one. So model 
 from __future__ import annotations
 
 import contextlib
-import os
 
 from threadpoolctl import threadpool_limits
 
 
 def thread_count() -> int:
-    try:
-        return max(1, int(os.environ.get("VERLOOP_THREADS", "1")))
-    except ValueError:
-        return 1
+    """$VERLOOP_THREADS (``verloop.config``; anything but a positive whole number means 1)."""
+    from verloop.config import current
+
+    return current().threads
 
 
 @contextlib.contextmanager

@@ -429,15 +429,13 @@ def report_frame(report: dict, lang: str = "en") -> pd.DataFrame:
 
 
 def models_root(root=None):
-    """Where ``verloop train`` writes cards: ``root``, else $VERLOOP_MODELS, else ``models/`` in
-    the checkout (the dashboard's ``modelcards.models_root`` reads the same place)."""
-    import os
+    """Where ``verloop train`` writes cards: ``root``, else $VERLOOP_MODELS, else ``models/`` of the
+    checkout or the user's data folder (``verloop.config``; the dashboard reads the same place)."""
     from pathlib import Path
 
-    if root is not None:
-        return Path(root)
-    configured = os.environ.get("VERLOOP_MODELS")
-    return Path(configured) if configured else Path(__file__).resolve().parents[2] / "models"
+    from verloop.config import current
+
+    return Path(root) if root is not None else current().models_dir
 
 
 def load_report(root=None) -> dict | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +18,10 @@ SUPPORTED = ("sqlite", "postgresql")
 
 
 def default_url() -> str:
-    return os.environ.get("VERLOOP_DB") or f"sqlite:///{DEFAULT_SQLITE}"
+    """$VERLOOP_DB (absolute, see ``verloop.config``), else the SQLite file ``var/verloop.db``."""
+    from verloop.config import current
+
+    return current().db or f"sqlite:///{DEFAULT_SQLITE}"
 
 
 def resolve_url(url: str | None) -> str:

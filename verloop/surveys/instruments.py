@@ -50,7 +50,6 @@ LANGUAGES: tuple[str, ...] = ("nl", "en")
 """Every text exists in each of these languages; Dutch first (the respondents' default)."""
 
 DEFAULT_MAX_LENGTH = 2000
-_REPO_ROOT = Path(__file__).resolve().parents[2]
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=50)]
@@ -301,9 +300,11 @@ class Instrument(_Frozen):
 
 
 def surveys_dir() -> Path:
-    """Where instrument files live: ``$VERLOOP_SURVEYS`` or ``surveys/`` in the project."""
-    configured = os.environ.get("VERLOOP_SURVEYS")
-    return Path(configured) if configured else _REPO_ROOT / "surveys"
+    """Where instrument files live: ``$VERLOOP_SURVEYS``, else the instruments shipped with the
+    package (``surveys/`` of the checkout); see ``verloop.config``."""
+    from verloop.config import current
+
+    return current().instruments_dir
 
 
 def available_instruments() -> list[str]:
@@ -356,10 +357,11 @@ def parse_instrument(text: str | bytes, source: str = "<instrument>") -> Instrum
 
 def _display(path: Path) -> str:
     resolved = path.resolve()
+    shipped = surveys_dir().resolve().parent  # "surveys/pulse.yaml", in a checkout or a wheel
     try:
-        bases = (_REPO_ROOT, Path.cwd())
+        bases = (shipped, Path.cwd())
     except OSError:  # the working directory was removed
-        bases = (_REPO_ROOT,)
+        bases = (shipped,)
     for base in bases:
         try:
             return resolved.relative_to(base).as_posix()

@@ -38,10 +38,16 @@ _NONCE = 12
 
 
 def key_path(url: str) -> Path:
-    """Where the key file of the database at ``url`` lives (see the module docstring)."""
-    explicit = os.environ.get(ENV)
-    if explicit:
-        return Path(explicit)
+    """Where the key file of the database at ``url`` lives (see the module docstring), absolute:
+    ``$VERLOOP_KEY_FILE`` through ``verloop.config``, else :func:`default_key_path`."""
+    from verloop.config import current
+
+    return current().key_file_for(url)
+
+
+def default_key_path(url: str) -> Path:
+    """The key file's place when none is configured: beside a SQLite file, else
+    ``var/keys/<host>-<port>-<database>.key`` (relative to the working folder)."""
     parsed = make_url(url)
     database = parsed.database or ""
     if parsed.get_backend_name() == "sqlite" and database.startswith("file:"):  # URI form (e.g. read-only)
@@ -163,4 +169,4 @@ def _url_of(bind) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
-__all__ = ["ENV", "Keys", "key_path", "keys_for", "load_keys"]
+__all__ = ["ENV", "Keys", "default_key_path", "key_path", "keys_for", "load_keys"]

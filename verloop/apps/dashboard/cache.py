@@ -34,13 +34,12 @@ MAX_FILES = 4000
 
 
 def default_folder(url: str) -> Path:
-    """$VERLOOP_DASHBOARD_CACHE, else a private folder per user and database in the temp dir."""
-    configured = os.environ.get("VERLOOP_DASHBOARD_CACHE")
-    base = (
-        Path(configured)
-        if configured and configured != "off"
-        else Path(tempfile.gettempdir()) / f"verloop-dashboard-{os.getuid()}"
-    )
+    """$VERLOOP_DASHBOARD_CACHE (``verloop.config``), else a private folder per user and database
+    in the temp dir."""
+    from verloop.config import current
+
+    configured = current().figure_cache_dir
+    base = configured or Path(tempfile.gettempdir()) / f"verloop-dashboard-{os.getuid()}"
     return base / hashlib.sha256(url.encode()).hexdigest()[:16]
 
 
@@ -84,7 +83,9 @@ class FigureCache:
         self.store = store
         self.folder = Path(folder) if folder else default_folder(store.url)
         if disk is None:
-            disk = os.environ.get("VERLOOP_DASHBOARD_CACHE", "") != "off"
+            from verloop.config import current
+
+            disk = not current().figure_cache_off
         self.disk = bool(disk) and _private(self.folder)
         self.memory: dict = {}
         self.hits = {"memory": 0, "disk": 0, "computed": 0}
