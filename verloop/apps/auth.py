@@ -30,6 +30,8 @@ from jupyter_server.auth.logout import LogoutHandler
 from tornado import web
 from traitlets import Float, Integer
 
+from verloop.i18n import check_lang, keys, t
+
 try:  # jupyter_server >= 2.13 marks pages that need no sign-in
     from jupyter_server.auth.decorator import allow_unauthenticated
 except ImportError:  # pragma: no cover - older jupyter_server
@@ -40,53 +42,16 @@ except ImportError:  # pragma: no cover - older jupyter_server
 
 SECRET_FIELD = "secret"
 
-TEXT = {
-    "nl": {
-        "title": "Aanmelden",
-        "intro": "Dit zijn de HR-dashboards van Verloop. Meld u aan met de HR-toegangscode die u van "
-        "de beheerder van Verloop hebt gekregen.",
-        "label": "HR-toegangscode",
-        "submit": "Aanmelden",
-        "hint": "Geen code? Vraag de beheerder: die vindt het volledige adres met code in het venster "
-        "waarin Verloop draait. Medewerkers die een vragenlijst willen invullen, gebruiken het "
-        "adres van de vragenlijsten, niet deze pagina.",
-        "wrong": "Deze toegangscode klopt niet. Controleer de code en probeer het opnieuw.",
-        "wrong_link": "Het adres dat u gebruikte bevat een toegangscode die niet (meer) klopt. Vul de "
-        "juiste code hieronder in.",
-        "empty": "Vul de toegangscode in.",
-        "blocked": "Te veel mislukte pogingen. Probeer het over {minutes} minuut/minuten opnieuw.",
-        "other_language": "English",
-        "signed_out_title": "Afgemeld",
-        "signed_out": "U bent afgemeld. Sluit dit venster als u op een gedeelde computer werkt.",
-        "again": "Opnieuw aanmelden",
-    },
-    "en": {
-        "title": "Sign in",
-        "intro": "These are Verloop's HR dashboards. Sign in with the HR access code you received "
-        "from the person who runs Verloop.",
-        "label": "HR access code",
-        "submit": "Sign in",
-        "hint": "No code? Ask the person who runs Verloop: the full address with its code is shown "
-        "in the window where Verloop runs. Employees who want to fill in a survey use the survey "
-        "address, not this page.",
-        "wrong": "This access code is not right. Check the code and try again.",
-        "wrong_link": "The address you used carries an access code that is not (or no longer) right. "
-        "Enter the right code below.",
-        "empty": "Enter the access code.",
-        "blocked": "Too many failed attempts. Try again in {minutes} minute(s).",
-        "other_language": "Nederlands",
-        "signed_out_title": "Signed out",
-        "signed_out": "You are signed out. Close this window if you are on a shared computer.",
-        "again": "Sign in again",
-    },
-}
+
+def _page_texts(lang: str) -> dict[str, str]:
+    """The sign-in and sign-out pages' texts in ``lang``, by short name, for the templates."""
+    return {key.removeprefix("sign_in."): t(key, lang) for key in keys("sign_in")}
 
 
 def page_language(handler: web.RequestHandler) -> str:
     """``nl`` or ``en``: ``?lang=``, else the browser's first preference, else Dutch."""
     asked = handler.get_argument("lang", "") or handler.request.headers.get("Accept-Language", "")
-    first = asked.split(",")[0].strip().lower()
-    return "en" if first.startswith("en") else "nl"
+    return check_lang(asked.split(",")[0].split(";")[0])
 
 
 class FailedAttempts:
@@ -268,7 +233,7 @@ class SignInHandler(LoginFormHandler):
 
     def _render(self, message=None, *, blocked: bool = False):
         lang = page_language(self)
-        text = TEXT[lang]
+        text = _page_texts(lang)
         next_url, _ = _without_token(self.get_argument("next", default=self.base_url))
         other = "en" if lang == "nl" else "nl"
         query = urllib.parse.urlencode({"next": next_url, "lang": other})
@@ -288,7 +253,7 @@ class SignInHandler(LoginFormHandler):
 
     def _wait_message(self, seconds: float) -> str:
         minutes = max(1, int(seconds // 60) + (1 if seconds % 60 else 0))
-        return TEXT[page_language(self)]["blocked"].format(minutes=minutes)
+        return t("sign_in.blocked", page_language(self), minutes=minutes)
 
     @allow_unauthenticated
     def get(self):
@@ -302,11 +267,11 @@ class SignInHandler(LoginFormHandler):
             self._render(self._wait_message(wait), blocked=True)
             return
         _, had_token = _without_token(self.get_argument("next", default=""))
-        self._render(TEXT[page_language(self)]["wrong_link"] if had_token else None)
+        self._render(t("sign_in.wrong_link", page_language(self)) if had_token else None)
 
     @allow_unauthenticated
     def post(self):
-        text = TEXT[page_language(self)]
+        text = _page_texts(page_language(self))
         if not self.get_argument(SECRET_FIELD, default=""):
             self.set_status(400)
             self._render(text["empty"])
@@ -341,7 +306,7 @@ class SignOutHandler(LogoutHandler):
                 record(store, account.name, account.role, "sign_out")
         self.identity_provider.clear_login_cookie(self)
         lang = page_language(self)
-        text = TEXT[lang]
+        text = _page_texts(lang)
         self.write(
             self.render_template(
                 "verloop-signedout.html",

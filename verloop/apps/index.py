@@ -22,9 +22,9 @@ import pandas as pd
 
 from verloop.apps.dashboard import PAGE_KEYS
 from verloop.apps.dashboard.filters import default_filters, month_start
-from verloop.apps.dashboard.i18n import check_lang, day_label, month_span, number, percent, t
 from verloop.apps.dashboard.layout import CSS, query_lang
 from verloop.errors import VerloopError
+from verloop.i18n import check_lang, day_label, month_span, number, percent, t, unit_word
 
 log = logging.getLogger(__name__)
 
@@ -206,16 +206,15 @@ def page_links(lang: str) -> list[tuple[str, str, str, str]]:
 
 def _facts(status: dict, lang: str) -> str:
     parts = [
-        (status.get("sites"), ("vestiging", "vestigingen"), ("site", "sites")),
-        (status.get("teams"), ("team", "teams"), ("team", "teams")),
-        (status.get("current_employees"), ("medewerker", "medewerkers"), ("employee", "employees")),
+        (status.get("sites"), "site"),
+        (status.get("teams"), "team"),
+        (status.get("current_employees"), "employee"),
     ]
     words = []
-    for n, nl, en in parts:
+    for n, unit in parts:
         if n is None:
             continue
-        one, many = en if lang == "en" else nl
-        words.append(f"{number(n, lang, 0)} {one if n == 1 else many}")
+        words.append(f"{number(n, lang, 0)} {unit_word(unit, n, lang)}")
     return " · ".join(words)
 
 

@@ -29,6 +29,7 @@ from urllib.parse import parse_qs
 import ipywidgets as widgets
 
 from verloop.errors import StoreError, SurveyError, VerloopError
+from verloop.i18n import check_lang, t
 from verloop.surveys.tokens import SurveyRefusal
 
 log = logging.getLogger("verloop.apps.survey")
@@ -36,64 +37,6 @@ log = logging.getLogger("verloop.apps.survey")
 KINDS = ("pulse", "exit", "followup")
 SKIP = "skip"
 LANGS = (("Nederlands", "nl"), ("English", "en"))
-
-UI: dict[str, dict[str, str]] = {
-    "code_label": {"nl": "Je code (staat in je uitnodiging)", "en": "Your code (from your invitation)"},
-    "start": {"nl": "Beginnen", "en": "Start"},
-    "back": {"nl": "Vorige", "en": "Back"},
-    "next": {"nl": "Volgende", "en": "Next"},
-    "submit": {"nl": "Versturen", "en": "Send"},
-    "skip": {"nl": "Sla over", "en": "Skip"},
-    "step": {
-        "nl": "Stap {page} van {pages} · {answered} van {items} vragen beantwoord",
-        "en": "Step {page} of {pages} · {answered} of {items} questions answered",
-    },
-    "chars": {"nl": "{n} van {max} tekens", "en": "{n} of {max} characters"},
-    "too_long": {
-        "nl": "Je antwoord op “{question}” is {n} tekens lang; het mag er hoogstens {max} zijn. Maak het wat korter.",
-        "en": "Your answer to “{question}” is {n} characters long; the maximum is {max}. Please shorten it.",
-    },
-    "empty": {
-        "nl": "Je hebt nog geen enkele vraag beantwoord. Beantwoord er minstens één, of sluit dit venster.",
-        "en": "You have not answered any question yet. Answer at least one, or close this window.",
-    },
-    "thanks": {
-        "nl": "Dank je wel! Je antwoorden zijn anoniem opgeslagen. Je kunt dit venster nu sluiten.",
-        "en": "Thank you! Your answers have been saved anonymously. You can close this window now.",
-    },
-    "store_error": {
-        "nl": "Je antwoorden konden door een technisch probleem niet worden opgeslagen. Er is niets "
-        "bewaard: probeer het over een minuutje opnieuw met de knop Versturen.",
-        "en": "Your answers could not be saved because of a technical problem. Nothing was saved: "
-        "please try again in a minute with the Send button.",
-    },
-    "race": {
-        "nl": "Je antwoorden in dit venster zijn NIET opgeslagen: deze code is zojuist in een ander venster "
-        "of tabblad gebruikt, en elke code telt maar één keer. Was jij dat, dan zijn de antwoorden "
-        "van dat andere venster bewaard.",
-        "en": "Your answers in this window were NOT saved: this code was used a moment ago in another "
-        "window or tab, and each code counts only once. If that was you, the answers from that other "
-        "window have been saved.",
-    },
-    "refused": {"nl": "Je antwoorden zijn niet verstuurd: {reason}", "en": "Your answers were not sent: {reason}"},
-    "bug": {
-        "nl": "Sorry, er ging iets mis aan onze kant. Er is niets bewaard; probeer het later opnieuw.",
-        "en": "Sorry, something went wrong on our side. Nothing was saved; please try again later.",
-    },
-    "unavailable": {
-        "nl": "De vragenlijst is nu niet beschikbaar. Probeer het later opnieuw.",
-        "en": "The survey is not available right now. Please try again later.",
-    },
-    "confidential": {
-        "nl": "Let op: deze organisatie gebruikt de vertrouwelijke modus. Je antwoorden kunnen via een "
-        "pseudoniem aan je HR-gegevens worden gekoppeld (de sleutel daarvan wordt buiten deze database "
-        "bewaard). HR ziet nooit individuele antwoorden, alleen uitkomsten van groepen van minstens "
-        "{k} mensen.",
-        "en": "Please note: this organisation uses confidential mode. Your answers can be linked to your HR "
-        "record through a pseudonym (its key is kept outside this database). HR never sees individual "
-        "answers, only results for groups of at least {k} people.",
-    },
-}
 
 CSS = """
 <style>
@@ -125,10 +68,6 @@ CSS = """
 .verloop-survey .verloop-thanks h2:focus { outline: none; }
 </style>
 """
-
-
-def _t(key: str, language: str, **values) -> str:
-    return UI[key][language].format(**values)
 
 
 def _html(text: str, tag: str = "p") -> str:
@@ -192,22 +131,22 @@ def run_guarded(show_message: Callable, where: str, handler: Callable, *args):
         if where == "submit" and exc.key == "token_used":
             # the session checked the code unused at its start: another window or tab (or a
             # retry) has spent it since — say plainly that THESE answers were not saved
-            show_message(lambda lang: _t("race", lang))
+            show_message(lambda lang: t("survey.race", lang))
         else:
             show_message(exc.text)
     except StoreError as exc:
         log.warning("survey app: %s: database problem: %s", where, exc)
         # sending: "nothing was saved, send again"; anything else: "not available now"
         key = "store_error" if where == "submit" else "unavailable"
-        show_message(lambda lang: _t(key, lang))
+        show_message(lambda lang: t(f"survey.{key}", lang))
     except SurveyError as exc:
-        show_message(lambda lang, reason=str(exc): _t("refused", lang, reason=reason))
+        show_message(lambda lang, reason=str(exc): t("survey.refused", lang, reason=reason))
     except VerloopError as exc:
         log.warning("survey app: %s: %s", where, type(exc).__name__)
-        show_message(lambda lang: _t("unavailable", lang))
+        show_message(lambda lang: t("survey.unavailable", lang))
     except Exception as exc:  # a bug: apologise, log without values
         _log_failure(where, exc)
-        show_message(lambda lang: _t("bug", lang))
+        show_message(lambda lang: t("survey.bug", lang))
     return None
 
 
@@ -252,7 +191,7 @@ class SurveyApp:
         self._message: Callable[[str], str] | None = None
 
         params = query_parameters(query_string)
-        self.language = language or (params.get("lang") if params.get("lang") in ("nl", "en") else "nl")
+        self.language = language or check_lang(params.get("lang"))
         first_code = (code if code is not None else params.get("token", ""))[:200]
 
         self.css = widgets.HTML(CSS)
@@ -332,7 +271,7 @@ class SurveyApp:
                 self.notices = {language: survey_notice(s, language)[1] for language in ("nl", "en")}
         except VerloopError as exc:
             log.warning("survey app: cannot read settings: %s", exc)
-            self.show_message(lambda lang: _t("unavailable", lang))
+            self.show_message(lambda lang: t("survey.unavailable", lang))
 
     def show_message(self, text: Callable[[str], str] | None) -> None:
         """Show a message, given as language -> text so that a language switch translates it."""
@@ -395,20 +334,24 @@ class SurveyApp:
         self.intro.value = _html(inst.intro[lang])
         self.privacy.value = _html(inst.privacy[lang])
         self.confidential_note.value = (
-            _html(getattr(self, "notices", {}).get(lang) or _t("confidential", lang, k=self.min_group_size))
+            _html(getattr(self, "notices", {}).get(lang) or t("survey.confidential", lang, k=self.min_group_size))
             if self.confidential
             else ""
         )
         self.confidential_note.layout.display = None if self.confidential else "none"
-        self.code_entry.label = _t("code_label", lang)
-        self.code_entry.button = _t("start", lang)
+        self.code_entry.label = t("survey.code_label", lang)
+        self.code_entry.button = t("survey.start", lang)
         self.thanks.value = (
-            f"<h2 class='verloop-focus' tabindex='-1'>{html.escape(_t('thanks', lang))}</h2>" if self.done else ""
+            f"<h2 class='verloop-focus' tabindex='-1'>{html.escape(t('survey.thanks', lang))}</h2>" if self.done else ""
         )
         self.welcome.layout.display = None if self.page < 0 and not self.done else "none"
         self.questions.layout.display = None if self.page >= 0 and not self.done else "none"
         self.thanks.layout.display = None if self.done else "none"
-        self.nav.labels = {"back": _t("back", lang), "next": _t("next", lang), "submit": _t("submit", lang)}
+        self.nav.labels = {
+            "back": t("survey.back", lang),
+            "next": t("survey.next", lang),
+            "submit": t("survey.submit", lang),
+        }
         self.nav.lang = lang
         self.nav.title = f"{inst.title[lang]} · Verloop"
         if self.page >= 0 and not self.done:
@@ -470,7 +413,9 @@ class SurveyApp:
         answered = sum(1 for v in self.answers.values() if v != SKIP)
         self.progress.max = len(self.pages)
         self.progress.value = self.page + 1
-        text = _t("step", self.language, page=self.page + 1, pages=len(self.pages), answered=answered, items=items)
+        text = t(
+            "survey.step", self.language, page=self.page + 1, pages=len(self.pages), answered=answered, items=items
+        )
         self.progress_label.value = f"<p class='verloop-focus' tabindex='-1'>{html.escape(text)}</p>"
 
     # -- page builders ------------------------------------------------------------------------
@@ -503,7 +448,7 @@ class SurveyApp:
 
     def _reason_widgets(self, lang: str) -> list[widgets.Widget]:
         inst = self.instrument
-        options = [(r.code, r.label[lang], "") for r in inst.reasons] + [(SKIP, _t("skip", lang), "")]
+        options = [(r.code, r.label[lang], "") for r in inst.reasons] + [(SKIP, t("survey.skip", lang), "")]
 
         def changed(value):
             self.reason = value if value in inst.reason_codes else (SKIP if value == SKIP else None)
@@ -524,7 +469,7 @@ class SurveyApp:
                 options = [(p, str(p), labels.get(p, "")) for p in item.points]
                 shape = "numeric"
                 legend = " · ".join(f"{p} = {labels[p]}" for p in sorted(labels))
-            options.append((SKIP, _t("skip", lang), ""))
+            options.append((SKIP, t("survey.skip", lang), ""))
 
             def changed(value, item_id=item.id, points=tuple(item.points)):
                 if value in points or value == SKIP:
@@ -564,9 +509,7 @@ class SurveyApp:
                 self.comments[question_id] = text
                 n = len(text)
                 colour = "#a30000" if n > limit else "#5b6675"
-                counter.value = (
-                    f"<span style='color:{colour}'>{html.escape(_t('chars', self.language, n=n, max=limit))}</span>"
-                )
+                counter.value = f"<span style='color:{colour}'>{html.escape(t('survey.chars', self.language, n=n, max=limit))}</span>"
 
             changed({"new": area.value})
             area.observe(self._guard("comment", changed), names="value")
@@ -597,11 +540,13 @@ class SurveyApp:
             n = len(comments.get(question.id, "").strip())
             if n > question.max_length:
                 self.show_message(
-                    lambda lang, q=question, n=n: _t("too_long", lang, question=q.text[lang], n=n, max=q.max_length)
+                    lambda lang, q=question, n=n: t(
+                        "survey.too_long", lang, question=q.text[lang], n=n, max=q.max_length
+                    )
                 )
                 return
         if not answers and not comments and reason is None:
-            self.show_message(lambda lang: _t("empty", lang))
+            self.show_message(lambda lang: t("survey.empty", lang))
             return
         submit(self._store(), self.token, answers, comments, self.language, reason, self.today, kind=self.kind)
         self.finish()
@@ -663,4 +608,6 @@ def build_survey_app(
 
 def unavailable_widget() -> widgets.Widget:
     """The page shown when the app itself cannot be built (both languages, no details)."""
-    return _classes(widgets.HTML(_html(_t("unavailable", "nl") + " / " + _t("unavailable", "en"))), "verloop-message")
+    return _classes(
+        widgets.HTML(_html(t("survey.unavailable", "nl") + " / " + t("survey.unavailable", "en"))), "verloop-message"
+    )

@@ -27,35 +27,7 @@ from verloop.apps.survey import (
     run_guarded,
     survey_store,
 )
-from verloop.apps.survey import (
-    _t as survey_text,
-)
-
-TEXT: dict[str, tuple[str, str]] = {
-    "title": ("Vragenlijst", "Questionnaire"),
-    "page_title": ("Vragenlijst · Verloop", "Questionnaire · Verloop"),
-    "lead": (
-        "Vul de code uit je uitnodiging in. De code bepaalt welke vragenlijst je krijgt.",
-        "Enter the code from your invitation. The code decides which questionnaire you get.",
-    ),
-    "privacy": (
-        "Je antwoorden zijn anoniem: je code wordt niet aan je antwoorden gekoppeld, en uitkomsten worden "
-        "alleen getoond voor groepen van minstens {k} mensen.",
-        "Your answers are anonymous: your code is not linked to your answers, and results are shown only "
-        "for groups of at least {k} people.",
-    ),
-    "code_label": ("Je code (staat in je uitnodiging)", "Your code (from your invitation)"),
-    "go": ("Verder", "Continue"),
-    "results": ("Resultaten van je team", "Your team's results"),
-    "results_hint": (
-        "Open ze met de teamlink uit je uitnodiging; ze verschijnen zodra een meting is afgesloten.",
-        "Open them with the team link from your invitation; they appear once a wave has closed.",
-    ),
-}
-
-
-def _t(key: str, lang: str, **values) -> str:
-    return TEXT[key][0 if lang == "nl" else 1].format(**values)
+from verloop.i18n import check_lang, t
 
 
 class SurveyHome:
@@ -67,7 +39,7 @@ class SurveyHome:
         from verloop.apps.survey_widgets import CodeEntry, Message, StepBar
 
         params = query_parameters(query_string)
-        self.language = language or ("en" if params.get("lang") == "en" else "nl")
+        self.language = language or check_lang(params.get("lang"))
         self.store = store
         self.today = today
         self.survey: SurveyApp | None = None
@@ -120,7 +92,7 @@ class SurveyHome:
             with self._store().session() as s:
                 self.k = int(get_settings(s).min_group_size)
         except VerloopError:
-            self.show(lambda lang: survey_text("unavailable", lang))
+            self.show(lambda lang: t("survey.unavailable", lang))
 
     def show(self, text) -> None:
         self._message = text
@@ -134,17 +106,17 @@ class SurveyHome:
 
     def render(self) -> None:
         lang = self.language
-        self.title.value = f"<h1>{html.escape(_t('title', lang))}</h1>"
-        self.lead.value = f"<p>{html.escape(_t('lead', lang))}</p>"
-        self.privacy.value = f"<p>{html.escape(_t('privacy', lang, k=self.k))}</p>"
-        self.code_entry.label = _t("code_label", lang)
-        self.code_entry.button = _t("go", lang)
+        self.title.value = f"<h1>{html.escape(t('survey_home.title', lang))}</h1>"
+        self.lead.value = f"<p>{html.escape(t('survey_home.lead', lang))}</p>"
+        self.privacy.value = f"<p>{html.escape(t('survey_home.privacy', lang, k=self.k))}</p>"
+        self.code_entry.label = t("survey.code_label", lang)
+        self.code_entry.button = t("survey_home.go", lang)
         self.results.value = (
-            f"<h2><a href='team_results.ipynb?lang={lang}'>{html.escape(_t('results', lang))}</a></h2>"
-            f"<p>{html.escape(_t('results_hint', lang))}</p>"
+            f"<h2><a href='team_results.ipynb?lang={lang}'>{html.escape(t('survey_home.results', lang))}</a></h2>"
+            f"<p>{html.escape(t('survey_home.results_hint', lang))}</p>"
         )
         self.page.lang = lang
-        self.page.title = _t("page_title", lang)
+        self.page.title = t("survey_home.page_title", lang)
 
     def _on_code_message(self, content) -> None:
         try:

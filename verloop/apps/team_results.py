@@ -29,62 +29,12 @@ from urllib.parse import parse_qs, urlencode
 import ipywidgets as widgets
 
 from verloop.errors import InputError, VerloopError
+from verloop.i18n import check_lang, number, t, unit_word
 
 log = logging.getLogger("verloop.apps.team_results")
 
 KEY_LENGTH = 26  # hex digits of the HMAC kept in the link (104 bits)
 LANGS = (("Nederlands", "nl"), ("English", "en"))
-
-TEXT: dict[str, tuple[str, str]] = {
-    "title": ("Resultaten van {team}", "Results for {team}"),
-    "page_title": ("Teamresultaten · Verloop", "Team results · Verloop"),
-    "intro": (
-        "Zo scoort jouw team in de afgesloten metingen, naast de hele organisatie. Alleen groepen met minstens "
-        "{k} antwoorden worden getoond, en geen enkel cijfer laat zich terugrekenen tot één persoon.",
-        "How your team scores in the closed survey waves, next to the whole organisation. Only groups with at "
-        "least {k} answers are shown, and no figure can be traced back to one person.",
-    ),
-    "latest": ("Laatste afgesloten meting: {wave}", "Latest closed wave: {wave}"),
-    "trend_team": ("Verloop per meting — jouw team", "Trend per wave — your team"),
-    "trend_org": ("Verloop per meting — organisatie", "Trend per wave — organisation"),
-    "scale": ("Onderwerp", "Topic"),
-    "team": ("Jouw team", "Your team"),
-    "org": ("Organisatie", "Organisation"),
-    "range": ("schaal {lo}–{hi}", "scale {lo}–{hi}"),
-    "response_rate": ("Respons", "Response rate"),
-    "hidden": ("Niet getoond — {n} {what}: {note}", "Not shown — {n} {what}: {note}"),
-    "figure": ("cijfer|cijfers", "figure|figures"),
-    "open_wave": (
-        "De meting {wave} loopt nog; de resultaten verschijnen hier zodra ze is afgesloten.",
-        "The wave {wave} is still open; its results appear here once it has closed.",
-    ),
-    "no_results": (
-        "Er zijn nog geen afgesloten metingen met resultaten. Kom terug nadat de meting is afgesloten.",
-        "There are no closed waves with results yet. Come back after the wave has closed.",
-    ),
-    "need_link": (
-        "De resultaten van je team open je met de link die je samen met je code kreeg (van HR of je "
-        "leidinggevende). Die link hoort bij jouw team; zonder die link tonen we hier niets.",
-        "You open your team's results with the link you received together with your code (from HR or your "
-        "manager). That link belongs to your team; without it this page shows nothing.",
-    ),
-    "bad_link": (
-        "Deze link naar teamresultaten klopt niet. Open de link precies zoals je hem kreeg, of vraag HR om "
-        "de link van jouw team.",
-        "This team results link is not valid. Open the link exactly as you received it, or ask HR for your "
-        "team's link.",
-    ),
-    "unavailable": (
-        "De resultaten zijn nu niet beschikbaar. Probeer het later opnieuw.",
-        "The results are not available right now. Please try again later.",
-    ),
-    "back_home": ("Naar de vragenlijst (code invullen)", "To the questionnaire (enter your code)"),
-}
-
-
-def _t(key: str, lang: str, **values) -> str:
-    return TEXT[key][0 if lang == "nl" else 1].format(**values)
-
 
 # -- the link -----------------------------------------------------------------------------------
 
@@ -169,7 +119,6 @@ CSS = """
 
 def _num(value, lang: str, scale: str) -> str:
     from verloop.apps.dashboard.figures import scale_range
-    from verloop.apps.dashboard.i18n import number
 
     if value is None or value != value:  # missing or NaN: hidden or not asked
         return "—"
@@ -180,14 +129,14 @@ def _num(value, lang: str, scale: str) -> str:
 
 def _label(scale: str, lang: str) -> str:
     from verloop.apps.dashboard.figures import scale_range
-    from verloop.apps.dashboard.i18n import number, scale_label
+    from verloop.apps.dashboard.i18n import scale_label
 
     if scale == "response_rate":
-        return html.escape(_t("response_rate", lang))
+        return html.escape(t("response_rate", lang))
     lo, hi = scale_range(scale)
     return (
         f"{html.escape(scale_label(scale, lang))}<span class='vr-range'>"
-        f"{html.escape(_t('range', lang, lo=number(lo, lang, 0), hi=number(hi, lang, 0)))}</span>"
+        f"{html.escape(t('results.range', lang, lo=number(lo, lang, 0), hi=number(hi, lang, 0)))}</span>"
     )
 
 
@@ -202,8 +151,7 @@ def _hidden_line(frames, lang: str) -> str:
             counts[note] = counts.get(note, 0) + 1
     parts = []
     for note, n in counts.items():
-        singular, plural = _t("figure", lang).split("|")
-        parts.append(_t("hidden", lang, n=n, what=singular if n == 1 else plural, note=note or "—"))
+        parts.append(t("results.hidden", lang, n=n, what=unit_word("figure", n, lang), note=note or "—"))
     return "<br>".join(html.escape(p) for p in parts)
 
 
@@ -222,8 +170,8 @@ def comparison_table(scores, lang: str) -> str:
             cells.append(f"<td>{html.escape(_num(value, lang, scale))}</td>")
         rows.append(f"<tr><th scope='row'>{_label(scale, lang)}</th>{''.join(cells)}</tr>")
     head = (
-        f"<thead><tr><th scope='col'>{html.escape(_t('scale', lang))}</th>"
-        f"<th scope='col'>{html.escape(_t('team', lang))}</th><th scope='col'>{html.escape(_t('org', lang))}</th>"
+        f"<thead><tr><th scope='col'>{html.escape(t('results.scale', lang))}</th>"
+        f"<th scope='col'>{html.escape(t('your_team', lang))}</th><th scope='col'>{html.escape(t('organisation', lang))}</th>"
         "</tr></thead>"
     )
     return f"<div class='vr-scroll'><table class='verloop-results-latest'>{head}<tbody>{''.join(rows)}</tbody></table></div>"
@@ -249,7 +197,7 @@ def trend_table(frame, lang: str, css_class: str) -> str:
         body.append(f"<tr><th scope='row'>{_label(scale, lang)}</th>{''.join(cells)}</tr>")
     return (
         f"<div class='vr-scroll'><table class='{css_class}'><thead><tr><th scope='col'>"
-        f"{html.escape(_t('scale', lang))}</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+        f"{html.escape(t('results.scale', lang))}</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 
 
@@ -268,7 +216,7 @@ class TeamResults:
         from verloop.apps.survey_widgets import StepBar
 
         self.params = link_parameters(query_string)
-        self.language = language or ("en" if self.params.get("lang") == "en" else "nl")
+        self.language = language or check_lang(self.params.get("lang"))
         self.store = store
         self.source = None
         self.team: tuple[int, str, dict] | None = None
@@ -313,19 +261,21 @@ class TeamResults:
     def render(self) -> None:
         lang = self.language
         self.page.lang = lang
-        self.page.title = _t("page_title", lang)
-        home = f"<p><a href='survey_home.ipynb?lang={lang}'>{html.escape(_t('back_home', lang))}</a></p>"
+        self.page.title = t("results.page_title", lang)
+        home = f"<p><a href='survey_home.ipynb?lang={lang}'>{html.escape(t('results.back_home', lang))}</a></p>"
         if self.problem is not None:
             self.body.value = (
-                f"<h1>{html.escape(_t('page_title', lang).split(' · ')[0])}</h1>"
-                f"<p class='vr-note verloop-results-problem'>{html.escape(_t(self.problem, lang))}</p>{home}"
+                f"<h1>{html.escape(t('results.page_title', lang).split(' · ')[0])}</h1>"
+                f"<p class='vr-note verloop-results-problem'>{html.escape(t(f'results.{self.problem}', lang))}</p>{home}"
             )
             return
         try:
             self.body.value = self._results_html(lang) + home
         except Exception as exc:  # never a traceback in an employee's browser
             log.error("team results failed with %s", type(exc).__name__)
-            self.body.value = f"<p class='vr-note verloop-results-problem'>{html.escape(_t('unavailable', lang))}</p>"
+            self.body.value = (
+                f"<p class='vr-note verloop-results-problem'>{html.escape(t('results.unavailable', lang))}</p>"
+            )
 
     def _results_html(self, lang: str) -> str:
         from verloop.apps.dashboard import figures
@@ -333,25 +283,25 @@ class TeamResults:
         team_id, team_name, wave = self.team
         source = self.source
         parts = [
-            f"<h1>{html.escape(_t('title', lang, team=team_name))}</h1>",
-            f"<p>{html.escape(_t('intro', lang, k=source.k))}</p>",
+            f"<h1>{html.escape(t('results.title', lang, team=team_name))}</h1>",
+            f"<p>{html.escape(t('results.intro', lang, k=source.k))}</p>",
         ]
         if wave["state"] != "closed" and wave["kind"] == "pulse":
             parts.append(
-                f"<p class='vr-note verloop-results-open'>{html.escape(_t('open_wave', lang, wave=wave['wave']))}</p>"
+                f"<p class='vr-note verloop-results-open'>{html.escape(t('results.open_wave', lang, wave=wave['wave']))}</p>"
             )
         latest = figures.team_vs_organisation(source, team_id, lang)
         team_trend = figures.team_scale_trend(source, team_id, lang)
         org_trend = _organisation_trend(source, lang)
         if not len(latest):
-            parts.append(f"<p class='vr-note verloop-results-none'>{html.escape(_t('no_results', lang))}</p>")
+            parts.append(f"<p class='vr-note verloop-results-none'>{html.escape(t('results.no_results', lang))}</p>")
             return "".join(parts)
         wave_name = str(latest["wave"].dropna().iloc[0]) if latest["wave"].notna().any() else ""
-        parts.append(f"<h2>{html.escape(_t('latest', lang, wave=wave_name))}</h2>")
+        parts.append(f"<h2>{html.escape(t('results.latest', lang, wave=wave_name))}</h2>")
         parts.append(comparison_table(latest, lang))
-        parts.append(f"<h2>{html.escape(_t('trend_team', lang))}</h2>")
+        parts.append(f"<h2>{html.escape(t('results.trend_team', lang))}</h2>")
         parts.append(trend_table(team_trend, lang, "verloop-results-team-trend"))
-        parts.append(f"<h2>{html.escape(_t('trend_org', lang))}</h2>")
+        parts.append(f"<h2>{html.escape(t('results.trend_org', lang))}</h2>")
         parts.append(trend_table(org_trend, lang, "verloop-results-org-trend"))
         hidden = _hidden_line([latest, team_trend, org_trend], lang)
         if hidden:
@@ -371,6 +321,8 @@ def build_team_results(
         return TeamResults(store=store, query_string=query_string, language=language).widget
     except Exception as exc:
         log.error("team results: build failed with %s", type(exc).__name__)
-        box = widgets.HTML(f"<p>{html.escape(_t('unavailable', 'nl'))} / {html.escape(_t('unavailable', 'en'))}</p>")
+        box = widgets.HTML(
+            f"<p>{html.escape(t('results.unavailable', 'nl'))} / {html.escape(t('results.unavailable', 'en'))}</p>"
+        )
         box.add_class("verloop-results-problem")
         return box

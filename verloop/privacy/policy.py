@@ -2,7 +2,8 @@
 
 The numbers come from ``verloop.store.settings`` (k = minimum reporting group, default 5, never
 below 3, locked once a wave opens, every change logged there); this module only reads them and
-says, in Dutch or English, why a figure is not shown. A hidden figure always carries one of
+says, in Dutch or English, why a figure is not shown (the sentences are in the one catalogue,
+``verloop.i18n``, under ``privacy.<reason>.<unit>``). A hidden figure always carries one of
 these notes: never a blank cell without a reason.
 """
 
@@ -11,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from verloop.errors import ConfigError
-
-LANGS = ("en", "nl")
+from verloop.i18n import CATALOGUE, LANGS, check_lang, t
 
 # Why a row carries no figures. "" means shown.
 SHOWN = ""
@@ -25,52 +25,7 @@ FEW_LEAVERS = "few_leavers"  # a filtered turnover figure with 1..k-1 leavers
 NO_COMMENTS = "no_comments"  # a shown group in which nobody wrote a comment
 REASONS = (SHOWN, NO_RESPONSES, MIN_GROUP, COMPLEMENT, TREND, OPEN_WAVE, FEW_LEAVERS, NO_COMMENTS)
 
-_NOTES = {
-    # reason: {unit: (en, nl)}
-    MIN_GROUP: {
-        "responses": ("fewer than {k} responses", "minder dan {k} reacties"),
-        "employees": ("fewer than {k} employees", "minder dan {k} medewerkers"),
-        "comments": (
-            "fewer than {k} responses: comments are not shown",
-            "minder dan {k} reacties: opmerkingen worden niet getoond",
-        ),
-    },
-    COMPLEMENT: {
-        "responses": (
-            "hidden so that a smaller group cannot be worked out by subtraction",
-            "verborgen zodat een kleinere groep niet door aftrekken te achterhalen is",
-        ),
-    },
-    TREND: {
-        "responses": (
-            "hidden: fewer than {k} people changed since an earlier wave of this group",
-            "verborgen: sinds een eerdere meting van deze groep zijn minder dan {k} mensen gewisseld",
-        ),
-    },
-    NO_RESPONSES: {
-        "responses": ("no responses", "geen reacties"),
-        "employees": ("no employees", "geen medewerkers"),
-        "comments": ("no responses", "geen reacties"),
-    },
-    OPEN_WAVE: {
-        "responses": (
-            "results appear when the wave has closed",
-            "resultaten verschijnen als de meting is gesloten",
-        ),
-    },
-    FEW_LEAVERS: {
-        "employees": ("fewer than {k} leavers", "minder dan {k} vertrekkers"),
-    },
-    NO_COMMENTS: {
-        "comments": ("no comments", "geen opmerkingen"),
-    },
-}
-
-
-def check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise ConfigError(f"language '{lang}' is not available; use one of {', '.join(LANGS)}.")
-    return lang
+UNITS = ("responses", "employees", "comments")  # what a hidden figure counts
 
 
 @dataclass(frozen=True)
@@ -99,10 +54,13 @@ class Policy:
         """The sentence shown instead of a figure, e.g. 'fewer than 5 responses'."""
         if reason == SHOWN:
             return ""
-        by_unit = _NOTES[reason]
-        en, nl = by_unit.get(unit) or by_unit.get("responses") or next(iter(by_unit.values()))
+        if reason not in REASONS:
+            raise KeyError(reason)
+        # the note for this unit, else the one for responses, else the reason's only note
+        tried = (f"privacy.{reason}.{unit}", f"privacy.{reason}.responses", *(f"privacy.{reason}.{u}" for u in UNITS))
+        key = next(key for key in tried if key in CATALOGUE)
         k = self.comment_k if unit == "comments" else self.k
-        return (nl if check_lang(lang) == "nl" else en).format(k=k)
+        return t(key, lang, k=k)
 
 
 __all__ = [

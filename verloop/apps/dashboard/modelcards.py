@@ -20,6 +20,7 @@ import pandas as pd
 from verloop.apps.dashboard import figures
 from verloop.apps.dashboard.filters import Filters
 from verloop.errors import InputError
+from verloop.i18n import LANGS, t
 
 TEAM_CARD = "team-risk"
 SURVIVAL_CARD = "individual-survival"
@@ -80,12 +81,14 @@ def drivers(source) -> dict:
         )
     md = models_root() / TEAM_CARD / "card.md"
     data = card.get("data", {})
-    lead = {
-        "en": f"Team-level Poisson model, {data.get('teams_used', '?')} teams, {data.get('leavers_used', '?')} voluntary "
-        f"leavers, data {data.get('window_start', '?')} – {data.get('window_end', '?')} (card of {card.get('created', '?')}).",
-        "nl": f"Poissonmodel op teamniveau, {data.get('teams_used', '?')} teams, {data.get('leavers_used', '?')} vrijwillige "
-        f"vertrekkers, gegevens {data.get('window_start', '?')} – {data.get('window_end', '?')} (modelkaart van {card.get('created', '?')}).",
+    facts = {
+        "teams": data.get("teams_used", "?"),
+        "leavers": data.get("leavers_used", "?"),
+        "start": data.get("window_start", "?"),
+        "end": data.get("window_end", "?"),
+        "created": card.get("created", "?"),
     }
+    lead = {lang: t("drivers.model_lead", lang, **facts) for lang in LANGS}
     return {
         "drivers": frame,
         "individual": individual if len(individual) else None,
@@ -244,11 +247,7 @@ def whatif(source, filters: Filters, changes: dict) -> dict:
             note = figures.door(source).policy.note(
                 mine["hidden_reason"].iloc[0] or "min_group", filters.lang, "responses"
             )
-            raise PrivacyError(
-                f"{mine['team'].iloc[0]}: {note}; kies de vestiging of iedereen."
-                if filters.lang == "nl"
-                else f"{mine['team'].iloc[0]}: {note}; choose its site or everyone instead."
-            )
+            raise PrivacyError(t("whatif_team_hidden", filters.lang, team=mine["team"].iloc[0], note=note))
     elif filters.site_id is not None:
         scope, scope_id = "site", int(filters.site_id)
     else:

@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from verloop.errors import InputError
+from verloop.i18n import t
 from verloop.store import Store
 from verloop.store.schema import Team, TeamAction
 
@@ -21,64 +22,27 @@ MAX_TEXT = 500
 MAX_CYCLE = 50
 COLUMNS = ["id", "team_id", "cycle", "stop_text", "start_text", "created_on", "status", "closed_on"]
 
-_WORDS = {
-    "text": ("{field} moet tekst zijn", "{field} must be text"),
-    "nul": ("{field} bevat een NUL-teken", "{field} contains a NUL character"),
-    "long": (
-        "{field} heeft {length} tekens, meer dan de {max} toegestane",
-        "{field} has {length} characters, more than the {max} allowed",
-    ),
-    "cycle_long": (
-        "de naam van de cyclus heeft meer dan {max} tekens",
-        "the cycle name has more than {max} characters",
-    ),
-    "cycle_missing": (
-        "geef de cyclus een naam (bijv. '2026-C7' of 'sept–okt')",
-        "give the cycle a name (e.g. '2026-C7' or 'Sept–Oct')",
-    ),
-    "empty": (
-        "schrijf op waarmee het team stopt of begint (of allebei)",
-        "write what the team stops or starts doing (or both)",
-    ),
-    "no_team": ("team {id} bestaat niet", "team {id} does not exist"),
-    "no_action": ("afspraak {id} bestaat niet", "agreement {id} does not exist"),
-    "needs_text": ("een afspraak heeft een stop- of een starttekst nodig", "an agreement needs a stop or a start text"),
-    "refused": (
-        "de afspraak is niet opgeslagen: {problem}{more}; pas het aan en sla opnieuw op.",
-        "the agreement was not saved: {problem}{more}; correct it and save again.",
-    ),
-    "more": (" (en nog {n})", " (and {n} more)"),
-    "cycle": ("de cyclus", "the cycle"),
-    "stop": ("'stoppen met'", "'stop'"),
-    "start": ("'beginnen met'", "'start'"),
-}
-
-
-def _w(key: str, lang: str, **values) -> str:
-    nl, en = _WORDS[key]
-    return (nl if lang == "nl" else en).format(**values)
-
 
 def _clean_text(value, field: str, problems: list[str], lang: str) -> str | None:
-    name = _w(field, lang)
+    name = t(f"actions.{field}", lang)
     if value is None:
         return None
     if not isinstance(value, str):
-        problems.append(_w("text", lang, field=name))
+        problems.append(t("actions.text", lang, field=name))
         return None
     value = value.strip()
     if "\x00" in value:
-        problems.append(_w("nul", lang, field=name))
+        problems.append(t("actions.nul", lang, field=name))
         return None
     if len(value) > MAX_TEXT:
-        problems.append(_w("long", lang, field=name, length=len(value), max=MAX_TEXT))
+        problems.append(t("actions.long", lang, field=name, length=len(value), max=MAX_TEXT))
         return None
     return value or None
 
 
 def _refuse(problems: list[str], lang: str) -> None:
-    more = _w("more", lang, n=len(problems) - 1) if len(problems) > 1 else ""
-    raise InputError(_w("refused", lang, problem=problems[0], more=more), problems)
+    more = t("actions.more", lang, n=len(problems) - 1) if len(problems) > 1 else ""
+    raise InputError(t("actions.refused", lang, problem=problems[0], more=more), problems)
 
 
 def list_actions(store: Store, team_id: int | None = None) -> pd.DataFrame:
@@ -106,18 +70,18 @@ def add_action(
     problems: list[str] = []
     cycle_clean = _clean_text(cycle, "cycle", problems, lang)
     if cycle_clean is not None and len(cycle_clean) > MAX_CYCLE:
-        problems.append(_w("cycle_long", lang, max=MAX_CYCLE))
+        problems.append(t("actions.cycle_long", lang, max=MAX_CYCLE))
     if not cycle_clean and not problems:
-        problems.append(_w("cycle_missing", lang))
+        problems.append(t("actions.cycle_missing", lang))
     stop = _clean_text(stop_text, "stop", problems, lang)
     start = _clean_text(start_text, "start", problems, lang)
     if not problems and stop is None and start is None:
-        problems.append(_w("empty", lang))
+        problems.append(t("actions.empty", lang))
     if problems:
         _refuse(problems, lang)
     with store.session() as s:
         if s.get(Team, int(team_id)) is None:
-            _refuse([_w("no_team", lang, id=team_id)], lang)
+            _refuse([t("actions.no_team", lang, id=team_id)], lang)
         action = TeamAction(
             team_id=int(team_id),
             cycle=cycle_clean,
@@ -138,9 +102,9 @@ def edit_action(store: Store, action_id: int, *, stop_text=None, start_text=None
     if cycle is not None:
         updates["cycle"] = _clean_text(cycle, "cycle", problems, lang)
         if updates["cycle"] is not None and len(updates["cycle"]) > MAX_CYCLE:
-            problems.append(_w("cycle_long", lang, max=MAX_CYCLE))
+            problems.append(t("actions.cycle_long", lang, max=MAX_CYCLE))
         if not updates["cycle"] and not problems:
-            problems.append(_w("cycle_missing", lang))
+            problems.append(t("actions.cycle_missing", lang))
     if stop_text is not None:
         updates["stop_text"] = _clean_text(stop_text, "stop", problems, lang)
     if start_text is not None:
@@ -150,11 +114,11 @@ def edit_action(store: Store, action_id: int, *, stop_text=None, start_text=None
     with store.session() as s:
         action = s.get(TeamAction, int(action_id))
         if action is None:
-            _refuse([_w("no_action", lang, id=action_id)], lang)
+            _refuse([t("actions.no_action", lang, id=action_id)], lang)
         for field, value in updates.items():
             setattr(action, field, value)
         if action.stop_text is None and action.start_text is None:
-            _refuse([_w("needs_text", lang)], lang)
+            _refuse([t("actions.needs_text", lang)], lang)
 
 
 def close_action(store: Store, action_id: int, closed_on: dt.date | None = None, lang: str = "en") -> None:
@@ -162,7 +126,7 @@ def close_action(store: Store, action_id: int, closed_on: dt.date | None = None,
     with store.session() as s:
         action = s.get(TeamAction, int(action_id))
         if action is None:
-            _refuse([_w("no_action", lang, id=action_id)], lang)
+            _refuse([t("actions.no_action", lang, id=action_id)], lang)
         if action.status != "closed":
             action.status = "closed"
             action.closed_on = closed_on or dt.date.today()

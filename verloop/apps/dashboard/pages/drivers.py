@@ -17,61 +17,27 @@ import pandas as pd
 from verloop.apps.dashboard import charts, figures
 from verloop.apps.dashboard.i18n import scale_label, t
 from verloop.apps.dashboard.layout import Block, DashboardPage
-
-TEXT = {
-    "verdict_title": (
-        "Wat vertrek drijft: oordeel per factor (per SD)",
-        "What drives leaving: verdict per factor (per SD)",
-    ),
-    "ratio_sd": (
-        "Verhouding per SD tussen medewerkers (1 = geen effect)",
-        "Ratio per SD between agents (1 = no effect)",
-    ),
-    "sources_title": ("Alle bronnen naast elkaar", "Every source side by side"),
-    "rule": ("Beslisregel", "Verdict rule"),
-    "clear": (
-        "Medewerkers die {unit} hoger scoren op {label} vertrekken {size} % {dir} ({lo}–{hi} %).",
-        "Agents scoring {unit} higher on {label} leave {size} % {dir} often ({lo}–{hi} %).",
-    ),
-    "less": ("minder vaak", "less"),
-    "more": ("vaker", "more"),
-    "no_clear_effect": (
-        "{label}: geen duidelijk effect (het 95 %-interval omvat 'geen effect').",
-        "{label}: no clear effect (the 95 % interval includes 'no effect').",
-    ),
-    "too_little_data": (
-        "{label}: te weinig gegevens om een effect van betekenis te zien.",
-        "{label}: too little data to see an effect that matters.",
-    ),
-    "sources_disagree": (
-        "{label}: de bronnen spreken elkaar tegen; geen oordeel.",
-        "{label}: the sources disagree; no verdict.",
-    ),
-}
-UNIT_WORDS = {"point": ("één punt", "one point"), "10 points": ("tien punten", "ten points")}
-
-
-def _t(key: str, lang: str, **values) -> str:
-    return TEXT[key][0 if lang == "nl" else 1].format(**values)
+from verloop.i18n import CATALOGUE
 
 
 def verdict_sentence(row: dict, lang: str) -> str:
     """One line per factor, in the verdict's own terms (never a ranked guess)."""
     label = scale_label(row["factor"], lang)
     if row["verdict"] != "clear":
-        return _t(row["verdict"], lang, label=label)
+        return t(f"drivers.{row['verdict']}", lang, label=label)
     ratio, low, high = row["ratio_point"], row["low_point"], row["high_point"]
     down = ratio < 1
     size = abs(1 - ratio) * 100
     lo, hi = ((1 - high) * 100, (1 - low) * 100) if down else ((low - 1) * 100, (high - 1) * 100)
-    unit = UNIT_WORDS.get(row.get("unit_point") or "point", UNIT_WORDS["point"])[0 if lang == "nl" else 1]
-    return _t(
-        "clear",
+    unit_key = "drivers.unit_" + str(row.get("unit_point") or "point").replace(" ", "_")
+    unit = t(unit_key if unit_key in CATALOGUE else "drivers.unit_point", lang)
+    return t(
+        "drivers.clear",
         lang,
         unit=unit,
         label=label,
         size=f"{size:.0f}",
-        dir=_t("less" if down else "more", lang),
+        dir=t("drivers.less" if down else "drivers.more", lang),
         lo=f"{lo:.0f}",
         hi=f"{hi:.0f}",
     )
@@ -138,8 +104,8 @@ class DriversPage(DashboardPage):
             value="effect",
             lower="lower",
             upper="upper",
-            title=_t("verdict_title", lang),
-            xlabel=_t("ratio_sd", lang),
+            title=t("drivers.verdict_title", lang),
+            xlabel=t("drivers.ratio_sd", lang),
             reference=1.0,
         )
         power = widgets.HTML(f"<p><b>{html.escape(report['power_note'][lang])}</b></p>")
@@ -152,17 +118,17 @@ class DriversPage(DashboardPage):
         sentences.add_class("verloop-sentences")
         side = report_frame(report, lang).drop(columns=["factor"])
         side_html = widgets.HTML(
-            f"<h3>{html.escape(_t('sources_title', lang))}</h3>"
+            f"<h3>{html.escape(t('drivers.sources_title', lang))}</h3>"
             + side.to_html(index=False, na_rep="—", classes="verloop-table", escape=True)
         )
         side_html.add_class("verloop-driver-sources")
         rule = widgets.HTML(
-            f"<p><b>{html.escape(_t('rule', lang))}</b>: {html.escape(report['rule'][lang].split(': ', 1)[-1])}</p>"
+            f"<p><b>{html.escape(t('drivers.rule', lang))}</b>: {html.escape(report['rule'][lang].split(': ', 1)[-1])}</p>"
         )
         rule.add_class("verloop-verdict-rule")
         out = [
             power,
-            self.block(Block(name="drivers", title=_t("verdict_title", lang), figure=fig, frame=frame)),
+            self.block(Block(name="drivers", title=t("drivers.verdict_title", lang), figure=fig, frame=frame)),
             sentences,
             side_html,
             rule,
