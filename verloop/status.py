@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-from collections.abc import Iterable
 
 from sqlalchemy import func, or_, select
 
+from verloop.domain.period import as_date, end_of_data
 from verloop.store import Store
 from verloop.store.schema import (
     Answer,
@@ -22,69 +21,9 @@ from verloop.store.schema import (
 from verloop.store.settings import get_settings
 
 
-def _day(value) -> dt.date | None:
-    """A date (or None) from a date, datetime, pandas Timestamp or ISO string."""
-    if value is None:
-        return None
-    try:
-        if value != value:  # NaN / NaT
-            return None
-    except (TypeError, ValueError):
-        pass
-    if hasattr(value, "to_pydatetime"):
-        value = value.to_pydatetime()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
-def month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def end_of_data(
-    *,
-    exits: Iterable = (),
-    hires: Iterable = (),
-    kpi_months: Iterable = (),
-    responses: Iterable = (),
-    closed_waves: Iterable = (),
-    today: dt.date | None = None,
-) -> dt.date | None:
-    """THE end of the data (one definition for the dashboards, the models and their cards):
-    the last day something was *recorded* — an exit, a hire, the end of a KPI month, a
-    submitted response, the closing day of a closed wave that has responses — never after
-    ``today``.
-
-    What is planned does not count: an open wave's closing day (e.g. a quarter's exit wave
-    that closes on 31 December) is not data yet, nor is a future hire or exit date. ``None``
-    when nothing is dated. Each argument takes dates (or the one latest date) of its kind.
-    """
-    today = _day(today) or dt.date.today()
-    candidates = []
-    for values, as_month in (
-        (exits, False),
-        (hires, False),
-        (kpi_months, True),
-        (responses, False),
-        (closed_waves, False),
-    ):
-        if values is None or isinstance(values, (str, dt.date)) or not hasattr(values, "__iter__"):
-            values = [values]
-        for value in values:
-            day = _day(value)
-            if day is None:
-                continue
-            day = month_end(day) if as_month else day
-            candidates.append(min(day, today))
-    return max(candidates) if candidates else None
-
-
 def data_span(session, today: dt.date | None = None) -> tuple[dt.date | None, dt.date | None]:
     """(first, last) day of the organisation's data: first KPI month or first pulse/exit wave
-    (else the first hire), and ``end_of_data`` over what the database holds."""
+    (else the first hire), and ``verloop.domain.end_of_data`` over what the database holds."""
     first_hire, last_hire, last_exit = session.execute(
         select(func.min(Employee.hire_date), func.max(Employee.hire_date), func.max(Employee.exit_date))
     ).one()
@@ -105,8 +44,8 @@ def data_span(session, today: dt.date | None = None) -> tuple[dt.date | None, dt
         closed_waves=[last_closed],
         today=today,
     )
-    firsts = [d for d in (_day(first_kpi), _day(first_wave)) if d is not None] or (
-        [_day(first_hire)] if first_hire else []
+    firsts = [d for d in (as_date(first_kpi), as_date(first_wave)) if d is not None] or (
+        [as_date(first_hire)] if first_hire else []
     )
     first = min(firsts) if firsts else None
     if first is not None and last is not None and first > last:

@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import chi2_contingency
-from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 from verloop.analysis import data, exits, figures
 from verloop.errors import InputError
@@ -30,16 +29,6 @@ def _reasons(stated: dict, honest: dict, lead=None) -> pd.DataFrame:
 
 STATED = {"pay": 30, "personal": 25, "team_lead": 5, "workload": 4, "other": 6}
 HONEST = {"pay": 10, "personal": 8, "team_lead": 14, "workload": 9, "other": 4}
-
-
-def test_wilson_and_newcombe_match_statsmodels():
-    low, high = exits.wilson_interval(np.array([0, 7, 40]), np.array([20, 20, 40]))
-    for i, (count, n) in enumerate([(0, 20), (7, 20), (40, 40)]):
-        lo, hi = proportion_confint(count, n, method="wilson")
-        assert low[i] == pytest.approx(lo, abs=1e-12) and high[i] == pytest.approx(hi, abs=1e-12)
-    lo, hi = exits.newcombe_difference(12, 80, 20, 60)
-    ref = confint_proportions_2indep(20, 60, 12, 80, method="newcomb", compare="diff")
-    assert (lo, hi) == pytest.approx(ref)
 
 
 def test_reason_counts_shares_per_source():

@@ -12,7 +12,7 @@ import pingouin as pg
 import pytest
 
 from verloop.analysis import data, figures, scales
-from verloop.analysis.psychometrics import cronbach_alpha, efa, item_report, reliability_report
+from verloop.stats.psychometrics import cronbach_alpha, efa, item_report, reliability_report
 
 
 def _nested(groups=40, size=8, icc=0.2, seed=0):

@@ -25,48 +25,6 @@ def _random_groups(n=240, seed=0):
     return duration, event, group
 
 
-# -- log-rank ------------------------------------------------------------------------------------
-
-
-def test_logrank_without_entry_equals_lifelines():
-    duration, event, group = _random_groups()
-    ours = survival.logrank_test(duration, event, group)
-    theirs = multivariate_logrank_test(duration, group, event)
-    assert ours.statistic == pytest.approx(theirs.test_statistic, rel=1e-9)
-    assert ours.p_value == pytest.approx(theirs.p_value, rel=1e-7)
-    assert ours.df == 2
-    assert ours.table["observed"].sum() == event.sum()
-    assert ours.table["observed"].sum() == pytest.approx(ours.table["expected"].sum())
-
-
-def test_logrank_with_delayed_entry_by_hand():
-    # group A: (entry, duration, event) = (0,2,1) (1,3,1) (0,4,0); group B: (0,1,1) (2,5,1) (0,3,0)
-    # risk sets entry < t <= duration: t=1 A2 B2 dB; t=2 A3 B1 dA; t=3 A2 B2 dA; t=5 A0 B1 dB
-    # O_A = 2, E_A = .5 + .75 + .5 + 0 = 1.75, V = .25 + .1875 + .25 = .6875
-    entry = [0, 1, 0, 0, 2, 0]
-    duration = [2, 3, 4, 1, 5, 3]
-    event = [1, 1, 0, 1, 1, 0]
-    group = ["A", "A", "A", "B", "B", "B"]
-    result = survival.logrank_test(duration, event, group, entry)
-    assert result.statistic == pytest.approx(0.25**2 / 0.6875)
-    expected = result.table.set_index("group")["expected"]
-    assert expected["A"] == pytest.approx(1.75)
-
-
-def test_logrank_common_delayed_entry_is_a_time_shift():
-    duration, event, group = _random_groups(seed=1)
-    shifted = survival.logrank_test(duration + 5.0, event, group, entry=np.full(len(duration), 5.0))
-    plain = survival.logrank_test(duration, event, group)
-    assert shifted.statistic == pytest.approx(plain.statistic)
-
-
-def test_logrank_rejects_bad_input():
-    with pytest.raises(InputError):
-        survival.logrank_test([1, 2], [1, 1], ["a", "a"])
-    with pytest.raises(InputError):
-        survival.logrank_test([1, 2], [1, 1], ["a", "b"], entry=[3, 0])
-
-
 # -- the tenure table ------------------------------------------------------------------------------
 
 

@@ -161,31 +161,6 @@ def test_heatmap_lines_quadrant_forest_and_curves_render():
 # -- statistics added to published figures ------------------------------------------------------------------
 
 
-def test_poisson_and_wilson_intervals_match_known_values():
-    lower, upper = hr.poisson_interval([0, 10], [1.0, 1.0])
-    assert lower[0] == 0 and upper[0] == pytest.approx(3.6889, abs=1e-3)  # exact Poisson, x = 0
-    assert lower[1] == pytest.approx(4.7954, abs=1e-3) and upper[1] == pytest.approx(18.3904, abs=1e-3)
-    lo, hi = hr.wilson_interval(5, 10)
-    assert lo == pytest.approx(0.2366, abs=1e-3) and hi == pytest.approx(0.7634, abs=1e-3)
-    assert np.isnan(hr.wilson_interval(0, 0)[0]) and np.isnan(hr.poisson_interval(3, 0)[0])
-
-
-def test_kaplan_meier_agrees_with_lifelines():
-    from lifelines import KaplanMeierFitter
-
-    rng = np.random.default_rng(3)
-    durations = rng.exponential(12, 200).round(1)
-    observed = rng.random(200) < 0.7
-    ours = hr.kaplan_meier(durations, observed)
-    assert ours.iloc[0]["survival"] == 1.0 and ours.iloc[0]["at_risk"] == 200
-    ours = ours.iloc[1:]
-    fitter = KaplanMeierFitter().fit(durations, observed)
-    expected = fitter.survival_function_["KM_estimate"].reindex(ours["months"]).to_numpy()
-    band = fitter.confidence_interval_.reindex(ours["months"])
-    assert np.allclose(ours["survival"], expected)
-    assert np.allclose(ours["lower"], band.iloc[:, 0]) and np.allclose(ours["upper"], band.iloc[:, 1])
-
-
 def test_retention_by_group_counts_people_and_censors_stayers():
     emp = hr.as_dates(
         pd.DataFrame(

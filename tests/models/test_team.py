@@ -3,8 +3,9 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 
+from verloop.domain.period import shift_months
 from verloop.errors import InputError
-from verloop.models.features import add_months, team_panel
+from verloop.models.features import team_panel
 from verloop.models.team import (
     TeamBoostModel,
     TeamPoissonModel,
@@ -26,7 +27,7 @@ def test_panel_has_one_row_per_team_and_wave_with_outcomes(panel_small, org_smal
     cohort = emp[(emp["team_id"] == row["team_id"]) & (emp["hire_date"] <= start)
                  & (emp["exit_date"].isna() | (emp["exit_date"] > start))]
     left = cohort[(cohort["exit_type"] == "voluntary")
-                  & (cohort["exit_date"] <= add_months(start, 6))]
+                  & (cohort["exit_date"] <= shift_months(start, 6))]
     assert row["leavers_6m"] == len(left)
     assert row["headcount"] == len(cohort)
     assert 0 < row["exposure_6m"] <= len(cohort) * 0.5 + 1e-9

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from verloop.analysis.psychometrics import cronbach_alpha
 from verloop.errors import ConfigError
+from verloop.stats.psychometrics import cronbach_alpha
 from verloop.store import schema
 from verloop.surveys import load_instrument
 from verloop.synth import REASONS, SCALES, SynthConfig, generate, read_truth, text, write_truth

@@ -80,7 +80,7 @@ def min_group_size(org: OrgData) -> int:
 def team_context(org: OrgData) -> pd.DataFrame:
     """One row per team: ``team_id, team, site_id, site, lead_style`` (style as a category in
     the order servant < neutral < taylorist when those are the styles used)."""
-    from verloop.synth.config import LEAD_STYLES
+    from verloop.domain.constants import LEAD_STYLES
 
     teams = org.teams.rename(columns={"id": "team_id", "name": "team"})
     if org.sites is not None and len(org.sites):

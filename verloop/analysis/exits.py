@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from verloop.domain.constants import REASON_GROUPS, SAFE_REASONS, SENSITIVE_REASONS
 from verloop.errors import InputError
-from verloop.synth.config import SAFE_REASONS, SENSITIVE_REASONS
+from verloop.stats.intervals import newcombe_difference, wilson_interval
 
 SOURCE_ORDER = ("stated", "honest")
-REASON_GROUPS = ("safe", "sensitive", "other")
 
 
 def reason_group(codes) -> pd.Series:
@@ -47,32 +47,6 @@ def _codes(reasons: pd.DataFrame, column: str) -> list:
     if isinstance(values.dtype, pd.CategoricalDtype):
         return list(values.cat.categories)
     return sorted(values.dropna().unique().tolist())
-
-
-def wilson_interval(count, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval of a proportion (NaN where n = 0)."""
-    count = np.asarray(count, dtype=float)
-    n = np.asarray(n, dtype=float)
-    z = stats.norm.ppf(0.5 + level / 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = count / n
-        centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
-        half = z / (1 + z**2 / n) * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
-    bad = ~(n > 0)
-    low, high = np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
-    return np.where(bad, np.nan, low), np.where(bad, np.nan, high)
-
-
-def newcombe_difference(count1, n1, count2, n2, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Newcombe's hybrid score interval (method 10) for p2 − p1 of two independent samples."""
-    l1, u1 = wilson_interval(count1, n1, level)
-    l2, u2 = wilson_interval(count2, n2, level)
-    p1 = np.asarray(count1, dtype=float) / np.asarray(n1, dtype=float)
-    p2 = np.asarray(count2, dtype=float) / np.asarray(n2, dtype=float)
-    d = p2 - p1
-    low = d - np.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2)
-    high = d + np.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
-    return low, high
 
 
 def reason_counts(reasons: pd.DataFrame, column: str = "reason", level: float = 0.95) -> pd.DataFrame:
@@ -414,13 +388,11 @@ __all__ = [
     "load_truth_pairs",
     "ReasonShift",
     "honesty_rates",
-    "newcombe_difference",
     "reason_counts",
     "reason_crosstab",
     "reason_group",
     "reason_shift",
     "reasons_by",
     "truth_pairs",
-    "wilson_interval",
     "with_groups",
 ]

@@ -7,7 +7,7 @@
   organisation targets 0.15–0.25 on the latent constructs); ICC(2) is the reliability of a team's
   *mean* (Bliese 2000) — the team-level model rests on team means, so ICC(2) ≥ 0.7 is wanted.
 * ``factor_check`` — does every item load most on the factor its scale's other items load on?
-  Input: loadings from ``verloop.analysis.psychometrics.efa``.
+  Input: loadings from ``verloop.stats.psychometrics.efa``.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from verloop.analysis.psychometrics import cronbach_alpha
 from verloop.errors import InputError
+from verloop.stats.psychometrics import cronbach_alpha
 
 
 def alpha_by_wave(

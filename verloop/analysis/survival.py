@@ -17,9 +17,10 @@ Definitions (a researcher must be able to check them):
   curve stops, and a share "still here after h months" is left blank, where fewer than k people
   of the group remain at risk; numbers at risk below k are shown as "<k".
 
-``kaplan_meier`` fits one lifelines ``KaplanMeierFitter`` per group and a log-rank test of
-equal curves that respects the delayed entry (lifelines' ``multivariate_logrank_test`` has no
-entry argument, so the test is computed here and checked against lifelines without truncation).
+``kaplan_meier`` fits one curve per group with ``verloop.stats.kaplan_meier`` (lifelines, with
+delayed entry) and a log-rank test of equal curves that respects the delayed entry
+(``verloop.stats.logrank_test``). The dashboards' retention page uses the same tenure table and
+the same fit (``verloop.apps.dashboard.hr.retention_by``).
 """
 
 from __future__ import annotations
@@ -28,11 +29,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from verloop.domain.constants import DAYS_PER_MONTH
+from verloop.domain.period import end_of_data
 from verloop.errors import InputError
+from verloop.stats.survival import LogRank, logrank_test
+from verloop.stats.survival import kaplan_meier as fit_kaplan_meier
 
-DAYS_PER_MONTH = 30.4375
 HORIZONS = (3, 6, 12, 24)
 EARLY_MONTHS = 3  # the first 90 days
 
@@ -49,17 +52,19 @@ def tenure_table(
     employees: pd.DataFrame,
     start=None,
     end=None,
-    event: str = "voluntary",
+    event: str | None = "voluntary",
 ) -> pd.DataFrame:
     """One row per employee at risk inside [start, end]: ``duration`` and ``entry`` in months,
-    ``event`` (left with ``exit_type == event`` by ``end``), ``cohort`` (hire quarter, only for
-    people hired inside the window), ``cohort_year``, and every column of ``employees``.
+    ``event`` (left with ``exit_type == event`` by ``end``; ``event=None``: any exit), ``cohort``
+    (hire quarter, only for people hired inside the window), ``cohort_year``, and every column
+    of ``employees``.
 
     ``employees`` needs ``hire_date, exit_date, exit_type`` (e.g. ``data.employees_frame``).
     ``start`` defaults to the first recorded exit (nobody who left earlier is in the data);
-    ``end`` to the last hire or exit date (the end of the HR data).
+    ``end`` to the end of the HR data (``verloop.domain.end_of_data`` of the hires and exits:
+    the last recorded one, never after today).
     """
-    needed = {"hire_date", "exit_date", "exit_type"}
+    needed = {"hire_date", "exit_date"} | ({"exit_type"} if event is not None else set())
     if not needed <= set(employees.columns):
         missing = ", ".join(sorted(needed - set(employees.columns)))
         raise InputError(f"the employees frame lacks column(s) {missing}; load it with employees_frame(org).")
@@ -68,7 +73,7 @@ def tenure_table(
     leave = pd.to_datetime(frame["exit_date"])
     if hire.isna().any():
         raise InputError(f"{int(hire.isna().sum())} employee(s) have no hire date; every HR record needs one.")
-    end = pd.Timestamp(end) if end is not None else max(hire.max(), leave.max() if leave.notna().any() else hire.max())
+    end = pd.Timestamp(end if end is not None else end_of_data(exits=[leave.max()], hires=[hire.max()]))
     if start is None:
         start = leave.min() if leave.notna().any() else hire.min()
     start = pd.Timestamp(start)
@@ -79,7 +84,8 @@ def tenure_table(
     stop = leave.where(leave.notna() & (leave <= end), end)
     frame["duration"] = ((stop - hire).dt.days / DAYS_PER_MONTH).astype("float64")
     frame["entry"] = ((start - hire).dt.days.clip(lower=0) / DAYS_PER_MONTH).astype("float64")
-    frame["event"] = (leave.notna() & (leave <= end) & (frame["exit_type"] == event)).astype(bool)
+    kind = frame["exit_type"] == event if event is not None else True
+    frame["event"] = (leave.notna() & (leave <= end) & kind).astype(bool)
     in_window = hire >= start
     frame["cohort"] = pd.Categorical(_quarter(hire.where(in_window)))
     frame["cohort_year"] = hire.dt.year.where(in_window).astype("Int64")
@@ -89,76 +95,6 @@ def tenure_table(
     frame.loc[same, "duration"] = frame.loc[same, "entry"] + 1e-6
     frame.attrs.update(start=start, end=end, event=event)
     return frame.reset_index(drop=True)
-
-
-# -- log-rank test with delayed entry -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LogRank:
-    """Log-rank test of equal survival curves across groups (chi-square with groups − 1 df)."""
-
-    statistic: float
-    df: int
-    p_value: float
-    table: pd.DataFrame  # group, n, observed, expected
-
-    def sentence(self) -> str:
-        p = "< 0.001" if self.p_value < 0.001 else f"= {self.p_value:.3f}"
-        return f"log-rank χ²({self.df}) = {self.statistic:.1f}, p {p}"
-
-
-def logrank_test(duration, event, group, entry=None) -> LogRank:
-    """Log-rank test across groups; ``entry`` (delayed entry times) keeps a person out of the
-    risk set until their entry time. Without ``entry`` it equals lifelines'
-    ``multivariate_logrank_test``."""
-    duration = np.asarray(duration, dtype=float)
-    event = np.asarray(event, dtype=bool)
-    group = pd.Series(np.asarray(group, dtype=object))
-    entry = np.zeros_like(duration) if entry is None else np.asarray(entry, dtype=float)
-    if not (len(duration) == len(event) == len(group) == len(entry)):
-        raise InputError("duration, event, group and entry must have the same length.")
-    if np.any(entry > duration):
-        raise InputError("an entry time lies after its duration; entry must be ≤ duration.")
-    labels = list(pd.unique(group.dropna()))
-    if len(labels) < 2:
-        raise InputError("the log-rank test needs at least two groups.")
-    codes = pd.Categorical(group, categories=labels).codes
-    keep = codes >= 0
-    duration, event, entry, codes = duration[keep], event[keep], entry[keep], codes[keep]
-    g = len(labels)
-    times = np.unique(duration[event & (entry < duration)])
-    # at risk at t: entered before t and not yet gone (duration ≥ t), counted per group
-    n_tg = np.empty((len(times), g))
-    d_tg = np.zeros((len(times), g))
-    for j in range(g):
-        mine = codes == j
-        n_tg[:, j] = np.searchsorted(np.sort(entry[mine]), times, side="left") - np.searchsorted(
-            np.sort(duration[mine]), times, side="left"
-        )
-        hit = np.searchsorted(times, duration[mine & event & (entry < duration)])
-        np.add.at(d_tg[:, j], hit, 1.0)
-    n_t, d_t = n_tg.sum(axis=1), d_tg.sum(axis=1)
-    ok = n_t > 0
-    n_tg, d_tg, n_t, d_t = n_tg[ok], d_tg[ok], n_t[ok], d_t[ok]
-    share = n_tg / n_t[:, None]
-    observed = d_tg.sum(axis=0)
-    expected = (d_t[:, None] * share).sum(axis=0)
-    weight = np.where(n_t > 1, d_t * (n_t - d_t) / np.maximum(n_t - 1, 1), 0.0)
-    covariance = np.diag((weight[:, None] * share).sum(axis=0)) - share.T @ (weight[:, None] * share)
-    diff = (observed - expected)[:-1]
-    v = covariance[:-1, :-1]
-    statistic = float(diff @ np.linalg.pinv(v) @ diff)
-    df = g - 1
-    table = pd.DataFrame(
-        {
-            "group": labels,
-            "n": np.bincount(codes[codes >= 0], minlength=g),
-            "observed": observed,
-            "expected": expected,
-        }
-    )
-    return LogRank(statistic=statistic, df=df, p_value=float(stats.chi2.sf(statistic, df)), table=table)
 
 
 # -- Kaplan–Meier per group ---------------------------------------------------------------------
@@ -242,15 +178,6 @@ def _median_text(m: float, lo: float, hi: float, digits: int) -> str:
     return f"{fmt(m)} ({fmt(lo)}–{fmt(hi)})"
 
 
-def _at(frame: pd.DataFrame, t: float) -> pd.Series:
-    """Step-function value of every column of a lifelines frame (index = time) at time t."""
-    index = frame.index.to_numpy(dtype=float)
-    position = np.searchsorted(index, t, side="right") - 1
-    if position < 0:
-        return pd.Series(1.0, index=frame.columns)
-    return frame.iloc[position]
-
-
 def _group_label(value) -> str:
     return "all" if value is None else str(value)
 
@@ -268,10 +195,6 @@ def kaplan_meier(
     out. Groups with fewer than ``k`` people are suppressed, and so is the next-smallest group
     when the hidden one could otherwise be worked out from the total.
     """
-    from lifelines import KaplanMeierFitter
-    from lifelines.exceptions import StatError
-    from lifelines.utils import median_survival_times
-
     from verloop.privacy import suppress_people
 
     if by is not None and by not in table.columns:
@@ -294,38 +217,25 @@ def kaplan_meier(
         label = _group_label(value)
         row = {"group": label, "n": len(part), "events": int(part["event"].sum())}
         try:
-            kmf = KaplanMeierFitter(alpha=alpha).fit(part["duration"], part["event"], entry=part["entry"], label=label)
-        except StatError:  # nobody at risk early in tenure (everyone entered late): no curve
+            km = fit_kaplan_meier(part["duration"], part["event"], entry=part["entry"], alpha=alpha, label=label)
+        except InputError:  # nobody at risk early in tenure (everyone entered late): no curve
             rows.append({**row, "estimable": False})
             continue
         row["estimable"] = True
-        fitters[label] = kmf
-        median = float(kmf.median_survival_time_)
-        ci = median_survival_times(kmf.confidence_interval_)
-        row.update(median=median, median_low=float(ci.iloc[0, 0]), median_high=float(ci.iloc[0, 1]))
-        entry, duration = part["entry"].to_numpy(float), part["duration"].to_numpy(float)
-        for h in horizons:
-            if ((entry <= h) & (duration > h)).sum() < k:  # beyond follow-up, or too few left to show
+        fitters[label] = km.fitter
+        median_low, median_high = km.median_ci
+        row.update(median=km.median, median_low=median_low, median_high=median_high)
+        for h, n_at_risk in zip(horizons, km.at_risk(horizons)):
+            if n_at_risk < k:  # beyond follow-up, or too few left to show
                 row.update({f"stay_{h}m": np.nan, f"stay_{h}m_low": np.nan, f"stay_{h}m_high": np.nan})
                 continue
-            s = float(_at(kmf.survival_function_, h).iloc[0])
-            lo, hi = _at(kmf.confidence_interval_, h).to_numpy(dtype=float)
+            s, lo, hi = km.at(h)
             row.update({f"stay_{h}m": s, f"stay_{h}m_low": lo, f"stay_{h}m_high": hi})
         rows.append(row)
-        sf = kmf.survival_function_.iloc[:, 0]
-        ci_frame = kmf.confidence_interval_
-        at_risk = kmf.event_table["at_risk"].reindex(sf.index).to_numpy()
         curves.append(
-            pd.DataFrame(
-                {
-                    "group": label,
-                    "months": sf.index.to_numpy(dtype=float),
-                    "survival": sf.to_numpy(),
-                    "ci_low": ci_frame.iloc[:, 0].to_numpy(),
-                    "ci_high": ci_frame.iloc[:, 1].to_numpy(),
-                    "at_risk": at_risk,
-                }
-            )
+            km.curve.rename(columns={"time": "months"}).assign(group=label)[
+                ["group", "months", "survival", "ci_low", "ci_high", "at_risk"]
+            ]
         )
     summary = pd.DataFrame(rows)
     estimable = summary.pop("estimable").fillna(False).astype(bool).to_numpy()
@@ -350,15 +260,21 @@ def kaplan_meier(
     )
 
 
+def hr_window_start(employees: pd.DataFrame, data_start=None) -> pd.Timestamp | None:
+    """The first day of the HR window: the data's first day (first survey wave or KPI month),
+    or the first recorded exit if HR data reach back further (nobody who left before it is in
+    the data). ``None`` when neither is known (``tenure_table`` then uses its own default)."""
+    first_exit = pd.to_datetime(employees["exit_date"]).min()
+    candidates = [pd.Timestamp(d) for d in (data_start, first_exit) if d is not None and not pd.isna(d)]
+    return min(candidates) if candidates else None
+
+
 def org_tenure_table(org, event: str = "voluntary") -> pd.DataFrame:
-    """``tenure_table`` of an organisation (``OrgData``): the window starts at the first survey
-    wave or KPI month, or at the first recorded exit if HR data reach back further."""
+    """``tenure_table`` of an organisation (``OrgData``) over its HR window (``hr_window_start``)."""
     from verloop.analysis.data import employees_frame
 
     employees = employees_frame(org)
-    first_exit = employees["exit_date"].min()
-    start = org.data_window()[0] if pd.isna(first_exit) else min(org.data_window()[0], first_exit)
-    return tenure_table(employees, start=start, event=event)
+    return tenure_table(employees, start=hr_window_start(employees, org.data_window()[0]), event=event)
 
 
 def survival_by(org, by: str | None = None, k: int | None = None, **kwargs) -> SurvivalCurves:
@@ -430,11 +346,10 @@ __all__ = [
     "DAYS_PER_MONTH",
     "EARLY_MONTHS",
     "HORIZONS",
-    "LogRank",
     "SurvivalCurves",
     "describe",
+    "hr_window_start",
     "kaplan_meier",
-    "logrank_test",
     "org_tenure_table",
     "survival_by",
     "tenure_table",

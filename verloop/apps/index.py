@@ -21,8 +21,9 @@ import ipywidgets as widgets
 import pandas as pd
 
 from verloop.apps.dashboard import PAGE_KEYS
-from verloop.apps.dashboard.filters import default_filters, month_start
+from verloop.apps.dashboard.filters import default_filters
 from verloop.apps.dashboard.layout import CSS, query_lang
+from verloop.domain.period import month_start
 from verloop.errors import VerloopError
 from verloop.i18n import check_lang, day_label, month_span, number, percent, t, unit_word
 

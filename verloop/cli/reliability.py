@@ -15,9 +15,9 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from verloop.analysis.psychometrics import item_report, reliability_report
 from verloop.cli.common import DbOption, JsonOption, app
 from verloop.errors import InputError
+from verloop.stats.psychometrics import item_report, reliability_report
 
 
 def parse_scale_options(options: list[str]) -> dict[str, list[str]]:

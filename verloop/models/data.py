@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from verloop.domain.constants import DAYS_PER_YEAR, PART_TIME_BELOW_HOURS  # noqa: F401 (re-exported to the models)
 from verloop.errors import InputError
 
 DRIVER_SCALES = (
@@ -31,8 +32,6 @@ OUTCOME_SCALES = ("intent_stay", "enps")
 """Attitudes that already contain the decision to leave: good predictors, never drivers."""
 
 KPI_COLUMNS = ("aht_s", "service_level", "csat", "fcr", "repeat_rate", "absenteeism")
-PART_TIME_BELOW_HOURS = 32.0
-DAYS_PER_YEAR = 365.25
 
 _DATE_COLUMNS = {
     "employees": ("hire_date", "exit_date"),
@@ -74,7 +73,7 @@ class OrgData:
         """The end of the data: ``verloop.status.end_of_data`` (the one definition) over the last
         exit, hire, KPI month, response and closing day of a closed wave — an open wave's planned
         closing day is not data."""
-        from verloop.status import end_of_data
+        from verloop.domain.period import end_of_data
 
         def last(frame, col):
             return frame[col].max() if col in frame and frame[col].notna().any() else None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from verloop.domain.period import shift_months
 from verloop.models.data import (
     DAYS_PER_YEAR,
     KPI_COLUMNS,
@@ -25,16 +26,12 @@ TEAM_FACTS = ("headcount", "mean_tenure_years", "share_tenure_lt_1y", "share_new
 DEFAULT_HORIZONS = (3, 6, 12)
 
 
-def add_months(day: pd.Timestamp, months: int) -> pd.Timestamp:
-    return pd.Timestamp(day) + pd.DateOffset(months=months)
-
-
 def cohort_outcome(
     employees: pd.DataFrame, start: pd.Timestamp, months: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For everyone employed on ``start``: voluntary exit within ``months`` (bool), person-years
     at risk in the window (ends at any exit), and the employed mask itself."""
-    end = add_months(start, months)
+    end = shift_months(start, months)
     employed = headcount_at(employees, start).to_numpy()
     exit_date = employees["exit_date"]
     stop = exit_date.where(exit_date.notna() & (exit_date < end), end)
@@ -117,7 +114,7 @@ def team_panel(
             part[f"exposure_{h}m"] = (
                 pd.Series(years).groupby(team).sum().reindex(part.index).fillna(0.0)
             )
-            part[f"complete_{h}m"] = bool(add_months(start, h) <= org.as_of)
+            part[f"complete_{h}m"] = bool(shift_months(start, h) <= org.as_of)
         part["wave_id"] = int(wave.id)
         part["start"] = start
         rows.append(part.reset_index().rename(columns={"index": "team_id"}))

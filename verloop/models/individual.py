@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
+from verloop.domain.period import shift_months
 from verloop.errors import InputError
 from verloop.models.data import (
     DAYS_PER_YEAR,
@@ -32,7 +33,6 @@ from verloop.models.data import (
     PART_TIME_BELOW_HOURS,
     OrgData,
 )
-from verloop.models.features import add_months
 from verloop.models.measurement import RegressionCalibration, RetestDecay, scale_reliabilities
 from verloop.models.threads import limited
 
@@ -230,7 +230,7 @@ def person_snapshots(
         voluntary = (e["exit_type"] == "voluntary").to_numpy()
         exit_date = e["exit_date"]
         for h in horizons:
-            end = add_months(day, h)
+            end = shift_months(day, h)
             part[f"left_{h}m"] = (voluntary & (exit_date <= end).to_numpy()).astype("int8")
             part[f"complete_{h}m"] = bool(end <= org.as_of)
         stop = exit_date.fillna(org.as_of)

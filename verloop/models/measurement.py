@@ -28,13 +28,12 @@ def scale_reliabilities(org: OrgData, scales: list[str] | None = None,
     """Cronbach's alpha of each multi-item pulse scale on the pulse answers (keyed items; a
     fixed random sample of ``max_responses`` responses in very large organisations).
 
-    Uses ``verloop.analysis.psychometrics`` (the project's reliability code). Single-item
+    Uses ``verloop.stats.psychometrics`` (the project's reliability code). Single-item
     scales (eNPS) have no alpha and are left out.
     """
-    from verloop.analysis.psychometrics import cronbach_alpha
-    from verloop.surveys import item_matrix
-
     from verloop.models.data import pulse_answers
+    from verloop.stats.psychometrics import cronbach_alpha
+    from verloop.surveys import item_matrix
 
     instrument = org.pulse_instrument()
     responses, answers = pulse_answers(org)

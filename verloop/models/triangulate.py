@@ -189,7 +189,7 @@ def exit_source(org: OrgData, scales: list[str], sd: dict) -> list[SourceEstimat
 
 def followup_source(org: OrgData, scales: list[str]) -> list[SourceEstimate]:
     """Share of honest follow-up reasons that name each factor, with a Wilson 95 % interval."""
-    from verloop.analysis.exits import wilson_interval
+    from verloop.stats.intervals import wilson_interval
 
     waves = org.waves[org.waves["kind"] == "followup"]["id"]
     reasons = org.responses.loc[org.responses["wave_id"].isin(waves), "reason"].dropna()

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import GroupKFold
 
+from verloop.domain.period import shift_months
 from verloop.errors import InputError
 from verloop.models.classifiers import complete_rows, feature_sets, label, make_classifier
 from verloop.models.evaluate import (
@@ -27,7 +28,6 @@ from verloop.models.evaluate import (
     metric_ci,
     paired_difference_ci,
 )
-from verloop.models.features import add_months
 from verloop.models.threads import limited
 from verloop.models.team import (
     TeamBoostModel,
@@ -47,7 +47,7 @@ def temporal_masks(dates: pd.Series, horizon: int, as_of: pd.Timestamp,
     dates whose window is still complete. Raises InputError when the history is too short."""
     last = pd.Timestamp(as_of) - pd.DateOffset(months=horizon)
     cut = last - pd.DateOffset(months=test_months)
-    train = (dates.apply(lambda d: add_months(d, horizon)) <= cut).to_numpy()
+    train = (dates.apply(lambda d: shift_months(d, horizon)) <= cut).to_numpy()
     test = ((dates >= cut) & (dates <= last)).to_numpy()
     if train.sum() == 0 or test.sum() == 0:
         raise InputError(

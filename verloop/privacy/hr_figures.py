@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from verloop.domain.period import resolve_period
 from verloop.errors import InputError, PrivacyError
 from verloop.privacy import turnover as hr
 from verloop.privacy.data import load_kpis
@@ -24,21 +25,16 @@ class HRFigures:
 
     # -- HR figures -----------------------------------------------------------------------------
     def _period(self, start, end) -> tuple[dt.date, dt.date]:
-        if end is None:
-            employees = self._employees()
-            candidates = [self.today]
-            if len(employees) and employees["exit_date"].notna().any():
-                candidates = [
-                    min(self.today, max(employees["exit_date"].max().date(), employees["hire_date"].max().date()))
-                ]
-            end = candidates[0]
-        end = pd.Timestamp(end).date()
-        start = (
-            pd.Timestamp(start).date()
-            if start is not None
-            else (pd.Timestamp(end) - pd.DateOffset(years=1) + pd.Timedelta(days=1)).date()
-        )
-        return start, end
+        """The period asked for, completed as the dashboards complete it (``verloop.domain``): the
+        end of the data (``verloop.status.data_span``) and the last 12 whole months up to it."""
+        from verloop.status import data_span
+
+        def span():
+            with self.store.session() as s:
+                return data_span(s, today=self.today)
+
+        first, last = self._cached("data-span", span)
+        return resolve_period(start, end, last_day=last or self.today, first_day=first)
 
     def turnover(
         self, by: str = "team", start=None, end=None, freq: str | None = None, filters: Mapping | None = None

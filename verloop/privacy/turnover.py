@@ -18,9 +18,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-DAYS_PER_YEAR = 365.25
+from verloop.domain.constants import DAYS_PER_YEAR, PART_TIME_BELOW_HOURS
+from verloop.stats.intervals import poisson_interval
+
 EARLY_DAYS = 90
-PART_TIME_BELOW_HOURS = 32.0
 COUNT_COLUMNS = ["hires", "leavers", "voluntary", "involuntary", "regretted", "early_leavers"]
 
 
@@ -74,20 +75,6 @@ def per_employee(employees: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Da
     return out
 
 
-def poisson_interval(count: np.ndarray, exposure: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Exact (Garwood) interval of a rate count / exposure; NaN without exposure."""
-    from scipy.stats import chi2
-
-    count = np.asarray(count, dtype=float)
-    exposure = np.asarray(exposure, dtype=float)
-    alpha = 1 - level
-    with np.errstate(divide="ignore", invalid="ignore"):
-        low = np.where(count > 0, chi2.ppf(alpha / 2, 2 * np.maximum(count, 1)) / 2, 0.0) / exposure
-        high = chi2.ppf(1 - alpha / 2, 2 * (count + 1)) / 2 / exposure
-    bad = ~(exposure > 0)
-    return np.where(bad, np.nan, low), np.where(bad, np.nan, high)
-
-
 def rates(frame: pd.DataFrame, years) -> pd.DataFrame:
     """Add headcount and annualised rates (%, with 95 % intervals) to summed figures; ``years``
     is the length of each row's period (one number or one per row)."""
@@ -106,4 +93,4 @@ def rates(frame: pd.DataFrame, years) -> pd.DataFrame:
     return out
 
 
-__all__ = ["COUNT_COLUMNS", "buckets", "contract_type", "per_employee", "poisson_interval", "rates"]
+__all__ = ["COUNT_COLUMNS", "buckets", "contract_type", "per_employee", "rates"]

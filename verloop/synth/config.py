@@ -12,6 +12,15 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
+from verloop.domain.constants import (  # noqa: F401 (the generator's modules import them from here)
+    CONTRACT_TYPES,
+    LEAD_STYLES,
+    PART_TIME_BELOW_HOURS,
+    REASONS,
+    SAFE_REASONS,
+    SENSITIVE_REASONS,
+    TENURE_BANDS,
+)
 from verloop.errors import ConfigError
 
 # -- vocabularies shared with the rest of Verloop -------------------------------------------------
@@ -38,35 +47,8 @@ BASE_CONSTRUCTS: tuple[str, ...] = SCALES[:10]
 UNFAVOURABLE: frozenset[str] = frozenset({"workload", "metric_gaming"})
 """Scales where HIGH means worse (more pressure, more gaming)."""
 
-REASONS: tuple[str, ...] = (
-    "pay",
-    "schedule",
-    "workload",
-    "team_lead",
-    "no_mandate",
-    "no_growth",
-    "personal",
-    "study",
-    "health",
-    "other",
-)
-"""Exit reason codes (the fixed list of the exit and follow-up surveys)."""
-
-SAFE_REASONS: frozenset[str] = frozenset({"pay", "personal", "study"})
-"""Socially safe reasons leavers state when they still depend on the employer."""
-
-SENSITIVE_REASONS: frozenset[str] = frozenset({"team_lead", "workload", "no_mandate"})
-"""Reasons leavers tend to hide until the anonymous follow-up."""
-
-LEAD_STYLES: tuple[str, ...] = ("servant", "neutral", "taylorist")
-
-TENURE_BANDS: tuple[str, ...] = ("<3m", "3-12m", "1-2y", "2y+")
-"""Self-reported tenure bands on responses (coarse on purpose)."""
-
-CONTRACT_TYPES: tuple[str, ...] = ("full-time", "part-time")
-"""Self-reported contract type on responses: part-time is fewer than 32 hours a week."""
-
-PART_TIME_BELOW_HOURS = 32.0
+# The domain's names (exit reasons and their groups, lead styles, tenure bands, contract types)
+# live in ``verloop.domain``; the generator uses them from there.
 
 
 def _default_betas() -> dict[str, float]:

@@ -13,7 +13,8 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import select
 
-from verloop.apps.dashboard.filters import OrgOptions, month_start
+from verloop.apps.dashboard.filters import OrgOptions
+from verloop.domain.period import month_start
 from verloop.status import data_span
 from verloop.store import Store
 from verloop.store.schema import Site, Team

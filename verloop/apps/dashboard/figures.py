@@ -27,6 +27,8 @@ import pandas as pd
 
 from verloop.apps.dashboard import hr
 from verloop.apps.dashboard.filters import Filters
+from verloop.domain.period import resolve_period
+from verloop.stats.intervals import poisson_interval, wilson_interval
 
 UNITS = {"scores": "responses", "turnover": "employees", "comments": "comments", "reasons": "responses"}
 LIKERT = (1.0, 5.0)
@@ -129,9 +131,7 @@ def within(frame: pd.DataFrame, source, filters: Filters) -> pd.DataFrame:
 
 
 def _period(source, filters: Filters) -> tuple[dt.date, dt.date]:
-    end = filters.end or source.today
-    start = filters.start or (pd.Timestamp(end) - pd.DateOffset(years=1) + pd.Timedelta(days=1)).date()
-    return start, end
+    return resolve_period(filters.start, filters.end, last_day=source.today, first_day=source.options.first_month)
 
 
 def all_pulse_waves(source) -> pd.DataFrame:
@@ -155,14 +155,14 @@ def _with_intervals(frame: pd.DataFrame, cost_per_leaver: float) -> pd.DataFrame
     first-90-day and regretted shares (Wilson), and the replacement cost with its interval."""
     out = frame.copy()
     exposure = out["person_years"].to_numpy(dtype=float)
-    low, high = hr.poisson_interval(out["involuntary"].to_numpy(dtype=float), exposure)
+    low, high = poisson_interval(out["involuntary"].to_numpy(dtype=float), exposure)
     out["involuntary_low"], out["involuntary_high"] = low * 100.0, high * 100.0
     out.loc[out["involuntary"].isna(), ["involuntary_low", "involuntary_high"]] = np.nan
     for name, part, whole in (("early", "early_leavers", "hires"), ("regretted", "regretted", "voluntary")):
         x, n = out[part].to_numpy(dtype=float), out[whole].to_numpy(dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
             out[f"{name}_share"] = np.where(n > 0, x / n * 100.0, np.nan)
-        lo, hi = hr.wilson_interval(x, n)
+        lo, hi = wilson_interval(x, n)
         out[f"{name}_low"], out[f"{name}_high"] = lo * 100.0, hi * 100.0
     out["cost_eur"] = out["voluntary"] * cost_per_leaver
     out["cost_low"] = out["voluntary_low"] / 100.0 * out["person_years"] * cost_per_leaver

@@ -15,9 +15,10 @@ from collections.abc import Callable, Sequence
 import ipywidgets as widgets
 
 from verloop.apps.dashboard.i18n import LANGS, check_lang, month_span, t
+from verloop.domain.period import DEFAULT_MONTHS, last_months, month_end
 
 PERIOD_CHOICES = (3, 6, 12, 24, 0)  # months back from the last month with data; 0 = all
-DEFAULT_PERIOD = 12
+DEFAULT_PERIOD = DEFAULT_MONTHS
 ALL = -1  # the dropdowns' value for "all sites / all teams" (a None value shows as an empty box)
 
 
@@ -54,29 +55,13 @@ class OrgOptions:
         return next((name for sid, name in self.sites if sid == site_id), None)
 
 
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def period_bounds(options: OrgOptions, months: int) -> tuple[dt.date | None, dt.date | None]:
-    """The first and last day of the chosen period: whole months, ending at the last month with
-    data, and on the data's last recorded day when that month is not complete (never later)."""
+    """The first and last day of the chosen period: ``verloop.domain.last_months`` (whole months,
+    ending at the last month with data, on the data's last recorded day)."""
     if options.last_month is None:
         return None, None
-    end = add_months(month_start(options.last_month), 1) - dt.timedelta(days=1)
-    if options.last_day is not None and options.last_day < end:
-        end = options.last_day
-    if not months:
-        return options.first_month, end
-    start = add_months(month_start(options.last_month), -(months - 1))
-    if options.first_month and start < options.first_month:
-        start = month_start(options.first_month)
-    return start, end
+    last_day = options.last_day or month_end(options.last_month)
+    return last_months(last_day, months, first_day=options.first_month)
 
 
 def default_filters(options: OrgOptions, lang: str = "nl", months: int = DEFAULT_PERIOD) -> Filters:

@@ -10,9 +10,9 @@ import pandas as pd
 import pingouin as pg
 import pytest
 
-from verloop.analysis import psychometrics as pm
 from verloop.cli import main
 from verloop.errors import InputError
+from verloop.stats import psychometrics as pm
 
 REFERENCE_COV = np.array([[10, 6, 6, 6], [6, 11, 6, 6], [6, 6, 12, 6], [6, 6, 6, 13]], dtype=float)
 IBM = Path(__file__).resolve().parents[1].parent.parent / "shared" / "datasets" / "ibm_hr_attrition.csv"
