@@ -7,7 +7,14 @@ PY := $(VENV)/bin/python
 DB ?= sqlite:///var/verloop.db
 PORT ?= 8866
 
-.PHONY: demo test test-fast lint venv serve clean bench
+LOCK := requirements.lock
+PIP := $(PY) -m pip --disable-pip-version-check
+# the lock holds every dependency of Verloop and of its [test] and [bench] extras, with hashes;
+# `make lock` regenerates it after a change to the dependencies in pyproject.toml
+COMPILE := $(VENV)/bin/pip-compile --quiet --extra test --extra bench --strip-extras --generate-hashes \
+	--allow-unsafe --no-emit-index-url --no-emit-find-links --output-file $(LOCK) pyproject.toml
+
+.PHONY: demo test test-fast lint venv serve clean bench lock
 
 $(VENV)/bin/activate:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
@@ -15,9 +22,11 @@ $(VENV)/bin/activate:
 	@$(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -qq --disable-pip-version-check --upgrade pip
 
-$(VENV)/.installed: $(VENV)/bin/activate pyproject.toml
-	@echo "verloop: installing Verloop and its dependencies into $(VENV) (a few minutes the first time)"
-	@$(PY) -m pip install -qq --disable-pip-version-check -e '.[test]'
+# exactly the locked versions, then Verloop itself (editable, nothing resolved again)
+$(VENV)/.installed: $(VENV)/bin/activate $(LOCK) pyproject.toml setup.py
+	@echo "verloop: installing Verloop and its locked dependencies into $(VENV) (a few minutes the first time)"
+	@$(PIP) install -qq --require-hashes -r $(LOCK)
+	@$(PIP) install -qq --no-deps --no-build-isolation -e .
 	@touch $@
 
 venv: $(VENV)/.installed
@@ -45,6 +54,10 @@ lint: venv
 
 bench: venv
 	for b in bench/*.py; do $(PY) $$b; done
+
+lock: $(VENV)/bin/activate
+	@$(PIP) install -qq pip-tools
+	$(COMPILE)
 
 clean:
 	rm -rf var/verloop.db* .pytest_cache

@@ -1,6 +1,6 @@
 """The database schema: SQLAlchemy 2 ORM classes, migrated by Alembic.
 
-Anonymity is designed into the tables (see ../shared/design/ANONYMITY.md):
+Anonymity is designed into the tables (see docs/design/ANONYMITY.md):
 - ``Response.id`` is a random 128-bit hex string, never an autoincrement, so the primary-key
   order reveals nothing about submission order;
 - no response column references an employee or a token; responses keep the date only;
