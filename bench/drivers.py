@@ -106,27 +106,30 @@ def _from_sources(report: dict, source: str) -> dict[str, dict]:
 
 def _before(org, truth_point, zero, boot: int, seed: int) -> tuple[dict, dict]:
     from verloop.models.features import team_panel
-    from verloop.models.team import TeamPoissonModel
+    from verloop.models.results import bounds_columns
+    from verloop.models.team import TeamPoissonModel, panel_xy
     from verloop.models.threads import limited
     from verloop.models.whatif import what_if
 
     panel = team_panel(org, horizons=(6,))
     scales = [s for s in DRIVER_SCALES if s in panel]
     feats = [*scales, "mean_tenure_years", "share_new_3m", "share_part_time"]
+    X, y, weight, teams = panel_xy(panel, 6, feats)
     with limited():
-        model = TeamPoissonModel(6, features=feats, n_boot=boot, seed=seed).fit(panel)
-    eff = model.effects().set_index("factor")
+        model = TeamPoissonModel(n_boot=boot, seed=seed).fit(X, y, sample_weight=weight, groups=teams)
+    table = model.summary
+    cols = bounds_columns(model.level)
     rows = {}
     for f in scales:
-        r = eff.loc[f]
+        r = table.loc[f]
         rows[f] = {
-            "ratio": r.rate_ratio_per_sd,
-            "low": r.ci_low_per_sd,
-            "high": r.ci_high_per_sd,
-            "clear": r.ci_high_per_sd < 1 or r.ci_low_per_sd > 1,
-            "ratio_point": r.rate_ratio_per_point,
-            "low_point": r.ci_low_per_point,
-            "high_point": r.ci_high_per_point,
+            "ratio": r["exp(coef*sd)"],
+            "low": r[cols["sd_lower"]],
+            "high": r[cols["sd_upper"]],
+            "clear": r[cols["sd_upper"]] < 1 or r[cols["sd_lower"]] > 1,
+            "ratio_point": r["exp(coef)"],
+            "low_point": r[cols["ratio_lower"]],
+            "high_point": r[cols["ratio_upper"]],
             "unit_point": "point",
         }
     result = what_if(model, panel, {"mandate": 1.0}, months=12)

@@ -103,8 +103,8 @@ def bench_size(n: int, seed: int) -> dict:
     from verloop.models.classifiers import complete_rows, feature_sets, label, make_classifier
     from verloop.models.data import from_frames
     from verloop.models.features import team_panel
-    from verloop.models.individual import CoxModel, OwnScores, person_months, person_snapshots
-    from verloop.models.team import TeamBoostModel, TeamPoissonModel, training_rows
+    from verloop.models.individual import CoxModel, OwnScores, cox_inputs, person_months, person_snapshots
+    from verloop.models.team import TeamPoissonModel, driver_features, panel_xy, prediction_features, team_boosting
     from verloop.synth.generate import generate
 
     out: dict = {"employees": n}
@@ -124,31 +124,27 @@ def bench_size(n: int, seed: int) -> dict:
     models = []
 
     # team-level Poisson GLM (single fit, no bootstrap) vs statsmodels
-    glm = TeamPoissonModel(6, n_boot=0)
-    cols = glm._default(panel)
-    rows = training_rows(panel, 6, cols)
-    X = rows[cols].to_numpy(float)
-    y = rows["leavers_6m"].to_numpy(float)
-    off = np.log(rows["exposure_6m"].to_numpy(float))
+    rows, rate, exposure, _ = panel_xy(panel, 6, driver_features(panel))
+    X = rows.to_numpy(float)
+    y = (rate * exposure).to_numpy(float)
+    off = np.log(exposure.to_numpy(float))
     design = sm.add_constant(X)
     models.append(
         pair(
             "team Poisson GLM",
             len(rows),
-            lambda: TeamPoissonModel(6, n_boot=0).fit(panel),
+            lambda: TeamPoissonModel(n_boot=0).fit(rows, rate, sample_weight=exposure),
             lambda: sm.GLM(y, design, family=sm.families.Poisson(), offset=off).fit(),
-            lambda m: m.predict_rate(rows),
+            lambda m: m.predict(rows),
             lambda r: r.predict(design, offset=np.zeros(len(design))),
         )
     )
 
     # team-level gradient boosting vs the bare regressor with the same settings
-    boost = TeamBoostModel(6)
-    bcols = boost._default(panel)
-    brows = training_rows(panel, 6, bcols, allow_missing=True)
-    BX = brows[bcols].to_numpy(float)
-    be = brows["exposure_6m"].to_numpy(float)
-    brate = brows["leavers_6m"].to_numpy(float) / be
+    brows, brate_s, be_s, _ = panel_xy(panel, 6, prediction_features(panel), allow_missing=True)
+    BX = brows.to_numpy(float)
+    be = be_s.to_numpy(float)
+    brate = brate_s.to_numpy(float)
     params = dict(
         loss="poisson",
         learning_rate=0.05,
@@ -162,9 +158,9 @@ def bench_size(n: int, seed: int) -> dict:
         pair(
             "team gradient boosting",
             len(brows),
-            lambda: TeamBoostModel(6).fit(panel),
+            lambda: team_boosting(0).fit(brows, brate_s, sample_weight=be_s),
             lambda: HistGradientBoostingRegressor(**params).fit(BX, brate, sample_weight=be),
-            lambda m: m.predict_rate(brows),
+            lambda m: m.predict(brows),
             lambda r: r.predict(BX),
         )
     )
@@ -173,24 +169,27 @@ def bench_size(n: int, seed: int) -> dict:
     from verloop.models.individual import _coarsen
 
     feats = [*own.scales, "part_time"]
-    frame = _coarsen(months[feats + ["entry", "stop", "event"]], 30.4375).reset_index(drop=True)
+    frame = _coarsen(months[feats + ["entry", "stop", "event"]], 30.4375, "entry", "stop", "event").reset_index(
+        drop=True
+    )
+    cX, cy, cparams = cox_inputs(months, feats)
     current = months.sort_values("month").groupby("employee_id").tail(1)  # one row per person
     models.append(
         pair(
             "individual Cox (own scores, model-based SE)",
             len(frame),
-            lambda: CoxModel(features=feats, cluster=None).fit(months),
+            lambda: CoxModel().fit(cX, cy, entry=cparams["entry"], ids=cparams["ids"]),
             lambda: CoxPHFitter().fit(frame, "stop", "event", entry_col="entry"),
-            lambda m: m.predict_risk(current),
+            lambda m: m.predict(current),
             lambda c: c.predict_partial_hazard(current[feats]),
         )
     )
     robust = pair(
         "individual Cox (own scores, + team-robust SE: by design)",
         len(frame),
-        lambda: CoxModel(features=feats).fit(months),
+        lambda: CoxModel().fit(cX, cy, **cparams),
         lambda: CoxPHFitter().fit(frame, "stop", "event", entry_col="entry"),
-        lambda m: m.predict_risk(current),
+        lambda m: m.predict(current),
         lambda c: c.predict_partial_hazard(current[feats]),
     )
     robust["by_design"] = True

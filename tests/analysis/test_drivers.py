@@ -31,7 +31,7 @@ def test_effects_sentences_importance_and_dependence(result):
     assert drivers.sentences_markdown(result, "en").count("\n- ") == len(english) - 1
     assert set(result.power["factor"]) == set(result.ranking) and result.power["mde_ratio_per_sd"].between(0, 1).all()
     assert not hasattr(result, "marginal")  # the one-at-a-time view is gone (issue 11)
-    assert set(result.importance["feature"]) == set(result.boost.features_)
+    assert set(result.importance["feature"]) == set(result.boost.feature_names_in_)
     assert list(result.dependence) == result.ranking[:3]
     for curve in result.dependence.values():
         assert np.all(np.isfinite(curve["prediction"])) and curve["prediction"].gt(0).all()

@@ -4,14 +4,13 @@ import pytest
 
 from verloop.models.drivers import (
     Effect,
-    cox_effects,
     effects_frame,
+    model_effects,
     partial_dependence_table,
     permutation_importance_table,
     rank_drivers,
     scale_label,
     sentence,
-    team_effects,
 )
 
 
@@ -52,11 +51,12 @@ def test_labels_come_from_the_instrument(org_small):
 
 def test_team_and_cox_effects_have_both_units(panel_small, org_small):
     from verloop.models.individual import team_context_cox
-    from verloop.models.team import TeamPoissonModel
+    from verloop.models.team import TeamPoissonModel, driver_features, panel_xy
 
     inst = org_small.pulse_instrument()
-    model = TeamPoissonModel(6, n_boot=30).fit(panel_small)
-    effects = team_effects(model, inst)
+    X, y, weight, teams = panel_xy(panel_small, 6, driver_features(panel_small))
+    model = TeamPoissonModel(n_boot=30).fit(X, y, sample_weight=weight, groups=teams)
+    effects = model_effects(model, inst)
     units = {(e.factor, e.unit) for e in effects}
     assert ("wellbeing", "10 points") in units and ("mandate", "point") in units
     assert ("mandate", "SD") in units and all(e.n == model.n_teams_ for e in effects)
@@ -64,20 +64,27 @@ def test_team_and_cox_effects_have_both_units(panel_small, org_small):
     frame = effects_frame(effects)
     assert {"sentence_en", "sentence_nl", "clear", "ratio", "low", "high"} <= set(frame.columns)
     cox, _ = team_context_cox(org_small, scales=["mandate"])
-    ce = cox_effects(cox, inst)
+    ce = model_effects(cox, inst)
     assert {e.unit for e in ce} == {"point", "SD"} and ce[0].level == "individual"
+    assert ce[0].factor == "mandate" and ce[0].n == cox.n_people_
+    # one result shape: the per-point effect is the summary's exp(coef) and its bounds
+    row = cox.summary.loc["team_mandate"]
+    assert ce[0].ratio == pytest.approx(row["exp(coef)"]) and ce[0].low == pytest.approx(row["exp(coef) lower 95%"])
+    assert ce[1].ratio == pytest.approx(row["exp(coef*sd)"]) and ce[1].high == pytest.approx(row["exp(coef*sd) upper 95%"])
 
 
 def test_permutation_importance_and_partial_dependence_on_a_known_function():
+    from sklearn.linear_model import LinearRegression
+
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"a": rng.normal(size=500), "b": rng.normal(size=500)})
     y = 3 * frame["a"].to_numpy()
-
-    def score(f):
-        return -float(np.mean((3 * f["a"].to_numpy() - y) ** 2))
-
-    imp = permutation_importance_table(score, frame, ["a", "b"], n_repeats=3)
-    assert list(imp["feature"]) == ["a", "b"] and imp["importance"].iloc[1] == 0
-    pd_table = partial_dependence_table(lambda f: 3 * f["a"], frame, "a", points=5)
+    model = LinearRegression().fit(frame, y)
+    imp = permutation_importance_table(model, frame, y, scoring="neg_mean_squared_error", n_repeats=3)
+    assert list(imp["feature"]) == ["a", "b"] and imp["importance"].iloc[1] == pytest.approx(0, abs=1e-12)
+    assert imp["importance"].iloc[0] == pytest.approx(2 * 9 * frame["a"].var(ddof=0), rel=0.2)
+    pd_table = partial_dependence_table(model, frame, "a", points=5)
     assert len(pd_table) == 5
-    np.testing.assert_allclose(pd_table["prediction"], 3 * pd_table["value"])
+    np.testing.assert_allclose(pd_table["value"], np.linspace(*np.quantile(frame["a"], [0.05, 0.95]), 5))
+    np.testing.assert_allclose(pd_table["prediction"], 3 * pd_table["value"] + model.intercept_
+                               + model.coef_[1] * frame["b"].mean(), atol=1e-9)

@@ -39,10 +39,10 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from verloop.models.data import from_frames, link_pseudonyms
-from verloop.models.drivers import cox_effects, rank_drivers
+from verloop.models.drivers import model_effects, rank_drivers
 from verloop.models.features import team_panel
 from verloop.models.individual import own_score_cox
-from verloop.models.team import TeamPoissonModel, training_rows
+from verloop.models.team import TeamPoissonModel, driver_features, panel_xy
 from verloop.models.threads import limited
 from verloop.models.validation import _group_splits
 
@@ -66,7 +66,7 @@ def _fit_seed(seed: int) -> dict:
     # individual level: Cox on calibrated own scores
     with limited():
         model, _, own = own_score_cox(org, synth.config.pseudonym_key)
-    table = model.hazard_ratios().set_index("factor")
+    table = model.summary
     linked = link_pseudonyms(org, synth.config.pseudonym_key)
     joined = linked.merge(synth.person_waves, on=["employee_id", "wave_id"], suffixes=("", "_z"))
     result = {"seed": seed, "betas": betas, "ranked_truth": truth["hazard"]["drivers_ranked"]}
@@ -76,25 +76,25 @@ def _fit_seed(seed: int) -> dict:
         true_per_point = betas[k] / points_per_sd
         result[k] = {
             "estimate": float(table.loc[k, "coef"]),
-            "low": float(np.log(table.loc[k, "ci_low_per_point"])),
-            "high": float(np.log(table.loc[k, "ci_high_per_point"])),
+            "low": float(table.loc[k, "coef lower 95%"]),
+            "high": float(table.loc[k, "coef upper 95%"]),
             "truth": float(true_per_point),
-            "per_sd": float(np.log(table.loc[k, "hazard_ratio_per_sd"])),
+            "per_sd": float(np.log(table.loc[k, "exp(coef*sd)"])),
         }
-    result["ranking"] = rank_drivers(cox_effects(model))
+    result["ranking"] = rank_drivers(model_effects(model))
     result["per_sd_all"] = {f: float(np.log(r)) for f, r in zip(
-        table.index, table["hazard_ratio_per_sd"]) if f in own.scales}
+        table.index, table["exp(coef*sd)"]) if f in own.scales}
 
     # team level: out-of-fold team ranking against the true risk
     panel = team_panel(org, horizons=(6,))
     assert "pseudonym" not in panel.columns
-    rows = training_rows(panel, 6, TeamPoissonModel(6)._default(panel)).reset_index(drop=True)
-    oof = np.full(len(rows), np.nan)
+    X, y, weight, teams = panel_xy(panel, 6, driver_features(panel))
+    oof = np.full(len(X), np.nan)
     with limited():
-        for train, test in _group_splits(rows["team_id"].to_numpy(), 5, seed):
-            m = TeamPoissonModel(6, n_boot=0).fit(rows.iloc[train])
-            oof[test] = m.predict_rate(rows.iloc[test])
-    score = pd.Series(oof).groupby(rows["team_id"]).mean()
+        for train, test in _group_splits(teams.to_numpy(), 5, seed):
+            m = TeamPoissonModel(n_boot=0).fit(X.iloc[train], y.iloc[train], sample_weight=weight.iloc[train])
+            oof[test] = m.predict(X.iloc[test])
+    score = pd.Series(oof).groupby(teams.to_numpy()).mean()
     teams = pd.DataFrame(truth["teams"]).set_index("team_id")
     scored = teams.join(score.rename("score"), how="inner")
     result["team_auc"] = float(roc_auc_score(scored["high_risk"], scored["score"]))

@@ -8,6 +8,7 @@ from verloop.models.individual import (
     CoxModel,
     OwnScores,
     cluster_robust_cov,
+    cox_inputs,
     own_score_cox,
     person_months,
     person_snapshots,
@@ -76,20 +77,46 @@ def test_cluster_robust_variance_matches_lifelines_without_entry():
 
 def test_own_score_cox_reports_effects_per_point_and_true_sd(org_small, key_small):
     model, rows, own = own_score_cox(org_small, key_small)
-    hr = model.hazard_ratios().set_index("factor")
+    hr = model.summary
     assert {"mandate", "wellbeing", "part_time"} <= set(hr.index)
-    assert hr.loc["mandate", "sd_kind"] == "true score"
-    assert hr.loc["mandate", "se_kind"] == "cluster-robust by team_id"
-    assert hr.loc["mandate", "hazard_ratio_per_point"] < 1  # the generator's strongest driver
+    assert hr.loc["mandate", "sd kind"] == "true score"
+    assert hr.attrs["interval"] == "Wald, cluster-robust by team_id"
+    assert hr.loc["mandate", "exp(coef)"] < 1  # the generator's strongest driver
+    # the robust standard error replaces lifelines' model-based one, as lifelines' robust=True does
+    assert not np.allclose(hr["se(coef)"], model.lifelines_.summary.loc[hr.index, "se(coef)"])
     assert rows["score_age_days"].min() >= 1
     assert isinstance(own, OwnScores) and own.decay.rho.shape[1] == len(own.scales)
-    risk = model.predict_risk(rows.head(50))
+    risk = model.predict(rows.head(50))
     assert risk.shape == (50,) and (risk > 0).all()
+    X, y, params = cox_inputs(rows, model.features_)
+    assert 0.5 < model.score(X, y) < 1 and "events" in model.summary_text()
 
 
 def test_team_context_cox_in_anonymous_mode(org_small):
     model, rows = team_context_cox(org_small, scales=["mandate", "workload"])
     assert model.features_ == ["team_mandate", "team_workload", "part_time"]
     assert model.n_events_ > 50 and 0.5 < model.concordance_in_sample_ < 1
+    used = rows.dropna(subset=model.features_)  # months without a published team mean drop out
+    assert 0 < model.n_people_ <= used["employee_id"].nunique() < rows["employee_id"].nunique()
     with pytest.raises(Exception, match="voluntary exits"):
-        CoxModel(features=["part_time"]).fit(rows.head(30))
+        CoxModel().fit(*cox_inputs(rows.head(30), ["part_time"])[:2])
+
+
+def test_cox_without_entry_or_groups_is_plain_lifelines():
+    """``fit(X, y)`` alone: no delayed entry, model-based intervals — lifelines' own numbers."""
+    from lifelines import CoxPHFitter
+
+    from verloop.models.individual import survival_y
+
+    rng = np.random.default_rng(1)
+    n = 800
+    x = rng.normal(size=(n, 2))
+    t = rng.exponential(10 * np.exp(-0.7 * x[:, 0]))
+    c = rng.uniform(1, 30, n)
+    X = pd.DataFrame(x, columns=["a", "b"])
+    y = survival_y(t <= c, np.minimum(t, c))
+    ours = CoxModel(time_unit_days=None).fit(X, y)
+    ref = CoxPHFitter().fit(X.assign(T=y["time"], E=y["event"]), "T", "E").summary
+    cols = ["coef", "se(coef)", "coef lower 95%", "coef upper 95%", "p"]
+    np.testing.assert_allclose(ours.summary[cols], ref[cols], rtol=1e-6)
+    assert ours.summary.attrs["interval"] == "Wald (model-based)" and ours.n_people_ is None

@@ -7,11 +7,13 @@ from verloop.domain.period import shift_months
 from verloop.errors import InputError
 from verloop.models.features import team_panel
 from verloop.models.team import (
-    TeamBoostModel,
     TeamPoissonModel,
     driver_features,
+    panel_xy,
     poisson_deviance,
     poisson_irls,
+    prediction_features,
+    team_boosting,
     training_rows,
 )
 
@@ -62,41 +64,61 @@ def test_irls_matches_statsmodels(panel_small):
     np.testing.assert_allclose(np.sqrt(np.diag(cov)), ref.bse, rtol=1e-4)
 
 
-def test_poisson_model_effects_and_predictions(panel_small):
-    model = TeamPoissonModel(6, n_boot=60, seed=1).fit(panel_small)
-    assert clone(model).get_params()["n_boot"] == 60
-    effects = model.effects().set_index("factor")
-    assert list(effects.index) == model.features_
-    for name, r in effects.iterrows():
-        assert r["ci_low_per_point"] <= r["rate_ratio_per_point"] <= r["ci_high_per_point"], name
-        assert np.isclose(np.log(r["rate_ratio_per_sd"]), r["coef"] * r["feature_sd"])
-    assert effects["interval"].iloc[0].startswith("bootstrap over teams")
-    rows = training_rows(panel_small, 6, model.features_)
-    expected = model.predict(rows)
-    np.testing.assert_allclose(expected, model.predict_rate(rows) * rows["exposure_6m"])
-    # in-sample a Poisson GLM with an intercept reproduces the total exactly
-    assert expected.sum() == pytest.approx(rows["leavers_6m"].sum(), rel=1e-6)
-    wald = TeamPoissonModel(6, n_boot=0).fit(panel_small).effects()
-    assert wald["interval"].iloc[0].startswith("Wald")
+def test_poisson_model_summary_and_predictions(panel_small):
+    X, y, weight, teams = panel_xy(panel_small, 6, driver_features(panel_small))
+    model = TeamPoissonModel(n_boot=60, seed=1).fit(X, y, sample_weight=weight, groups=teams)
+    assert clone(model).get_params()["n_boot"] == 60 and model.n_teams_ == teams.nunique()
+    summary = model.summary
+    assert list(summary.index) == ["Intercept", *model.features_] == ["Intercept", *X.columns]
+    for name, r in summary.loc[model.features_].iterrows():
+        assert r["exp(coef) lower 95%"] <= r["exp(coef)"] <= r["exp(coef) upper 95%"], name
+        assert np.isclose(np.log(r["exp(coef*sd)"]), r["coef"] * r["sd"])
+        assert r["sd kind"] == "between teams"
+    assert summary.attrs["interval"].startswith("percentile bootstrap over teams")
+    # the rate times the person-years are the expected leavers; in-sample a Poisson GLM with an
+    # intercept reproduces the total exactly
+    expected = model.predict(X) * weight
+    assert expected.sum() == pytest.approx((y * weight).sum(), rel=1e-6)
+    assert model.score(X, y, sample_weight=weight) > 0  # D² beyond a constant rate
+    draws = model.predict_draws(X)
+    assert draws.shape == (len(model.boot_coef_), len(X)) and (draws > 0).all()
+    wald = TeamPoissonModel(n_boot=0).fit(X, y, sample_weight=weight).summary
+    assert wald.attrs["interval"].startswith("Wald")
+    assert "person-years" in model.summary_text() and "exp(coef)" in model.summary_text()
+
+
+def test_rate_with_person_years_as_weight_equals_the_count_model_with_an_offset(panel_small):
+    """The docstring's claim: fit(X, leavers / person-years, sample_weight=person-years) is the
+    Poisson count model with a log(person-years) offset (statsmodels), not an approximation."""
+    import statsmodels.api as sm
+
+    X, y, weight, _ = panel_xy(panel_small, 6, driver_features(panel_small))
+    ours = TeamPoissonModel(n_boot=0).fit(X, y, sample_weight=weight)
+    ref = sm.GLM((y * weight).to_numpy(), sm.add_constant(X.to_numpy()), family=sm.families.Poisson(),
+                 offset=np.log(weight.to_numpy())).fit()
+    np.testing.assert_allclose(ours.coef_, ref.params, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(ours.summary["se(coef)"], ref.bse, rtol=1e-4)
 
 
 def test_boosting_model_and_deviance(panel_small):
-    model = TeamBoostModel(3, max_iter=50).fit(panel_small)
-    rows = training_rows(panel_small, 3, model.features_, allow_missing=True)
-    mu = model.predict(rows)
+    X, y, weight, _ = panel_xy(panel_small, 3, prediction_features(panel_small), allow_missing=True)
+    model = team_boosting(max_iter=50).fit(X, y, sample_weight=weight)
+    mu = model.predict(X) * weight
     assert (mu > 0).all()
-    y = rows["leavers_3m"].to_numpy(float)
-    null = np.full(len(y), y.sum() / len(y))
-    assert poisson_deviance(y, mu) < poisson_deviance(y, null)
+    counts = (y * weight).to_numpy(float)
+    null = np.full(len(counts), counts.sum() / len(counts))
+    assert poisson_deviance(counts, mu) < poisson_deviance(counts, null)
     assert poisson_deviance([0, 2], [0, 2]) == pytest.approx(0.0, abs=1e-9)
 
 
 def test_too_little_data_is_one_sentence(panel_small):
+    X, y, weight, _ = panel_xy(panel_small, 6, driver_features(panel_small))
     with pytest.raises(InputError, match="Too little data"):
-        TeamPoissonModel(6).fit(panel_small.head(5))
+        TeamPoissonModel().fit(X.head(5), y.head(5), sample_weight=weight.head(5))
     with pytest.raises(InputError, match="lacks feature"):
-        model = TeamPoissonModel(6, n_boot=0).fit(panel_small)
-        model._xy(panel_small.drop(columns=["mandate"]))
+        panel_xy(panel_small.drop(columns=["mandate"]), 6, driver_features(panel_small))
+    with pytest.raises(ValueError, match="negative"):
+        TeamPoissonModel(n_boot=0).fit(X, -y, sample_weight=weight)
 
 
 # -- the pooled team model (issue 11) ---------------------------------------------------------
@@ -142,27 +164,29 @@ def test_pooled_model_follows_the_sklearn_contract(org_small):
 
     frame = pooled_team_frame(org_small)
     feats = ["mandate", "wellbeing", "workload"]
-    model = PooledTeamModel(n_boot=200, seed=3).fit(frame[feats], frame["leavers"], exposure=frame["person_years"])
+    rate, years = frame["leavers"] / frame["person_years"], frame["person_years"]
+    model = PooledTeamModel(n_boot=200, seed=3).fit(frame[feats], rate, sample_weight=years)
     assert clone(model).get_params()["n_boot"] == 200 and model.features_ == feats
     assert len(model.boot_coef_) >= 150
     # in-sample a Poisson GLM with an intercept reproduces the total
-    assert model.predict(frame[feats], frame["person_years"]).sum() == pytest.approx(frame["leavers"].sum(), rel=1e-6)
+    assert (model.predict(frame[feats]) * years).sum() == pytest.approx(frame["leavers"].sum(), rel=1e-6)
     summary = model.summary
     assert list(summary.index) == ["Intercept", *feats]
     assert {"coef", "exp(coef)", "se(coef)", "coef lower 95%", "coef upper 95%", "p"} <= set(summary.columns)
     assert (summary["coef lower 95%"] <= summary["coef"]).all() and (summary["coef"] <= summary["coef upper 95%"]).all()
-    eff = model.effects().set_index("factor")
-    assert eff.loc["mandate", "interval"].startswith("percentile bootstrap over teams")
+    assert summary.attrs["interval"].startswith("percentile bootstrap over teams")
     power = model.power()
     assert power["mde_ratio_per_sd"].between(0, 1).all() and power["powered"].dtype == bool
     full, rows = fit_pooled(org_small, n_boot=50)
     assert set(full.sd_kind_) == {"between agents"} and full.n_teams_ == len(rows)
-    with pytest.raises(InputError, match="DataFrame"):
-        PooledTeamModel().fit(frame[feats].to_numpy(), frame["leavers"], exposure=frame["person_years"])
-    with pytest.raises(InputError, match="positive person-years"):
-        PooledTeamModel(n_boot=0).fit(frame[feats], frame["leavers"], exposure=frame["person_years"] * 0)
+    assert set(full.summary["sd kind"].iloc[1:]) == {"between agents"}
+    # numpy input works too (names x0, x1, …); person-years of zero carry no information
+    plain = PooledTeamModel(n_boot=0).fit(frame[feats].to_numpy(), rate, sample_weight=years)
+    assert plain.features_ == ["x0", "x1", "x2"]
+    np.testing.assert_allclose(plain.coef_, PooledTeamModel(n_boot=0).fit(frame[feats], rate, sample_weight=years).coef_)
+    with pytest.raises(ValueError, match="non-zero"):
+        PooledTeamModel(n_boot=0).fit(frame[feats], rate, sample_weight=years * 0)
     with pytest.raises(InputError, match="Too little data"):
-        PooledTeamModel(n_boot=0).fit(frame[feats].head(6), frame["leavers"].head(6),
-                                      exposure=frame["person_years"].head(6))
-    with pytest.raises(InputError, match="lacks feature"):
-        model.predict_rate(frame.drop(columns=["mandate"]))
+        PooledTeamModel(n_boot=0).fit(frame[feats].head(6), rate.head(6), sample_weight=years.head(6))
+    with pytest.raises(ValueError, match="missing"):
+        model.predict(frame.drop(columns=["mandate"])[["wellbeing", "workload"]])

@@ -70,6 +70,6 @@ def test_cox_concordance_held_out(snapshots, org_small):
     snaps, own = snapshots
     months = person_months(org_small, own=own).dropna(subset=own.scales)
     features = [*own.scales, "part_time"]
-    table = cox_concordance(lambda: CoxModel(features=features), months, snaps, org_small.as_of)
+    table = cox_concordance(CoxModel, features, months, snaps, org_small.as_of)
     assert set(table["scheme"]) == {"temporal", "team"}
     assert (table["concordance"] > 0.55).all()

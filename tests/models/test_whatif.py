@@ -2,13 +2,14 @@ import numpy as np
 import pytest
 
 from verloop.errors import InputError, PrivacyError
-from verloop.models.team import TeamPoissonModel
+from verloop.models.team import TeamPoissonModel, driver_features, panel_xy
 from verloop.models.whatif import latest_state, scale_ranges, what_if
 
 
 @pytest.fixture(scope="module")
 def model(panel_small):
-    return TeamPoissonModel(6, n_boot=60, seed=2).fit(panel_small)
+    X, y, weight, teams = panel_xy(panel_small, 6, driver_features(panel_small))
+    return TeamPoissonModel(n_boot=60, seed=2).fit(X, y, sample_weight=weight, groups=teams)
 
 
 def test_more_mandate_means_fewer_leavers_and_money_saved(model, panel_small):
@@ -72,7 +73,7 @@ def test_pooled_model_what_if_warns_outside_the_observed_range(org_small):
     small = what_if(model, rows, {"mandate": 0.05})
     assert small.teams == len(rows) and small.avoided_interval[0] <= small.leavers_avoided <= small.avoided_interval[1]
     # in-sample the baseline over the window's person-years reproduces the observed leavers
-    assert np.sum(model.predict_rate(rows) * rows["person_years"]) == pytest.approx(rows["leavers"].sum(), rel=1e-6)
+    assert np.sum(model.predict(rows[model.features_]) * rows["person_years"]) == pytest.approx(rows["leavers"].sum(), rel=1e-6)
     big = what_if(model, rows, {"mandate": 2.0})
     assert big.warnings["en"] and "outside the team scores seen" in big.warnings["en"][0]
     assert "buiten de tot nu toe" in big.warnings["nl"][0]

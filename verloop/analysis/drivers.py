@@ -86,10 +86,6 @@ def sentences_markdown(result: TeamDrivers, lang: str = "en") -> str:
     return "\n".join(f"- {s}" for s in result.sentences(lang))
 
 
-def _leavers_per_100(model, rows: pd.DataFrame) -> np.ndarray:
-    return model.predict_rate(rows) * PER_100
-
-
 def team_drivers(
     org,
     horizon: int = 6,
@@ -102,13 +98,13 @@ def team_drivers(
     collect effects, their power, permutation importance and partial dependence."""
     from verloop.models.drivers import (
         effects_frame,
+        model_effects,
         partial_dependence_table,
         permutation_importance_table,
         rank_drivers,
-        team_effects,
     )
     from verloop.models.features import team_panel
-    from verloop.models.team import TeamBoostModel, fit_pooled, poisson_deviance, training_rows
+    from verloop.models.team import fit_pooled, panel_xy, prediction_features, team_boosting
     from verloop.models.threads import limited
 
     panel = team_panel(org, horizons=(horizon,))
@@ -117,21 +113,18 @@ def team_drivers(
     instrument = org.pulse_instrument()
     model, teams = fit_pooled(org, n_boot=n_boot, seed=seed)
     with limited():
-        effects = team_effects(model, instrument)
+        effects = model_effects(model, instrument)
         table = effects_frame(effects)
         ranking = rank_drivers(effects)
         power = model.power()
 
-        boost = TeamBoostModel(horizon, seed=seed).fit(panel)
-        rows = training_rows(panel, horizon, boost.features_, allow_missing=True)
-        target = f"leavers_{horizon}m"
-
-        def score(frame: pd.DataFrame) -> float:
-            return -poisson_deviance(frame[target], boost.predict(frame))
-
-        importance = permutation_importance_table(score, rows, boost.features_, n_repeats=n_repeats, seed=seed)
+        X, y, weight, _ = panel_xy(panel, horizon, prediction_features(panel), allow_missing=True)
+        boost = team_boosting(seed).fit(X, y, sample_weight=weight)
+        importance = permutation_importance_table(boost, X, y, sample_weight=weight, n_repeats=n_repeats, seed=seed)
         dependence = {
-            factor: partial_dependence_table(lambda f: _leavers_per_100(model, f), teams, factor)
+            factor: partial_dependence_table(model, teams[model.features_], factor).assign(
+                prediction=lambda t: t["prediction"] * PER_100
+            )
             for factor in ranking[:dependence_on]
         }
     return TeamDrivers(
@@ -151,13 +144,13 @@ def person_drivers(org) -> pd.DataFrame:
     """Cox model of time to voluntary exit on HR facts and the team's survey means (anonymous
     mode: no answer is linked to a person): hazard ratios per point and per SD with 95 %
     intervals and sentences (``verloop.models.individual.team_context_cox``)."""
-    from verloop.models.drivers import cox_effects, effects_frame
+    from verloop.models.drivers import effects_frame, model_effects
     from verloop.models.individual import team_context_cox
     from verloop.models.threads import limited
 
     with limited():
         model, _ = team_context_cox(org)
-    table = effects_frame(cox_effects(model))
+    table = effects_frame(model_effects(model))
     table.attrs.update(
         people=model.n_people_, events=model.n_events_, rows=model.n_rows_, concordance=model.concordance_in_sample_
     )
@@ -261,19 +254,20 @@ def team_risk_auc(result: TeamDrivers, truth: dict | None, n_splits: int = 5, se
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import GroupKFold
 
-    from verloop.models.team import TeamPoissonModel, training_rows
+    from verloop.models.team import TeamPoissonModel, panel_xy
     from verloop.models.threads import limited
 
     if not truth or not truth.get("teams"):
         return float("nan")
-    rows = training_rows(result.panel, result.horizon, result.model.features_).reset_index(drop=True)
-    groups = rows["team_id"].to_numpy()
+    X, y, weight, teams = panel_xy(result.panel, result.horizon, result.model.features_)
+    rows = X.reset_index(drop=True)
+    groups = teams.to_numpy()
     oof = np.full(len(rows), np.nan)
     splitter = GroupKFold(n_splits=min(n_splits, len(np.unique(groups))), shuffle=True, random_state=seed)
     with limited():
         for train, test in splitter.split(rows, groups=groups):
-            model = TeamPoissonModel(result.horizon, features=result.model.features_, n_boot=0).fit(rows.iloc[train])
-            oof[test] = model.predict_rate(rows.iloc[test])
+            model = TeamPoissonModel(n_boot=0).fit(rows.iloc[train], y.iloc[train], sample_weight=weight.iloc[train])
+            oof[test] = model.predict(rows.iloc[test])
     score = pd.Series(oof).groupby(groups).mean()
     teams = pd.DataFrame(truth["teams"]).set_index("team_id")
     scored = teams.join(score.rename("score"), how="inner")

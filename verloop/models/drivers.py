@@ -1,5 +1,9 @@
 """What makes people leave: effects with intervals, importance, partial dependence, sentences.
 
+Effects come from any model's lifelines-style ``summary`` (``model_effects``); importance and
+partial dependence are scikit-learn's (``sklearn.inspection``), which the models' estimator
+contract allows.
+
 An ``Effect`` is a ratio (rate ratio for teams, hazard ratio for people) per unit of a factor,
 with its 95 % interval and the number of teams or people behind it. ``sentence`` turns it into
 one line HR can read, in Dutch or English:
@@ -139,42 +143,30 @@ def _unit_for(factor: str, instrument=None) -> tuple[str, float]:
     return "point", 1.0
 
 
-def team_effects(model, instrument=None, scales_only: bool = True) -> list[Effect]:
-    """Effects (per point and per SD) from a fitted ``TeamPoissonModel``."""
-    table = model.effects()
-    out = []
-    for row in table.itertuples(index=False):
-        if scales_only and row.factor not in DRIVER_SCALES:
-            continue
-        unit, step = _unit_for(row.factor, instrument)
-        b = np.log(row.rate_ratio_per_point)
-        lo, hi = np.log(row.ci_low_per_point), np.log(row.ci_high_per_point)
-        labels = dict(label_en=scale_label(row.factor, "en", instrument),
-                      label_nl=scale_label(row.factor, "nl", instrument))
-        out.append(Effect(row.factor, "team", float(np.exp(b * step)), float(np.exp(lo * step)),
-                          float(np.exp(hi * step)), unit, model.n_teams_, **labels))
-        out.append(Effect(row.factor, "team", row.rate_ratio_per_sd, row.ci_low_per_sd,
-                          row.ci_high_per_sd, "SD", model.n_teams_, **labels))
-    return out
+def model_effects(model, instrument=None, scales_only: bool = True) -> list[Effect]:
+    """Effects per point (per ten points on 0–100 scales) and per SD from any fitted model with
+    a lifelines-style ``summary`` (``TeamPoissonModel``: rate ratios of teams; ``CoxModel``:
+    hazard ratios of agents), with the number of teams or people behind them."""
+    from verloop.models.results import bounds_columns
 
-
-def cox_effects(model, instrument=None, scales_only: bool = True) -> list[Effect]:
-    """Effects (per point and per SD) from a fitted ``CoxModel``."""
-    table = model.hazard_ratios()
+    table = model.summary
+    cols = bounds_columns(table.attrs.get("level", 0.95))
+    level = model.effect_level
+    n = model.n_teams_ if level == "team" else (model.n_people_ or model.n_rows_)
     out = []
-    for row in table.itertuples(index=False):
-        key = row.factor.removeprefix("team_")
+    for factor in model.features_:
+        key = factor.removeprefix("team_") if level == "individual" else factor
         if scales_only and key not in DRIVER_SCALES:
             continue
+        row = table.loc[factor]
         unit, step = _unit_for(key, instrument)
         labels = dict(label_en=scale_label(key, "en", instrument),
                       label_nl=scale_label(key, "nl", instrument))
-        lo, hi = row.coef - 1.959964 * row.se, row.coef + 1.959964 * row.se
-        n = model.n_people_ or model.n_rows_
-        out.append(Effect(key, "individual", float(np.exp(row.coef * step)), float(np.exp(lo * step)),
-                          float(np.exp(hi * step)), unit, n, **labels))
-        out.append(Effect(key, "individual", row.hazard_ratio_per_sd, row.ci_low_per_sd,
-                          row.ci_high_per_sd, "SD", n, **labels))
+        out.append(Effect(key, level, float(np.exp(row["coef"] * step)),
+                          float(np.exp(row[cols["lower"]] * step)),
+                          float(np.exp(row[cols["upper"]] * step)), unit, n, **labels))
+        out.append(Effect(key, level, float(row["exp(coef*sd)"]), float(row[cols["sd_lower"]]),
+                          float(row[cols["sd_upper"]]), "SD", n, **labels))
     return out
 
 
@@ -188,42 +180,34 @@ def rank_drivers(effects: list[Effect], unit: str = "SD") -> list[str]:
     return [e.factor for e in sorted(chosen, key=lambda e: -abs(np.log(e.ratio)))]
 
 
-# -- model-agnostic explanations -----------------------------------------------------------------
+# -- model-agnostic explanations (scikit-learn's ``inspection``) ---------------------------------
 
 
-def permutation_importance_table(score_fn, frame: pd.DataFrame, features: list[str],
-                                 n_repeats: int = 5, seed: int = 0,
-                                 groups: str | None = None) -> pd.DataFrame:
-    """Drop in ``score_fn(frame)`` (higher = better) when one feature is shuffled.
+def permutation_importance_table(estimator, X: pd.DataFrame, y, sample_weight=None,
+                                 scoring: str | None = "neg_mean_poisson_deviance",
+                                 n_repeats: int = 5, seed: int = 0) -> pd.DataFrame:
+    """``sklearn.inspection.permutation_importance`` as a tidy frame (feature, importance,
+    importance_sd), largest first: the drop in ``scoring`` when one feature is shuffled. The
+    default score is the (person-year weighted) mean Poisson deviance of the leaving rates."""
+    from sklearn.inspection import permutation_importance
 
-    With ``groups`` (e.g. "team_id") whole teams' values are shuffled together, which keeps
-    the within-team pattern intact and asks only "does the team-level value matter".
-    """
-    rng = np.random.default_rng(seed)
-    base = score_fn(frame)
-    rows = []
-    for f in features:
-        drops = []
-        for _ in range(n_repeats):
-            shuffled = frame.copy()
-            values = shuffled[f].to_numpy().copy()
-            shuffled[f] = values[rng.permutation(len(values))]
-            drops.append(base - score_fn(shuffled))
-        rows.append({"feature": f, "importance": float(np.mean(drops)),
-                     "importance_sd": float(np.std(drops, ddof=1)) if n_repeats > 1 else 0.0})
-    return pd.DataFrame(rows).sort_values("importance", ascending=False).reset_index(drop=True)
+    result = permutation_importance(estimator, X, y, scoring=scoring, n_repeats=n_repeats,
+                                    random_state=seed, sample_weight=sample_weight)
+    frame = pd.DataFrame({"feature": list(X.columns), "importance": result.importances_mean,
+                          "importance_sd": result.importances_std})
+    return frame.sort_values("importance", ascending=False).reset_index(drop=True)
 
 
-def partial_dependence_table(predict_fn, frame: pd.DataFrame, feature: str,
-                             grid: np.ndarray | None = None, points: int = 9) -> pd.DataFrame:
-    """Average prediction when every row's ``feature`` is set to each grid value (5th–95th
-    percentile by default): the model's answer to "what if everyone scored x"."""
-    values = frame[feature].dropna().to_numpy(dtype=float)
-    if grid is None:
-        grid = np.linspace(*np.quantile(values, [0.05, 0.95]), points)
-    out = []
-    for v in grid:
-        changed = frame.copy()
-        changed[feature] = v
-        out.append({"value": float(v), "prediction": float(np.nanmean(predict_fn(changed)))})
-    return pd.DataFrame(out)
+def partial_dependence_table(estimator, X: pd.DataFrame, feature: str, points: int = 9,
+                             percentiles: tuple[float, float] = (0.05, 0.95)) -> pd.DataFrame:
+    """``sklearn.inspection.partial_dependence`` (average prediction when every row's
+    ``feature`` is set to each value) on ``points`` values evenly spaced between the 5th and
+    95th percentile of the feature: the model's answer to "what if everyone scored x"."""
+    from sklearn.inspection import partial_dependence
+
+    values = X[feature].dropna().to_numpy(dtype=float)
+    grid = np.linspace(*np.quantile(values, percentiles), points)
+    result = partial_dependence(estimator, X, [feature], custom_values={feature: grid},
+                                kind="average")
+    return pd.DataFrame({"value": result["grid_values"][0].astype(float),
+                         "prediction": result["average"][0].astype(float)})

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
 from verloop.domain.period import shift_months
 from verloop.errors import InputError
@@ -34,8 +36,8 @@ from verloop.models.data import (
     OrgData,
 )
 from verloop.models.measurement import RegressionCalibration, RetestDecay, scale_reliabilities
+from verloop.models.results import SummaryMixin, summary_frame
 from verloop.models.threads import limited
-
 
 # -- inputs -------------------------------------------------------------------------------------
 
@@ -304,82 +306,131 @@ def cluster_robust_cov(X, entry, stop, event, beta, cov, clusters) -> np.ndarray
     return cov @ (U.T @ U) @ cov
 
 
-def _coarsen(data: pd.DataFrame, unit: float) -> pd.DataFrame:
+def _coarsen(data: pd.DataFrame, unit: float | None, entry: str = "_entry", stop: str = "_stop",
+             event: str = "_event") -> pd.DataFrame:
     """Entry and stop in whole ``unit``s. Both ends of every row are rounded alike, so a person's
     consecutive rows stay contiguous; a row that shrinks to nothing is dropped, unless it holds
     the exit, which then keeps one unit."""
     if not unit or unit == 1:
         return data
-    entry = np.round(data["entry"].to_numpy(float) / unit)
-    stop = np.round(data["stop"].to_numpy(float) / unit)
-    event = data["event"].to_numpy()
-    stop = np.where((stop <= entry) & (event == 1), entry + 1, stop)
-    out = data.assign(entry=entry, stop=stop)
-    return out[out["stop"] > out["entry"]]
+    start = np.round(data[entry].to_numpy(float) / unit)
+    end = np.round(data[stop].to_numpy(float) / unit)
+    happened = data[event].to_numpy()
+    end = np.where((end <= start) & (happened == 1), start + 1, end)
+    out = data.assign(**{entry: start, stop: end})
+    return out[out[stop] > out[entry]]
 
 
-class CoxModel(BaseEstimator):
-    """Cox proportional hazards on counting-process rows (lifelines ``CoxPHFitter`` with entry).
+def survival_y(event, time) -> np.ndarray:
+    """The survival target of ``CoxModel.fit``: a structured array with fields ``event`` (bool)
+    and ``time`` (the stop time), as scikit-survival's ``Surv.from_arrays``."""
+    event = np.asarray(event).astype(bool)
+    y = np.empty(len(event), dtype=[("event", bool), ("time", float)])
+    y["event"], y["time"] = event, np.asarray(time, dtype=float)
+    return y
+
+
+def cox_inputs(rows: pd.DataFrame, features: list[str], cluster: str | None = "team_id"):
+    """Counting-process rows → the arguments of ``CoxModel.fit``: ``X`` (the features), ``y``
+    (``survival_y`` of event and stop) and the fit parameters ``entry``, ``groups`` (the
+    ``cluster`` column, for robust intervals) and ``ids`` (people, only counted)."""
+    missing = [f for f in features if f not in rows]
+    if missing:
+        raise InputError(f"The person-months lack feature column(s) {', '.join(missing)}.")
+    params = {"entry": rows["entry"],
+              "groups": rows[cluster] if cluster and cluster in rows else None,
+              "ids": rows["employee_id"] if "employee_id" in rows else None}
+    return rows[list(features)], survival_y(rows["event"], rows["stop"]), params
+
+
+class CoxModel(SummaryMixin, BaseEstimator):
+    """Cox proportional hazards (lifelines ``CoxPHFitter``) with delayed entry and
+    cluster-robust intervals, in the scikit-learn / scikit-survival contract:
+    ``fit(X, y, entry=None, groups=None, ids=None)`` with ``y`` a structured array of
+    ``event`` and ``time`` (``survival_y``; a frame with those columns works too), ``predict(X)``
+    the relative hazard exp(β·x) (a risk score: higher leaves sooner), ``score`` Harrell's C,
+    ``summary`` the lifelines-style frame of ``verloop.models.results`` (per point and per SD).
+    ``cox_inputs`` turns counting-process rows (``person_months``) into these arguments.
 
     Time axis = tenure, so the tenure pattern of leaving (highest in months 3–12) is the
     baseline hazard and needs no covariate. Competing exits (involuntary) are censored: the
-    hazard ratios are cause-specific. ``true_sd`` (from regression calibration) lets
-    ``hazard_ratios`` report effects per SD of the *true* score.
+    hazard ratios are cause-specific. ``true_sd`` (from regression calibration) makes the
+    "per SD" unit the SD of the *true* score.
 
-    ``cluster`` (default "team_id"): intervals use a cluster-robust (sandwich) variance, because
-    people in one team share a climate that drifts between surveys, so their residuals are
-    correlated; model-based standard errors are kept in ``summary_["se(coef)"]``.
+    ``groups`` (e.g. the team of each row): intervals use a cluster-robust (sandwich) variance,
+    because people in one team share a climate that drifts between surveys, so their residuals
+    are correlated; without groups they are model-based. ``entry``: the tenure at which each
+    row starts (left truncation). ``ids``: the person of each row, only counted (``n_people_``).
 
     ``time_unit_days`` (default one month): tenure is counted in whole months, the unit HR
     works in. lifelines' cost grows with rows × distinct event times, so months instead of days
     make fits on 100,000 employees several times faster; on the synthetic data the hazard ratios
-    agree with a day-level fit to three decimals. Use 1 for days.
+    agree with a day-level fit to three decimals. Use 1 for days, None for times as given.
+    Covariates without spread in the fitted rows are left out (``features_``).
+
+    Not part of ``parametrize_with_checks``: its target is (event, time), and the generic
+    checks generate one-dimensional targets (tests/models/test_estimator_checks.py runs the
+    checks that do not fit).
     """
 
-    def __init__(self, features: list[str] | None = None, penalizer: float = 0.0,
-                 true_sd: dict | None = None, cluster: str | None = "team_id",
-                 time_unit_days: float = 30.4375):
-        self.features = features
+    effect_level = "individual"
+
+    def __init__(self, penalizer: float = 0.0, true_sd: dict | None = None,
+                 time_unit_days: float | None = 30.4375, level: float = 0.95):
         self.penalizer = penalizer
         self.true_sd = true_sd
-        self.cluster = cluster
         self.time_unit_days = time_unit_days
+        self.level = level
 
-    def fit(self, rows: pd.DataFrame, y=None) -> "CoxModel":
+    def fit(self, X, y, entry=None, groups=None, ids=None) -> CoxModel:
         from lifelines import CoxPHFitter
 
-        features = list(self.features or ["part_time"])
-        extra = [c for c in (self.cluster, "employee_id") if c and c in rows]
-        data = rows[features + ["entry", "stop", "event"] + extra]
+        X = X if isinstance(X, pd.DataFrame) else pd.DataFrame(
+            np.asarray(X, dtype=float)).rename(columns=lambda i: f"x{i}")
+        features = list(X.columns)
+        n = len(X)
+        data = X.reset_index(drop=True).assign(
+            _entry=np.zeros(n) if entry is None else np.asarray(entry, dtype=float),
+            _stop=np.asarray(y["time"], dtype=float),
+            _event=np.asarray(y["event"]).astype(int))
+        if groups is not None:
+            data["_group"] = np.asarray(groups)
+        if ids is not None:
+            data["_id"] = np.asarray(ids)
         data = _coarsen(data[data[features].notna().all(axis=1).to_numpy()], self.time_unit_days)
         values = data[features].to_numpy(dtype=float)
         keep = [f for f, spread in zip(features, np.ptp(values, axis=0) if len(values) else
                                        np.zeros(len(features))) if spread > 0]
-        if int(data["event"].sum()) < max(10, len(keep)):
+        if int(data["_event"].sum()) < max(10, len(keep)):
             raise InputError(
-                f"Only {int(data['event'].sum())} voluntary exits to learn from; the survival "
+                f"Only {int(data['_event'].sum())} voluntary exits to learn from; the survival "
                 "model needs more history."
             )
         cph = CoxPHFitter(penalizer=self.penalizer)
         with warnings.catch_warnings(), limited():
             warnings.simplefilter("ignore")
-            cph.fit(data[keep + ["entry", "stop", "event"]], "stop", "event", entry_col="entry")
+            if entry is None:
+                cph.fit(data[keep + ["_stop", "_event"]], "_stop", "_event")
+            else:
+                cph.fit(data[keep + ["_entry", "_stop", "_event"]], "_stop", "_event", entry_col="_entry")
         self.lifelines_ = cph
         self.features_ = keep
-        self.summary_ = cph.summary.copy()
-        self.summary_["se_robust"] = np.nan
-        if self.cluster is not None and self.cluster in data:
-            beta = self.summary_["coef"].reindex(keep).to_numpy()
+        self.coef_ = cph.params_.reindex(keep).to_numpy(dtype=float)
+        self.se_model_ = cph.standard_errors_.reindex(keep).to_numpy(dtype=float)
+        self.se_robust_ = np.full(len(keep), np.nan)
+        self.cluster_ = None
+        if groups is not None:
             cov = cluster_robust_cov(
-                data[keep].to_numpy(dtype=float), data["entry"].to_numpy(float),
-                data["stop"].to_numpy(float), data["event"].to_numpy(int), beta,
-                cph.variance_matrix_.loc[keep, keep].to_numpy(), data[self.cluster].to_numpy(),
+                data[keep].to_numpy(dtype=float), data["_entry"].to_numpy(float),
+                data["_stop"].to_numpy(float), data["_event"].to_numpy(int), self.coef_,
+                cph.variance_matrix_.loc[keep, keep].to_numpy(), data["_group"].to_numpy(),
             )
-            self.summary_.loc[keep, "se_robust"] = np.sqrt(np.clip(np.diag(cov), 0, None))
+            self.se_robust_ = np.sqrt(np.clip(np.diag(cov), 0, None))
+            self.cluster_ = str(getattr(groups, "name", None) or "group")
         self.feature_sd_ = {f: float(data[f].std(ddof=1)) for f in keep}
         self.n_rows_ = int(len(data))
-        self.n_people_ = int(data["employee_id"].nunique()) if "employee_id" in data else None
-        self.n_events_ = int(data["event"].sum())
+        self.n_people_ = int(data["_id"].nunique()) if ids is not None else None
+        self.n_events_ = int(data["_event"].sum())
         return self
 
     @property
@@ -387,43 +438,39 @@ class CoxModel(BaseEstimator):
         """Harrell's C on the training rows (computed on first use: it costs a full pass)."""
         return float(self.lifelines_.concordance_index_)
 
-    def predict_risk(self, rows: pd.DataFrame) -> np.ndarray:
+    def predict(self, X) -> np.ndarray:
         """Relative hazard exp(β·x) of each row, up to a constant (NaN where x is missing)."""
-        X = rows[self.features_].to_numpy(dtype=float)
-        beta = self.summary_["coef"].reindex(self.features_).to_numpy()
-        return np.exp(X @ beta)
+        check_is_fitted(self, "coef_")
+        Xv = X[self.features_] if isinstance(X, pd.DataFrame) else X
+        return np.exp(np.asarray(Xv, dtype=float) @ self.coef_)
 
-    def hazard_ratios(self, level: float = 0.95) -> pd.DataFrame:
-        """Hazard ratio per unit (scale point) and per SD, with Wald intervals."""
-        from scipy.stats import norm
+    def score(self, X, y) -> float:
+        """Harrell's concordance of ``predict(X)`` with ``y`` (event, time)."""
+        from verloop.models.evaluate import concordance
 
-        z = norm.ppf(1 - (1 - level) / 2)
-        s = self.summary_
-        rows = []
-        for f in self.features_:
-            b = float(s.loc[f, "coef"])
-            robust = s.loc[f, "se_robust"]
-            se = float(robust) if np.isfinite(robust) else float(s.loc[f, "se(coef)"])
-            sd = (self.true_sd or {}).get(f, self.feature_sd_[f])
-            rows.append(
-                {
-                    "factor": f,
-                    "coef": b,
-                    "se": se,
-                    "hazard_ratio_per_point": float(np.exp(b)),
-                    "ci_low_per_point": float(np.exp(b - z * se)),
-                    "ci_high_per_point": float(np.exp(b + z * se)),
-                    "sd": sd,
-                    "sd_kind": "true score" if f in (self.true_sd or {}) else "observed",
-                    "hazard_ratio_per_sd": float(np.exp(b * sd)),
-                    "ci_low_per_sd": float(np.exp((b - z * se) * sd)),
-                    "ci_high_per_sd": float(np.exp((b + z * se) * sd)),
-                    "se_kind": f"cluster-robust by {self.cluster}" if np.isfinite(robust)
-                    else "model-based",
-                    "p": float(2 * norm.sf(abs(b / se))) if se > 0 else float("nan"),
-                }
-            )
-        return pd.DataFrame(rows)
+        return concordance(np.asarray(y["time"], dtype=float), self.predict(X),
+                           np.asarray(y["event"]).astype(int))
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """lifelines-style table (``results.summary_frame``): log hazard ratio per point and
+        per SD (of the true score where ``true_sd`` gives it), Wald intervals with the
+        cluster-robust standard error when fitted with ``groups``."""
+        check_is_fitted(self, "coef_")
+        robust = np.isfinite(self.se_robust_)
+        se = np.where(robust, self.se_robust_, self.se_model_)
+        z = norm.ppf(1 - (1 - self.level) / 2)
+        true_sd = self.true_sd or {}
+        sd = [true_sd.get(f, self.feature_sd_[f]) for f in self.features_]
+        kind = ["true score" if f in true_sd else "observed" for f in self.features_]
+        method = (f"Wald, cluster-robust by {self.cluster_}" if robust.all() and len(se)
+                  else "Wald (model-based)")
+        return summary_frame(self.features_, self.coef_, se, self.coef_ - z * se,
+                             self.coef_ + z * se, self.level, sd=sd, sd_kind=kind,
+                             interval=method)
+
+    def _summary_header(self):
+        return [("rows", self.n_rows_), ("people", self.n_people_), ("events", self.n_events_)]
 
 
 def own_score_cox(org: OrgData, key: str, scales: list[str] | None = None,
@@ -436,7 +483,8 @@ def own_score_cox(org: OrgData, key: str, scales: list[str] | None = None,
     rows = person_months(org, own=own)
     rows = rows.dropna(subset=own.scales)
     true_sd = dict(zip(own.scales, own.calibration.true_sd_))
-    model = CoxModel(features=[*own.scales, *extra], true_sd=true_sd).fit(rows)
+    X, y, params = cox_inputs(rows, [*own.scales, *extra])
+    model = CoxModel(true_sd=true_sd).fit(X, y, **params)
     return model, rows, own
 
 
@@ -445,5 +493,5 @@ def team_context_cox(org: OrgData, scales: list[str] | None = None,
     """Anonymous mode: Cox on HR facts and the team's survey means (no link to answers)."""
     rows = person_months(org)
     cols = [f"team_{s}" for s in (scales or DRIVER_SCALES) if f"team_{s}" in rows]
-    model = CoxModel(features=[*cols, *extra]).fit(rows)
-    return model, rows
+    X, y, params = cox_inputs(rows, [*cols, *extra])
+    return CoxModel().fit(X, y, **params), rows

@@ -25,15 +25,16 @@ from verloop.errors import InputError
 from verloop.models.cards import write_card
 from verloop.models.classifiers import complete_rows, feature_sets, label, make_classifier
 from verloop.models.data import OrgData
-from verloop.models.drivers import cox_effects, effects_frame, team_effects
+from verloop.models.drivers import effects_frame, model_effects
 from verloop.models.features import team_panel
 from verloop.models.individual import (
     CoxModel,
     OwnScores,
+    cox_inputs,
     person_months,
     person_snapshots,
 )
-from verloop.models.team import TeamBoostModel, fit_pooled
+from verloop.models.team import fit_pooled, panel_xy, prediction_features, team_boosting
 from verloop.models.threads import limited
 from verloop.models.validation import (
     NO_SURVEY_SET,
@@ -104,14 +105,15 @@ def train_team(org: OrgData, out: Path, options: TrainOptions) -> Path:
         for h in options.horizons:
             # the pooled model is a rate per person-year: one model serves every horizon
             models["poisson"][h] = pooled
-            models["boosting"][h] = TeamBoostModel(h, seed=options.seed).fit(panel)
+            X, y, weight, _ = panel_xy(panel, h, prediction_features(panel), allow_missing=True)
+            models["boosting"][h] = team_boosting(options.seed).fit(X, y, sample_weight=weight)
     for h in options.horizons:
         m, lift = evaluate_team_models(panel, h, org.as_of, schemes=options.schemes,
                                        n_boot=min(options.n_boot, 200), seed=options.seed)
         metrics.append(m.assign(horizon_months=h))
         lifts.append(lift.assign(horizon_months=h))
     main = pooled
-    effects = team_effects(main, instrument)
+    effects = model_effects(main, instrument)
     metric_rows = pd.concat(metrics, ignore_index=True)
     card = {
         "title": "Team risk: voluntary leavers per team in the next 3 and 6 months",
@@ -131,7 +133,7 @@ def train_team(org: OrgData, out: Path, options: TrainOptions) -> Path:
                                   "person_years": round(main.person_years_, 1),
                                   "bootstrap_resamples": int(len(main.boot_coef_))}),
         "features": {"poisson": main.features_,
-                     "boosting": models["boosting"][max(options.horizons)].features_},
+                     "boosting": list(models["boosting"][max(options.horizons)].feature_names_in_)},
         "metrics": [
             {"title": "held-out team models", "note": (
                 "D² = share of Poisson deviance explained beyond a constant rate; Spearman = "
@@ -243,7 +245,7 @@ def train_survival(org: OrgData, out: Path, options: TrainOptions, key: str | No
         months = person_months(org, own=own).dropna(subset=own.scales)
         features = [*own.scales, "part_time"]
         true_sd = dict(zip(own.scales, own.calibration.true_sd_))
-        factory = lambda: CoxModel(features=features, true_sd=true_sd)  # noqa: E731
+        factory = lambda: CoxModel(true_sd=true_sd)  # noqa: E731
         snapshots_own = person_snapshots(org, own=own)
         kind = "own scores (confidential mode), calibrated for measurement error and age"
         calibration = {"reliabilities": own.reliabilities, "decay": own.decay.to_dict(),
@@ -251,15 +253,16 @@ def train_survival(org: OrgData, out: Path, options: TrainOptions, key: str | No
     else:
         months = person_months(org)
         features = team_mean_features(months.columns) + ["part_time"]
-        factory = lambda: CoxModel(features=features)  # noqa: E731
+        factory = CoxModel
         kind = "HR facts and the team's survey means (anonymous mode)"
         calibration = None
+    X, y, params = cox_inputs(months, features)
     with limited():
-        model = factory().fit(months)
+        model = factory().fit(X, y, **params)
     snaps = snapshots_own if snapshots_own is not None else person_snapshots(org)
-    conc = cox_concordance(factory, months, snaps, org.as_of, schemes=options.schemes,
+    conc = cox_concordance(factory, features, months, snaps, org.as_of, schemes=options.schemes,
                            seed=options.seed)
-    effects = cox_effects(model, org.pulse_instrument())
+    effects = model_effects(model, org.pulse_instrument())
     card = {
         "title": "Individual survival: time to voluntary exit (Cox)",
         "level": "individual",
@@ -276,10 +279,10 @@ def train_survival(org: OrgData, out: Path, options: TrainOptions, key: str | No
                 f"In-sample concordance {model.concordance_in_sample_:.3f}; held-out below."),
              "columns": ["scheme", "concordance", "concordance_sd", "note"],
              "rows": conc.to_dict("records")},
-            {"title": "hazard ratios",
-             "columns": ["factor", "hazard_ratio_per_point", "ci_low_per_point",
-                         "ci_high_per_point", "hazard_ratio_per_sd", "sd_kind", "p"],
-             "rows": model.hazard_ratios().to_dict("records")},
+            {"title": "Cox model (lifelines-style summary, hazard ratio per point and per SD)",
+             "columns": ["covariate", "exp(coef)", "exp(coef) lower 95%", "exp(coef) upper 95%",
+                         "exp(coef*sd)", "sd kind", "p"],
+             "rows": model.summary.reset_index().to_dict("records")},
         ],
         "drivers": effects_frame(effects).to_dict("records"),
         "limitations": [

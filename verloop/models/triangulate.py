@@ -43,6 +43,7 @@ import pandas as pd
 from verloop.errors import InputError
 from verloop.models.data import DRIVER_SCALES, OrgData
 from verloop.models.drivers import _unit_for, scale_label
+from verloop.models.results import bounds_columns
 from verloop.models.team import MDE_Z, SMALLEST_RELEVANT_LOG_RATIO, fit_pooled
 
 Z95 = 1.959964
@@ -119,17 +120,18 @@ def team_source(org: OrgData, n_boot: int = 1000, seed: int = 0):
     """The pooled team model's estimates per factor (and the fitted model)."""
     model, rows = fit_pooled(org, n_boot=n_boot, seed=seed)
     instrument = org.pulse_instrument()
-    eff = model.effects().set_index("factor")
+    table = model.summary
     power = model.power().set_index("factor")
+    cols = bounds_columns(model.level)
     out = []
     for f in model.features_:
-        r = eff.loc[f]
+        r = table.loc[f]
         unit, step = _unit_for(f, instrument)
         out.append(SourceEstimate(
-            "team", f, r.rate_ratio_per_sd, r.ci_low_per_sd, r.ci_high_per_sd, "SD",
+            "team", f, r["exp(coef*sd)"], r[cols["sd_lower"]], r[cols["sd_upper"]], "SD",
             model.n_teams_, bool(power.loc[f, "powered"]), float(power.loc[f, "mde_ratio_per_sd"]),
-            float(r.rate_ratio_per_point ** step), float(r.ci_low_per_point ** step),
-            float(r.ci_high_per_point ** step), unit))
+            float(r["exp(coef)"] ** step), float(r[cols["ratio_lower"]] ** step),
+            float(r[cols["ratio_upper"]] ** step), unit))
     return out, model, rows
 
 
@@ -214,7 +216,8 @@ def cox_source(org: OrgData, key: str, scales: list[str]) -> list[SourceEstimate
 
     with limited():
         model, _, _ = own_score_cox(org, key, scales)
-    table = model.hazard_ratios().set_index("factor")
+    table = model.summary
+    cols = bounds_columns(model.level)
     instrument = org.pulse_instrument()
     out = []
     for f in scales:
@@ -222,12 +225,13 @@ def cox_source(org: OrgData, key: str, scales: list[str]) -> list[SourceEstimate
             continue
         r = table.loc[f]
         unit, step = _unit_for(f, instrument)
-        mde = MDE_Z * r.se * r.sd
+        b, se, sd = r["coef"], r["se(coef)"], r["sd"]
+        mde = MDE_Z * se * sd
         out.append(SourceEstimate(
-            "cox", f, r.hazard_ratio_per_sd, r.ci_low_per_sd, r.ci_high_per_sd, "SD",
+            "cox", f, r["exp(coef*sd)"], r[cols["sd_lower"]], r[cols["sd_upper"]], "SD",
             int(model.n_people_ or model.n_rows_), bool(mde <= SMALLEST_RELEVANT_LOG_RATIO),
-            float(np.exp(-mde)), float(np.exp(r.coef * step)),
-            float(np.exp((r.coef - Z95 * r.se) * step)), float(np.exp((r.coef + Z95 * r.se) * step)),
+            float(np.exp(-mde)), float(np.exp(b * step)),
+            float(np.exp((b - Z95 * se) * step)), float(np.exp((b + Z95 * se) * step)),
             unit))
     return out
 

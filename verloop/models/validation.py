@@ -28,14 +28,15 @@ from verloop.models.evaluate import (
     metric_ci,
     paired_difference_ci,
 )
-from verloop.models.threads import limited
 from verloop.models.team import (
-    TeamBoostModel,
     TeamPoissonModel,
     driver_features,
     poisson_deviance,
+    prediction_features,
+    team_boosting,
     training_rows,
 )
+from verloop.models.threads import limited
 
 SURVEY_SETS = ("HR + KPIs + own survey", "HR + KPIs + team survey")
 NO_SURVEY_SET = "HR + KPIs"
@@ -182,15 +183,22 @@ def evaluate_classifiers(
 
 
 @_threads_limited
-def cox_concordance(model_factory, months: pd.DataFrame, snapshots: pd.DataFrame,
-                    as_of: pd.Timestamp, schemes=("temporal", "team"), n_splits: int = 5,
-                    seed: int = 0) -> pd.DataFrame:
-    """Held-out concordance of a Cox model: the risk at a wave against time to exit after it.
+def cox_concordance(model_factory, features: list[str], months: pd.DataFrame,
+                    snapshots: pd.DataFrame, as_of: pd.Timestamp, schemes=("temporal", "team"),
+                    n_splits: int = 5, seed: int = 0) -> pd.DataFrame:
+    """Held-out concordance of a Cox model (``model_factory()`` on ``features``): the risk at a
+    wave against time to exit after it.
 
     temporal: fit on person-months before the cut-off (12 months before the end), score the
     first wave from the cut-off on; team: fit on other teams' months, score each held-out team
     at the wave nearest the middle of the window.
     """
+    from verloop.models.individual import cox_inputs
+
+    def fitted(rows):
+        X, y, params = cox_inputs(rows, features)
+        return model_factory().fit(X, y, **params)
+
     out = []
     waves = snapshots.drop_duplicates("wave_id").sort_values("month")
     for scheme in schemes:
@@ -201,7 +209,7 @@ def cox_concordance(model_factory, months: pd.DataFrame, snapshots: pd.DataFrame
                 out.append({"scheme": scheme, "note": "history too short"})
                 continue
             wave = later["wave_id"].iloc[0]
-            model = model_factory().fit(months[months["month"] < cut])
+            model = fitted(months[months["month"] < cut])
             test = snapshots[snapshots["wave_id"] == wave]
             values = [_snapshot_c(model, test)]
             note = f"fit before {cut.date()}, scored at the first wave after"
@@ -211,7 +219,7 @@ def cox_concordance(model_factory, months: pd.DataFrame, snapshots: pd.DataFrame
             values = []
             for tr, te in _group_splits(months["team_id"].to_numpy(), n_splits, seed):
                 test_teams = set(months["team_id"].to_numpy()[te])
-                model = model_factory().fit(months.iloc[tr])
+                model = fitted(months.iloc[tr])
                 values.append(_snapshot_c(model, test_all[test_all["team_id"].isin(test_teams)]))
             note = "GroupKFold by team, scored at the middle wave"
         vals = np.array([v for v in values if np.isfinite(v)])
@@ -225,7 +233,7 @@ def _snapshot_c(model, test: pd.DataFrame) -> float:
     test = test.dropna(subset=model.features_)
     if test["voluntary_exit"].sum() < 2:
         return float("nan")
-    risk = model.predict_risk(test)
+    risk = model.predict(test[model.features_])
     return concordance(test["years_to_exit"], risk, test["voluntary_exit"])
 
 
@@ -255,6 +263,7 @@ def evaluate_team_models(panel: pd.DataFrame, horizon: int, as_of: pd.Timestamp,
     sets = team_feature_sets(panel)
     full = sets["facts + KPIs + survey"]
     rows_all = training_rows(panel, horizon, full).reset_index(drop=True)
+    boost_features = prediction_features(rows_all)
     y = rows_all[f"leavers_{horizon}m"].to_numpy(dtype=float)
     e = rows_all[f"exposure_{horizon}m"].to_numpy(dtype=float)
     groups = rows_all["team_id"].to_numpy()
@@ -274,17 +283,13 @@ def evaluate_team_models(panel: pd.DataFrame, horizon: int, as_of: pd.Timestamp,
         candidates.append(("facts + KPIs + survey", "boosting", None))
         for name, kind, features in candidates:
             mu = np.full(len(y), np.nan)
+            X = rows_all[features if kind == "poisson" else boost_features]
             for tr, te in splits:
-                train_rows = rows_all.iloc[tr]
-                base_rate = train_rows[f"leavers_{horizon}m"].sum() / train_rows[
-                    f"exposure_{horizon}m"].sum()
-                if kind == "poisson":
-                    model = TeamPoissonModel(horizon, features=features, n_boot=0)
-                else:
-                    model = TeamBoostModel(horizon, seed=seed)
+                base_rate = y[tr].sum() / e[tr].sum()
+                model = TeamPoissonModel(n_boot=0) if kind == "poisson" else team_boosting(seed)
                 try:
-                    model.fit(train_rows)
-                    mu[te] = model.predict(rows_all.iloc[te])
+                    model.fit(X.iloc[tr], y[tr] / e[tr], sample_weight=e[tr])
+                    mu[te] = model.predict(X.iloc[te]) * e[te]
                 except InputError:
                     mu[te] = base_rate * e[te]
             preds[(name, kind)] = mu

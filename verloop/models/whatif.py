@@ -127,21 +127,18 @@ def what_if(
     person_years = chosen["headcount"].to_numpy(dtype=float) * months / 12
     cost = replacement_cost if replacement_cost is not None else replacement_share * annual_salary
 
-    def totals(coef=None):
-        kw = {} if coef is None else {"coef": coef}
-        base = float(np.sum(model.predict_rate(chosen, **kw) * person_years))
-        new = float(np.sum(model.predict_rate(changed, **kw) * person_years))
-        return base, new
-
+    features = list(model.features_)
     warnings = outside_observed_range(model, changed, changes)
-    base, new = totals()
-    boot = getattr(model, "boot_coef_", np.empty((0, 0)))
+    base = float(np.sum(model.predict(chosen[features]) * person_years))
+    new = float(np.sum(model.predict(changed[features]) * person_years))
+    has_draws = hasattr(model, "predict_draws") and len(getattr(model, "boot_coef_", ())) >= 20
     alpha = (1 - level) / 2
-    if len(boot) >= 20:
-        draws = np.array([totals(c) for c in boot])
+    if has_draws:
+        base_d = model.predict_draws(chosen[features]) @ person_years
+        new_d = model.predict_draws(changed[features]) @ person_years
         q = lambda v: tuple(float(x) for x in np.quantile(v, [alpha, 1 - alpha]))  # noqa: E731
-        base_i, new_i, avoided_i = q(draws[:, 0]), q(draws[:, 1]), q(draws[:, 0] - draws[:, 1])
-        interval_note = f"{level:.0%} intervals from {len(boot)} bootstrap refits over teams"
+        base_i, new_i, avoided_i = q(base_d), q(new_d), q(base_d - new_d)
+        interval_note = f"{level:.0%} intervals from {len(model.boot_coef_)} bootstrap refits over teams"
     else:
         base_i, new_i = (base, base), (new, new)
         avoided_i = (base - new, base - new)

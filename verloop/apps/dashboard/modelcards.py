@@ -137,10 +137,10 @@ def _team_state(source) -> pd.DataFrame:
 def _predictions(model, state: pd.DataFrame, months: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Expected leavers per team over ``months`` with a bootstrap interval (rate × person-years)."""
     years = state["headcount"].to_numpy(dtype=float) * months / 12
-    expected = model.predict_rate(state) * years
-    boot = getattr(model, "boot_coef_", np.empty((0, 0)))
-    if len(boot) >= 20:
-        draws = np.vstack([model.predict_rate(state, coef=c) * years for c in boot])
+    X = state[list(model.features_)]
+    expected = model.predict(X) * years
+    if len(getattr(model, "boot_coef_", ())) >= 20:
+        draws = model.predict_draws(X) * years
         alpha = (1 - LEVEL) / 2
         low, high = np.quantile(draws, [alpha, 1 - alpha], axis=0)
     else:
