@@ -46,6 +46,7 @@ def test_t_formats_in_the_asked_language_and_falls_back_to_dutch():
     assert t("last_n_months", "de", n=6) == "Laatste 6 maanden"
     assert t("last_n_months", "en") == "Last {n} months"  # unformatted when no values are given
     assert t("no_data", "nl") == "Geen gegevens voor deze selectie."
+    assert "remove the age filter" in t("privacy.no_demographic_filter", "en", what="scores", key="age")
     with pytest.raises(KeyError):
         t("no_such_key", "nl")
 
@@ -108,14 +109,16 @@ def test_every_key_the_code_asks_for_exists():
 
 
 def test_no_translation_table_is_left_outside_the_catalogue():
-    """The apps, the accounts and the privacy policy keep no texts of their own in Dutch and
-    English: a ``"nl": …`` entry there is a second catalogue."""
-    places = [ROOT / "apps", ROOT / "accounts", ROOT / "privacy" / "policy.py"]
+    """The apps, the accounts and the privacy door's words keep no texts of their own in Dutch
+    and English: a ``"nl": …`` entry or an ``if lang == "nl"`` branch there is a second
+    catalogue."""
+    privacy = ROOT / "privacy"
+    places = [ROOT / "apps", ROOT / "accounts", privacy / "policy.py", privacy / "scope.py", privacy / "planning.py"]
     files = [p for place in places for p in ([place] if place.is_file() else place.rglob("*.py"))]
     found = [
         f"{path.relative_to(ROOT)}:{i}"
         for path in files
         for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if re.search(r"""["']nl["']\s*:""", line)
+        if re.search(r"""["'](nl|en)["']\s*:|lang(uage)? [!=]= ["']""", line)
     ]
     assert files and not found, found

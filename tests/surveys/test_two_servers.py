@@ -32,12 +32,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from verloop.store.schema import Comment, Response, Site, Team, Token, Wave
+from verloop.store.schema import Answer, Comment, Response, Site, Team, Token, Wave
 from verloop.surveys.ballots import finalise_wave, waiting
 from verloop.surveys.tokens import issue_tokens
 from verloop.surveys.waves import open_wave
-
-pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 ROOT = Path(__file__).resolve().parents[2]
 WAVE = "pulse-two-servers"
@@ -331,18 +329,25 @@ async def replayed(base_url: str, path: str, code: str) -> str:
     return person.message if refused else "the questions opened"
 
 
+def connections(store) -> int:
+    """Open connections to the test's database, this test process included."""
+    with store.engine.connect() as connection:
+        query = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        return connection.exec_driver_sql(query).scalar()
+
+
 def stored_comments(store) -> dict[str, int]:
     with store.session() as s:
         return dict(s.execute(select(Comment.text, func.count()).group_by(Comment.text)).all())
 
 
+@pytest.mark.slow
+@pytest.mark.postgres
 @pytest.mark.parametrize("store", ["postgresql"], indirect=True)
 def test_two_survey_servers_on_one_postgresql_lose_and_duplicate_nothing(store, tmp_path, monkeypatch):
     """Two `verloop serve --only survey` processes, one database, one key file: widget sessions
     on both, the same codes raced through both, direct submissions from worker processes, all
     sent in the same moment; then a used code replayed on the other server."""
-    from verloop.store.schema import Answer
-
     monkeypatch.setenv("VERLOOP_KEY_FILE", str(tmp_path / "verloop.key"))  # one key for every process
     widget_count = 2 * SESSIONS_PER_SERVER
     codes = prepare(store, widget_count + RACES + DIRECT_WORKERS * DIRECT_EACH)
@@ -371,7 +376,7 @@ def test_two_survey_servers_on_one_postgresql_lose_and_duplicate_nothing(store, 
         async def wave():
             a, b = (server.url for server in servers)
             people = [
-                respondent(url, path_for(n, code), code, f"widget {n} via {url}", n)
+                respondent(url, path_for(n // 2, code), code, f"widget {n} via {url}", n)
                 for n, (url, code) in enumerate(zip([a, b] * SESSIONS_PER_SERVER, widget_codes))
             ]
             pairs = [
@@ -381,6 +386,7 @@ def test_two_survey_servers_on_one_postgresql_lose_and_duplicate_nothing(store, 
             ]
             ready = await asyncio.gather(*people, *pairs)
             phases["all on the last page"] = time.monotonic() - started
+            phases["database connections"] = connections(store)  # one per kernel that has read
             for worker in workers:
                 assert worker.stdout.readline().strip() == "ready"
             go.touch()  # every window waits on its last page, every worker for this file: Send!
@@ -440,5 +446,16 @@ def test_two_survey_servers_on_one_postgresql_lose_and_duplicate_nothing(store, 
         assert answers_of[person.comment] == {item: float(value) for item, value in person.plan.items()}
     via = {url: sum(url in person.comment for person in accepted) for url in (servers[0].url, servers[1].url)}
     assert min(via.values()) >= SESSIONS_PER_SERVER, via
-    timings = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in phases.items())
-    print(f"two servers: {len(expected)} submissions ({len(accepted)} through the apps) in {elapsed:.0f} s: {timings}")
+    timings = ", ".join(f"{name} {value:.0f}" for name, value in phases.items())
+    print(
+        f"two servers: {len(expected)} submissions ({len(accepted)} through the apps) in {elapsed:.0f} s (s after start): {timings}"
+    )
+
+
+def test_serve_starts_one_side_only_when_asked_by_its_name():
+    """``verloop serve --only`` takes hr or survey; anything else is one sentence, nothing started."""
+    from verloop.apps.server import serve_apps
+    from verloop.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="--only takes hr or survey; got 'dashboards'"):
+        serve_apps("sqlite:///unused.db", only="dashboards")

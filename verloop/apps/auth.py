@@ -30,7 +30,7 @@ from jupyter_server.auth.logout import LogoutHandler
 from tornado import web
 from traitlets import Float, Integer
 
-from verloop.i18n import check_lang, keys, t
+from verloop.i18n import LANGS, check_lang, keys, t
 
 try:  # jupyter_server >= 2.13 marks pages that need no sign-in
     from jupyter_server.auth.decorator import allow_unauthenticated
@@ -235,7 +235,7 @@ class SignInHandler(LoginFormHandler):
         lang = page_language(self)
         text = _page_texts(lang)
         next_url, _ = _without_token(self.get_argument("next", default=self.base_url))
-        other = "en" if lang == "nl" else "nl"
+        other = next(code for code in LANGS if code != lang)  # the link to the other language
         query = urllib.parse.urlencode({"next": next_url, "lang": other})
         self.write(
             self.render_template(

@@ -29,6 +29,7 @@ from urllib.parse import parse_qs
 import ipywidgets as widgets
 
 from verloop.errors import StoreError, SurveyError, VerloopError
+from verloop.i18n import LANGS as LANGUAGES
 from verloop.i18n import check_lang, t
 from verloop.surveys.tokens import SurveyRefusal
 
@@ -268,7 +269,7 @@ class SurveyApp:
                 self.confidential = settings.survey_mode == "confidential"
                 from verloop.surveys.modes import survey_notice  # the mode's notice, nl and en
 
-                self.notices = {language: survey_notice(s, language)[1] for language in ("nl", "en")}
+                self.notices = {language: survey_notice(s, language)[1] for language in LANGUAGES}
         except VerloopError as exc:
             log.warning("survey app: cannot read settings: %s", exc)
             self.show_message(lambda lang: t("survey.unavailable", lang))

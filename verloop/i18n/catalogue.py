@@ -56,11 +56,12 @@ def check_lang(lang: str | None) -> str:
     return code if code in LANGS else DEFAULT_LANG
 
 
-def t(key: str, lang: str | None, **fmt) -> str:
+def t(key: str, lang: str | None, /, **fmt) -> str:
     """The text ``key`` in ``lang`` (see :func:`check_lang`), formatted with ``fmt`` when given.
 
     An unknown key is a programming error and raises ``KeyError``. Without ``fmt`` the text is
-    returned as written, placeholders included (a caller may format it later)."""
+    returned as written, placeholders included (a caller may format it later). ``key`` and
+    ``lang`` are positional-only, so a text may have placeholders of those names."""
     text = CATALOGUE[key][check_lang(lang)]
     return text.format(**fmt) if fmt else text
 

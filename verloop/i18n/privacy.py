@@ -48,3 +48,79 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "no comments",
     },
 }
+
+# The door's words for groups, roles and what a role may open, and its refusals: one sentence
+# instead of a figure when a selection would narrow a group below k or leave the account's scope.
+TEXTS.update(
+    {
+        "privacy.level.organisation": {"nl": "organisatie", "en": "organisation"},
+        "privacy.level.site": {"nl": "vestiging", "en": "site"},
+        "privacy.level.team": {"nl": "team", "en": "team"},
+        "privacy.refusal.small_cell": {
+            "nl": "minstens één {level} zou er (of voor de rest van de groep) minder dan {k} mensen tonen",
+            "en": "at least one {level} would show fewer than {k} people for it (or for the rest of its people)",
+        },
+        "privacy.refusal.linked": {
+            "nl": "het zou teams splitsen waarin iedereen reageerde, en die zijn met andere metingen te vergelijken",
+            "en": "it would split teams in which everyone answered, whose answers can be matched with other waves",
+        },
+        "privacy.refusal.differencing": {
+            "nl": "samen met wat al getoond wordt zou een groep van minder dan {k} door aftrekken te achterhalen zijn",
+            "en": (
+                "together with the figures already shown, a group of fewer than {k} could be worked out by subtraction"
+            ),
+        },
+        "privacy.filter_refused": {
+            "nl": (
+                "het filter {described} kan niet per {level} getoond worden voor meting '{wave}': {reason}; kies een "
+                "bredere groep of laat het filter weg."
+            ),
+            "en": (
+                "the filter {described} cannot be shown by {level} for wave '{wave}': {reason}; choose a broader "
+                "group or remove the filter."
+            ),
+        },
+        "privacy.turnover_filter_refused": {
+            "nl": (
+                "het filter {described} kan niet per {level} getoond worden voor {first} – {last}: minstens één "
+                "{level} zou dan minder dan {k} medewerkers tonen (of minder dan {k} overhouden); kies een bredere "
+                "groep of laat het filter weg."
+            ),
+            "en": (
+                "the filter {described} cannot be shown by {level} for {first} – {last}: at least one {level} would "
+                "show fewer than {k} employees (or leave fewer than {k}); choose a broader group or remove the filter."
+            ),
+        },
+        "privacy.comments_unfiltered": {
+            "nl": (
+                "opmerkingen worden per meting en groep getoond zonder filters op groepskenmerken: met een filter zijn "
+                "de opmerkingen van enkelen te herkennen."
+            ),
+            "en": (
+                "comments are shown per wave and group without demographic filters: with a filter a few people's "
+                "comments could be told apart."
+            ),
+        },
+        "privacy.no_demographic_filter": {
+            "nl": "{what} worden per groep getoond zonder filters op groepskenmerken; laat het filter {key} weg.",
+            "en": "{what} are shown per group without demographic filters; remove the {key} filter.",
+        },
+        "privacy.role.hr": {"nl": "HR", "en": "HR"},
+        "privacy.role.site": {"nl": "vestigingsmanager", "en": "site manager"},
+        "privacy.role.lead": {"nl": "teamleider", "en": "team lead"},
+        "privacy.role.research": {"nl": "onderzoeker", "en": "researcher"},
+        "privacy.capability.figures": {"nl": "cijfers", "en": "figures"},
+        "privacy.capability.comments": {"nl": "opmerkingen", "en": "comments"},
+        "privacy.capability.exports": {"nl": "exports", "en": "exports"},
+        "privacy.capability.model_cards": {"nl": "modelkaarten", "en": "model cards"},
+        "privacy.capability.access_log": {"nl": "het toegangslogboek", "en": "the access log"},
+        "privacy.cannot_open": {
+            "nl": "een account met de rol {role} kan {what} niet openen.",
+            "en": "an account with the role {role} cannot open {what}.",
+        },
+        "privacy.outside_scope": {
+            "nl": "de {level} '{name}' valt buiten wat dit account ({role}) mag zien.",
+            "en": "the {level} '{name}' is outside what this account ({role}) may see.",
+        },
+    }
+)

@@ -208,3 +208,46 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "To the questionnaire (enter your code)",
     },
 }
+
+# Refusals of a survey code or a submission (``survey.refusal.<key>``, ``SurveyRefusal``) and the
+# notice before the first question per survey mode (``survey.notice.<mode>``, ``survey_notice``).
+TEXTS.update(
+    {
+        "survey.refusal.token_missing": {
+            "nl": "Vul de code uit je uitnodiging in om te beginnen.",
+            "en": "Enter the code from your invitation to start.",
+        },
+        "survey.refusal.token_malformed": {
+            "nl": "Dit is geen geldige code: controleer of je hem precies zo hebt overgenomen als in je uitnodiging (20 letters en cijfers, de streepjes mogen weg).",
+            "en": "This is not a valid code: check that you typed it exactly as in your invitation (20 letters and digits, the dashes are optional).",
+        },
+        "survey.refusal.token_unknown": {
+            "nl": "Deze code is niet bekend: controleer of je hem precies zo hebt overgenomen als in je uitnodiging.",
+            "en": "This code is not known: check that you typed it exactly as in your invitation.",
+        },
+        "survey.refusal.token_used": {
+            "nl": "Deze code is al gebruikt; elke code werkt maar één keer. Heb je net je antwoorden verstuurd en een foutmelding gezien, dan zijn ze toch bewaard.",
+            "en": "This code has already been used, and each code can be used only once. If you just sent your answers and saw an error, they were saved after all.",
+        },
+        "survey.refusal.wave_closed": {
+            "nl": "Deze vragenlijst is gesloten; er kunnen geen antwoorden meer worden verstuurd.",
+            "en": "This survey is closed; answers can no longer be sent.",
+        },
+        "survey.refusal.wave_not_open": {
+            "nl": "Deze vragenlijst gaat open op {opens}; probeer het dan opnieuw.",
+            "en": "This survey opens on {opens}; please come back then.",
+        },
+        "survey.refusal.wrong_survey": {
+            "nl": "Deze code hoort bij een andere vragenlijst ({kind}); open de link uit je uitnodiging.",
+            "en": "This code belongs to another survey ({kind}); open the link from your invitation.",
+        },
+        "survey.notice.anonymous": {
+            "nl": "Deze vragenlijst is anoniem: je code wordt niet aan je antwoorden gekoppeld, en je antwoorden worden pas leesbaar samen met die van minstens {k} anderen. HR ziet alleen uitkomsten van groepen van minstens {k} mensen.",
+            "en": "This survey is anonymous: your code is not linked to your answers, and your answers become readable only together with those of at least {k} others. HR sees only results for groups of at least {k} people.",
+        },
+        "survey.notice.confidential": {
+            "nl": "Let op: deze organisatie gebruikt de vertrouwelijke modus. Je antwoorden worden via een pseudoniem aan je HR-gegevens gekoppeld (de sleutel daarvan wordt buiten de database bewaard), zodat modellen per persoon kunnen rekenen. HR ziet nooit individuele antwoorden, alleen uitkomsten van groepen van minstens {k} mensen.",
+            "en": "Please note: this organisation uses confidential mode. Your answers are linked to your HR record through a pseudonym (its key is kept outside the database), so that models can work per person. HR never sees individual answers, only results for groups of at least {k} people.",
+        },
+    }
+)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from verloop.domain.period import resolve_period
 from verloop.errors import InputError, PrivacyError
+from verloop.i18n import t
 from verloop.privacy import turnover as hr
 from verloop.privacy.data import load_kpis
 from verloop.privacy.names import GROUP_KEYS, KPI_COLUMNS, SELECT_KEYS
@@ -163,16 +164,14 @@ class HRFigures:
     def _turnover_refusal(self, narrowing: dict, level: str, first: str, last: str) -> str:
         described = ", ".join(f"{k} = {v}" for k, v in narrowing.items())
         words = _level_word(level, self.lang)
-        k = self.policy.k
-        if self.lang == "nl":
-            return (
-                f"het filter {described} kan niet per {words} getoond worden voor {first} – {last}: minstens één "
-                f"{words} zou dan minder dan {k} medewerkers tonen (of minder dan {k} overhouden); kies een bredere groep "
-                "of laat het filter weg."
-            )
-        return (
-            f"the filter {described} cannot be shown by {words} for {first} – {last}: at least one {words} would show "
-            f"fewer than {k} employees (or leave fewer than {k}); choose a broader group or remove the filter."
+        return t(
+            "privacy.turnover_filter_refused",
+            self.lang,
+            described=described,
+            level=words,
+            first=first,
+            last=last,
+            k=self.policy.k,
         )
 
     def kpi_vs_people(self, start=None, end=None, wave=None, scales: Iterable[str] | None = None) -> pd.DataFrame:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from verloop.errors import InputError, PrivacyError
+from verloop.i18n import t
 from verloop.privacy.data import SurveyData
 from verloop.privacy.families import (
     DIFFERENCING,
@@ -41,28 +42,10 @@ from verloop.privacy.suppress import (
     plan_waves,
 )
 
-_LEVEL_WORDS = {
-    "en": {ORG: "organisation", SITE: "site", TEAM: "team"},
-    "nl": {ORG: "organisatie", SITE: "vestiging", TEAM: "team"},
-}
-_REFUSALS = {
-    SMALL_CELL: (
-        "at least one {level} would show fewer than {k} people for it (or for the rest of its people)",
-        "minstens één {level} zou er (of voor de rest van de groep) minder dan {k} mensen tonen",
-    ),
-    LINKED: (
-        "it would split teams in which everyone answered, whose answers can be matched with other waves",
-        "het zou teams splitsen waarin iedereen reageerde, en die zijn met andere metingen te vergelijken",
-    ),
-    DIFFERENCING: (
-        "together with the figures already shown, a group of fewer than {k} could be worked out by subtraction",
-        "samen met wat al getoond wordt zou een groep van minder dan {k} door aftrekken te achterhalen zijn",
-    ),
-}
-
 
 def _level_word(level: str, lang: str) -> str:
-    return _LEVEL_WORDS[lang][level]
+    """'vestiging' / 'site' for the level ``site`` (the words of the refusals)."""
+    return t(f"privacy.level.{level}", lang)
 
 
 class Planning:
@@ -217,19 +200,8 @@ class Planning:
             elif key in DIMENSIONS:
                 if not allow_demographic:
                     if what == "comments":
-                        raise PrivacyError(
-                            "comments are shown per wave and group without demographic filters: with a filter "
-                            "a few people's comments could be told apart."
-                            if self.lang == "en"
-                            else "opmerkingen worden per meting en groep getoond zonder filters op "
-                            "groepskenmerken: met een filter zijn de opmerkingen van enkelen te herkennen."
-                        )
-                    raise PrivacyError(
-                        f"{what} are shown per group without demographic filters; remove the {key} filter."
-                        if self.lang == "en"
-                        else f"{what} worden per groep getoond zonder filters op groepskenmerken; laat het "
-                        f"filter {key} weg."
-                    )
+                        raise PrivacyError(t("privacy.comments_unfiltered", self.lang))
+                    raise PrivacyError(t("privacy.no_demographic_filter", self.lang, what=what, key=key))
                 if not isinstance(value, str) or not value:
                     raise InputError(f"the filter {key} takes one value (a text such as '<3m'); lists are not allowed.")
                 demographic[key] = value
@@ -250,17 +222,12 @@ class Planning:
         return (site is None or hierarchy.team_site.get(name) == site) and (team is None or name == team)
 
     def _refuse(self, problem: str, level: str, demographic: dict, wave: str) -> PrivacyError:
-        en, nl = _REFUSALS.get(problem, _REFUSALS[DIFFERENCING])
         words = _level_word(level, self.lang)
         described = ", ".join(f"{k} = {v}" for k, v in demographic.items())
-        if self.lang == "nl":
-            return PrivacyError(
-                f"het filter {described} kan niet per {words} getoond worden voor meting '{wave}': "
-                f"{nl.format(level=words, k=self.policy.k)}; kies een bredere groep of laat het filter weg."
-            )
+        known = problem in (SMALL_CELL, LINKED, DIFFERENCING)
+        reason = t(f"privacy.refusal.{problem if known else DIFFERENCING}", self.lang, level=words, k=self.policy.k)
         return PrivacyError(
-            f"the filter {described} cannot be shown by {words} for wave '{wave}': "
-            f"{en.format(level=words, k=self.policy.k)}; choose a broader group or remove the filter."
+            t("privacy.filter_refused", self.lang, described=described, level=words, wave=wave, reason=reason)
         )
 
     @staticmethod

@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from verloop.errors import ConfigError, PrivacyError
+from verloop.i18n import t
 from verloop.privacy.suppress import ORG, SITE, TEAM, Node
 
 HR, SITE_ROLE, LEAD, RESEARCH = "hr", "site", "lead", "research"
@@ -49,34 +50,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     RESEARCH: frozenset({FIGURES, EXPORTS, MODEL_CARDS}),
 }
 
-ROLE_WORDS = {
-    "en": {HR: "HR", SITE_ROLE: "site manager", LEAD: "team lead", RESEARCH: "researcher"},
-    "nl": {HR: "HR", SITE_ROLE: "vestigingsmanager", LEAD: "teamleider", RESEARCH: "onderzoeker"},
-}
-_CAPABILITY_WORDS = {
-    "en": {
-        FIGURES: "figures",
-        COMMENTS: "comments",
-        EXPORTS: "exports",
-        MODEL_CARDS: "model cards",
-        ACCESS_LOG: "the access log",
-    },
-    "nl": {
-        FIGURES: "cijfers",
-        COMMENTS: "opmerkingen",
-        EXPORTS: "exports",
-        MODEL_CARDS: "modelkaarten",
-        ACCESS_LOG: "het toegangslogboek",
-    },
-}
-
 
 class ScopeError(PrivacyError):
     """A request for groups or things outside the signed-in account's scope."""
-
-
-def _word(lang: str, table: dict, key: str) -> str:
-    return table.get(lang if lang in table else "en", table["en"]).get(key, key)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -131,11 +107,8 @@ class Scope:
         """Raise ``ScopeError`` (one sentence, in ``lang``) unless the role may use ``capability``."""
         if self.allows(capability):
             return
-        role = _word(lang, ROLE_WORDS, self.role)
-        what = _word(lang, _CAPABILITY_WORDS, capability)
-        if lang == "nl":
-            raise ScopeError(f"een account met de rol {role} kan {what} niet openen.")
-        raise ScopeError(f"an account with the role {role} cannot open {what}.")
+        role, what = t(f"privacy.role.{self.role}", lang), t(f"privacy.capability.{capability}", lang)
+        raise ScopeError(t("privacy.cannot_open", lang, role=role, what=what))
 
     def resolve(self, structure) -> ScopeView:
         """The scope in names, against the organisation's structure (``privacy.data.Structure``)."""
@@ -192,11 +165,9 @@ class ScopeView:
         return out
 
     def refusal(self, level: str, name: str, lang: str = "en") -> ScopeError:
-        role = _word(lang, ROLE_WORDS, self.role)
-        if lang == "nl":
-            words = {SITE: "vestiging", TEAM: "team"}[level]
-            return ScopeError(f"de {words} '{name}' valt buiten wat dit account ({role}) mag zien.")
-        return ScopeError(f"the {level} '{name}' is outside what this account ({role}) may see.")
+        role = t(f"privacy.role.{self.role}", lang)
+        words = t(f"privacy.level.{level}", lang)
+        return ScopeError(t("privacy.outside_scope", lang, level=words, name=name, role=role))
 
     def filter(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Rows of a published frame (columns level / site / team) this scope may see."""
@@ -241,7 +212,6 @@ __all__ = [
     "MODEL_CARDS",
     "RESEARCH",
     "ROLES",
-    "ROLE_WORDS",
     "SITE_ROLE",
     "Scope",
     "ScopeError",

@@ -34,6 +34,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from verloop.errors import ConfigError, InputError, SurveyError
+from verloop.i18n import LANGS, check_lang, t
 from verloop.store.schema import Employee, Invitation, Token, Wave
 from verloop.store.schema import Instrument as InstrumentRow
 from verloop.surveys.keys import Keys, keys_for
@@ -48,53 +49,17 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8867"  # the survey side of `verloop serve`
 _TYPO_MAP = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SEPARATORS = str.maketrans("", "", " -_.\t\r\n\u00a0\u2010\u2011\u2012\u2013\u2014")
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "token_missing": {
-        "en": "Enter the code from your invitation to start.",
-        "nl": "Vul de code uit je uitnodiging in om te beginnen.",
-    },
-    "token_malformed": {
-        "en": "This is not a valid code: check that you typed it exactly as in your invitation "
-        "(20 letters and digits, the dashes are optional).",
-        "nl": "Dit is geen geldige code: controleer of je hem precies zo hebt overgenomen als in je "
-        "uitnodiging (20 letters en cijfers, de streepjes mogen weg).",
-    },
-    "token_unknown": {
-        "en": "This code is not known: check that you typed it exactly as in your invitation.",
-        "nl": "Deze code is niet bekend: controleer of je hem precies zo hebt overgenomen als in je "
-        "uitnodiging.",
-    },
-    "token_used": {
-        "en": "This code has already been used, and each code can be used only once. If you just "
-        "sent your answers and saw an error, they were saved after all.",
-        "nl": "Deze code is al gebruikt; elke code werkt maar één keer. Heb je net je antwoorden "
-        "verstuurd en een foutmelding gezien, dan zijn ze toch bewaard.",
-    },
-    "wave_closed": {
-        "en": "This survey is closed; answers can no longer be sent.",
-        "nl": "Deze vragenlijst is gesloten; er kunnen geen antwoorden meer worden verstuurd.",
-    },
-    "wave_not_open": {
-        "en": "This survey opens on {opens}; please come back then.",
-        "nl": "Deze vragenlijst gaat open op {opens}; probeer het dan opnieuw.",
-    },
-    "wrong_survey": {
-        "en": "This code belongs to another survey ({kind}); open the link from your invitation.",
-        "nl": "Deze code hoort bij een andere vragenlijst ({kind}); open de link uit je uitnodiging.",
-    },
-}
-
 
 class SurveyRefusal(SurveyError):
     """A refused token or submission, with the message in every survey language."""
 
     def __init__(self, key: str, **values):
         self.key = key
-        self.texts = {lang: text.format(**values) for lang, text in MESSAGES[key].items()}
+        self.texts = {lang: t(f"survey.refusal.{key}", lang, **values) for lang in LANGS}
         super().__init__(self.texts["en"])
 
     def text(self, language: str) -> str:
-        return self.texts.get(language, self.texts["en"])
+        return self.texts[check_lang(language)]
 
 
 @dataclass(frozen=True)
