@@ -91,6 +91,10 @@ TEXTS.update(
                 "show fewer than {k} employees (or leave fewer than {k}); choose a broader group or remove the filter."
             ),
         },
+        "privacy.retention_no_curve": {
+            "nl": "geen curve: te weinig mensen in hun eerste {months} maanden binnen de HR-gegevens",
+            "en": "no curve: too few people were at risk in their first {months} months within the HR data",
+        },
         "privacy.comments_unfiltered": {
             "nl": (
                 "opmerkingen worden per meting en groep getoond zonder filters op groepskenmerken: met een filter zijn "

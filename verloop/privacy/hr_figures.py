@@ -15,7 +15,7 @@ from verloop.i18n import t
 from verloop.privacy import turnover as hr
 from verloop.privacy.data import load_kpis
 from verloop.privacy.names import GROUP_KEYS, KPI_COLUMNS, SELECT_KEYS
-from verloop.privacy.planning import _level_word, _sums
+from verloop.privacy.planning import PeopleAuditor, _level_word, _sums
 from verloop.privacy.policy import FEW_LEAVERS, NO_RESPONSES, SHOWN
 from verloop.privacy.published import finish
 from verloop.privacy.suppress import HIDDEN_REASONS, TEAM, WaveCounts, check_level, plan_wave
@@ -295,3 +295,150 @@ class HRFigures:
             )
         frame = pd.DataFrame(rows, columns=GROUP_KEYS + columns + ["n", "suppressed", "reason", "note"])
         return self.scope_view().filter(finish(frame, columns, GROUP_KEYS))
+
+    # -- retention ------------------------------------------------------------------------------
+    def retention(self, by: str = "cohort", filters: Mapping | None = None) -> pd.DataFrame:
+        """Kaplan–Meier retention curves (share of a group still employed by months of tenure,
+        any exit), one per group of ``by`` (``cohort`` = hiring year, ``site``, ``lead_style``),
+        for the organisation or the chosen site / team (``filters``), with 95 % intervals.
+
+        People hired before the HR data begin (the first recorded exit) enter the risk set at
+        their tenure on that day (delayed entry), as in ``verloop.analysis.survival``. Groups
+        of fewer than the organisation's k are hidden, with complementary suppression across
+        all three groupings (``planning.PeopleAuditor``, recorded in ``audit_log()``); a curve
+        stops where fewer than k people remain at risk.
+
+        Columns: by, group, months, survival, lower, upper, at_risk, n, suppressed, reason,
+        note. A hidden group keeps one row with NaN figures and its note.
+        """
+        return self._retention(by, filters)[0]
+
+    def retention_summary(self, by: str = "cohort", filters: Mapping | None = None) -> pd.DataFrame:
+        """Per group of ``retention(by, filters)``: people, leavers and the median tenure in
+        months (NaN while more than half are still employed). Columns: by, group, leavers,
+        median_months, n, suppressed, reason, note."""
+        return self._retention(by, filters)[1]
+
+    def audit_log(self) -> pd.DataFrame:
+        """What the door's auditor let through of per-person figures in this door's life:
+        ``figure, selection, k, grouping, group, n, shown, reason``."""
+        entries = self._cached("audit-log", dict)
+        if not entries:
+            return pd.DataFrame(columns=["figure", "selection", "k", "grouping", "group", "n", "shown", "reason"])
+        return pd.concat(entries.values(), ignore_index=True)
+
+    def _retention(self, by: str, filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+        self._check()
+        if by not in RETENTION_GROUPINGS:
+            raise InputError(f"retention curves are grouped by {', '.join(RETENTION_GROUPINGS)}, not '{by}'.")
+        selection, _ = self._split_filters(filters, allow_demographic=False, what="retention curves")
+        key = (selection["site"], selection["team"])
+        curves, summary = self._cached(("retention", key), lambda: self._retention_all(selection))
+        return curves[curves["by"] == by].reset_index(drop=True), summary[summary["by"] == by].reset_index(drop=True)
+
+    def _retention_all(self, selection: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+        from verloop.stats.survival import kaplan_meier
+
+        k = self.policy.k
+        hierarchy = self.structure().hierarchy
+        teams = [t for t in hierarchy.teams if self._selected((TEAM, t), selection)]
+        table = self._retention_table()
+        table = table[table["team"].isin(teams)].copy()
+        table["lead_style"] = table["team"].map(self._lead_styles()).fillna("—")
+        table["site"] = table["site"].astype(str)
+        auditor = PeopleAuditor(table[list(RETENTION_GROUPINGS)], k)
+        log = self._cached("audit-log", dict)
+        log[("retention", selection["site"], selection["team"])] = auditor.record().assign(
+            figure="retention", selection=_described(selection), k=k
+        )[["figure", "selection", "k", "grouping", "group", "n", "shown", "reason"]]
+        curve_rows, summary_rows = [], []
+        for by in RETENTION_GROUPINGS:
+            for group, part in table.groupby(table[by].astype(str), sort=True):
+                reason = auditor.reasons[by][group]
+                hidden = reason in HIDDEN_REASONS
+                row = {"by": by, "group": group, "n": len(part), "suppressed": hidden, "reason": reason}
+                row["note"] = self.note(reason, "employees")
+                summary = {**row, "leavers": float(part["event"].sum()), "median_months": np.nan}
+                km = None
+                # the curve covers the first RETENTION_MONTHS of tenure: censored there, and
+                # people who entered later (hired long before the window) are not at risk in it
+                early = part[part["entry"] < RETENTION_MONTHS]
+                if not hidden and len(early):
+                    try:
+                        km = kaplan_meier(
+                            early["duration"].clip(upper=RETENTION_MONTHS),
+                            early["event"] & (early["duration"] <= RETENTION_MONTHS),
+                            entry=early["entry"],
+                            label=group,
+                        )
+                    except InputError:  # at some tenure nobody was at risk: no product-limit curve
+                        km = None
+                if km is None:
+                    if not hidden:
+                        row["note"] = summary["note"] = t(
+                            "privacy.retention_no_curve", self.lang, months=int(RETENTION_MONTHS)
+                        )
+                    curve_rows.append(pd.DataFrame([row]))
+                    summary_rows.append(summary)
+                    continue
+                summary["median_months"] = km.median if np.isfinite(km.median) else np.nan
+                summary_rows.append(summary)
+                curve = km.curve.rename(columns={"time": "months", "ci_low": "lower", "ci_high": "upper"})
+                curve = curve[curve["at_risk"] >= k]  # a curve stops where fewer than k remain at risk
+                curve_rows.append(curve.assign(**row))
+        columns = ["by", "group", "months", "survival", "lower", "upper", "at_risk"]
+        curves = pd.concat(curve_rows, ignore_index=True) if curve_rows else pd.DataFrame(columns=columns)
+        curves = finish(
+            curves.reindex(columns=columns + ["n", "suppressed", "reason", "note"]), columns[2:], columns[:2]
+        )
+        summary = pd.DataFrame(
+            summary_rows, columns=["by", "group", "leavers", "median_months", "n", "suppressed", "reason", "note"]
+        )
+        return curves, finish(summary, ["leavers", "median_months"], ["by", "group"])
+
+    def _retention_table(self) -> pd.DataFrame:
+        """The survival notebook's tenure table (``verloop.analysis.survival.tenure_table``, any
+        exit) over the HR window: from the data's first day or the first recorded exit if HR
+        data reach back further, to the end of the data; plus the hiring ``cohort``."""
+        from verloop.analysis.survival import hr_window_start, tenure_table
+
+        def build():
+            employees = self._employees()
+            columns = ["id", "team", "site", "hire_date", "exit_date", "duration", "entry", "event", "cohort"]
+            if not len(employees):
+                return pd.DataFrame(columns=columns)
+            end = pd.Timestamp(self._period(None, None)[1])
+            from verloop.status import data_span
+
+            with self.store.session() as s:
+                first, _ = data_span(s, today=self.today)
+            start = hr_window_start(employees, first)
+            if start is None or start >= end:
+                start = employees["hire_date"].min()
+            table = tenure_table(employees[["id", "team", "site", "hire_date", "exit_date"]], start, end, event=None)
+            years = table["hire_date"].dt.year
+            first_year = int(end.year) - (COHORT_YEARS - 1)
+            table["cohort"] = years.astype(str).where(years >= first_year, f"< {first_year}")
+            return table[columns]
+
+        return self._cached("retention-table", build)
+
+    def _lead_styles(self) -> dict[str, str]:
+        def build():
+            from sqlalchemy import select
+
+            from verloop.store.schema import Team
+
+            with self.store.session() as s:
+                return {name: style for name, style in s.execute(select(Team.name, Team.lead_style)).all() if style}
+
+        return self._cached("lead-styles", build)
+
+
+RETENTION_GROUPINGS = ("cohort", "site", "lead_style")
+RETENTION_MONTHS = 36.0
+COHORT_YEARS = 3  # the latest hiring years shown one by one; earlier hires form one cohort
+
+
+def _described(selection: dict) -> str:
+    return ", ".join(f"{key}={value}" for key, value in selection.items() if value is not None) or "organisation"

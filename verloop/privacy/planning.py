@@ -27,7 +27,7 @@ from verloop.privacy.families import (
     shown_teams,
 )
 from verloop.privacy.names import COMMENTS, ORG_LABEL, REASONS_METRIC, RESPONSES, SELECT_KEYS
-from verloop.privacy.policy import MIN_GROUP, NO_RESPONSES, OPEN_WAVE, SHOWN, Policy, check_lang
+from verloop.privacy.policy import COMPLEMENT, MIN_GROUP, NO_RESPONSES, OPEN_WAVE, SHOWN, Policy, check_lang
 from verloop.privacy.suppress import (
     HIDDEN_REASONS,
     ORG,
@@ -403,3 +403,63 @@ def suppress_people(
     out["reason"] = reasons
     out["note"] = [policy.note(r, lang, unit) for r in reasons]
     return out
+
+
+class PeopleAuditor:
+    """Suppression of the figures of people grouped several ways (retention curves by cohort,
+    site and lead style), decided for all groupings at once and recorded.
+
+    Every grouping splits the same population, and each shown group publishes its number of
+    people, so a hidden group could be worked out across groupings (the people of one hidden
+    site = all cohorts − the other sites). Groupings are planned in one fixed order, each with
+    the minimum group size and complementary suppression of ``suppress.plan_wave``, then checked
+    with the rank test of ``verloop.privacy.audit`` against everything shown before it: while a
+    hidden group's members are a combination of shown groups, the smallest shown group of the
+    grouping is hidden too. The outcome does not depend on which grouping is asked first.
+    """
+
+    def __init__(self, labels: pd.DataFrame, k: int):
+        self.labels = labels.reset_index(drop=True)
+        self.k = int(k)
+        self.reasons: dict[str, dict[str, str]] = {}
+        atoms = self.labels.astype(str).drop_duplicates().reset_index(drop=True)
+        self._atoms = atoms
+        shown: list[np.ndarray] = []
+        hidden: list[np.ndarray] = []
+        for by in self.labels.columns:
+            self.reasons[by] = self._plan(by, shown, hidden)
+
+    def _vector(self, by: str, group: str) -> np.ndarray:
+        return (self._atoms[by] == group).to_numpy(dtype=float)
+
+    def _plan(self, by: str, shown: list[np.ndarray], hidden: list[np.ndarray]) -> dict[str, str]:
+        from verloop.privacy.audit import determined, row_basis
+
+        counts = self.labels[by].astype(str).value_counts().to_dict()
+        plan = plan_wave(Hierarchy({g: "all" for g in counts}), WaveCounts(by, counts), self.k)
+        reasons = {g: plan[(TEAM, g)].reason if plan[(TEAM, g)].hidden else SHOWN for g in counts}
+        while True:
+            mine = [g for g, r in reasons.items() if r == SHOWN]
+            rows = np.array(shown + [self._vector(by, g) for g in mine]).reshape(-1, len(self._atoms))
+            secrets = hidden + [self._vector(by, g) for g, r in reasons.items() if r != SHOWN]
+            if not secrets or not mine:
+                break
+            if not determined(row_basis(rows, len(self._atoms)), np.array(secrets)).any():
+                break
+            smallest = min(mine, key=lambda g: (counts[g], g))
+            reasons[smallest] = COMPLEMENT
+        shown += [self._vector(by, g) for g, r in reasons.items() if r == SHOWN]
+        hidden += [self._vector(by, g) for g, r in reasons.items() if r != SHOWN]
+        return reasons
+
+    def record(self) -> pd.DataFrame:
+        """What this audit let through: ``grouping, group, n, shown, reason`` (n of every group,
+        for the record only; a hidden group's n is never published)."""
+        rows = [
+            {"grouping": by, "group": g, "n": int((self.labels[by].astype(str) == g).sum()), "reason": r}
+            for by, reasons in self.reasons.items()
+            for g, r in sorted(reasons.items())
+        ]
+        frame = pd.DataFrame(rows, columns=["grouping", "group", "n", "reason"])
+        frame.insert(3, "shown", frame["reason"].eq(SHOWN))
+        return frame

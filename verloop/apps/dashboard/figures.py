@@ -12,9 +12,9 @@ from the same frame, says exactly what the screen says.
 
 Where a page needs a figure the door does not publish, it is computed here from published
 rows only (an interval from a published count and exposure, a share of two published counts,
-a KPI/people status from published team figures), or — for Kaplan–Meier curves — from HR
-records and then passed through ``suppress_people``, the door's suppression for outside
-aggregates. Every derived row keeps the suppression of the rows it came from.
+a KPI/people status from published team figures). Retention curves are the door's own
+(``Door.retention``); no page reads per-person rows. Every derived row keeps the suppression
+of the rows it came from.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import functools
 import numpy as np
 import pandas as pd
 
-from verloop.apps.dashboard import hr
 from verloop.apps.dashboard.filters import Filters
 from verloop.domain.period import resolve_period
 from verloop.stats.intervals import poisson_interval, wilson_interval
@@ -613,41 +612,23 @@ def kpi_vs_people(source, filters: Filters) -> dict:
     }
 
 
-# -- retention (HR records → Kaplan–Meier → the door's suppression) -----------------------------------------
+# -- retention (the door's Kaplan–Meier curves) -------------------------------------------------------------
 
 
 def retention_curves(source, filters: Filters, by: str) -> dict:
-    """Kaplan–Meier curves per hiring cohort, site or lead style for the chosen site/team;
-    groups of fewer than k employees are hidden by the door's ``suppress_people``."""
-    from verloop.privacy import suppress_people
-
-    emp = door(source).employees()
-    emp = within(emp, source, filters).copy()
-    as_of = pd.Timestamp(source.today)
-    if by == "cohort":
-        emp["cohort"] = hr.cohort_label(emp["hire_date"], int(as_of.year) - 2)
-    elif by == "lead_style":
-        styles = source.teams.set_index("team")["lead_style"]
-        emp["lead_style"] = emp["team"].map(styles).fillna("—")
-    curves, groups = hr.retention_by(emp, by, as_of)
+    """The door's retention curves per hiring cohort, site or lead style for the chosen site /
+    team (``Door.retention``: delayed entry, the organisation's k, audited), with the per-group
+    summary (people, leavers, median tenure). Hidden groups keep one placeholder row."""
+    _, chosen, _ = selection(source, filters)
+    key = tuple(sorted(chosen.items()))
+    d = door(source)
+    curves = cached(source, ("retention", by, key), lambda: d.retention(by=by, filters=chosen))
+    groups = cached(source, ("retention-summary", by, key), lambda: d.retention_summary(by=by, filters=chosen))
     policy = _policy(source)
-    groups = suppress_people(
-        groups,
-        k=policy.k,
-        group="group",
-        n="n",
-        figures=["leavers", "median_months"],
-        strata=[],
-        lang=filters.lang,
-        unit="employees",
-    )
-    hidden = set(groups.loc[groups["suppressed"], "group"])
-    curves = curves[~curves["group"].isin(hidden)].merge(groups[["group", "n"]], on="group", how="left")
-    curves = curves.assign(suppressed=False, reason="", note="")
-    placeholders = groups.loc[groups["suppressed"], ["group", "n", "suppressed", "reason", "note"]]
-    curves = pd.concat([curves, placeholders], ignore_index=True)
-    curves["n"] = curves["n"].astype("Int64")
-    return {"curves": curves, "groups": groups}
+    return {
+        "curves": localise(curves.drop(columns="by"), filters.lang, "employees", policy),
+        "groups": localise(groups.drop(columns="by"), filters.lang, "employees", policy),
+    }
 
 
 # -- models (drivers, risk, what-if) ------------------------------------------------------------------------
