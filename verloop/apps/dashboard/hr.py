@@ -33,11 +33,12 @@ def retention_by(
     from verloop.analysis.survival import hr_window_start, tenure_table
 
     curves, groups = [], []
+    emp = emp.assign(_group=emp[by])  # tenure_table adds columns of its own (e.g. a quarterly ``cohort``)
     if len(emp):
         table = tenure_table(emp, start=hr_window_start(emp, data_start), end=as_of, event=None)
     else:
         table = emp.assign(duration=pd.Series(dtype=float), entry=pd.Series(dtype=float), event=pd.Series(dtype=bool))
-    for name, part in table.groupby(by, sort=True, observed=True):
+    for name, part in table.groupby("_group", sort=True, observed=True):
         row = {"group": name, "n": int(len(part)), "leavers": int(part["event"].sum()), "median_months": np.nan}
         try:
             km = kaplan_meier(part["duration"], part["event"], entry=part["entry"])
