@@ -35,3 +35,17 @@ def test_bad_names_and_missing_cards(tmp_path):
     with pytest.raises(InputError, match="No model card"):
         load_card("absent", tmp_path)
     assert list_cards(tmp_path / "nowhere") == []
+
+
+def test_an_artefact_of_a_class_that_no_longer_exists_asks_for_retraining(tmp_path, monkeypatch):
+    import sys
+    import types
+
+    module = types.ModuleType("verloop_renamed_model")
+    exec("class TeamBoostModel:\n    pass\n", module.__dict__)
+    module.TeamBoostModel.__module__ = "verloop_renamed_model"
+    monkeypatch.setitem(sys.modules, "verloop_renamed_model", module)
+    write_card(tmp_path, "old", {"model": module.TeamBoostModel()}, {"title": "t"})
+    del module.TeamBoostModel  # renamed since training (as TeamBoostModel → team_boosting)
+    with pytest.raises(InputError, match="retrain it with 'verloop train'"):
+        load_model("old", tmp_path)

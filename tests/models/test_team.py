@@ -87,6 +87,16 @@ def test_poisson_model_summary_and_predictions(panel_small):
     assert "person-years" in model.summary_text() and "exp(coef)" in model.summary_text()
 
 
+def test_print_summary_prints_the_facts_and_the_table(panel_small, capsys):
+    X, y, weight, teams = panel_xy(panel_small, 6, ["mandate", "wellbeing"])
+    model = TeamPoissonModel(n_boot=0).fit(X, y, sample_weight=weight, groups=teams)
+    model.print_summary(decimals=2, columns=["exp(coef)", "p"])
+    out = capsys.readouterr().out
+    assert out.startswith("<verloop.models.team.TeamPoissonModel>")
+    assert f"teams = {teams.nunique()}" in out and "intervals = Wald (model-based)" in out
+    assert "mandate" in out and "se(coef)" not in out
+
+
 def test_rate_with_person_years_as_weight_equals_the_count_model_with_an_offset(panel_small):
     """The docstring's claim: fit(X, leavers / person-years, sample_weight=person-years) is the
     Poisson count model with a log(person-years) offset (statsmodels), not an approximation."""

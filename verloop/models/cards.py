@@ -115,7 +115,13 @@ def load_model(name: str, root: str | Path = "models"):
             f"The artefact of model '{name}' does not match the hash in its card; it was changed "
             "after training, so it is not loaded. Retrain the model."
         )
-    return joblib.load(path)
+    try:
+        return joblib.load(path)
+    except (AttributeError, ImportError) as exc:  # a class renamed or moved since training
+        raise InputError(
+            f"The artefact of model '{name}' was written by another version of Verloop ({exc}); "
+            "retrain it with 'verloop train'."
+        ) from exc
 
 
 def list_cards(root: str | Path = "models") -> list[dict]:
