@@ -77,6 +77,19 @@ def min_group_size(org: OrgData) -> int:
     return int(org.settings.get("min_group_size") or DEFAULT_MIN_GROUP)
 
 
+def group_size_of(frame: pd.DataFrame, k: int | None = None) -> int:
+    """``k`` if given, else the organisation's k that the frame's loader recorded
+    (``frame.attrs["min_group_size"]``: ``employees_frame``, ``exit_reasons``); never a k of
+    its own, so a helper cannot quietly suppress with 5 where the organisation chose 10."""
+    if k is not None:
+        return int(k)
+    if frame.attrs.get("min_group_size") is None:
+        raise InputError(
+            "pass k, the organisation's minimum group size (min_group_size(org)); this frame does not carry it."
+        )
+    return int(frame.attrs["min_group_size"])
+
+
 def team_context(org: OrgData) -> pd.DataFrame:
     """One row per team: ``team_id, team, site_id, site, lead_style`` (style as a category in
     the order servant < neutral < taylorist when those are the styles used)."""
@@ -183,6 +196,7 @@ def employees_frame(org: OrgData) -> pd.DataFrame:
     employees["contract"] = pd.Categorical(
         contract_type(employees["contract_hours"]), categories=["full-time", "part-time"]
     )
+    employees.attrs["min_group_size"] = min_group_size(org)
     return employees
 
 
@@ -228,7 +242,9 @@ def exit_reasons(org: OrgData) -> pd.DataFrame:
         "lead_style",
         "reason",
     ]
-    return reasons[columns].sort_values(["source", "submitted_on", "reason"], kind="stable").reset_index(drop=True)
+    reasons = reasons[columns].sort_values(["source", "submitted_on", "reason"], kind="stable").reset_index(drop=True)
+    reasons.attrs["min_group_size"] = min_group_size(org)
+    return reasons
 
 
 def overview(org: OrgData) -> pd.DataFrame:

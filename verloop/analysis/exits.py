@@ -177,15 +177,19 @@ def with_groups(reasons: pd.DataFrame) -> pd.DataFrame:
 def reasons_by(
     reasons: pd.DataFrame,
     by: str,
-    k: int = 5,
+    k: int | None = None,
     source: str = "honest",
     column: str = "reason_group",
 ) -> pd.DataFrame:
     """Share of each reason (group) per value of ``by`` (e.g. ``lead_style`` or ``site``) in one
     survey: ``by, group, reason_code, count, n, share, share_low, share_high, suppressed,
     reason`` (why hidden), ``note``, ``source``; ``n`` answers per group; groups below ``k`` answers are hidden (and one more
-    when the hidden one could be worked out from the total)."""
+    when the hidden one could be worked out from the total). ``k`` defaults to the organisation's
+    (recorded by ``data.exit_reasons``)."""
+    from verloop.analysis.data import group_size_of
     from verloop.privacy import suppress_people
+
+    k = group_size_of(reasons, k)
 
     if column == "reason_group" and column not in reasons.columns:
         reasons = with_groups(reasons)

@@ -19,8 +19,8 @@ Definitions (a researcher must be able to check them):
 
 ``kaplan_meier`` fits one curve per group with ``verloop.stats.kaplan_meier`` (lifelines, with
 delayed entry) and a log-rank test of equal curves that respects the delayed entry
-(``verloop.stats.logrank_test``). The dashboards' retention page uses the same tenure table and
-the same fit (``verloop.apps.dashboard.hr.retention_by``).
+(``verloop.stats.logrank_test``). The door's retention figure (``Door.retention``, the
+dashboards' retention page) uses the same tenure table and the same fit.
 """
 
 from __future__ import annotations
@@ -185,7 +185,7 @@ def _group_label(value) -> str:
 def kaplan_meier(
     table: pd.DataFrame,
     by: str | None = None,
-    k: int = 5,
+    k: int | None = None,
     horizons: tuple[int, ...] = HORIZONS,
     alpha: float = 0.05,
 ) -> SurvivalCurves:
@@ -193,9 +193,13 @@ def kaplan_meier(
 
     Rows where ``by`` is missing (e.g. ``cohort`` for people hired before the window) are left
     out. Groups with fewer than ``k`` people are suppressed, and so is the next-smallest group
-    when the hidden one could otherwise be worked out from the total.
+    when the hidden one could otherwise be worked out from the total. ``k`` defaults to the
+    organisation's (recorded by ``org_tenure_table`` / ``employees_frame``).
     """
+    from verloop.analysis.data import group_size_of
     from verloop.privacy import suppress_people
+
+    k = group_size_of(table, k)
 
     if by is not None and by not in table.columns:
         raise InputError(f"cannot group by '{by}': the tenure table has no such column.")
