@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from verloop.apps.dashboard import charts, hr, i18n
+from verloop.apps.dashboard import charts, i18n
 from verloop.apps.dashboard.filters import ALL, FilterBar, Filters, OrgOptions, period_bounds
 from verloop.apps.dashboard.themes import comment_themes, themes_of
 
@@ -156,47 +156,6 @@ def test_heatmap_lines_quadrant_forest_and_curves_render():
     ]
     assert "X" in [t.get_text() for t in figures[1].axes[0].texts]  # the watermelon team is named
     assert all(_is_png(charts.to_png(f)) for f in figures)
-
-
-# -- statistics added to published figures ------------------------------------------------------------------
-
-
-def test_retention_by_group_counts_people_and_censors_stayers():
-    emp = hr.as_dates(
-        pd.DataFrame(
-            {
-                "hire_date": ["2025-01-01", "2025-01-01", "2025-06-01", "2024-01-01"],
-                "exit_date": ["2025-04-01", None, "2025-07-01", None],
-                "site": ["A", "A", "B", "B"],
-            }
-        )
-    )
-    curves, groups = hr.retention_by(emp, "site", "2026-01-01")
-    assert list(groups["group"]) == ["A", "B"] and list(groups["n"]) == [2, 2] and list(groups["leavers"]) == [1, 1]
-    a = curves[curves["group"] == "A"]
-    assert a["survival"].iloc[-1] == pytest.approx(0.5)
-    cohorts = hr.cohort_label(emp["hire_date"], 2025)
-    assert list(cohorts) == ["2025", "2025", "2025", "< 2025"]
-    # the caller's groups are kept (the tenure table's own quarterly cohort does not replace them)
-    _, by_cohort = hr.retention_by(emp.assign(cohort=cohorts), "cohort", "2026-01-01")
-    assert list(by_cohort["group"]) == ["2025", "< 2025"] and list(by_cohort["n"]) == [3, 1]
-
-
-def test_retention_by_enters_people_hired_before_the_data_at_their_tenure():
-    # 10 hired in 2020, seen from 2025-01-01 (the data's first day); 2 of them leave in 2025.
-    # Without delayed entry they would count as at risk from month 0 and the curve would stay
-    # at 1 for five years; with it, they are at risk from month 60 only.
-    emp = pd.DataFrame(
-        {
-            "hire_date": pd.to_datetime(["2020-01-01"] * 10),
-            "exit_date": pd.to_datetime(["2025-03-01", "2025-06-01"] + [None] * 8),
-            "site": ["A"] * 10,
-        }
-    )
-    curves, groups = hr.retention_by(emp, "site", "2025-12-31", data_start=dt.date(2025, 1, 1), max_months=80)
-    first = curves.iloc[0]  # the curve starts where people are first observed: 60 months of tenure
-    assert first["months"] == pytest.approx(60.0, abs=0.1) and first["at_risk"] == 10
-    assert curves["survival"].iloc[-1] == pytest.approx(0.8) and groups["median_months"].isna().all()
 
 
 # -- themes --------------------------------------------------------------------------------------

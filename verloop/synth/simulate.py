@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from verloop.domain.constants import DAYS_PER_MONTH
 from verloop.synth.config import BASE_CONSTRUCTS, PART_TIME_BELOW_HOURS, UNFAVOURABLE, SynthConfig
 from verloop.synth.latent import IDX, K, LatentModel
 
-DAYS_PER_MONTH = 30.4375
 ACTIONABLE = (
     "wellbeing",
     "autonomy",

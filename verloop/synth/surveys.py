@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from verloop.domain.constants import DAYS_PER_MONTH
 from verloop.synth import text
 from verloop.synth.answers import answer_matrix, item_models, scale_scores
 from verloop.synth.config import (
@@ -37,7 +38,6 @@ from verloop.synth.config import (
 )
 from verloop.synth.latent import IDX
 
-DAYS_PER_MONTH = 30.4375
 BAND_SKIP_RATE = 0.08
 EXIT_COMMENT_LEAK = 0.3  # share of exit comments about the true rather than the stated reason
 UNFAVOURABLE_WHEN_HIGH = ("workload", "metric_gaming")  # recall bias raises these, lowers the rest
