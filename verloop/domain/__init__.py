@@ -4,48 +4,8 @@ per year) and the calendar of the data (end of data, the default period, adding 
 Bottom layer: it imports nothing of Verloop's, and everything above uses it.
 """
 
-from verloop.domain.constants import (
-    CONTRACT_TYPES,
-    DAYS_PER_MONTH,
-    DAYS_PER_YEAR,
-    LEAD_STYLES,
-    PART_TIME_BELOW_HOURS,
-    REASON_GROUPS,
-    REASONS,
-    SAFE_REASONS,
-    SENSITIVE_REASONS,
-    TENURE_BANDS,
-)
-from verloop.domain.period import (
-    DEFAULT_MONTHS,
-    Period,
-    as_date,
-    end_of_data,
-    last_months,
-    month_end,
-    month_start,
-    resolve_period,
-    shift_months,
-)
+from verloop.domain import constants, period
+from verloop.domain.constants import *  # noqa: F403 (the names listed in constants.__all__)
+from verloop.domain.period import *  # noqa: F403 (the names listed in period.__all__)
 
-__all__ = [
-    "CONTRACT_TYPES",
-    "DAYS_PER_MONTH",
-    "DAYS_PER_YEAR",
-    "DEFAULT_MONTHS",
-    "LEAD_STYLES",
-    "PART_TIME_BELOW_HOURS",
-    "REASONS",
-    "REASON_GROUPS",
-    "SAFE_REASONS",
-    "SENSITIVE_REASONS",
-    "TENURE_BANDS",
-    "Period",
-    "as_date",
-    "end_of_data",
-    "last_months",
-    "month_end",
-    "month_start",
-    "resolve_period",
-    "shift_months",
-]
+__all__ = [*constants.__all__, *period.__all__]
