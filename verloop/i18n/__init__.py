@@ -4,7 +4,7 @@
 (unknown → Dutch), and ``number`` / ``percent`` / ``money`` / ``month_span`` / ``day_label``
 format figures and dates by the locale through Babel. The texts live in one module per area
 (:mod:`verloop.i18n.dashboard`, :mod:`~verloop.i18n.survey`, :mod:`~verloop.i18n.sign_in`,
-:mod:`~verloop.i18n.privacy`), all in the shape ``{key: {"nl": ..., "en": ...}}``. The survey
+:mod:`~verloop.i18n.privacy`, :mod:`~verloop.i18n.models`), all in the shape ``{key: {"nl": ..., "en": ...}}``. The survey
 questionnaires' own wording is data and stays in ``surveys/*.yaml``.
 
 This package imports nothing else of Verloop's, so every layer may use it.

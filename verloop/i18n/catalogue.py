@@ -1,10 +1,10 @@
 """The catalogue: every text a reader sees, in Dutch and English, and the one way to look it up.
 
 One shape for every area: ``{key: {"nl": ..., "en": ...}}``, written in the area's module
-(``dashboard``, ``survey``, ``sign_in``, ``privacy``) and merged here into :data:`CATALOGUE`; a
+(``dashboard``, ``survey``, ``sign_in``, ``privacy``, ``models``) and merged here into :data:`CATALOGUE`; a
 key defined in two areas stops the import. Keys carry their area as a prefix (``survey.next``,
 ``results.title``, ``sign_in.title``, ``privacy.min_group.responses``, ``column.aht_s``,
-``drivers.clear``, ``actions.refused``), except the HR dashboards' own labels, the first and
+``drivers.clear``, ``actions.refused``, ``model.unit.point``), except the HR dashboards' own labels, the first and
 largest area, whose keys have none (``page_turnover``, ``no_data``). Placeholders are
 ``str.format`` fields and must be the same in both languages (``tests/i18n`` checks that).
 
@@ -20,7 +20,7 @@ import string
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from verloop.i18n import dashboard, privacy, sign_in, survey
+from verloop.i18n import dashboard, models, privacy, sign_in, survey
 
 LANGS: tuple[str, ...] = ("nl", "en")
 DEFAULT_LANG = "nl"
@@ -36,7 +36,7 @@ def _merge(*areas) -> dict[str, dict[str, str]]:
     return merged
 
 
-CATALOGUE: Mapping[str, Mapping[str, str]] = MappingProxyType(_merge(dashboard, survey, sign_in, privacy))
+CATALOGUE: Mapping[str, Mapping[str, str]] = MappingProxyType(_merge(dashboard, survey, sign_in, privacy, models))
 
 
 def check_lang(lang: str | None) -> str:

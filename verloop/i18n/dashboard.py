@@ -1098,14 +1098,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "{label}: de bronnen spreken elkaar tegen; geen oordeel.",
         "en": "{label}: the sources disagree; no verdict.",
     },
-    "drivers.unit_point": {
-        "nl": "één punt",
-        "en": "one point",
-    },
-    "drivers.unit_10_points": {
-        "nl": "tien punten",
-        "en": "ten points",
-    },
     "actions.text": {
         "nl": "{field} moet tekst zijn",
         "en": "{field} must be text",

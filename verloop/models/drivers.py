@@ -18,28 +18,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from verloop.i18n import CATALOGUE, LANGS, t
 from verloop.models.data import DRIVER_SCALES
-
-UNITS = {
-    "point": {"en": "one point", "nl": "één punt"},
-    "10 points": {"en": "ten points", "nl": "tien punten"},
-    "SD": {"en": "one standard deviation", "nl": "één standaarddeviatie"},
-}
-# Scale labels when no instrument is at hand (the instrument's own labels win).
-FALLBACK_LABELS = {
-    "engagement": ("engagement", "bevlogenheid"),
-    "wellbeing": ("wellbeing", "welbevinden"),
-    "autonomy": ("autonomy", "autonomie"),
-    "mandate": ("mandate", "mandaat"),
-    "workload": ("workload", "werkdruk"),
-    "connection": ("connection", "verbondenheid"),
-    "growth": ("growth", "groei"),
-    "leadership": ("leadership", "leiderschap"),
-    "voice": ("voice and recognition", "inspraak en waardering"),
-    "metric_gaming": ("metric gaming", "sturen op cijfers"),
-    "intent_stay": ("intent to stay", "blijven"),
-    "enps": ("eNPS", "eNPS"),
-}
 
 
 @dataclass(frozen=True)
@@ -77,8 +57,8 @@ def scale_label(factor: str, lang: str, instrument=None) -> str:
             return text.split(" (")[0].lower() if key != "enps" else text
         except KeyError:
             pass
-    if key in FALLBACK_LABELS:
-        return FALLBACK_LABELS[key][0 if lang == "en" else 1]
+    if f"model.scale.{key}" in CATALOGUE:
+        return t(f"model.scale.{key}", lang)
     return key.replace("_", " ")
 
 
@@ -89,44 +69,27 @@ def _pct(x: float) -> str:
 def sentence(effect: Effect, lang: str = "en") -> str:
     """One sentence for HR, e.g. "Teams scoring one point higher on mandate lose 18 % (9–26 %)
     fewer agents a year." Intervals that include no effect are said so."""
-    if lang not in ("en", "nl"):
+    if lang not in LANGS:  # a programmer's call with a model's output: say so, do not guess
         raise ValueError("lang must be 'en' or 'nl'")
     label = (effect.label_en if lang == "en" else effect.label_nl) or scale_label(
         effect.factor, lang)
-    unit = UNITS.get(effect.unit, {"en": f"one {effect.unit}", "nl": f"één {effect.unit}"})[lang]
+    unit_key = "model.unit." + effect.unit.replace(" ", "_")
+    unit = t(unit_key, lang) if unit_key in CATALOGUE else t("model.unit.other", lang, unit=effect.unit)
     down = effect.ratio < 1
-    size = _pct(1 - effect.ratio)
     if down:
         lo, hi = 1 - effect.high, 1 - effect.low  # reduction interval
     else:
         lo, hi = effect.low - 1, effect.high - 1
-    if effect.level == "team":
-        if lang == "en":
-            head = (f"Teams scoring {unit} higher on {label} lose {size} %")
-            tail = f" {'fewer' if down else 'more'} agents a year"
-        else:
-            head = f"Teams die {unit} hoger scoren op {label} verliezen per jaar {size} %"
-            tail = f" {'minder' if down else 'meer'} medewerkers"
-    else:
-        if lang == "en":
-            head = f"Agents scoring {unit} higher on {label} are {size} %"
-            tail = f" {'less' if down else 'more'} likely to leave in any given month"
-        else:
-            head = f"Medewerkers die {unit} hoger scoren op {label} hebben {size} %"
-            tail = f" {'minder' if down else 'meer'} kans om in een maand te vertrekken"
+    level = "team" if effect.level == "team" else "individual"
+    words = {"unit": unit, "label": label, "size": _pct(1 - effect.ratio),
+             "direction": t(f"model.{level}.{'down' if down else 'up'}", lang)}
     if effect.clear:
-        return f"{head} ({_pct(lo)}–{_pct(hi)} %){tail}."
+        return t(f"model.{level}_clear", lang, lo=_pct(lo), hi=_pct(hi), **words)
     # the interval crosses "no effect": say so instead of printing a signed range
-    more, fewer = ("more", "fewer") if effect.level == "team" else ("higher", "lower")
-    if lang == "nl":
-        more, fewer = ("meer", "minder") if effect.level == "team" else ("hoger", "lager")
-    low_end = f"{_pct(effect.high - 1)} % {more}"
-    high_end = f"{_pct(1 - effect.low)} % {fewer}"
-    if lang == "en":
-        return (f"{head}{tail}, but the 95 % interval (from {low_end} to {high_end}) includes "
-                "no effect.")
-    return (f"{head}{tail}, maar het 95 %-interval (van {low_end} tot {high_end}) omvat "
-            "ook geen effect.")
+    more, fewer = ("team.up", "team.down") if level == "team" else ("individual.higher", "individual.lower")
+    low_end = f"{_pct(effect.high - 1)} % {t(f'model.{more}', lang)}"
+    high_end = f"{_pct(1 - effect.low)} % {t(f'model.{fewer}', lang)}"
+    return t(f"model.{level}_unclear", lang, low_end=low_end, high_end=high_end, **words)
 
 
 def _unit_for(factor: str, instrument=None) -> tuple[str, float]:

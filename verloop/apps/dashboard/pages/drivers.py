@@ -29,8 +29,8 @@ def verdict_sentence(row: dict, lang: str) -> str:
     down = ratio < 1
     size = abs(1 - ratio) * 100
     lo, hi = ((1 - high) * 100, (1 - low) * 100) if down else ((low - 1) * 100, (high - 1) * 100)
-    unit_key = "drivers.unit_" + str(row.get("unit_point") or "point").replace(" ", "_")
-    unit = t(unit_key if unit_key in CATALOGUE else "drivers.unit_point", lang)
+    unit_key = "model.unit." + str(row.get("unit_point") or "point").replace(" ", "_")
+    unit = t(unit_key if unit_key in CATALOGUE else "model.unit.point", lang)
     return t(
         "drivers.clear",
         lang,
