@@ -60,3 +60,50 @@ TEXTS: dict[str, dict[str, str]] = {
     "model.scale.intent_stay": {"nl": "blijven", "en": "intent to stay"},
     "model.scale.enps": {"nl": "eNPS", "en": "eNPS"},
 }
+
+# The drivers' triangulation: its written rule, sources, verdicts and power statement.
+TEXTS.update(
+    {
+        "model.rule": {
+            "nl": "Beslisregel: het teammodel is de hoofdbron als het factoren kan onderscheiden; anders het model per medewerker (vertrouwelijke modus) als dat er is, en anders het teammodel. Een factor heet duidelijk alleen als het 95 %-interval van de hoofdbron 'geen effect' uitsluit, die bron in deze organisatie een verandering van 25 % per SD met 80 % kans kan zien (mediaan over de factoren), en geen andere bron duidelijk de andere kant op wijst. Exitantwoorden en redenen uit de nameting ondersteunen of spreken tegen, maar beslissen nooit alleen. Alleen duidelijke factoren krijgen een rangorde.",
+            "en": "Verdict rule: the team model is the primary source when it can separate drivers; otherwise the person-level model (confidential mode) when it exists, else the team model. A factor is called clear only when the primary source's 95 % interval excludes 'no effect', that source can detect a 25 % change per SD with 80 % power in this organisation (median over the factors), and no other source points clearly the other way. Exit answers and follow-up reasons support or contradict but never decide alone. Only clear factors are ranked.",
+        },
+        "model.source.team": {
+            "nl": "teamniveau (gemiddelden over alle metingen)",
+            "en": "team level (pooled team means)",
+        },
+        "model.source.exit": {"nl": "exitantwoorden vs alle pulsantwoorden", "en": "exit answers vs everyone's pulse"},
+        "model.source.followup": {"nl": "eerlijke redenen uit de nameting", "en": "honest follow-up reasons"},
+        "model.source.cox": {"nl": "per medewerker (vertrouwelijke modus)", "en": "person level (confidential mode)"},
+        "model.verdict.clear": {"nl": "duidelijk", "en": "clear"},
+        "model.verdict.no_clear_effect": {"nl": "geen duidelijk effect", "en": "no clear effect"},
+        "model.verdict.too_little_data": {"nl": "te weinig gegevens", "en": "too little data"},
+        "model.verdict.sources_disagree": {"nl": "bronnen spreken elkaar tegen", "en": "sources disagree"},
+        "model.power.no_source": {"nl": "Geen enkele bron kon worden geschat.", "en": "No source could be fitted."},
+        "model.power.unit_team": {"nl": "teams", "en": "teams"},
+        "model.power.unit_person": {"nl": "medewerkers", "en": "agents"},
+        "model.power.enough": {
+            "nl": "Met {n} {unit} kunnen de gegevens een factor zien die het vertrek met ongeveer {typical:.0%} per SD verandert (80 % kans): genoeg om factoren te onderscheiden. De eigen kracht van elke bron per factor staat bij de schatting.",
+            "en": "With {n} {unit} the data can detect a driver that changes leaving by about {typical:.0%} per SD (80 % power), enough to separate drivers. Each source's own power per factor is listed with its estimate.",
+        },
+        "model.power.too_small": {
+            "nl": "Deze organisatie is te klein om de factoren uit elkaar te houden: met {n} {unit} valt alleen een factor op die het vertrek met ongeveer {typical:.0%} per SD of meer verandert, en echte factoren zijn meestal kleiner. De schattingen hieronder staan er ter verantwoording, niet als rangorde. Meer metingen helpen een beetje; de vertrouwelijke modus (antwoorden per medewerker) helpt het meest.",
+            "en": "This organisation is too small to tell its drivers apart: with {n} {unit} only a factor that changes leaving by about {typical:.0%} per SD or more would stand out, and real drivers are usually smaller. The estimates below are shown for transparency, not as a ranking. More waves help a little; confidential mode (person-level answers) helps most.",
+        },
+    }
+)
+
+# What if a factor changed: the result in one sentence, and a warning where the change leaves the
+# team scores the model has seen. Numbers come formatted by the locale (``verloop.i18n.numbers``).
+TEXTS.update(
+    {
+        "model.whatif.result": {
+            "nl": "Met {change} ({headcount} medewerkers in {teams} team(s)) verwachten we in {months} maanden {avoided} ({lo} tot {hi}) minder vrijwillige vertrekkers: {saved} ({saved_lo} tot {saved_hi}) minder vervangingskosten.",
+            "en": "With {change} ({headcount} agents in {teams} team(s)) we expect {avoided} ({lo} to {hi}) fewer voluntary leavers in {months} months, saving {saved} ({saved_lo} to {saved_hi}) in replacement costs.",
+        },
+        "model.whatif.outside": {
+            "nl": "{factor}: de verandering brengt {share:.0%} van de teams buiten de tot nu toe geziene teamscores ({lo}–{hi}); daar is de schatting een extrapolatie.",
+            "en": "{factor}: the change takes {share:.0%} of the teams outside the team scores seen so far ({lo}–{hi}); there the estimate is an extrapolation.",
+        },
+    }
+)

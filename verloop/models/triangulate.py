@@ -41,34 +41,15 @@ import numpy as np
 import pandas as pd
 
 from verloop.errors import InputError
+from verloop.i18n import LANGS, t
 from verloop.models.data import DRIVER_SCALES, OrgData
 from verloop.models.drivers import _unit_for, scale_label
 from verloop.models.results import bounds_columns
 from verloop.models.team import MDE_Z, SMALLEST_RELEVANT_LOG_RATIO, fit_pooled
 
 Z95 = 1.959964
-RULE = {
-    "en": ("Verdict rule: the team model is the primary source when it can separate drivers; "
-           "otherwise the person-level model (confidential mode) when it exists, else the team model. "
-           "A factor is called clear only when the primary "
-           "source's 95 % interval excludes 'no effect', that source can detect a 25 % change per "
-           "SD with 80 % power in this organisation (median over the factors), and no other source points clearly the other way. Exit answers and "
-           "follow-up reasons support or contradict but never decide alone. Only clear factors are "
-           "ranked."),
-    "nl": ("Beslisregel: het teammodel is de hoofdbron als het factoren kan onderscheiden; "
-           "anders het model per medewerker (vertrouwelijke modus) als dat er is, en anders het "
-           "teammodel. Een factor heet duidelijk alleen als het 95 %-interval van de "
-           "hoofdbron 'geen effect' uitsluit, die bron in deze organisatie een verandering van 25 % "
-           "per SD met 80 % kans kan zien (mediaan over de factoren), en geen andere bron duidelijk de andere kant op wijst. Exitantwoorden en "
-           "redenen uit de nameting ondersteunen of spreken tegen, maar beslissen nooit alleen. "
-           "Alleen duidelijke factoren krijgen een rangorde."),
-}
-SOURCE_LABELS = {
-    "team": ("team level (pooled team means)", "teamniveau (gemiddelden over alle metingen)"),
-    "exit": ("exit answers vs everyone's pulse", "exitantwoorden vs alle pulsantwoorden"),
-    "followup": ("honest follow-up reasons", "eerlijke redenen uit de nameting"),
-    "cox": ("person level (confidential mode)", "per medewerker (vertrouwelijke modus)"),
-}
+# The rule in both languages, as written into every drivers card (text in ``verloop.i18n``).
+RULE = {lang: t("model.rule", lang) for lang in ("en", "nl")}
 REASON_OF = {"mandate": "no_mandate", "workload": "workload", "wellbeing": "health",
              "autonomy": "schedule", "leadership": "team_lead", "growth": "no_growth"}
 
@@ -320,31 +301,12 @@ def power_note(primary: str, estimates: list[SourceEstimate], n: int) -> tuple[b
     """Whether the primary source can separate drivers, in plain words."""
     main = [e for e in estimates if e.source == primary]
     if not main:
-        return False, {"en": "No source could be fitted.", "nl": "Geen enkele bron kon worden geschat."}
+        return False, {lang: t("model.power.no_source", lang) for lang in ("en", "nl")}
     typical = float(np.median([1 - e.mde_ratio for e in main]))
-    unit_en = "teams" if primary == "team" else "agents"
-    unit_nl = "teams" if primary == "team" else "medewerkers"
-    if source_powered(estimates, primary):
-        return True, {
-            "en": (f"With {n} {unit_en} the data can detect a driver that changes leaving by "
-                   f"about {typical:.0%} per SD (80 % power), enough to separate drivers. Each "
-                   "source's own power per factor is listed with its estimate."),
-            "nl": (f"Met {n} {unit_nl} kunnen de gegevens een factor zien die het vertrek met "
-                   f"ongeveer {typical:.0%} per SD verandert (80 % kans): genoeg om factoren te "
-                   "onderscheiden. De eigen kracht van elke bron per factor staat bij de schatting."),
-        }
-    return False, {
-        "en": (f"This organisation is too small to tell its drivers apart: with {n} {unit_en} "
-               f"only a factor that changes leaving by about {typical:.0%} per SD or more would "
-               "stand out, and real drivers are usually smaller. The estimates below are shown "
-               "for transparency, not as a ranking. More waves help a little; confidential mode "
-               "(person-level answers) helps most."),
-        "nl": (f"Deze organisatie is te klein om de factoren uit elkaar te houden: met {n} "
-               f"{unit_nl} valt alleen een factor op die het vertrek met ongeveer {typical:.0%} "
-               "per SD of meer verandert, en echte factoren zijn meestal kleiner. De schattingen "
-               "hieronder staan er ter verantwoording, niet als rangorde. Meer metingen helpen "
-               "een beetje; de vertrouwelijke modus (antwoorden per medewerker) helpt het meest."),
-    }
+    unit = "model.power.unit_team" if primary == "team" else "model.power.unit_person"
+    powered = source_powered(estimates, primary)
+    key = "model.power.enough" if powered else "model.power.too_small"
+    return powered, {lang: t(key, lang, n=n, unit=t(unit, lang), typical=typical) for lang in ("en", "nl")}
 
 
 def triangulate(org: OrgData, key: str | None = None, n_boot: int = 1000, seed: int = 0,
@@ -391,14 +353,6 @@ def _assemble(estimates, model, rows, facts) -> DriversReport:
 
 # -- presentation (the page and ``verloop drivers`` show the same) -------------------------------
 
-VERDICT_LABELS = {
-    "clear": ("clear", "duidelijk"),
-    "no_clear_effect": ("no clear effect", "geen duidelijk effect"),
-    "too_little_data": ("too little data", "te weinig gegevens"),
-    "sources_disagree": ("sources disagree", "bronnen spreken elkaar tegen"),
-}
-
-
 def _ci(ratio, low, high, share: bool = False) -> str:
     if ratio is None:
         return "—"
@@ -410,22 +364,21 @@ def _ci(ratio, low, high, share: bool = False) -> str:
 def report_frame(report: dict, lang: str = "en") -> pd.DataFrame:
     """The table HR sees: factor, verdict, ratio per SD and per point with intervals, rank and
     one column per source."""
-    if lang not in ("en", "nl"):
+    if lang not in LANGS:  # a programmer's call: say so, do not guess
         raise InputError("lang must be 'en' or 'nl'")
-    i = 0 if lang == "en" else 1
     rows = []
     for d in report["drivers"]:
         row = {
             "factor": d["factor"],
             "label": scale_label(d["factor"], lang),
-            "verdict": VERDICT_LABELS[d["verdict"]][i],
+            "verdict": t(f"model.verdict.{d['verdict']}", lang),
             "rank": d["rank"],
             "per_sd": _ci(d["ratio"], d["low"], d["high"]),
             "per_point": _ci(d["ratio_point"], d["low_point"], d["high_point"]),
             "unit_point": d["unit_point"],
         }
         for s in d["sources"]:
-            row[SOURCE_LABELS[s["source"]][i]] = _ci(s["ratio"], s["low"], s["high"],
+            row[t(f"model.source.{s['source']}", lang)] = _ci(s["ratio"], s["low"], s["high"],
                                                      share=s["unit"] == "share")
         rows.append(row)
     frame = pd.DataFrame(rows)

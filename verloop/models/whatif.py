@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from verloop.errors import InputError, PrivacyError
+from verloop.i18n import money, number, t
 
 DEFAULT_ANNUAL_SALARY_EUR = 32_000.0
 DEFAULT_REPLACEMENT_SHARE = 0.20
@@ -48,21 +49,21 @@ class WhatIfResult:
         return asdict(self)
 
     def sentence(self, lang: str = "en") -> str:
-        change = ", ".join(f"{k} {v:+g}" for k, v in self.changes.items())
         lo, hi = self.avoided_interval
         elo, ehi = self.euros_interval
-        if lang == "nl":
-            return (
-                f"Met {change} ({self.headcount} medewerkers in {self.teams} team(s)) "
-                f"verwachten we in {self.months} maanden {self.leavers_avoided:.1f} "
-                f"({lo:.1f} tot {hi:.1f}) minder vrijwillige vertrekkers: "
-                f"€ {self.euros_saved:,.0f} (€ {elo:,.0f} tot € {ehi:,.0f}) minder vervangingskosten."
-            ).replace(",", ".")
-        return (
-            f"With {change} ({self.headcount} agents in {self.teams} team(s)) we expect "
-            f"{self.leavers_avoided:.1f} ({lo:.1f} to {hi:.1f}) fewer voluntary leavers in "
-            f"{self.months} months, saving €{self.euros_saved:,.0f} (€{elo:,.0f} to €{ehi:,.0f}) "
-            "in replacement costs."
+        return t(
+            "model.whatif.result",
+            lang,
+            change=", ".join(f"{k} {v:+g}" for k, v in self.changes.items()),
+            headcount=number(self.headcount, lang, 0),
+            teams=self.teams,
+            months=self.months,
+            avoided=number(self.leavers_avoided, lang, 1),
+            lo=number(lo, lang, 1),
+            hi=number(hi, lang, 1),
+            saved=money(self.euros_saved, lang),
+            saved_lo=money(elo, lang),
+            saved_hi=money(ehi, lang),
         )
 
 
@@ -182,12 +183,9 @@ def outside_observed_range(model, changed: pd.DataFrame, changes: dict) -> dict:
         values = changed[factor].to_numpy(dtype=float)
         share = float(np.mean((values < lo - 1e-9) | (values > hi + 1e-9))) if len(values) else 0.0
         if share > 0:
-            out["en"].append(
-                f"{factor}: the change takes {share:.0%} of the teams outside the team scores seen "
-                f"so far ({lo:.2f}–{hi:.2f}); there the estimate is an extrapolation.")
-            out["nl"].append(
-                f"{factor}: de verandering brengt {share:.0%} van de teams buiten de tot nu toe "
-                f"geziene teamscores ({lo:.2f}–{hi:.2f}); daar is de schatting een extrapolatie.")
+            for lang in out:
+                out[lang].append(t("model.whatif.outside", lang, factor=factor, share=share,
+                                   lo=number(lo, lang, 2), hi=number(hi, lang, 2)))
     return out
 
 
