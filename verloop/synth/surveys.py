@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from verloop.domain.constants import DAYS_PER_MONTH
+from verloop.stats.psychometrics import alpha_from_covariance
 from verloop.synth import text
 from verloop.synth.answers import answer_matrix, item_models, scale_scores
 from verloop.synth.config import (
@@ -372,10 +373,9 @@ def scale_alphas(items: list, keyed: np.ndarray) -> dict[str, float]:
         block = block[np.isfinite(block).all(axis=1)]
         if len(cols) < 2 or len(block) < 3:
             continue
-        total = block.sum(axis=1).var(ddof=1)
-        if total > 0:
-            k = len(cols)
-            out[scale] = float(k / (k - 1) * (1 - block.var(axis=0, ddof=1).sum() / total))
+        alpha = alpha_from_covariance(np.cov(block, rowvar=False))
+        if np.isfinite(alpha):
+            out[scale] = alpha
     return out
 
 
