@@ -55,7 +55,14 @@ def benchmark(
 
 @app.command("train")
 def train(
-    out: Annotated[Path, typer.Option("--out", help="Folder for the model cards.")] = Path("models"),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Folder for the model cards (default: $VERLOOP_MODELS, else models/ of the checkout or "
+            "the user's data folder; `verloop config` shows it). The dashboards read the same place.",
+        ),
+    ] = None,
     key_file: Annotated[
         Path | None,
         typer.Option(
@@ -100,7 +107,9 @@ def train(
             "Notice: confidential mode without the pseudonym key: the survival model uses team survey means only.",
             err=True,
         )
-    folders = train_models(org, out, key=key, options=TrainOptions(n_boot=boot, seed=seed), which=which)
+    from verloop.models.triangulate import models_root
+
+    folders = train_models(org, models_root(out), key=key, options=TrainOptions(n_boot=boot, seed=seed), which=which)
     summary = summarise(folders)
     from verloop.store import bump_revision
 
@@ -118,7 +127,7 @@ def drivers(
     models_dir: Annotated[
         Path | None,
         typer.Option(
-            "--models", help="Folder of the model cards (default: $VERLOOP_MODELS or models/ in the checkout)."
+            "--models", help="Folder of the model cards (default: where `verloop train` writes; `verloop config`)."
         ),
     ] = None,
     key_file: Annotated[
