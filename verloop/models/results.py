@@ -83,10 +83,11 @@ class SummaryMixin:
         table = self.summary
         shown = table[columns] if columns else table
         lines = [f"<{type(self).__module__}.{type(self).__name__}>"]
-        width = max([len(k) for k, _ in self._summary_header()] + [0])
-        lines += [f"{k:>{width}} = {v}" for k, v in self._summary_header()]
+        facts = list(self._summary_header())
         if table.attrs.get("interval"):
-            lines.append(f"{'intervals':>{width}} = {table.attrs['interval']}")
+            facts.append(("intervals", table.attrs["interval"]))
+        width = max([len(k) for k, _ in facts] + [0])
+        lines += [f"{k:>{width}} = {v}" for k, v in facts]
         lines += ["---", shown.to_string(float_format=lambda v: f"{v:.{decimals}f}")]
         return "\n".join(lines)
 
