@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from verloop.config import current
+from verloop.i18n import LANGS, t
 from verloop.store import Store
 from verloop.store.engine import MissingDatabaseError
 
@@ -13,20 +14,15 @@ def missing_database_html(error: MissingDatabaseError) -> str:
     """The page a Voilà app shows when its database is not there (Dutch and English)."""
     path = html.escape(str(error.path))
     url = html.escape(error.url)
-    return (
+    parts = [
         "<div class='verloop-missing-database' role='alert' style='font-family:system-ui,sans-serif;"
         "max-width:44rem;padding:1.2rem 1.5rem;border-left:4px solid #b3261e;background:#fdf3f2'>"
-        "<h2 lang='nl' style='margin-top:0'>Er is nog geen database</h2>"
-        f"<p lang='nl'>Verloop verwachtte de database op <code>{path}</code>, maar daar staat niets. "
-        f"Maak haar aan met <code>verloop demo --db {url}</code> (een voorbeeldorganisatie) of "
-        f"<code>verloop init --db {url}</code> (leeg, voor uw eigen gegevens), en start daarna "
-        "<code>verloop serve</code> opnieuw met dezelfde <code>--db</code>.</p>"
-        "<h2 lang='en'>There is no database yet</h2>"
-        f"<p lang='en'>Verloop expected the database at <code>{path}</code>, but there is nothing there. "
-        f"Create it with <code>verloop demo --db {url}</code> (a demo organisation) or "
-        f"<code>verloop init --db {url}</code> (empty, for your own data), then start "
-        "<code>verloop serve</code> again with the same <code>--db</code>.</p></div>"
-    )
+    ]
+    for lang in LANGS:  # both languages: the page cannot know the reader's yet
+        style = " style='margin-top:0'" if lang == LANGS[0] else ""
+        parts.append(f"<h2 lang='{lang}'{style}>{html.escape(t('app.no_database_title', lang))}</h2>")
+        parts.append(f"<p lang='{lang}'>{t('app.no_database_html', lang, path=path, url=url)}</p>")
+    return "".join(parts) + "</div>"
 
 
 def app_store(*, migrate: bool = True) -> Store:

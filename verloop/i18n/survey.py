@@ -251,3 +251,25 @@ TEXTS.update(
         },
     }
 )
+
+# Any Voilà app whose database is missing (``verloop.apps.common``): the body is HTML, with the
+# path and URL escaped by the caller.
+TEXTS.update(
+    {
+        "app.no_database_title": {"nl": "Er is nog geen database", "en": "There is no database yet"},
+        "app.no_database_html": {
+            "nl": (
+                "Verloop verwachtte de database op <code>{path}</code>, maar daar staat niets. Maak haar aan met "
+                "<code>verloop demo --db {url}</code> (een voorbeeldorganisatie) of <code>verloop init --db {url}</code> "
+                "(leeg, voor uw eigen gegevens), en start daarna <code>verloop serve</code> opnieuw met dezelfde "
+                "<code>--db</code>."
+            ),
+            "en": (
+                "Verloop expected the database at <code>{path}</code>, but there is nothing there. Create it with "
+                "<code>verloop demo --db {url}</code> (a demo organisation) or <code>verloop init --db {url}</code> "
+                "(empty, for your own data), then start <code>verloop serve</code> again with the same "
+                "<code>--db</code>."
+            ),
+        },
+    }
+)
