@@ -21,8 +21,7 @@ def synth_small():
 
 @pytest.fixture(scope="session")
 def org_small(synth_small):
-    return from_frames(synth_small.frames(), settings={"survey_mode": "confidential",
-                                                       "min_group_size": 5})
+    return from_frames(synth_small.frames(), settings={"survey_mode": "confidential", "min_group_size": 5})
 
 
 @pytest.fixture(scope="session")

@@ -35,8 +35,7 @@ def test_leakage_guard_shuffled_target_gives_chance_auc():
 
 
 def test_cox_reports_hazard_ratios_and_cross_validated_concordance():
-    result = run_benchmark(attrition_frame(400, seed=4), target="Left", time="Tenure",
-                           models=FAST_MODELS)
+    result = run_benchmark(attrition_frame(400, seed=4), target="Left", time="Tenure", models=FAST_MODELS)
     s = result.survival
     assert s["concordance_method"].startswith("5-fold cross-validated")
     assert 0.6 < s["concordance"] <= 1
@@ -59,13 +58,24 @@ def test_unknown_model_and_tiny_class_are_refused():
 def test_cli_json_prints_exactly_one_object(tmp_path, capsys):
     path = tmp_path / "hr.csv"
     attrition_frame(300, seed=2).to_csv(path, index=False)
-    code = main(["benchmark", "--csv", str(path), "--target", "Left", "--time", "Tenure", "--json",
-                 "--models", "logistic regression,hist gradient boosting"])
+    code = main(
+        [
+            "benchmark",
+            "--csv",
+            str(path),
+            "--target",
+            "Left",
+            "--time",
+            "Tenure",
+            "--json",
+            "--models",
+            "logistic regression,hist gradient boosting",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     data = json.loads(out)  # fails if anything else was printed
-    assert [m["name"] for m in data["models"]] == [
-        "baseline (prior)", "logistic regression", "hist gradient boosting"]
+    assert [m["name"] for m in data["models"]] == ["baseline (prior)", "logistic regression", "hist gradient boosting"]
     for m in data["models"]:
         assert {"name", "roc_auc_mean", "roc_auc_sd", "pr_auc_mean", "brier_mean"} <= set(m)
     assert set(data["survival"]) >= {"concordance", "hazard_ratios"}
@@ -109,9 +119,7 @@ def test_ibm_best_model_reaches_published_level():
     assert best["pr_auc_mean"] > 0.5  # only 16 % leave: PR AUC of the baseline is about 0.16
     assert [m["name"] for m in result.models] == list(MODEL_NAMES)
     assert result.n_rows == 1470 and result.n_positive == 237
-    assert set(result.columns["dropped"]) == {
-        "EmployeeCount", "EmployeeNumber", "Over18", "StandardHours"
-    }
+    assert set(result.columns["dropped"]) == {"EmployeeCount", "EmployeeNumber", "Over18", "StandardHours"}
 
 
 @needs_ibm
@@ -121,8 +129,7 @@ def test_ibm_leakage_guard_with_shuffled_target():
 
     frame = read_table(IBM)
     frame["Attrition"] = np.random.default_rng(7).permutation(frame["Attrition"].to_numpy())
-    result = run_benchmark(frame, target="Attrition",
-                           models=FAST_MODELS + ["hist gradient boosting"])
+    result = run_benchmark(frame, target="Attrition", models=FAST_MODELS + ["hist gradient boosting"])
     for m in result.models:
         assert abs(m["roc_auc_mean"] - 0.5) < 0.07, m
 
@@ -139,8 +146,9 @@ def test_ibm_cox_on_years_at_company():
 
 def test_features_fit_only_the_named_columns(tmp_path, capsys):
     frame = attrition_frame(300, seed=4)
-    result = run_benchmark(frame, target="Left", time="Tenure", models=[MODEL_NAMES[1]],
-                           features=["Satisfaction", "OverTime"])
+    result = run_benchmark(
+        frame, target="Left", time="Tenure", models=[MODEL_NAMES[1]], features=["Satisfaction", "OverTime"]
+    )
     used = set(result.columns["numeric"]) | set(result.columns["categorical"])
     assert used - {"Tenure"} == {"Satisfaction", "OverTime"}  # Tenure is the Cox time axis
     covariates = set(result.survival["hazard_ratios"])
@@ -151,8 +159,23 @@ def test_features_fit_only_the_named_columns(tmp_path, capsys):
         run_benchmark(frame, target="Left", features=["Left"])
     path = tmp_path / "hr.csv"
     frame.to_csv(path, index=False)
-    assert main(["benchmark", "--csv", str(path), "--target", "Left", "--json", "--models", MODEL_NAMES[1],
-                 "--features", "Satisfaction,OverTime"]) == 0
+    assert (
+        main(
+            [
+                "benchmark",
+                "--csv",
+                str(path),
+                "--target",
+                "Left",
+                "--json",
+                "--models",
+                MODEL_NAMES[1],
+                "--features",
+                "Satisfaction,OverTime",
+            ]
+        )
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     columns = data["data"]["columns"]
     assert set(columns["numeric"]) | set(columns["categorical"]) == {"Satisfaction", "OverTime"}

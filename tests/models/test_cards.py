@@ -7,10 +7,15 @@ from verloop.models.cards import list_cards, load_card, load_model, write_card
 
 
 def test_write_and_load_a_card(tmp_path):
-    card = {"title": "Test", "summary": "s", "data": {"teams": 3},
-            "metrics": [{"title": "m", "rows": [{"auc": 0.71234, "n": 5}]}],
-            "drivers": [{"unit": "point", "sentence_en": "E.", "sentence_nl": "N."}],
-            "limitations": ["small"], "versions": {"x": "1"}}
+    card = {
+        "title": "Test",
+        "summary": "s",
+        "data": {"teams": 3},
+        "metrics": [{"title": "m", "rows": [{"auc": 0.71234, "n": 5}]}],
+        "drivers": [{"unit": "point", "sentence_en": "E.", "sentence_nl": "N."}],
+        "limitations": ["small"],
+        "versions": {"x": "1"},
+    }
     folder = write_card(tmp_path, "toy-model", {"weights": [1, 2, 3]}, card)
     loaded = load_card("toy-model", tmp_path)
     assert loaded["name"] == "toy-model" and len(loaded["artefact"]["sha256"]) == 64

@@ -17,24 +17,27 @@ from verloop.models.drivers import (
 def test_the_issue_sentence_in_english_and_dutch():
     effect = Effect("mandate", "team", 0.82, 0.74, 0.91, "point", 40)
     assert sentence(effect, "en") == (
-        "Teams scoring one point higher on mandate lose 18 % (9–26 %) fewer agents a year.")
+        "Teams scoring one point higher on mandate lose 18 % (9–26 %) fewer agents a year."
+    )
     assert sentence(effect, "nl") == (
-        "Teams die één punt hoger scoren op mandaat verliezen per jaar 18 % (9–26 %) minder "
-        "medewerkers.")
+        "Teams die één punt hoger scoren op mandaat verliezen per jaar 18 % (9–26 %) minder medewerkers."
+    )
     assert effect.clear
 
 
 def test_sentences_for_increases_unclear_effects_and_people():
     up = Effect("workload", "team", 1.25, 1.10, 1.40, "SD", 40)
-    assert sentence(up).startswith("Teams scoring one standard deviation higher on workload lose "
-                                   "25 % (10–40 %) more agents")
+    assert sentence(up).startswith(
+        "Teams scoring one standard deviation higher on workload lose 25 % (10–40 %) more agents"
+    )
     unclear = Effect("growth", "team", 0.95, 0.88, 1.03, "point", 40)
     assert "includes no effect" in sentence(unclear)
     assert "from 3 % more to 12 % fewer" in sentence(unclear)
     assert "omvat ook geen effect" in sentence(unclear, "nl")
     person = Effect("wellbeing", "individual", 0.90, 0.85, 0.95, "10 points", 900)
-    assert sentence(person) == ("Agents scoring ten points higher on wellbeing are 10 % (5–15 %) "
-                                "less likely to leave in any given month.")
+    assert sentence(person) == (
+        "Agents scoring ten points higher on wellbeing are 10 % (5–15 %) less likely to leave in any given month."
+    )
     assert "minder kans" in sentence(person, "nl")
     with pytest.raises(ValueError):
         sentence(person, "de")
@@ -70,7 +73,9 @@ def test_team_and_cox_effects_have_both_units(panel_small, org_small):
     # one result shape: the per-point effect is the summary's exp(coef) and its bounds
     row = cox.summary.loc["team_mandate"]
     assert ce[0].ratio == pytest.approx(row["exp(coef)"]) and ce[0].low == pytest.approx(row["exp(coef) lower 95%"])
-    assert ce[1].ratio == pytest.approx(row["exp(coef*sd)"]) and ce[1].high == pytest.approx(row["exp(coef*sd) upper 95%"])
+    assert ce[1].ratio == pytest.approx(row["exp(coef*sd)"]) and ce[1].high == pytest.approx(
+        row["exp(coef*sd) upper 95%"]
+    )
 
 
 def test_permutation_importance_and_partial_dependence_on_a_known_function():
@@ -86,5 +91,6 @@ def test_permutation_importance_and_partial_dependence_on_a_known_function():
     pd_table = partial_dependence_table(model, frame, "a", points=5)
     assert len(pd_table) == 5
     np.testing.assert_allclose(pd_table["value"], np.linspace(*np.quantile(frame["a"], [0.05, 0.95]), 5))
-    np.testing.assert_allclose(pd_table["prediction"], 3 * pd_table["value"] + model.intercept_
-                               + model.coef_[1] * frame["b"].mean(), atol=1e-9)
+    np.testing.assert_allclose(
+        pd_table["prediction"], 3 * pd_table["value"] + model.intercept_ + model.coef_[1] * frame["b"].mean(), atol=1e-9
+    )

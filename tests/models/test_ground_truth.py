@@ -82,8 +82,7 @@ def _fit_seed(seed: int) -> dict:
             "per_sd": float(np.log(table.loc[k, "exp(coef*sd)"])),
         }
     result["ranking"] = rank_drivers(model_effects(model))
-    result["per_sd_all"] = {f: float(np.log(r)) for f, r in zip(
-        table.index, table["exp(coef*sd)"]) if f in own.scales}
+    result["per_sd_all"] = {f: float(np.log(r)) for f, r in zip(table.index, table["exp(coef*sd)"]) if f in own.scales}
 
     # team level: out-of-fold team ranking against the true risk
     panel = team_panel(org, horizons=(6,))

@@ -86,7 +86,8 @@ def test_recall_bias_fools_the_exit_comparison_but_not_the_verdict():
     assert e_b["mandate"].mean() < e_p["mandate"].mean() and e_b["workload"].mean() > e_p["workload"].mean()
     report = triangulate(org_b, n_boot=200)
     zero = biased.truth["hazard"]["zero_effect_constructs"]
-    exit_flags = [s for d in report.drivers for s in d["sources"]
-                  if s["source"] == "exit" and s["clear"] and d["factor"] in zero]
+    exit_flags = [
+        s for d in report.drivers for s in d["sources"] if s["source"] == "exit" and s["clear"] and d["factor"] in zero
+    ]
     assert exit_flags, "a strong recall bias should make the exit comparison flag no-effect scales"
     assert not any(d["clear"] for d in report.drivers if d["factor"] in zero)

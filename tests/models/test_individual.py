@@ -65,13 +65,26 @@ def test_cluster_robust_variance_matches_lifelines_without_entry():
     x = rng.normal(size=(n, 2))
     t = rng.exponential(100 * np.exp(-0.5 * x[:, 0]))
     c = rng.uniform(10, 200, n)
-    df = pd.DataFrame({"a": x[:, 0], "b": x[:, 1], "stop": np.minimum(t, c),
-                       "event": (t <= c).astype(int), "g": rng.integers(0, 40, n)})
+    df = pd.DataFrame(
+        {
+            "a": x[:, 0],
+            "b": x[:, 1],
+            "stop": np.minimum(t, c),
+            "event": (t <= c).astype(int),
+            "g": rng.integers(0, 40, n),
+        }
+    )
     robust = CoxPHFitter().fit(df, "stop", "event", robust=True, cluster_col="g")
     plain = CoxPHFitter().fit(df.drop(columns="g"), "stop", "event")
-    cov = cluster_robust_cov(df[["a", "b"]].to_numpy(), np.full(n, -1.0), df["stop"].to_numpy(),
-                             df["event"].to_numpy(), plain.params_.to_numpy(),
-                             plain.variance_matrix_.to_numpy(), df["g"].to_numpy())
+    cov = cluster_robust_cov(
+        df[["a", "b"]].to_numpy(),
+        np.full(n, -1.0),
+        df["stop"].to_numpy(),
+        df["event"].to_numpy(),
+        plain.params_.to_numpy(),
+        plain.variance_matrix_.to_numpy(),
+        df["g"].to_numpy(),
+    )
     np.testing.assert_allclose(np.sqrt(np.diag(cov)), robust.summary["se(coef)"], rtol=1e-3)
 
 

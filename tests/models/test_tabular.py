@@ -70,8 +70,9 @@ def test_plan_drops_id_like_and_constant_columns_with_reasons():
 
 def test_unique_but_unsorted_measurements_are_kept():
     rng = np.random.default_rng(1)
-    frame = pd.DataFrame({"Salary": rng.permutation(np.arange(1000, 1100) * 7).astype(float),
-                          "y": rng.integers(0, 2, 100)})
+    frame = pd.DataFrame(
+        {"Salary": rng.permutation(np.arange(1000, 1100) * 7).astype(float), "y": rng.integers(0, 2, 100)}
+    )
     plan = plan_columns(frame, exclude=["y"])
     assert plan.numeric == ["Salary"]
 

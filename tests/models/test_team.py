@@ -20,16 +20,27 @@ from verloop.models.team import (
 
 def test_panel_has_one_row_per_team_and_wave_with_outcomes(panel_small, org_small):
     assert not panel_small.duplicated(["team_id", "wave_id"]).any()
-    assert {"leavers_6m", "exposure_6m", "complete_6m", "headcount", "n_respondents",
-            "mandate", "aht_s", "share_new_3m", "site_id"} <= set(panel_small.columns)
+    assert {
+        "leavers_6m",
+        "exposure_6m",
+        "complete_6m",
+        "headcount",
+        "n_respondents",
+        "mandate",
+        "aht_s",
+        "share_new_3m",
+        "site_id",
+    } <= set(panel_small.columns)
     # a hand count for one team-wave: voluntary exits within 6 months of the wave's close
     row = panel_small[panel_small["complete_6m"]].iloc[10]
     emp = org_small.employees
     start = row["start"]
-    cohort = emp[(emp["team_id"] == row["team_id"]) & (emp["hire_date"] <= start)
-                 & (emp["exit_date"].isna() | (emp["exit_date"] > start))]
-    left = cohort[(cohort["exit_type"] == "voluntary")
-                  & (cohort["exit_date"] <= shift_months(start, 6))]
+    cohort = emp[
+        (emp["team_id"] == row["team_id"])
+        & (emp["hire_date"] <= start)
+        & (emp["exit_date"].isna() | (emp["exit_date"] > start))
+    ]
+    left = cohort[(cohort["exit_type"] == "voluntary") & (cohort["exit_date"] <= shift_months(start, 6))]
     assert row["leavers_6m"] == len(left)
     assert row["headcount"] == len(cohort)
     assert 0 < row["exposure_6m"] <= len(cohort) * 0.5 + 1e-9
@@ -104,8 +115,12 @@ def test_rate_with_person_years_as_weight_equals_the_count_model_with_an_offset(
 
     X, y, weight, _ = panel_xy(panel_small, 6, driver_features(panel_small))
     ours = TeamPoissonModel(n_boot=0).fit(X, y, sample_weight=weight)
-    ref = sm.GLM((y * weight).to_numpy(), sm.add_constant(X.to_numpy()), family=sm.families.Poisson(),
-                 offset=np.log(weight.to_numpy())).fit()
+    ref = sm.GLM(
+        (y * weight).to_numpy(),
+        sm.add_constant(X.to_numpy()),
+        family=sm.families.Poisson(),
+        offset=np.log(weight.to_numpy()),
+    ).fit()
     np.testing.assert_allclose(ours.coef_, ref.params, rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(ours.summary["se(coef)"], ref.bse, rtol=1e-4)
 
@@ -193,7 +208,9 @@ def test_pooled_model_follows_the_sklearn_contract(org_small):
     # numpy input works too (names x0, x1, …); person-years of zero carry no information
     plain = PooledTeamModel(n_boot=0).fit(frame[feats].to_numpy(), rate, sample_weight=years)
     assert plain.features_ == ["x0", "x1", "x2"]
-    np.testing.assert_allclose(plain.coef_, PooledTeamModel(n_boot=0).fit(frame[feats], rate, sample_weight=years).coef_)
+    np.testing.assert_allclose(
+        plain.coef_, PooledTeamModel(n_boot=0).fit(frame[feats], rate, sample_weight=years).coef_
+    )
     with pytest.raises(ValueError, match="non-zero"):
         PooledTeamModel(n_boot=0).fit(frame[feats], rate, sample_weight=years * 0)
     with pytest.raises(InputError, match="Too little data"):

@@ -11,15 +11,15 @@ QUICK = TrainOptions(n_boot=20, kinds=("logistic",), schemes=("team",))
 
 
 @pytest.mark.slow
-def test_train_from_the_database_writes_cards(store, synth_small, tmp_path, key_small, capsys,
-                                              monkeypatch):
+def test_train_from_the_database_writes_cards(store, synth_small, tmp_path, key_small, capsys, monkeypatch):
     from verloop.synth import write
 
     write(store, synth_small)
     # the CLI: team model only, JSON summary
     monkeypatch.delenv("VERLOOP_PSEUDONYM_KEY", raising=False)
-    code = main(["train", "--db", store.url, "--out", str(tmp_path / "cli"), "--only", "team",
-                 "--boot", "20", "--json"])
+    code = main(
+        ["train", "--db", store.url, "--out", str(tmp_path / "cli"), "--only", "team", "--boot", "20", "--json"]
+    )
     out = capsys.readouterr().out
     assert code == 0, out
     cards = json.loads(out)["cards"]
@@ -29,15 +29,23 @@ def test_train_from_the_database_writes_cards(store, synth_small, tmp_path, key_
     assert team["drivers"] and all("sentence_nl" in d for d in team["drivers"])
     assert "never for decisions about one person" in team["intended_use"].lower()
     assert set(load_model("team-risk", tmp_path / "cli")["models"]["poisson"]) == {3, 6}
-    assert (tmp_path / "cli" / "team-risk" / "card.md").read_text(encoding="utf-8").startswith(
-        "# Model card")
+    assert (tmp_path / "cli" / "team-risk" / "card.md").read_text(encoding="utf-8").startswith("# Model card")
     # the API: the individual models, confidential mode with the key
     org = load_org(store)
     assert org.survey_mode == "confidential" and len(org.pulse_waves) > 10
     (tmp_path / "api").mkdir()
-    bench = {"seeds": "1-8", "exit_recall_bias": 0.3, "sizes": {"600": {"designs": {
-        "verdict_anonymous": {"both_top_clear": "0/8", "false_discoveries": "0/48", "covered": "30/32"},
-        "team": {"both_top_clear": "0/8", "false_discoveries": "3/48", "covered": "30/32"}}}}}
+    bench = {
+        "seeds": "1-8",
+        "exit_recall_bias": 0.3,
+        "sizes": {
+            "600": {
+                "designs": {
+                    "verdict_anonymous": {"both_top_clear": "0/8", "false_discoveries": "0/48", "covered": "30/32"},
+                    "team": {"both_top_clear": "0/8", "false_discoveries": "3/48", "covered": "30/32"},
+                }
+            }
+        },
+    }
     (tmp_path / "api" / "drivers-benchmark-recall.json").write_text(json.dumps(bench), encoding="utf-8")
     # the drivers card without the key (the anonymous view; the Cox source is tested elsewhere)
     assert [f.name for f in train_models(org, tmp_path / "api", options=QUICK, which=("drivers",))] == ["drivers"]
@@ -46,12 +54,19 @@ def test_train_from_the_database_writes_cards(store, synth_small, tmp_path, key_
     assert report["primary"] == "team" and report["rule"]["nl"].startswith("Beslisregel")
     assert {d["factor"] for d in report["drivers"]} >= {"mandate", "wellbeing"}
     measured = [m for m in drivers["metrics"] if "synthetic generator" in m["title"]]
-    assert measured and measured[0]["rows"] == [{
-        "positions": "600", "seeds": "1-8", "exit_recall_bias": 0.3, "design": "verdict_anonymous",
-        "both_top_clear": "0/8", "false_discoveries": "0/48", "covered": "30/32",
-        "file": "drivers-benchmark-recall.json"}]
-    folders = train_models(org, tmp_path / "api", key=key_small, options=QUICK,
-                           which=("survival", "classifiers"))
+    assert measured and measured[0]["rows"] == [
+        {
+            "positions": "600",
+            "seeds": "1-8",
+            "exit_recall_bias": 0.3,
+            "design": "verdict_anonymous",
+            "both_top_clear": "0/8",
+            "false_discoveries": "0/48",
+            "covered": "30/32",
+            "file": "drivers-benchmark-recall.json",
+        }
+    ]
+    folders = train_models(org, tmp_path / "api", key=key_small, options=QUICK, which=("survival", "classifiers"))
     assert [f.name for f in folders] == ["individual-survival", "leave-within"]
     survival = load_card("individual-survival", tmp_path / "api")
     assert "own scores" in survival["summary"] and survival["measurement"]["linked_responses"] > 0
@@ -71,6 +86,15 @@ def test_survival_features_are_team_means_not_identifiers():
     """The team's id once entered the Cox model as a number and made the demo's fit singular."""
     from verloop.models.train import team_mean_features
 
-    columns = ["employee_id", "team_id", "team_n", "team_mandate", "team_wellbeing",
-               "team_intent_stay", "team_enps", "part_time", "entry"]
+    columns = [
+        "employee_id",
+        "team_id",
+        "team_n",
+        "team_mandate",
+        "team_wellbeing",
+        "team_intent_stay",
+        "team_enps",
+        "part_time",
+        "entry",
+    ]
     assert team_mean_features(columns) == ["team_mandate", "team_wellbeing"]

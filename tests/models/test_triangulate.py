@@ -3,7 +3,6 @@ synthetic organisation (issue 11)."""
 
 import json
 
-import numpy as np
 import pytest
 
 from verloop.cli import main
@@ -23,19 +22,24 @@ from verloop.models.triangulate import (
 
 def est(source, factor, ratio, low, high, powered=True, unit="SD"):
     mde = 0.8 if powered else 0.4  # smallest detectable ratio per SD (80 % power)
-    return SourceEstimate(source, factor, ratio, low, high, unit, 100, powered, mde,
-                          ratio, low, high, "point")
+    return SourceEstimate(source, factor, ratio, low, high, unit, 100, powered, mde, ratio, low, high, "point")
 
 
 def test_the_verdict_rule():
-    rows = verdict([
-        est("team", "mandate", 0.6, 0.5, 0.7), est("exit", "mandate", 0.7, 0.6, 0.8),
-        est("team", "voice", 0.9, 0.8, 0.95, powered=False),  # this factor weak, the organisation powered
-        est("team", "growth", 0.8, 0.7, 0.9), est("exit", "growth", 1.3, 1.1, 1.5),  # contradicted
-        est("team", "workload", 1.05, 0.9, 1.2),
-        est("team", "leadership", 1.0, 0.9, 1.1), est("exit", "leadership", 0.5, 0.4, 0.6),  # exit alone
-        est("followup", "mandate", 0.2, 0.1, 0.3, unit="share"),
-    ], primary="team")
+    rows = verdict(
+        [
+            est("team", "mandate", 0.6, 0.5, 0.7),
+            est("exit", "mandate", 0.7, 0.6, 0.8),
+            est("team", "voice", 0.9, 0.8, 0.95, powered=False),  # this factor weak, the organisation powered
+            est("team", "growth", 0.8, 0.7, 0.9),
+            est("exit", "growth", 1.3, 1.1, 1.5),  # contradicted
+            est("team", "workload", 1.05, 0.9, 1.2),
+            est("team", "leadership", 1.0, 0.9, 1.1),
+            est("exit", "leadership", 0.5, 0.4, 0.6),  # exit alone
+            est("followup", "mandate", 0.2, 0.1, 0.3, unit="share"),
+        ],
+        primary="team",
+    )
     by = {d["factor"]: d for d in rows}
     assert by["mandate"]["verdict"] == "clear" and by["mandate"]["rank"] == 1 and rows[0]["factor"] == "mandate"
     assert by["voice"]["verdict"] == "clear" and by["voice"]["rank"] == 2
@@ -44,8 +48,10 @@ def test_the_verdict_rule():
     assert by["leadership"]["verdict"] == "no_clear_effect"  # the exit comparison never decides alone
     assert [s["source"] for s in by["mandate"]["sources"]] == ["team", "exit", "followup"]
     assert by["mandate"]["sources"][2]["clear"] is False  # a share of reasons is not a test
-    small = verdict([est("team", "mandate", 0.6, 0.5, 0.7, powered=False),
-                     est("team", "voice", 1.0, 0.8, 1.2, powered=False)], primary="team")
+    small = verdict(
+        [est("team", "mandate", 0.6, 0.5, 0.7, powered=False), est("team", "voice", 1.0, 0.8, 1.2, powered=False)],
+        primary="team",
+    )
     assert [d["verdict"] for d in small] == ["too_little_data"] * 2 and not any(d["clear"] for d in small)
     ok, note = power_note("team", [est("team", "mandate", 0.6, 0.5, 0.7, powered=False)], 53)
     assert not ok and "too small" in note["en"] and "te klein" in note["nl"]
@@ -76,7 +82,9 @@ def test_reports_on_a_small_organisation(reports, org_small):
 def test_report_table_and_text_in_both_languages(reports):
     anon, _ = reports
     en, nl = report_frame(anon.to_dict(), "en"), report_frame(anon.to_dict(), "nl")
-    assert "team level (pooled team means)" in en.columns and "teamniveau (gemiddelden over alle metingen)" in nl.columns
+    assert (
+        "team level (pooled team means)" in en.columns and "teamniveau (gemiddelden over alle metingen)" in nl.columns
+    )
     assert set(en["verdict"]) == {"too little data"} and set(nl["verdict"]) == {"te weinig gegevens"}
     assert "Verdict rule" in report_text(anon.to_dict(), "en") and "Beslisregel" in report_text(anon.to_dict(), "nl")
     with pytest.raises(InputError):
@@ -107,6 +115,8 @@ def test_primary_source_and_the_anonymous_view(reports):
     anon_view = conf.without("cox")
     assert anon_view.primary == "team" and "cox" not in anon_view.facts["sources"]
     assert choose_primary([est("team", "mandate", 0.6, 0.5, 0.7), est("cox", "mandate", 0.6, 0.5, 0.7)]) == "team"
-    assert choose_primary([est("team", "mandate", 0.6, 0.5, 0.7, powered=False),
-                           est("cox", "mandate", 0.6, 0.5, 0.7)]) == "cox"
+    assert (
+        choose_primary([est("team", "mandate", 0.6, 0.5, 0.7, powered=False), est("cox", "mandate", 0.6, 0.5, 0.7)])
+        == "cox"
+    )
     assert choose_primary([est("team", "mandate", 0.6, 0.5, 0.7, powered=False)]) == "team"

@@ -41,8 +41,7 @@ def test_leakage_guard_shuffled_labels_give_chance_auc(snapshots, org_small):
     rng = np.random.default_rng(3)
     for h in (6, 12):
         shuffled[f"left_{h}m"] = rng.permutation(shuffled[f"left_{h}m"].to_numpy())
-    report = evaluate_classifiers(shuffled, 6, org_small.as_of, kinds=("logistic",),
-                                  schemes=("team",), n_boot=20)
+    report = evaluate_classifiers(shuffled, 6, org_small.as_of, kinds=("logistic",), schemes=("team",), n_boot=20)
     for row in report.metrics.itertuples():
         assert abs(row.roc_auc - 0.5) < 0.07, row
 
@@ -59,8 +58,7 @@ def test_temporal_split_needs_enough_history(org_small):
 def test_team_models_and_survey_lift(panel_small, org_small):
     metrics, lift = evaluate_team_models(panel_small, 6, org_small.as_of, n_boot=30)
     assert set(metrics["scheme"]) == {"temporal", "team"}
-    assert {"team facts only", "KPIs only", "facts + KPIs", "facts + KPIs + survey"} <= set(
-        metrics["features"])
+    assert {"team facts only", "KPIs only", "facts + KPIs", "facts + KPIs + survey"} <= set(metrics["features"])
     assert (metrics["model"] == "boosting").any()
     assert len(lift) == 2 and (lift["ci_low"] <= lift["ci_high"]).all()
 

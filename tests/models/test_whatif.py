@@ -31,8 +31,9 @@ def test_scopes_salary_and_ranges(model, panel_small, org_small):
     state = latest_state(panel_small, model.features_)
     team = int(state["team_id"].iloc[0])
     site = int(state["site_id"].iloc[0])
-    one = what_if(model, panel_small, {"mandate": 1}, scope="team", scope_id=team,
-                  annual_salary=40_000, replacement_share=0.25)
+    one = what_if(
+        model, panel_small, {"mandate": 1}, scope="team", scope_id=team, annual_salary=40_000, replacement_share=0.25
+    )
     assert one.teams == 1 and one.replacement_cost_eur == 10_000
     per_site = what_if(model, panel_small, {"mandate": 1}, scope="site", scope_id=site)
     everyone = what_if(model, panel_small, {"mandate": 1})
@@ -73,7 +74,9 @@ def test_pooled_model_what_if_warns_outside_the_observed_range(org_small):
     small = what_if(model, rows, {"mandate": 0.05})
     assert small.teams == len(rows) and small.avoided_interval[0] <= small.leavers_avoided <= small.avoided_interval[1]
     # in-sample the baseline over the window's person-years reproduces the observed leavers
-    assert np.sum(model.predict(rows[model.features_]) * rows["person_years"]) == pytest.approx(rows["leavers"].sum(), rel=1e-6)
+    assert np.sum(model.predict(rows[model.features_]) * rows["person_years"]) == pytest.approx(
+        rows["leavers"].sum(), rel=1e-6
+    )
     big = what_if(model, rows, {"mandate": 2.0})
     assert big.warnings["en"] and "outside the team scores seen" in big.warnings["en"][0]
     assert "buiten de tot nu toe" in big.warnings["nl"][0]

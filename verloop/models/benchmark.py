@@ -96,9 +96,7 @@ class BenchmarkResult:
                 "| term | hazard ratio | 95 % CI |",
                 "| --- | --- | --- |",
             ]
-            top = sorted(
-                s["hazard_ratios"], key=lambda t: -abs(np.log(s["hazard_ratios_per_sd"][t]))
-            )[:10]
+            top = sorted(s["hazard_ratios"], key=lambda t: -abs(np.log(s["hazard_ratios_per_sd"][t])))[:10]
             for t in top:
                 lo, hi = s["hazard_ratio_ci"][t]
                 lines.append(f"| {t} | {s['hazard_ratios'][t]:.3f} | {lo:.3f}–{hi:.3f} |")
@@ -138,8 +136,7 @@ def _candidate_models(table: PreparedTable, seed: int) -> dict[str, object]:
 _DESCRIPTIONS = {
     "baseline (prior)": "everyone gets the training share of leavers",
     "logistic regression": "one-hot categories, scaled numbers, L2 (C=0.1)",
-    "logistic regression + levels": "as above, plus few-level numbers one-hot and log1p of "
-    "skewed numbers",
+    "logistic regression + levels": "as above, plus few-level numbers one-hot and log1p of skewed numbers",
     "hist gradient boosting": "native categories, early stopping",
     "random forest": "300 trees, min 3 per leaf",
 }
@@ -171,8 +168,7 @@ def cox_design(table: PreparedTable) -> tuple[pd.DataFrame, dict[str, str]]:
     return design, references
 
 
-def fit_cox(table: PreparedTable, n_splits: int = 5, seed: int = 0,
-            penalizer: float = COX_PENALIZER) -> dict:
+def fit_cox(table: PreparedTable, n_splits: int = 5, seed: int = 0, penalizer: float = COX_PENALIZER) -> dict:
     """Cox proportional hazards on the duration: hazard ratios with CIs, concordance."""
     from lifelines import CoxPHFitter
     from lifelines.exceptions import ConvergenceError
@@ -207,8 +203,11 @@ def fit_cox(table: PreparedTable, n_splits: int = 5, seed: int = 0,
         for t in design.columns
     }
     bounded = [
-        c for c in table.plan.numeric
-        if c in design and c != table.time and (design[c] <= duration + 1e-9).all()
+        c
+        for c in table.plan.numeric
+        if c in design
+        and c != table.time
+        and (design[c] <= duration + 1e-9).all()
         and np.corrcoef(design[c], duration)[0, 1] > 0.5
     ]
     notes = []
@@ -217,7 +216,11 @@ def fit_cox(table: PreparedTable, n_splits: int = 5, seed: int = 0,
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             cv_without, _, _ = cox_cv_concordance(
-                design.drop(columns=bounded), duration, event, n_splits=n_splits, seed=seed,
+                design.drop(columns=bounded),
+                duration,
+                event,
+                n_splits=n_splits,
+                seed=seed,
                 penalizer=penalizer,
             )
     if bounded:
@@ -237,8 +240,7 @@ def fit_cox(table: PreparedTable, n_splits: int = 5, seed: int = 0,
         "hazard_ratios": hr,
         "hazard_ratio_ci": ci,
         "hazard_ratios_per_sd": hr_sd,
-        "hazard_ratio_unit": "numeric terms per unit of the column; 'col[level]' terms against "
-        "the most common level",
+        "hazard_ratio_unit": "numeric terms per unit of the column; 'col[level]' terms against the most common level",
         "reference_levels": references,
         "duration": table.time,
         "n": int(len(duration)),
@@ -255,8 +257,9 @@ def select_features(frame: pd.DataFrame, features, target: str, time: str | None
         raise InputError("--features is empty; name at least one column, e.g. --features age,income.")
     unknown = [f for f in features if f not in frame.columns]
     if unknown:
-        raise InputError(f"The file has no column {unknown[0]!r}; its columns are "
-                         f"{', '.join(map(str, frame.columns))}.")
+        raise InputError(
+            f"The file has no column {unknown[0]!r}; its columns are {', '.join(map(str, frame.columns))}."
+        )
     clash = [f for f in features if f in (target, time)]
     if clash:
         raise InputError(f"Column {clash[0]!r} is the target or time, not a feature.")
@@ -294,9 +297,7 @@ def run_benchmark(
     if models is not None:
         unknown = [m for m in models if m not in MODEL_NAMES]
         if unknown:
-            raise InputError(
-                f"Unknown model {unknown[0]!r}; choose from {', '.join(MODEL_NAMES)}."
-            )
+            raise InputError(f"Unknown model {unknown[0]!r}; choose from {', '.join(MODEL_NAMES)}.")
     candidates = _candidate_models(table, seed)
     wanted = [n for n in MODEL_NAMES if models is None or n in models or n == MODEL_NAMES[0]]
     results = []

@@ -34,9 +34,7 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 def _check_name(name: str) -> str:
     if not isinstance(name, str) or not _NAME.match(name):
-        raise InputError(
-            f"Model name {name!r} is not allowed; use lower-case letters, digits, '-' and '_'."
-        )
+        raise InputError(f"Model name {name!r} is not allowed; use lower-case letters, digits, '-' and '_'.")
     return name
 
 
@@ -80,13 +78,11 @@ def write_card(root: str | Path, name: str, artefact, card: dict) -> Path:
     joblib.dump(artefact, path, compress=3)
     card = dict(card)
     card["name"] = name
-    card["artefact"] = {"file": ARTEFACT, "sha256": sha256_file(path),
-                        "bytes": path.stat().st_size}
+    card["artefact"] = {"file": ARTEFACT, "sha256": sha256_file(path), "bytes": path.stat().st_size}
     card.setdefault("intended_use", INTENDED_USE)
     card.setdefault("created", dt.date.today().isoformat())
     card = _plain(card)
-    (folder / "card.json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n",
-                                      encoding="utf-8")
+    (folder / "card.json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     (folder / "card.md").write_text(render_markdown(card), encoding="utf-8")
     return folder
 
@@ -133,8 +129,9 @@ def list_cards(root: str | Path = "models") -> list[dict]:
             card = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError:
             continue
-        out.append({"name": card.get("name", path.parent.name), "title": card.get("title"),
-                    "created": card.get("created")})
+        out.append(
+            {"name": card.get("name", path.parent.name), "title": card.get("title"), "created": card.get("created")}
+        )
     return sorted(out, key=lambda c: c.get("created") or "", reverse=True)
 
 
@@ -186,9 +183,14 @@ def render_markdown(card: dict) -> str:
                 lines.append(f"- {d['sentence_nl']}")
         lines.append("")
     lines += ["## Limitations", ""] + [f"- {x}" for x in card.get("limitations", [])] + [""]
-    lines += ["## Artefact", "", f"- file: `{card['artefact']['file']}`",
-              f"- sha256: `{card['artefact']['sha256']}`", f"- created: {card.get('created')}",
-              ""]
+    lines += [
+        "## Artefact",
+        "",
+        f"- file: `{card['artefact']['file']}`",
+        f"- sha256: `{card['artefact']['sha256']}`",
+        f"- created: {card.get('created')}",
+        "",
+    ]
     if card.get("versions"):
         lines += ["## Versions", ""] + [f"- {k}: {v}" for k, v in card["versions"].items()]
         lines.append("")

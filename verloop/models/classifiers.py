@@ -45,30 +45,38 @@ def logistic_model(features: list[str], C: float = 1.0) -> Pipeline:
     parts = []
     if "tenure_years" in features:
         parts.append(
-            ("tenure", make_pipeline(SimpleImputer(strategy="median"),
-                                     SplineTransformer(n_knots=5, degree=3,
-                                                       extrapolation="constant")),
-             ["tenure_years"])
+            (
+                "tenure",
+                make_pipeline(
+                    SimpleImputer(strategy="median"), SplineTransformer(n_knots=5, degree=3, extrapolation="constant")
+                ),
+                ["tenure_years"],
+            )
         )
     rest = [f for f in features if f != "tenure_years"]
     if rest:
         # mean imputation plus a missing-indicator: the indicator carries "no team mean (fewer
         # than k answered)" and the mean is cheap on millions of rows (a median sorts them)
-        parts.append(("rest", make_pipeline(SimpleImputer(strategy="mean", add_indicator=True),
-                                            StandardScaler()), rest))
-    return Pipeline([("columns", ColumnTransformer(parts)),
-                     ("model", LogisticRegression(C=C, max_iter=2000))])
+        parts.append(
+            ("rest", make_pipeline(SimpleImputer(strategy="mean", add_indicator=True), StandardScaler()), rest)
+        )
+    return Pipeline([("columns", ColumnTransformer(parts)), ("model", LogisticRegression(C=C, max_iter=2000))])
 
 
 def boosting_model(features: list[str], seed: int = 0, calibrated: bool = True):
     """Histogram gradient boosting (NaN handled natively), sigmoid-calibrated on inner folds."""
     hgb = HistGradientBoostingClassifier(
-        learning_rate=0.08, max_iter=100, max_leaf_nodes=15, min_samples_leaf=50,
-        l2_regularization=1.0, early_stopping=True, validation_fraction=0.1,
-        n_iter_no_change=10, random_state=seed,
+        learning_rate=0.08,
+        max_iter=100,
+        max_leaf_nodes=15,
+        min_samples_leaf=50,
+        l2_regularization=1.0,
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        random_state=seed,
     )
-    pipe = Pipeline([("columns", ColumnTransformer([("all", "passthrough", features)])),
-                     ("model", hgb)])
+    pipe = Pipeline([("columns", ColumnTransformer([("all", "passthrough", features)])), ("model", hgb)])
     if not calibrated:
         return pipe
     return CalibratedClassifierCV(pipe, method="sigmoid", cv=3)

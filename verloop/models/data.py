@@ -23,8 +23,16 @@ from verloop.domain.constants import DAYS_PER_YEAR, PART_TIME_BELOW_HOURS  # noq
 from verloop.errors import InputError
 
 DRIVER_SCALES = (
-    "engagement", "wellbeing", "autonomy", "mandate", "workload", "connection", "growth",
-    "leadership", "voice", "metric_gaming",
+    "engagement",
+    "wellbeing",
+    "autonomy",
+    "mandate",
+    "workload",
+    "connection",
+    "growth",
+    "leadership",
+    "voice",
+    "metric_gaming",
 )
 """Constructs the organisation can act on: candidate drivers of leaving."""
 
@@ -85,9 +93,13 @@ class OrgData:
             if "wave_id" in responses and "id" in waves:
                 waves = waves[waves["id"].isin(responses["wave_id"])]  # an empty wave adds no data
                 responses = responses[responses["wave_id"].isin(waves["id"])]
-        end = end_of_data(exits=[last(self.employees, "exit_date")], hires=[last(self.employees, "hire_date")],
-                          kpi_months=[last(self.kpis, "month")], responses=[last(responses, "submitted_on")],
-                          closed_waves=[last(waves, "closes_on")])
+        end = end_of_data(
+            exits=[last(self.employees, "exit_date")],
+            hires=[last(self.employees, "hire_date")],
+            kpi_months=[last(self.kpis, "month")],
+            responses=[last(responses, "submitted_on")],
+            closed_waves=[last(waves, "closes_on")],
+        )
         if end is None:
             raise InputError("The organisation has no dated records; load HR data first.")
         return pd.Timestamp(end)
@@ -141,11 +153,13 @@ def pulse_answers(org: OrgData) -> tuple[pd.DataFrame, pd.DataFrame]:
     index = pd.Index(responses["id"])
     codes = index.get_indexer(org.answers["response_id"])
     keep = codes >= 0
-    answers = pd.DataFrame({
-        "response_id": codes[keep],
-        "item_id": org.answers["item_id"].to_numpy()[keep],
-        "value": org.answers["value"].to_numpy()[keep],
-    })
+    answers = pd.DataFrame(
+        {
+            "response_id": codes[keep],
+            "item_id": org.answers["item_id"].to_numpy()[keep],
+            "value": org.answers["value"].to_numpy()[keep],
+        }
+    )
     return responses, answers
 
 
@@ -197,8 +211,9 @@ def link_pseudonyms(org: OrgData, key: str) -> pd.DataFrame:
             "surveys anonymously, so use the team-level model."
         )
     if not key:
-        raise PrivacyError("Confidential mode needs the pseudonym key, which is kept outside the "
-                           "database; pass it explicitly.")
+        raise PrivacyError(
+            "Confidential mode needs the pseudonym key, which is kept outside the database; pass it explicitly."
+        )
     lookup = pd.Series(
         org.employees["id"].to_numpy(),
         index=[pseudonym(key, h) for h in org.employees["hr_id"]],
@@ -252,9 +267,7 @@ def load_org(store, as_of: dt.date | None = None) -> OrgData:
             "The database holds no employees; load HR data (verloop ingest) or build the demo "
             "organisation (verloop demo) first."
         )
-    definitions = {
-        int(r.id): (r.key, r.definition) for r in instruments_table.itertuples(index=False)
-    }
+    definitions = {int(r.id): (r.key, r.definition) for r in instruments_table.itertuples(index=False)}
     cache: dict[int, object] = {}
     instruments = {}
     for wave in waves.itertuples(index=False):
@@ -305,9 +318,7 @@ def from_frames(frames: dict, settings: dict | None = None, as_of=None) -> OrgDa
 
 def headcount_at(employees: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
     """Boolean mask: employed on ``day`` (hired on or before, not yet left)."""
-    return (employees["hire_date"] <= day) & (
-        employees["exit_date"].isna() | (employees["exit_date"] > day)
-    )
+    return (employees["hire_date"] <= day) & (employees["exit_date"].isna() | (employees["exit_date"] > day))
 
 
 def years_between(start, end) -> np.ndarray:

@@ -71,8 +71,7 @@ def sentence(effect: Effect, lang: str = "en") -> str:
     fewer agents a year." Intervals that include no effect are said so."""
     if lang not in LANGS:  # a programmer's call with a model's output: say so, do not guess
         raise ValueError("lang must be 'en' or 'nl'")
-    label = (effect.label_en if lang == "en" else effect.label_nl) or scale_label(
-        effect.factor, lang)
+    label = (effect.label_en if lang == "en" else effect.label_nl) or scale_label(effect.factor, lang)
     unit_key = "model.unit." + effect.unit.replace(" ", "_")
     unit = t(unit_key, lang) if unit_key in CATALOGUE else t("model.unit.other", lang, unit=effect.unit)
     down = effect.ratio < 1
@@ -81,8 +80,12 @@ def sentence(effect: Effect, lang: str = "en") -> str:
     else:
         lo, hi = effect.low - 1, effect.high - 1
     level = "team" if effect.level == "team" else "individual"
-    words = {"unit": unit, "label": label, "size": _pct(1 - effect.ratio),
-             "direction": t(f"model.{level}.{'down' if down else 'up'}", lang)}
+    words = {
+        "unit": unit,
+        "label": label,
+        "size": _pct(1 - effect.ratio),
+        "direction": t(f"model.{level}.{'down' if down else 'up'}", lang),
+    }
     if effect.clear:
         return t(f"model.{level}_clear", lang, lo=_pct(lo), hi=_pct(hi), **words)
     # the interval crosses "no effect": say so instead of printing a signed range
@@ -123,13 +126,31 @@ def model_effects(model, instrument=None, scales_only: bool = True) -> list[Effe
             continue
         row = table.loc[factor]
         unit, step = _unit_for(key, instrument)
-        labels = dict(label_en=scale_label(key, "en", instrument),
-                      label_nl=scale_label(key, "nl", instrument))
-        out.append(Effect(key, level, float(np.exp(row["coef"] * step)),
-                          float(np.exp(row[cols["lower"]] * step)),
-                          float(np.exp(row[cols["upper"]] * step)), unit, n, **labels))
-        out.append(Effect(key, level, float(row["exp(coef*sd)"]), float(row[cols["sd_lower"]]),
-                          float(row[cols["sd_upper"]]), "SD", n, **labels))
+        labels = dict(label_en=scale_label(key, "en", instrument), label_nl=scale_label(key, "nl", instrument))
+        out.append(
+            Effect(
+                key,
+                level,
+                float(np.exp(row["coef"] * step)),
+                float(np.exp(row[cols["lower"]] * step)),
+                float(np.exp(row[cols["upper"]] * step)),
+                unit,
+                n,
+                **labels,
+            )
+        )
+        out.append(
+            Effect(
+                key,
+                level,
+                float(row["exp(coef*sd)"]),
+                float(row[cols["sd_lower"]]),
+                float(row[cols["sd_upper"]]),
+                "SD",
+                n,
+                **labels,
+            )
+        )
     return out
 
 
@@ -146,23 +167,32 @@ def rank_drivers(effects: list[Effect], unit: str = "SD") -> list[str]:
 # -- model-agnostic explanations (scikit-learn's ``inspection``) ---------------------------------
 
 
-def permutation_importance_table(estimator, X: pd.DataFrame, y, sample_weight=None,
-                                 scoring: str | None = "neg_mean_poisson_deviance",
-                                 n_repeats: int = 5, seed: int = 0) -> pd.DataFrame:
+def permutation_importance_table(
+    estimator,
+    X: pd.DataFrame,
+    y,
+    sample_weight=None,
+    scoring: str | None = "neg_mean_poisson_deviance",
+    n_repeats: int = 5,
+    seed: int = 0,
+) -> pd.DataFrame:
     """``sklearn.inspection.permutation_importance`` as a tidy frame (feature, importance,
     importance_sd), largest first: the drop in ``scoring`` when one feature is shuffled. The
     default score is the (person-year weighted) mean Poisson deviance of the leaving rates."""
     from sklearn.inspection import permutation_importance
 
-    result = permutation_importance(estimator, X, y, scoring=scoring, n_repeats=n_repeats,
-                                    random_state=seed, sample_weight=sample_weight)
-    frame = pd.DataFrame({"feature": list(X.columns), "importance": result.importances_mean,
-                          "importance_sd": result.importances_std})
+    result = permutation_importance(
+        estimator, X, y, scoring=scoring, n_repeats=n_repeats, random_state=seed, sample_weight=sample_weight
+    )
+    frame = pd.DataFrame(
+        {"feature": list(X.columns), "importance": result.importances_mean, "importance_sd": result.importances_std}
+    )
     return frame.sort_values("importance", ascending=False).reset_index(drop=True)
 
 
-def partial_dependence_table(estimator, X: pd.DataFrame, feature: str, points: int = 9,
-                             percentiles: tuple[float, float] = (0.05, 0.95)) -> pd.DataFrame:
+def partial_dependence_table(
+    estimator, X: pd.DataFrame, feature: str, points: int = 9, percentiles: tuple[float, float] = (0.05, 0.95)
+) -> pd.DataFrame:
     """``sklearn.inspection.partial_dependence`` (average prediction when every row's
     ``feature`` is set to each value) on ``points`` values evenly spaced between the 5th and
     95th percentile of the feature: the model's answer to "what if everyone scored x"."""
@@ -170,7 +200,7 @@ def partial_dependence_table(estimator, X: pd.DataFrame, feature: str, points: i
 
     values = X[feature].dropna().to_numpy(dtype=float)
     grid = np.linspace(*np.quantile(values, percentiles), points)
-    result = partial_dependence(estimator, X, [feature], custom_values={feature: grid},
-                                kind="average")
-    return pd.DataFrame({"value": result["grid_values"][0].astype(float),
-                         "prediction": result["average"][0].astype(float)})
+    result = partial_dependence(estimator, X, [feature], custom_values={feature: grid}, kind="average")
+    return pd.DataFrame(
+        {"value": result["grid_values"][0].astype(float), "prediction": result["average"][0].astype(float)}
+    )

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import time
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -92,8 +92,7 @@ def cross_validate_classifier(
             p = model.predict_proba(_take(X, test))[:, 1]
         oof[test] = p
         rows.append(
-            {"fold": fold, **classification_metrics(y[test], p), "fit_seconds": fit_seconds,
-             "n_test": len(test)}
+            {"fold": fold, **classification_metrics(y[test], p), "fit_seconds": fit_seconds, "n_test": len(test)}
         )
     return CVResult(folds=pd.DataFrame(rows), oof=oof)
 
@@ -184,12 +183,10 @@ def _resample_weights(n: int, groups, n_boot: int, seed: int) -> np.ndarray:
     """Row weights (n × n_boot) of bootstrap resamples of rows or of whole groups."""
     rng = np.random.default_rng(seed)
     if groups is None:
-        return np.stack([np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(n_boot)],
-                        axis=1).astype(float)
+        return np.stack([np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(n_boot)], axis=1).astype(float)
     codes, uniques = pd.factorize(pd.Series(groups), sort=True)
     k = len(uniques)
-    counts = np.stack([np.bincount(rng.integers(0, k, k), minlength=k) for _ in range(n_boot)],
-                      axis=1)
+    counts = np.stack([np.bincount(rng.integers(0, k, k), minlength=k) for _ in range(n_boot)], axis=1)
     return counts[codes].astype(float)
 
 
@@ -202,8 +199,9 @@ def _percentiles(values: np.ndarray, level: float) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-def metric_ci(y, p, metric: str = "roc_auc", groups=None, n_boot: int = 1000, seed: int = 0,
-              level: float = 0.95) -> tuple[float, float, float]:
+def metric_ci(
+    y, p, metric: str = "roc_auc", groups=None, n_boot: int = 1000, seed: int = 0, level: float = 0.95
+) -> tuple[float, float, float]:
     """A held-out metric with its (cluster) bootstrap percentile interval."""
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}; choose one of {METRICS}")
@@ -214,7 +212,13 @@ def metric_ci(y, p, metric: str = "roc_auc", groups=None, n_boot: int = 1000, se
 
 
 def paired_difference_ci(
-    y, p_new, p_base, metric: str = "roc_auc", groups=None, n_boot: int = 1000, seed: int = 0,
+    y,
+    p_new,
+    p_base,
+    metric: str = "roc_auc",
+    groups=None,
+    n_boot: int = 1000,
+    seed: int = 0,
     level: float = 0.95,
 ) -> tuple[float, float, float]:
     """metric(p_new) − metric(p_base) on the same rows, with a paired bootstrap interval.
@@ -273,13 +277,9 @@ def cox_cv_concordance(
     duration = np.asarray(duration, dtype=float)
     event = np.asarray(event).astype(int)
     if groups is not None:
-        splits = GroupKFold(n_splits=n_splits, shuffle=True, random_state=seed).split(
-            design, event, groups
-        )
+        splits = GroupKFold(n_splits=n_splits, shuffle=True, random_state=seed).split(design, event, groups)
     else:
-        splits = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed).split(
-            design, event
-        )
+        splits = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed).split(design, event)
     values = []
     for train, test in splits:
         frame = design.iloc[train].copy()

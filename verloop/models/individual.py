@@ -46,11 +46,7 @@ def prior_kpis(org: OrgData, months: int = 3) -> pd.DataFrame:
     """Per team and month: the mean KPIs of the ``months`` months *before* that month."""
     cols = [c for c in KPI_COLUMNS if c in org.kpis]
     k = org.kpis.sort_values(["team_id", "month"]).set_index("month")
-    rolled = (
-        k.groupby("team_id")[cols]
-        .apply(lambda g: g.shift(1).rolling(months, min_periods=1).mean())
-        .reset_index()
-    )
+    rolled = k.groupby("team_id")[cols].apply(lambda g: g.shift(1).rolling(months, min_periods=1).mean()).reset_index()
     return rolled
 
 
@@ -82,7 +78,7 @@ class OwnScores:
     reliabilities: dict
 
     @classmethod
-    def build(cls, org: OrgData, key: str, scales: list[str] | None = None) -> "OwnScores":
+    def build(cls, org: OrgData, key: str, scales: list[str] | None = None) -> OwnScores:
         from verloop.models.data import link_pseudonyms
 
         linked = link_pseudonyms(org, key)
@@ -165,15 +161,17 @@ def person_months(
     return frame.drop(columns=["at"]).reset_index(drop=True)
 
 
-def _asof(left: pd.DataFrame, right: pd.DataFrame, by: str, left_on: str, right_on: str,
-          strict: bool = False) -> pd.DataFrame:
+def _asof(
+    left: pd.DataFrame, right: pd.DataFrame, by: str, left_on: str, right_on: str, strict: bool = False
+) -> pd.DataFrame:
     left = left.sort_values(left_on)
     right = right.sort_values(right_on).dropna(subset=[right_on, by])
     if right[by].dtype != left[by].dtype:
         # e.g. team ids read back as floats because exit responses are stored without a team
         right = right.assign(**{by: right[by].astype(left[by].dtype)})
-    out = pd.merge_asof(left, right, left_on=left_on, right_on=right_on, by=by,
-                        direction="backward", allow_exact_matches=not strict)
+    out = pd.merge_asof(
+        left, right, left_on=left_on, right_on=right_on, by=by, direction="backward", allow_exact_matches=not strict
+    )
     return out.drop(columns=[right_on])
 
 
@@ -181,9 +179,7 @@ def attach_own_scores(frame: pd.DataFrame, own: OwnScores) -> pd.DataFrame:
     """Add the person's last scores before ``at``: calibrated for error and for their age.
 
     Rows before a person's first answer get NaN (drop them for an own-score model)."""
-    scores = own.linked[["employee_id", "submitted_on", *own.scales]].rename(
-        columns={"submitted_on": "answered_on"}
-    )
+    scores = own.linked[["employee_id", "submitted_on", *own.scales]].rename(columns={"submitted_on": "answered_on"})
     scores = scores.assign(_answered=scores["answered_on"])
     out = _asof(frame, scores, by="employee_id", left_on="at", right_on="_answered", strict=True)
     age = (out["at"] - out["answered_on"]).dt.days.to_numpy(dtype=float)
@@ -223,8 +219,7 @@ def person_snapshots(
                 "wave_id": int(wave.id),
                 "at": day,
                 "month": day.to_period("M").to_timestamp(),
-                "tenure_years": ((day - e["hire_date"]) / pd.Timedelta(days=1) / DAYS_PER_YEAR)
-                .to_numpy(),
+                "tenure_years": ((day - e["hire_date"]) / pd.Timedelta(days=1) / DAYS_PER_YEAR).to_numpy(),
                 "contract_hours": e["contract_hours"].to_numpy(dtype=float),
             }
         )
@@ -248,16 +243,15 @@ def person_snapshots(
     frame = _asof(frame, means, by="team_id", left_on="at", right_on="known_from")
     if own is not None:
         frame = attach_own_scores(frame.assign(at=frame["at"] + pd.Timedelta(days=1)), own)
-    return frame.drop(columns=["at"]).sort_values(["wave_id", "employee_id"]).reset_index(
-        drop=True
-    )
+    return frame.drop(columns=["at"]).sort_values(["wave_id", "employee_id"]).reset_index(drop=True)
 
 
 # -- Cox -----------------------------------------------------------------------------------------
 
 
-def cox_score_residuals(X: np.ndarray, entry: np.ndarray, stop: np.ndarray, event: np.ndarray,
-                        beta: np.ndarray) -> np.ndarray:
+def cox_score_residuals(
+    X: np.ndarray, entry: np.ndarray, stop: np.ndarray, event: np.ndarray, beta: np.ndarray
+) -> np.ndarray:
     """Score residuals (Breslow) of a Cox model on counting-process rows with delayed entry.
 
     Row i contributes δ_i (x_i − x̄(t_i)) − Σ_{event times t in (entry_i, stop_i]}
@@ -273,8 +267,7 @@ def cox_score_residuals(X: np.ndarray, entry: np.ndarray, stop: np.ndarray, even
     cum_r_stop = np.r_[0.0, np.cumsum(r[order_stop])]
     cum_rx_stop = np.vstack([np.zeros(X.shape[1]), np.cumsum((r[:, None] * X)[order_stop], 0)])
     cum_r_entry = np.r_[0.0, np.cumsum(r[order_entry])]
-    cum_rx_entry = np.vstack([np.zeros(X.shape[1]),
-                              np.cumsum((r[:, None] * X)[order_entry], 0)])
+    cum_rx_entry = np.vstack([np.zeros(X.shape[1]), np.cumsum((r[:, None] * X)[order_entry], 0)])
     i_stop = np.searchsorted(s_stop, times, side="left")  # rows with stop < t
     i_entry = np.searchsorted(s_entry, times, side="left")  # rows with entry < t
     total_r, total_rx = cum_r_stop[-1], cum_rx_stop[-1]
@@ -306,8 +299,9 @@ def cluster_robust_cov(X, entry, stop, event, beta, cov, clusters) -> np.ndarray
     return cov @ (U.T @ U) @ cov
 
 
-def _coarsen(data: pd.DataFrame, unit: float | None, entry: str = "_entry", stop: str = "_stop",
-             event: str = "_event") -> pd.DataFrame:
+def _coarsen(
+    data: pd.DataFrame, unit: float | None, entry: str = "_entry", stop: str = "_stop", event: str = "_event"
+) -> pd.DataFrame:
     """Entry and stop in whole ``unit``s. Both ends of every row are rounded alike, so a person's
     consecutive rows stay contiguous; a row that shrinks to nothing is dropped, unless it holds
     the exit, which then keeps one unit."""
@@ -337,9 +331,11 @@ def cox_inputs(rows: pd.DataFrame, features: list[str], cluster: str | None = "t
     missing = [f for f in features if f not in rows]
     if missing:
         raise InputError(f"The person-months lack feature column(s) {', '.join(missing)}.")
-    params = {"entry": rows["entry"],
-              "groups": rows[cluster] if cluster and cluster in rows else None,
-              "ids": rows["employee_id"] if "employee_id" in rows else None}
+    params = {
+        "entry": rows["entry"],
+        "groups": rows[cluster] if cluster and cluster in rows else None,
+        "ids": rows["employee_id"] if "employee_id" in rows else None,
+    }
     return rows[list(features)], survival_y(rows["event"], rows["stop"]), params
 
 
@@ -375,8 +371,13 @@ class CoxModel(SummaryMixin, BaseEstimator):
 
     effect_level = "individual"
 
-    def __init__(self, penalizer: float = 0.0, true_sd: dict | None = None,
-                 time_unit_days: float | None = 30.4375, level: float = 0.95):
+    def __init__(
+        self,
+        penalizer: float = 0.0,
+        true_sd: dict | None = None,
+        time_unit_days: float | None = 30.4375,
+        level: float = 0.95,
+    ):
         self.penalizer = penalizer
         self.true_sd = true_sd
         self.time_unit_days = time_unit_days
@@ -385,22 +386,29 @@ class CoxModel(SummaryMixin, BaseEstimator):
     def fit(self, X, y, entry=None, groups=None, ids=None) -> CoxModel:
         from lifelines import CoxPHFitter
 
-        X = X if isinstance(X, pd.DataFrame) else pd.DataFrame(
-            np.asarray(X, dtype=float)).rename(columns=lambda i: f"x{i}")
+        X = (
+            X
+            if isinstance(X, pd.DataFrame)
+            else pd.DataFrame(np.asarray(X, dtype=float)).rename(columns=lambda i: f"x{i}")
+        )
         features = list(X.columns)
         n = len(X)
         data = X.reset_index(drop=True).assign(
             _entry=np.zeros(n) if entry is None else np.asarray(entry, dtype=float),
             _stop=np.asarray(y["time"], dtype=float),
-            _event=np.asarray(y["event"]).astype(int))
+            _event=np.asarray(y["event"]).astype(int),
+        )
         if groups is not None:
             data["_group"] = np.asarray(groups)
         if ids is not None:
             data["_id"] = np.asarray(ids)
         data = _coarsen(data[data[features].notna().all(axis=1).to_numpy()], self.time_unit_days)
         values = data[features].to_numpy(dtype=float)
-        keep = [f for f, spread in zip(features, np.ptp(values, axis=0) if len(values) else
-                                       np.zeros(len(features))) if spread > 0]
+        keep = [
+            f
+            for f, spread in zip(features, np.ptp(values, axis=0) if len(values) else np.zeros(len(features)))
+            if spread > 0
+        ]
         if int(data["_event"].sum()) < max(10, len(keep)):
             raise InputError(
                 f"Only {int(data['_event'].sum())} voluntary exits to learn from; the survival "
@@ -421,9 +429,13 @@ class CoxModel(SummaryMixin, BaseEstimator):
         self.cluster_ = None
         if groups is not None:
             cov = cluster_robust_cov(
-                data[keep].to_numpy(dtype=float), data["_entry"].to_numpy(float),
-                data["_stop"].to_numpy(float), data["_event"].to_numpy(int), self.coef_,
-                cph.variance_matrix_.loc[keep, keep].to_numpy(), data["_group"].to_numpy(),
+                data[keep].to_numpy(dtype=float),
+                data["_entry"].to_numpy(float),
+                data["_stop"].to_numpy(float),
+                data["_event"].to_numpy(int),
+                self.coef_,
+                cph.variance_matrix_.loc[keep, keep].to_numpy(),
+                data["_group"].to_numpy(),
             )
             self.se_robust_ = np.sqrt(np.clip(np.diag(cov), 0, None))
             self.cluster_ = str(getattr(groups, "name", None) or "group")
@@ -448,8 +460,7 @@ class CoxModel(SummaryMixin, BaseEstimator):
         """Harrell's concordance of ``predict(X)`` with ``y`` (event, time)."""
         from verloop.models.evaluate import concordance
 
-        return concordance(np.asarray(y["time"], dtype=float), self.predict(X),
-                           np.asarray(y["event"]).astype(int))
+        return concordance(np.asarray(y["time"], dtype=float), self.predict(X), np.asarray(y["event"]).astype(int))
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -463,18 +474,26 @@ class CoxModel(SummaryMixin, BaseEstimator):
         true_sd = self.true_sd or {}
         sd = [true_sd.get(f, self.feature_sd_[f]) for f in self.features_]
         kind = ["true score" if f in true_sd else "observed" for f in self.features_]
-        method = (f"Wald, cluster-robust by {self.cluster_}" if robust.all() and len(se)
-                  else "Wald (model-based)")
-        return summary_frame(self.features_, self.coef_, se, self.coef_ - z * se,
-                             self.coef_ + z * se, self.level, sd=sd, sd_kind=kind,
-                             interval=method)
+        method = f"Wald, cluster-robust by {self.cluster_}" if robust.all() and len(se) else "Wald (model-based)"
+        return summary_frame(
+            self.features_,
+            self.coef_,
+            se,
+            self.coef_ - z * se,
+            self.coef_ + z * se,
+            self.level,
+            sd=sd,
+            sd_kind=kind,
+            interval=method,
+        )
 
     def _summary_header(self):
         return [("rows", self.n_rows_), ("people", self.n_people_), ("events", self.n_events_)]
 
 
-def own_score_cox(org: OrgData, key: str, scales: list[str] | None = None,
-                  extra: tuple[str, ...] = ("part_time",)) -> tuple[CoxModel, pd.DataFrame, OwnScores]:
+def own_score_cox(
+    org: OrgData, key: str, scales: list[str] | None = None, extra: tuple[str, ...] = ("part_time",)
+) -> tuple[CoxModel, pd.DataFrame, OwnScores]:
     """Confidential mode: Cox on each person's calibrated own scores (the identifiable truth).
 
     Rows start at a person's first answer (left truncation on the tenure axis).
@@ -488,8 +507,9 @@ def own_score_cox(org: OrgData, key: str, scales: list[str] | None = None,
     return model, rows, own
 
 
-def team_context_cox(org: OrgData, scales: list[str] | None = None,
-                     extra: tuple[str, ...] = ("part_time",)) -> tuple[CoxModel, pd.DataFrame]:
+def team_context_cox(
+    org: OrgData, scales: list[str] | None = None, extra: tuple[str, ...] = ("part_time",)
+) -> tuple[CoxModel, pd.DataFrame]:
     """Anonymous mode: Cox on HR facts and the team's survey means (no link to answers)."""
     rows = person_months(org)
     cols = [f"team_{s}" for s in (scales or DRIVER_SCALES) if f"team_{s}" in rows]

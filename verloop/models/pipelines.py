@@ -20,8 +20,7 @@ from verloop.models.tabular import MAX_CATEGORIES
 
 
 def _one_hot() -> OneHotEncoder:
-    return OneHotEncoder(handle_unknown="infrequent_if_exist", max_categories=MAX_CATEGORIES,
-                         sparse_output=False)
+    return OneHotEncoder(handle_unknown="infrequent_if_exist", max_categories=MAX_CATEGORIES, sparse_output=False)
 
 
 def _scaled(log: bool = False) -> Pipeline:
@@ -57,10 +56,7 @@ def logistic_pipeline(
     if categorical:
         parts.append(("categories", _one_hot(), categorical))
     if few_levels:
-        parts.append(
-            ("levels", make_pipeline(SimpleImputer(strategy="most_frequent"), _one_hot()),
-             few_levels)
-        )
+        parts.append(("levels", make_pipeline(SimpleImputer(strategy="most_frequent"), _one_hot()), few_levels))
     if plain:
         parts.append(("numbers", _scaled(), plain))
     if skewed:
@@ -73,9 +69,7 @@ def logistic_pipeline(
     )
 
 
-def hist_gradient_boosting_pipeline(
-    numeric: list[str], categorical: list[str], seed: int = 0
-) -> Pipeline:
+def hist_gradient_boosting_pipeline(numeric: list[str], categorical: list[str], seed: int = 0) -> Pipeline:
     """Histogram gradient boosting with native categorical splits; NaN handled natively.
 
     Small trees, a slow learning rate and early stopping on an inner validation split keep it

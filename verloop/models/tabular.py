@@ -102,8 +102,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
         frame = _read_csv(path, "latin-1")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError, ValueError) as exc:
         raise InputError(
-            f"Could not read '{path}' as CSV ({exc}); save it as a comma-separated file "
-            "with one header row."
+            f"Could not read '{path}' as CSV ({exc}); save it as a comma-separated file with one header row."
         ) from exc
     if frame.empty or frame.shape[1] < 2:
         raise InputError(
@@ -163,13 +162,9 @@ def _looks_like_id(col: pd.Series) -> bool:
         return False
     if _ID_NAME.search(str(col.name)):
         return True
-    if pd.api.types.is_integer_dtype(s) or (
-        pd.api.types.is_float_dtype(s) and np.all(np.mod(s, 1) == 0)
-    ):
+    if pd.api.types.is_integer_dtype(s) or (pd.api.types.is_float_dtype(s) and np.all(np.mod(s, 1) == 0)):
         ordered = np.sort(s.to_numpy())
-        return bool(s.is_monotonic_increasing or s.is_monotonic_decreasing) or bool(
-            np.all(np.diff(ordered) == 1)
-        )
+        return bool(s.is_monotonic_increasing or s.is_monotonic_decreasing) or bool(np.all(np.diff(ordered) == 1))
     return not pd.api.types.is_numeric_dtype(s)  # unique text per row: names, e-mails, codes
 
 
@@ -196,9 +191,7 @@ def _as_numeric(col: pd.Series) -> pd.Series | None:
         return None
     converted = pd.to_numeric(s, errors="coerce")
     if converted.notna().all():
-        return pd.to_numeric(
-            col.astype(str).str.strip().str.replace(",", ".", regex=False), errors="coerce"
-        )
+        return pd.to_numeric(col.astype(str).str.strip().str.replace(",", ".", regex=False), errors="coerce")
     return None
 
 
@@ -277,9 +270,7 @@ def prepare_table(
         notices.append(f"Dropped {dropped_rows} rows with a missing {what}.")
     frame = frame.loc[keep].reset_index(drop=True)
     if len(frame) < 20:
-        raise InputError(
-            f"Only {len(frame)} usable rows; at least 20 are needed to cross-validate a model."
-        )
+        raise InputError(f"Only {len(frame)} usable rows; at least 20 are needed to cross-validate a model.")
     y, positive_label = parse_target(frame[target], positive=positive)
     duration = None
     if time is not None:

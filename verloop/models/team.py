@@ -61,8 +61,7 @@ def prediction_features(panel: pd.DataFrame) -> list[str]:
     return cols
 
 
-def training_rows(panel: pd.DataFrame, horizon: int, features: list[str],
-                  allow_missing: bool = False) -> pd.DataFrame:
+def training_rows(panel: pd.DataFrame, horizon: int, features: list[str], allow_missing: bool = False) -> pd.DataFrame:
     """Rows whose outcome window is complete, with exposure and (unless allowed) all features."""
     complete = panel[f"complete_{horizon}m"] & (panel[f"exposure_{horizon}m"] > 0)
     rows = panel[complete]
@@ -80,8 +79,9 @@ def poisson_deviance(y, mu) -> float:
     return float(2 * np.sum(term - (y - mu)))
 
 
-def poisson_irls(X, y, offset, start=None, max_iter: int = 50, tol: float = 1e-8,
-                 return_cov: bool = False, l2: float = 0.0):
+def poisson_irls(
+    X, y, offset, start=None, max_iter: int = 50, tol: float = 1e-8, return_cov: bool = False, l2: float = 0.0
+):
     """Poisson GLM (log link, intercept added) by Newton/IRLS; None if it fails to converge.
 
     The same maximum-likelihood estimate as ``statsmodels.GLM(family=Poisson())`` (checked in
@@ -118,9 +118,13 @@ def poisson_irls(X, y, offset, start=None, max_iter: int = 50, tol: float = 1e-8
 # -- pooled team model: the effects model of issue 11 -------------------------------------------
 
 
-def pooled_team_frame(org, scales: list[str] | None = None, min_group_size: int | None = None,
-                      start: pd.Timestamp | None = None, end: pd.Timestamp | None = None
-                      ) -> pd.DataFrame:
+def pooled_team_frame(
+    org,
+    scales: list[str] | None = None,
+    min_group_size: int | None = None,
+    start: pd.Timestamp | None = None,
+    end: pd.Timestamp | None = None,
+) -> pd.DataFrame:
     """One row per team: its scale means pooled over every pulse wave in which at least
     ``min_group_size`` people answered (the published means, weighted by respondents), and the
     voluntary leavers and person-years of *all* its staff between ``start`` (default: the first
@@ -157,13 +161,15 @@ def pooled_team_frame(org, scales: list[str] | None = None, min_group_size: int 
     hire = emp["hire_date"].clip(lower=start)
     stop = emp["exit_date"].where(emp["exit_date"].notna() & (emp["exit_date"] < end), end)
     years = ((stop - hire) / pd.Timedelta(days=1) / DAYS_PER_YEAR).clip(lower=0).fillna(0.0)
-    voluntary = ((emp["exit_type"] == "voluntary") & (emp["exit_date"] > start)
-                 & (emp["exit_date"] <= end)).astype(float)
+    voluntary = ((emp["exit_type"] == "voluntary") & (emp["exit_date"] > start) & (emp["exit_date"] <= end)).astype(
+        float
+    )
     team = emp["team_id"].to_numpy()
     frame["leavers"] = voluntary.groupby(team).sum().reindex(frame.index).fillna(0).astype("int64")
     frame["person_years"] = years.groupby(team).sum().reindex(frame.index).fillna(0.0)
-    frame["headcount"] = (headcount_at(emp, end).astype(int).groupby(team).sum()
-                          .reindex(frame.index).fillna(0).astype("int64"))
+    frame["headcount"] = (
+        headcount_at(emp, end).astype(int).groupby(team).sum().reindex(frame.index).fillna(0).astype("int64")
+    )
     frame = frame.reset_index().rename(columns={"index": "team_id"})
     frame["team_id"] = frame["team_id"].astype("int64")  # read back as float when exits lack a team
     teams = org.teams.set_index("id")
@@ -217,8 +223,7 @@ class TeamPoissonModel(SummaryMixin, RegressorMixin, BaseEstimator):
 
     effect_level = "team"
 
-    def __init__(self, n_boot: int = 1000, seed: int = 0, level: float = 0.95,
-                 scale_sd: dict | None = None):
+    def __init__(self, n_boot: int = 1000, seed: int = 0, level: float = 0.95, scale_sd: dict | None = None):
         self.n_boot = n_boot
         self.seed = seed
         self.level = level
@@ -238,20 +243,26 @@ class TeamPoissonModel(SummaryMixin, RegressorMixin, BaseEstimator):
         if groups is not None and len(groups) != len(y):
             raise ValueError("groups must have one team per row of X.")
         keep = w > 0  # rows without exposure carry no information (weight 0 = left out)
-        names = (list(self.feature_names_in_) if hasattr(self, "feature_names_in_")
-                 else [f"x{i}" for i in range(Xv.shape[1])])
+        names = (
+            list(self.feature_names_in_)
+            if hasattr(self, "feature_names_in_")
+            else [f"x{i}" for i in range(Xv.shape[1])]
+        )
         Xv, y, w = Xv[keep], y[keep], w[keep]
         groups = np.arange(len(y)) if groups is None else np.asarray(groups)[keep]
         counts = y * w
         if len(Xv) < len(names) + 5 or counts.sum() < 5:
             raise InputError(
                 f"Too little data for the team model: {len(Xv)} rows and {round(counts.sum())} "
-                f"voluntary leavers for {len(names)} factors; collect more first.")
+                f"voluntary leavers for {len(names)} factors; collect more first."
+            )
         offset = np.log(w)
         fit = poisson_irls(Xv, counts, offset, return_cov=True)
         if fit is None:
-            raise InputError("The team model did not converge; some features are (almost) "
-                             "constant or duplicate each other — drop them and try again.")
+            raise InputError(
+                "The team model did not converge; some features are (almost) "
+                "constant or duplicate each other — drop them and try again."
+            )
         self.features_ = names
         self.coef_, cov = fit
         self.bse_model_ = np.sqrt(np.clip(np.diag(cov), 0, None))
@@ -322,22 +333,32 @@ class TeamPoissonModel(SummaryMixin, RegressorMixin, BaseEstimator):
             lo, hi = np.quantile(self.boot_coef_, [alpha, 1 - alpha], axis=0)
             return lo, hi, f"percentile bootstrap over teams ({len(self.boot_coef_)} resamples)"
         z = norm.ppf(1 - alpha)
-        return (self.coef_ - z * self.bse_model_, self.coef_ + z * self.bse_model_,
-                "Wald (model-based)")
+        return (self.coef_ - z * self.bse_model_, self.coef_ + z * self.bse_model_, "Wald (model-based)")
 
     @property
     def summary(self) -> pd.DataFrame:
         """lifelines-style table (``results.summary_frame``): log rate ratio per point, per SD."""
         check_is_fitted(self, "coef_")
         lo, hi, method = self._bounds()
-        return summary_frame(["Intercept", *self.features_], self.coef_, self._se(), lo, hi,
-                             self.level, sd=[np.nan, *self.feature_sd_],
-                             sd_kind=["", *self.sd_kind_], interval=method)
+        return summary_frame(
+            ["Intercept", *self.features_],
+            self.coef_,
+            self._se(),
+            lo,
+            hi,
+            self.level,
+            sd=[np.nan, *self.feature_sd_],
+            sd_kind=["", *self.sd_kind_],
+            interval=method,
+        )
 
     def _summary_header(self):
-        return [("teams", self.n_teams_), ("rows", self.n_rows_),
-                ("voluntary leavers", self.n_leavers_),
-                ("person-years", round(self.person_years_, 1))]
+        return [
+            ("teams", self.n_teams_),
+            ("rows", self.n_rows_),
+            ("voluntary leavers", self.n_leavers_),
+            ("person-years", round(self.person_years_, 1)),
+        ]
 
     def power(self) -> pd.DataFrame:
         """Per factor, the smallest effect per SD this organisation's data detect with 80 %
@@ -345,11 +366,15 @@ class TeamPoissonModel(SummaryMixin, RegressorMixin, BaseEstimator):
         is small enough to separate drivers (``SMALLEST_RELEVANT_LOG_RATIO``)."""
         se = self._se()[1:]
         mde = MDE_Z * se * self.feature_sd_
-        return pd.DataFrame({
-            "factor": self.features_, "se_log_per_sd": se * self.feature_sd_,
-            "mde_log_per_sd": mde, "mde_ratio_per_sd": np.exp(-mde),
-            "powered": mde <= SMALLEST_RELEVANT_LOG_RATIO,
-        })
+        return pd.DataFrame(
+            {
+                "factor": self.features_,
+                "se_log_per_sd": se * self.feature_sd_,
+                "mde_log_per_sd": mde,
+                "mde_ratio_per_sd": np.exp(-mde),
+                "powered": mde <= SMALLEST_RELEVANT_LOG_RATIO,
+            }
+        )
 
 
 PooledTeamModel = TeamPoissonModel
@@ -364,8 +389,14 @@ def team_boosting(seed: int = 0, max_iter: int = 200, learning_rate: float = 0.0
     from sklearn.ensemble import HistGradientBoostingRegressor
 
     return HistGradientBoostingRegressor(
-        loss="poisson", learning_rate=learning_rate, max_iter=max_iter, max_leaf_nodes=8,
-        min_samples_leaf=20, l2_regularization=1.0, random_state=seed)
+        loss="poisson",
+        learning_rate=learning_rate,
+        max_iter=max_iter,
+        max_leaf_nodes=8,
+        min_samples_leaf=20,
+        l2_regularization=1.0,
+        random_state=seed,
+    )
 
 
 def panel_xy(panel: pd.DataFrame, horizon: int, features: list[str], allow_missing: bool = False):
@@ -380,8 +411,9 @@ def panel_xy(panel: pd.DataFrame, horizon: int, features: list[str], allow_missi
     return rows[features], rows[f"leavers_{horizon}m"] / exposure, exposure, rows["team_id"]
 
 
-def fit_pooled(org, n_boot: int = 1000, seed: int = 0, scales: list[str] | None = None,
-               frame: pd.DataFrame | None = None) -> tuple[PooledTeamModel, pd.DataFrame]:
+def fit_pooled(
+    org, n_boot: int = 1000, seed: int = 0, scales: list[str] | None = None, frame: pd.DataFrame | None = None
+) -> tuple[PooledTeamModel, pd.DataFrame]:
     """The pooled team model on an organisation (driver scales plus contract mix), with "per SD"
     meaning one SD between agents; returns the model and the team frame it was fitted on."""
     frame = pooled_team_frame(org, scales) if frame is None else frame
@@ -391,6 +423,5 @@ def fit_pooled(org, n_boot: int = 1000, seed: int = 0, scales: list[str] | None 
         raise InputError("No team has a published pulse mean yet; run a pulse wave first.")
     model = TeamPoissonModel(n_boot=n_boot, seed=seed, scale_sd=person_score_sd(org, features))
     with limited():
-        model.fit(rows[features], rows["leavers"] / rows["person_years"],
-                  sample_weight=rows["person_years"])
+        model.fit(rows[features], rows["leavers"] / rows["person_years"], sample_weight=rows["person_years"])
     return model, rows

@@ -49,8 +49,7 @@ COMMON_LIMITATIONS = [
     "differences seen between teams and people.",
     "Verloop's own scales are not yet externally validated; their reliability is reported by "
     "the project itself (Cronbach's alpha, omega).",
-    "Trained on one organisation's history; refit when the organisation, the survey or the "
-    "labour market changes.",
+    "Trained on one organisation's history; refit when the organisation, the survey or the labour market changes.",
 ]
 
 
@@ -70,8 +69,12 @@ def _versions() -> dict:
 
     import verloop
 
-    return {"verloop": verloop.__version__, "scikit-learn": sklearn.__version__,
-            "lifelines": lifelines.__version__, "python": platform.python_version()}
+    return {
+        "verloop": verloop.__version__,
+        "scikit-learn": sklearn.__version__,
+        "lifelines": lifelines.__version__,
+        "python": platform.python_version(),
+    }
 
 
 def _data_block(org: OrgData, extra: dict | None = None) -> dict:
@@ -108,8 +111,9 @@ def train_team(org: OrgData, out: Path, options: TrainOptions) -> Path:
             X, y, weight, _ = panel_xy(panel, h, prediction_features(panel), allow_missing=True)
             models["boosting"][h] = team_boosting(options.seed).fit(X, y, sample_weight=weight)
     for h in options.horizons:
-        m, lift = evaluate_team_models(panel, h, org.as_of, schemes=options.schemes,
-                                       n_boot=min(options.n_boot, 200), seed=options.seed)
+        m, lift = evaluate_team_models(
+            panel, h, org.as_of, schemes=options.schemes, n_boot=min(options.n_boot, 200), seed=options.seed
+        )
         metrics.append(m.assign(horizon_months=h))
         lifts.append(lift.assign(horizon_months=h))
     main = pooled
@@ -127,31 +131,56 @@ def train_team(org: OrgData, out: Path, options: TrainOptions) -> Path:
             "team-waves with survey means, KPIs and team facts is kept for held-out comparison. "
             "Works in anonymous mode: only team means of at least the minimum group size."
         ),
-        "data": _data_block(org, {"team_waves": int(len(panel)),
-                                  "teams_used": int(main.n_teams_),
-                                  "leavers_used": int(main.n_leavers_),
-                                  "person_years": round(main.person_years_, 1),
-                                  "bootstrap_resamples": int(len(main.boot_coef_))}),
-        "features": {"poisson": main.features_,
-                     "boosting": list(models["boosting"][max(options.horizons)].feature_names_in_)},
+        "data": _data_block(
+            org,
+            {
+                "team_waves": int(len(panel)),
+                "teams_used": int(main.n_teams_),
+                "leavers_used": int(main.n_leavers_),
+                "person_years": round(main.person_years_, 1),
+                "bootstrap_resamples": int(len(main.boot_coef_)),
+            },
+        ),
+        "features": {
+            "poisson": main.features_,
+            "boosting": list(models["boosting"][max(options.horizons)].feature_names_in_),
+        },
         "metrics": [
-            {"title": "held-out team models", "note": (
-                "D² = share of Poisson deviance explained beyond a constant rate; Spearman = "
-                "rank correlation of predicted and observed leaving rates; temporal = fit on "
-                "earlier waves, test on later; team = GroupKFold by team."),
-             "columns": ["horizon_months", "scheme", "features", "model", "n_test", "leavers",
-                         "predicted", "d2", "spearman"],
-             "rows": metric_rows.to_dict("records")},
-            {"title": "pooled team model (lifelines-style summary, log rate ratio per point)",
-             "columns": ["covariate", "coef", "exp(coef)", "se(coef)", "coef lower 95%",
-                         "coef upper 95%", "p"],
-             "rows": main.summary.reset_index().to_dict("records")},
-            {"title": "power: smallest effect per SD detectable with 80 % power",
-             "columns": ["factor", "mde_ratio_per_sd", "powered"],
-             "rows": main.power().to_dict("records")},
-            {"title": "survey lift (team level)",
-             "columns": ["horizon_months", "scheme", "metric", "lift", "ci_low", "ci_high"],
-             "rows": pd.concat(lifts, ignore_index=True).to_dict("records")},
+            {
+                "title": "held-out team models",
+                "note": (
+                    "D² = share of Poisson deviance explained beyond a constant rate; Spearman = "
+                    "rank correlation of predicted and observed leaving rates; temporal = fit on "
+                    "earlier waves, test on later; team = GroupKFold by team."
+                ),
+                "columns": [
+                    "horizon_months",
+                    "scheme",
+                    "features",
+                    "model",
+                    "n_test",
+                    "leavers",
+                    "predicted",
+                    "d2",
+                    "spearman",
+                ],
+                "rows": metric_rows.to_dict("records"),
+            },
+            {
+                "title": "pooled team model (lifelines-style summary, log rate ratio per point)",
+                "columns": ["covariate", "coef", "exp(coef)", "se(coef)", "coef lower 95%", "coef upper 95%", "p"],
+                "rows": main.summary.reset_index().to_dict("records"),
+            },
+            {
+                "title": "power: smallest effect per SD detectable with 80 % power",
+                "columns": ["factor", "mde_ratio_per_sd", "powered"],
+                "rows": main.power().to_dict("records"),
+            },
+            {
+                "title": "survey lift (team level)",
+                "columns": ["horizon_months", "scheme", "metric", "lift", "ci_low", "ci_high"],
+                "rows": pd.concat(lifts, ignore_index=True).to_dict("records"),
+            },
         ],
         "drivers": effects_frame(effects).to_dict("records"),
         "limitations": [
@@ -160,14 +189,16 @@ def train_team(org: OrgData, out: Path, options: TrainOptions) -> Path:
             "but does not remove, the pull of sampling error towards no effect.",
             "With a few dozen teams, ten correlated team means cannot be told apart: read the "
             "power table and the drivers card's verdict, not the order of the estimates.",
-            "Teams with fewer respondents than the minimum group size in a wave are left out of "
-            "that wave.",
+            "Teams with fewer respondents than the minimum group size in a wave are left out of that wave.",
             *COMMON_LIMITATIONS,
         ],
         "versions": _versions(),
     }
-    artefact = {"models": models, "horizons": list(options.horizons),
-                "min_group_size": int(org.settings.get("min_group_size", 5))}
+    artefact = {
+        "models": models,
+        "horizons": list(options.horizons),
+        "min_group_size": int(org.settings.get("min_group_size", 5)),
+    }
     return write_card(out, "team-risk", artefact, card)
 
 
@@ -176,10 +207,16 @@ def train_drivers(org: OrgData, out: Path, options: TrainOptions, key: str | Non
     from verloop.models.triangulate import RULE, triangulate
 
     report = triangulate(org, key=key, n_boot=max(options.n_boot, 1000), seed=options.seed)
-    metrics = [{"title": "verdict per factor (ratio per SD)",
-                "columns": ["factor", "verdict", "ratio", "low", "high", "clear", "rank"],
-                "rows": [{k: d[k] for k in ("factor", "verdict", "ratio", "low", "high", "clear", "rank")}
-                         for d in report.drivers]}]
+    metrics = [
+        {
+            "title": "verdict per factor (ratio per SD)",
+            "columns": ["factor", "verdict", "ratio", "low", "high", "clear", "rank"],
+            "rows": [
+                {k: d[k] for k in ("factor", "verdict", "ratio", "low", "high", "clear", "rank")}
+                for d in report.drivers
+            ],
+        }
+    ]
     metrics += measured_against_truth(out)
     card = {
         "title": "What drives leaving: every source side by side, one verdict per factor",
@@ -216,26 +253,52 @@ def measured_against_truth(root: Path) -> list[dict]:
         for size, block in data.get("sizes", {}).items():
             for design, m in block.get("designs", {}).items():
                 if design.startswith("verdict"):
-                    rows.append({"file": path.name, "positions": size, "seeds": data.get("seeds"),
-                                 "exit_recall_bias": data.get("exit_recall_bias", 0.0), "design": design,
-                                 "both_top_clear": m["both_top_clear"],
-                                 "false_discoveries": m["false_discoveries"], "covered": m["covered"]})
+                    rows.append(
+                        {
+                            "file": path.name,
+                            "positions": size,
+                            "seeds": data.get("seeds"),
+                            "exit_recall_bias": data.get("exit_recall_bias", 0.0),
+                            "design": design,
+                            "both_top_clear": m["both_top_clear"],
+                            "false_discoveries": m["false_discoveries"],
+                            "covered": m["covered"],
+                        }
+                    )
     if not rows:
         return []
-    return [{"title": "the verdict against the synthetic generator's truth (bench/drivers.py)",
-             "note": ("false discoveries = no-effect scales flagged clear; covered = true effects "
-                      "inside the 95 % interval; exit_recall_bias = how much leavers coloured "
-                      "their exit answers (latent SDs)"),
-             "columns": ["positions", "seeds", "exit_recall_bias", "design", "both_top_clear",
-                         "false_discoveries", "covered"],
-             "rows": rows}]
+    return [
+        {
+            "title": "the verdict against the synthetic generator's truth (bench/drivers.py)",
+            "note": (
+                "false discoveries = no-effect scales flagged clear; covered = true effects "
+                "inside the 95 % interval; exit_recall_bias = how much leavers coloured "
+                "their exit answers (latent SDs)"
+            ),
+            "columns": [
+                "positions",
+                "seeds",
+                "exit_recall_bias",
+                "design",
+                "both_top_clear",
+                "false_discoveries",
+                "covered",
+            ],
+            "rows": rows,
+        }
+    ]
 
 
 def team_mean_features(columns) -> list[str]:
     """The team's survey means a person-month carries (``team_<scale>``): not the team's id or
     size, and not intent to stay or eNPS, which restate the outcome rather than explain it."""
-    return [c for c in columns if c.startswith("team_") and c not in ("team_id", "team_n")
-            and c.removeprefix("team_") not in ("intent_stay", "enps")]
+    return [
+        c
+        for c in columns
+        if c.startswith("team_")
+        and c not in ("team_id", "team_n")
+        and c.removeprefix("team_") not in ("intent_stay", "enps")
+    ]
 
 
 def train_survival(org: OrgData, out: Path, options: TrainOptions, key: str | None) -> Path:
@@ -248,8 +311,11 @@ def train_survival(org: OrgData, out: Path, options: TrainOptions, key: str | No
         factory = lambda: CoxModel(true_sd=true_sd)  # noqa: E731
         snapshots_own = person_snapshots(org, own=own)
         kind = "own scores (confidential mode), calibrated for measurement error and age"
-        calibration = {"reliabilities": own.reliabilities, "decay": own.decay.to_dict(),
-                       "linked_responses": int(len(own.linked))}
+        calibration = {
+            "reliabilities": own.reliabilities,
+            "decay": own.decay.to_dict(),
+            "linked_responses": int(len(own.linked)),
+        }
     else:
         months = person_months(org)
         features = team_mean_features(months.columns) + ["part_time"]
@@ -260,8 +326,7 @@ def train_survival(org: OrgData, out: Path, options: TrainOptions, key: str | No
     with limited():
         model = factory().fit(X, y, **params)
     snaps = snapshots_own if snapshots_own is not None else person_snapshots(org)
-    conc = cox_concordance(factory, features, months, snaps, org.as_of, schemes=options.schemes,
-                           seed=options.seed)
+    conc = cox_concordance(factory, features, months, snaps, org.as_of, schemes=options.schemes, seed=options.seed)
     effects = model_effects(model, org.pulse_instrument())
     card = {
         "title": "Individual survival: time to voluntary exit (Cox)",
@@ -270,19 +335,31 @@ def train_survival(org: OrgData, out: Path, options: TrainOptions, key: str | No
             f"Cox proportional hazards on tenure, covariates: {kind}. Involuntary exits are "
             "censored (cause-specific hazard ratios). Results are reported for groups only."
         ),
-        "data": _data_block(org, {"person_months": model.n_rows_, "people": model.n_people_,
-                                  "events": model.n_events_}),
+        "data": _data_block(
+            org, {"person_months": model.n_rows_, "people": model.n_people_, "events": model.n_events_}
+        ),
         "features": model.features_,
         "measurement": calibration,
         "metrics": [
-            {"title": "concordance", "note": (
-                f"In-sample concordance {model.concordance_in_sample_:.3f}; held-out below."),
-             "columns": ["scheme", "concordance", "concordance_sd", "note"],
-             "rows": conc.to_dict("records")},
-            {"title": "Cox model (lifelines-style summary, hazard ratio per point and per SD)",
-             "columns": ["covariate", "exp(coef)", "exp(coef) lower 95%", "exp(coef) upper 95%",
-                         "exp(coef*sd)", "sd kind", "p"],
-             "rows": model.summary.reset_index().to_dict("records")},
+            {
+                "title": "concordance",
+                "note": (f"In-sample concordance {model.concordance_in_sample_:.3f}; held-out below."),
+                "columns": ["scheme", "concordance", "concordance_sd", "note"],
+                "rows": conc.to_dict("records"),
+            },
+            {
+                "title": "Cox model (lifelines-style summary, hazard ratio per point and per SD)",
+                "columns": [
+                    "covariate",
+                    "exp(coef)",
+                    "exp(coef) lower 95%",
+                    "exp(coef) upper 95%",
+                    "exp(coef*sd)",
+                    "sd kind",
+                    "p",
+                ],
+                "rows": model.summary.reset_index().to_dict("records"),
+            },
         ],
         "drivers": effects_frame(effects).to_dict("records"),
         "limitations": [
@@ -308,17 +385,24 @@ def train_classifiers(org: OrgData, out: Path, options: TrainOptions, key: str |
         if data.empty or data[f"left_{h}m"].nunique() < 2:
             continue
         with limited():
-            models[h] = {k: make_classifier(k, sets[chosen], options.seed).fit(data, label(data, h))
-                         for k in options.kinds}
-        report = evaluate_classifiers(snapshots, h, org.as_of, sets=sets, kinds=options.kinds,
-                                      schemes=options.schemes, n_boot=options.n_boot,
-                                      seed=options.seed)
+            models[h] = {
+                k: make_classifier(k, sets[chosen], options.seed).fit(data, label(data, h)) for k in options.kinds
+            }
+        report = evaluate_classifiers(
+            snapshots,
+            h,
+            org.as_of,
+            sets=sets,
+            kinds=options.kinds,
+            schemes=options.schemes,
+            n_boot=options.n_boot,
+            seed=options.seed,
+        )
         metric_rows.append(report.metrics.assign(horizon_months=h))
         if len(report.lift):
             lift_rows.append(report.lift.assign(horizon_months=h))
     if not models:
-        raise InputError("No complete 6- or 12-month follow-up yet; the classifiers need more "
-                         "history.")
+        raise InputError("No complete 6- or 12-month follow-up yet; the classifiers need more history.")
     metrics = pd.concat(metric_rows, ignore_index=True)
     card = {
         "title": "Leave within 6 and 12 months (calibrated classifiers)",
@@ -331,15 +415,28 @@ def train_classifiers(org: OrgData, out: Path, options: TrainOptions, key: str |
         "data": _data_block(org, {"snapshots": int(len(snapshots))}),
         "features": sets[chosen],
         "metrics": [
-            {"title": "held-out classification",
-             "columns": ["horizon_months", "scheme", "features", "model", "n_test", "leavers",
-                         "roc_auc", "roc_auc_low", "roc_auc_high", "pr_auc", "brier"],
-             "rows": metrics.to_dict("records")},
-            {"title": "survey lift",
-             "columns": ["horizon_months", "scheme", "model", "metric", "lift", "ci_low",
-                         "ci_high"],
-             "rows": pd.concat(lift_rows, ignore_index=True).to_dict("records")
-             if lift_rows else []},
+            {
+                "title": "held-out classification",
+                "columns": [
+                    "horizon_months",
+                    "scheme",
+                    "features",
+                    "model",
+                    "n_test",
+                    "leavers",
+                    "roc_auc",
+                    "roc_auc_low",
+                    "roc_auc_high",
+                    "pr_auc",
+                    "brier",
+                ],
+                "rows": metrics.to_dict("records"),
+            },
+            {
+                "title": "survey lift",
+                "columns": ["horizon_months", "scheme", "model", "metric", "lift", "ci_low", "ci_high"],
+                "rows": pd.concat(lift_rows, ignore_index=True).to_dict("records") if lift_rows else [],
+            },
         ],
         "limitations": [
             "Individual probabilities exist only inside the model; they are never shown per "
@@ -351,10 +448,13 @@ def train_classifiers(org: OrgData, out: Path, options: TrainOptions, key: str |
     return write_card(out, "leave-within", {"models": models, "features": sets[chosen]}, card)
 
 
-def train_models(org: OrgData, out: str | Path = "models", key: str | None = None,
-                 options: TrainOptions | None = None,
-                 which: tuple[str, ...] = ("team", "drivers", "survival", "classifiers")
-                 ) -> list[Path]:
+def train_models(
+    org: OrgData,
+    out: str | Path = "models",
+    key: str | None = None,
+    options: TrainOptions | None = None,
+    which: tuple[str, ...] = ("team", "drivers", "survival", "classifiers"),
+) -> list[Path]:
     """Fit and write the cards; returns their folders."""
     options = options or TrainOptions()
     out = Path(out)
@@ -377,8 +477,12 @@ def summarise(folders: list[Path]) -> list[dict]:
     out = []
     for folder in folders:
         card = json.loads((folder / "card.json").read_text(encoding="utf-8"))
-        head = {"name": card["name"], "folder": str(folder), "title": card["title"],
-                "sha256": card["artefact"]["sha256"]}
+        head = {
+            "name": card["name"],
+            "folder": str(folder),
+            "title": card["title"],
+            "sha256": card["artefact"]["sha256"],
+        }
         if card["metrics"] and card["metrics"][0]["rows"]:
             head["first_metrics"] = card["metrics"][0]["rows"][:3]
         out.append(head)

@@ -50,8 +50,14 @@ from verloop.models.team import MDE_Z, SMALLEST_RELEVANT_LOG_RATIO, fit_pooled
 Z95 = 1.959964
 # The rule in both languages, as written into every drivers card (text in ``verloop.i18n``).
 RULE = {lang: t("model.rule", lang) for lang in ("en", "nl")}
-REASON_OF = {"mandate": "no_mandate", "workload": "workload", "wellbeing": "health",
-             "autonomy": "schedule", "leadership": "team_lead", "growth": "no_growth"}
+REASON_OF = {
+    "mandate": "no_mandate",
+    "workload": "workload",
+    "wellbeing": "health",
+    "autonomy": "schedule",
+    "leadership": "team_lead",
+    "growth": "no_growth",
+}
 
 
 @dataclass
@@ -108,11 +114,23 @@ def team_source(org: OrgData, n_boot: int = 1000, seed: int = 0):
     for f in model.features_:
         r = table.loc[f]
         unit, step = _unit_for(f, instrument)
-        out.append(SourceEstimate(
-            "team", f, r["exp(coef*sd)"], r[cols["sd_lower"]], r[cols["sd_upper"]], "SD",
-            model.n_teams_, bool(power.loc[f, "powered"]), float(power.loc[f, "mde_ratio_per_sd"]),
-            float(r["exp(coef)"] ** step), float(r[cols["ratio_lower"]] ** step),
-            float(r[cols["ratio_upper"]] ** step), unit))
+        out.append(
+            SourceEstimate(
+                "team",
+                f,
+                r["exp(coef*sd)"],
+                r[cols["sd_lower"]],
+                r[cols["sd_upper"]],
+                "SD",
+                model.n_teams_,
+                bool(power.loc[f, "powered"]),
+                float(power.loc[f, "mde_ratio_per_sd"]),
+                float(r["exp(coef)"] ** step),
+                float(r[cols["ratio_lower"]] ** step),
+                float(r[cols["ratio_upper"]] ** step),
+                unit,
+            )
+        )
     return out, model, rows
 
 
@@ -162,11 +180,23 @@ def exit_source(org: OrgData, scales: list[str], sd: dict) -> list[SourceEstimat
         b, se = float(fit.params[j]), float(fit.bse[j])
         s = sd.get(f, float(X[f].std()))
         unit, step = _unit_for(f, instrument)
-        out.append(SourceEstimate(
-            "exit", f, np.exp(b * s), np.exp((b - Z95 * se) * s), np.exp((b + Z95 * se) * s), "SD",
-            int(len(exits)), bool(MDE_Z * se * s <= SMALLEST_RELEVANT_LOG_RATIO),
-            float(np.exp(-MDE_Z * se * s)), float(np.exp(b * step)),
-            float(np.exp((b - Z95 * se) * step)), float(np.exp((b + Z95 * se) * step)), unit))
+        out.append(
+            SourceEstimate(
+                "exit",
+                f,
+                np.exp(b * s),
+                np.exp((b - Z95 * se) * s),
+                np.exp((b + Z95 * se) * s),
+                "SD",
+                int(len(exits)),
+                bool(MDE_Z * se * s <= SMALLEST_RELEVANT_LOG_RATIO),
+                float(np.exp(-MDE_Z * se * s)),
+                float(np.exp(b * step)),
+                float(np.exp((b - Z95 * se) * step)),
+                float(np.exp((b + Z95 * se) * step)),
+                unit,
+            )
+        )
     return out
 
 
@@ -208,12 +238,23 @@ def cox_source(org: OrgData, key: str, scales: list[str]) -> list[SourceEstimate
         unit, step = _unit_for(f, instrument)
         b, se, sd = r["coef"], r["se(coef)"], r["sd"]
         mde = MDE_Z * se * sd
-        out.append(SourceEstimate(
-            "cox", f, r["exp(coef*sd)"], r[cols["sd_lower"]], r[cols["sd_upper"]], "SD",
-            int(model.n_people_ or model.n_rows_), bool(mde <= SMALLEST_RELEVANT_LOG_RATIO),
-            float(np.exp(-mde)), float(np.exp(b * step)),
-            float(np.exp((b - Z95 * se) * step)), float(np.exp((b + Z95 * se) * step)),
-            unit))
+        out.append(
+            SourceEstimate(
+                "cox",
+                f,
+                r["exp(coef*sd)"],
+                r[cols["sd_lower"]],
+                r[cols["sd_upper"]],
+                "SD",
+                int(model.n_people_ or model.n_rows_),
+                bool(mde <= SMALLEST_RELEVANT_LOG_RATIO),
+                float(np.exp(-mde)),
+                float(np.exp(b * step)),
+                float(np.exp((b - Z95 * se) * step)),
+                float(np.exp((b + Z95 * se) * step)),
+                unit,
+            )
+        )
     return out
 
 
@@ -234,15 +275,21 @@ class DriversReport:
     team_rows: pd.DataFrame | None = field(default=None, repr=False)
     estimates: list = field(default_factory=list, repr=False)
 
-    def without(self, source: str) -> "DriversReport":
+    def without(self, source: str) -> DriversReport:
         """The report as an organisation without ``source`` would see it (e.g. "cox": the
         anonymous view of a confidential organisation), from the same fitted estimates."""
         kept = [e for e in self.estimates if e.source != source]
         return _assemble(kept, self.team_model, self.team_rows, self.facts)
 
     def to_dict(self) -> dict:
-        return {"drivers": self.drivers, "primary": self.primary, "powered": self.powered,
-                "power_note": self.power_note, "rule": self.rule, "facts": self.facts}
+        return {
+            "drivers": self.drivers,
+            "primary": self.primary,
+            "powered": self.powered,
+            "power_note": self.power_note,
+            "rule": self.rule,
+            "facts": self.facts,
+        }
 
     def frame(self, lang: str = "en") -> pd.DataFrame:
         """One row per factor: verdict and each source, as the page and the CLI show them."""
@@ -270,7 +317,9 @@ def verdict(estimates: list[SourceEstimate], primary: str) -> list[dict]:
         direction = np.sign(np.log(main.ratio)) if main.ratio > 0 else 0.0
         contradicted = any(
             e.unit != "share" and e.clear and np.sign(np.log(e.ratio)) == -direction
-            for e in items if e.source != primary)
+            for e in items
+            if e.source != primary
+        )
         clear = bool(main.clear and org_powered and not contradicted)
         if clear:
             status = "clear"
@@ -280,21 +329,33 @@ def verdict(estimates: list[SourceEstimate], primary: str) -> list[dict]:
             status = "sources_disagree"
         else:
             status = "no_clear_effect"
-        out.append({
-            "factor": factor, "verdict": status, "ratio": _num(main.ratio), "low": _num(main.low),
-            "high": _num(main.high), "unit": "SD", "ratio_point": _num(main.ratio_point),
-            "low_point": _num(main.low_point), "high_point": _num(main.high_point),
-            "unit_point": main.unit_point, "clear": clear, "rank": None, "primary": primary,
-            "sources": [e.to_dict() for e in items],
-        })
+        out.append(
+            {
+                "factor": factor,
+                "verdict": status,
+                "ratio": _num(main.ratio),
+                "low": _num(main.low),
+                "high": _num(main.high),
+                "unit": "SD",
+                "ratio_point": _num(main.ratio_point),
+                "low_point": _num(main.low_point),
+                "high_point": _num(main.high_point),
+                "unit_point": main.unit_point,
+                "clear": clear,
+                "rank": None,
+                "primary": primary,
+                "sources": [e.to_dict() for e in items],
+            }
+        )
     ranked = sorted((d for d in out if d["clear"]), key=lambda d: -abs(np.log(d["ratio"])))
     for i, d in enumerate(ranked, start=1):
         d["rank"] = i
     order = {d["factor"]: i for i, d in enumerate(ranked)}
     scale_order = {f: i for i, f in enumerate(DRIVER_SCALES)}
     # unclear factors follow in the instrument's order: no implied ranking of noise
-    return sorted(out, key=lambda d: (order.get(d["factor"], len(order)),
-                                      scale_order.get(d["factor"], len(scale_order))))
+    return sorted(
+        out, key=lambda d: (order.get(d["factor"], len(order)), scale_order.get(d["factor"], len(scale_order)))
+    )
 
 
 def power_note(primary: str, estimates: list[SourceEstimate], n: int) -> tuple[bool, dict]:
@@ -309,8 +370,13 @@ def power_note(primary: str, estimates: list[SourceEstimate], n: int) -> tuple[b
     return powered, {lang: t(key, lang, n=n, unit=t(unit, lang), typical=typical) for lang in ("en", "nl")}
 
 
-def triangulate(org: OrgData, key: str | None = None, n_boot: int = 1000, seed: int = 0,
-                sources: tuple[str, ...] = ("team", "exit", "followup", "cox")) -> DriversReport:
+def triangulate(
+    org: OrgData,
+    key: str | None = None,
+    n_boot: int = 1000,
+    seed: int = 0,
+    sources: tuple[str, ...] = ("team", "exit", "followup", "cox"),
+) -> DriversReport:
     """Fit every source the organisation supports and apply the verdict rule."""
     estimates: list[SourceEstimate] = []
     team_est, model, rows = team_source(org, n_boot=n_boot, seed=seed)
@@ -329,9 +395,14 @@ def triangulate(org: OrgData, key: str | None = None, n_boot: int = 1000, seed: 
             pass
     if "team" not in sources:
         estimates += team_est
-    facts = {"teams": model.n_teams_, "voluntary_leavers": model.n_leavers_,
-             "person_years": round(model.person_years_, 1), "bootstrap": len(model.boot_coef_),
-             "bootstrap_failed": model.n_boot_failed_, "survey_mode": org.survey_mode}
+    facts = {
+        "teams": model.n_teams_,
+        "voluntary_leavers": model.n_leavers_,
+        "person_years": round(model.person_years_, 1),
+        "bootstrap": len(model.boot_coef_),
+        "bootstrap_failed": model.n_boot_failed_,
+        "survey_mode": org.survey_mode,
+    }
     return _assemble(estimates, model, rows, facts)
 
 
@@ -347,11 +418,20 @@ def _assemble(estimates, model, rows, facts) -> DriversReport:
     n = next((e.n for e in estimates if e.source == primary), 0)
     powered, note = power_note(primary, estimates, n)
     facts = {**facts, "sources": sorted({e.source for e in estimates})}
-    return DriversReport(verdict(estimates, primary), primary, powered, note, facts,
-                         team_model=model, team_rows=rows, estimates=estimates)
+    return DriversReport(
+        verdict(estimates, primary),
+        primary,
+        powered,
+        note,
+        facts,
+        team_model=model,
+        team_rows=rows,
+        estimates=estimates,
+    )
 
 
 # -- presentation (the page and ``verloop drivers`` show the same) -------------------------------
+
 
 def _ci(ratio, low, high, share: bool = False) -> str:
     if ratio is None:
@@ -378,8 +458,9 @@ def report_frame(report: dict, lang: str = "en") -> pd.DataFrame:
             "unit_point": d["unit_point"],
         }
         for s in d["sources"]:
-            row[t(f"model.source.{s['source']}", lang)] = _ci(s["ratio"], s["low"], s["high"],
-                                                     share=s["unit"] == "share")
+            row[t(f"model.source.{s['source']}", lang)] = _ci(
+                s["ratio"], s["low"], s["high"], share=s["unit"] == "share"
+            )
         rows.append(row)
     frame = pd.DataFrame(rows)
     return frame.astype(object).where(frame.notna(), "—")
@@ -409,10 +490,27 @@ def load_report(root=None) -> dict | None:
 def report_text(report: dict, lang: str = "en") -> str:
     """Plain text for the terminal: the power note, the table and the rule."""
     frame = report_frame(report, lang)
-    return "\n\n".join([report["power_note"][lang], frame.drop(columns=["factor"]).to_string(index=False),
-                        report["rule"][lang]])
+    return "\n\n".join(
+        [report["power_note"][lang], frame.drop(columns=["factor"]).to_string(index=False), report["rule"][lang]]
+    )
 
 
-__all__ = ["DriversReport", "RULE", "SourceEstimate", "choose_primary", "cox_source", "source_powered", "exit_scores", "exit_source",
-           "followup_source", "load_report", "models_root", "power_note", "report_frame", "report_text", "team_source",
-           "triangulate", "verdict"]
+__all__ = [
+    "DriversReport",
+    "RULE",
+    "SourceEstimate",
+    "choose_primary",
+    "cox_source",
+    "source_powered",
+    "exit_scores",
+    "exit_source",
+    "followup_source",
+    "load_report",
+    "models_root",
+    "power_note",
+    "report_frame",
+    "report_text",
+    "team_source",
+    "triangulate",
+    "verdict",
+]

@@ -42,8 +42,9 @@ SURVEY_SETS = ("HR + KPIs + own survey", "HR + KPIs + team survey")
 NO_SURVEY_SET = "HR + KPIs"
 
 
-def temporal_masks(dates: pd.Series, horizon: int, as_of: pd.Timestamp,
-                   test_months: int = 3) -> tuple[np.ndarray, np.ndarray, pd.Timestamp]:
+def temporal_masks(
+    dates: pd.Series, horizon: int, as_of: pd.Timestamp, test_months: int = 3
+) -> tuple[np.ndarray, np.ndarray, pd.Timestamp]:
     """Train = outcome window closed before the cut-off; test = the last ``test_months`` of
     dates whose window is still complete. Raises InputError when the history is too short."""
     last = pd.Timestamp(as_of) - pd.DateOffset(months=horizon)
@@ -63,8 +64,7 @@ def _group_splits(groups, n_splits, seed):
     k = min(n_splits, n_groups)
     if k < 2:
         raise InputError("Grouped cross-validation needs at least two teams.")
-    return list(GroupKFold(n_splits=k, shuffle=True, random_state=seed).split(
-        np.zeros(len(groups)), groups=groups))
+    return list(GroupKFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(len(groups)), groups=groups))
 
 
 # -- individual classifiers ---------------------------------------------------------------------
@@ -113,8 +113,7 @@ def evaluate_classifiers(
     if data.empty:
         raise InputError(f"No snapshot has a complete {horizon}-month follow-up yet.")
     y = label(data, horizon)
-    sets = sets or feature_sets(data.columns, confidential=any(
-        s in data for s in ("mandate", "wellbeing")))
+    sets = sets or feature_sets(data.columns, confidential=any(s in data for s in ("mandate", "wellbeing")))
     groups = data["team_id"].to_numpy()
     survey_set = next((s for s in SURVEY_SETS if s in sets), None)
     rows, lifts, calib, preds = [], [], {}, {}
@@ -149,13 +148,23 @@ def evaluate_classifiers(
                 m = classification_metrics(yy, pp)
                 auc, lo, hi = metric_ci(yy, pp, "roc_auc", groups=gg, n_boot=n_boot, seed=seed)
                 pr, plo, phi = metric_ci(yy, pp, "pr_auc", groups=gg, n_boot=n_boot, seed=seed)
-                rows.append({
-                    "scheme": scheme, "features": set_name, "model": kind,
-                    "n_test": int(held.sum()), "leavers": int(yy.sum()),
-                    "roc_auc": m["roc_auc"], "roc_auc_low": lo, "roc_auc_high": hi,
-                    "pr_auc": pr, "pr_auc_low": plo, "pr_auc_high": phi,
-                    "brier": m["brier"], "note": note,
-                })
+                rows.append(
+                    {
+                        "scheme": scheme,
+                        "features": set_name,
+                        "model": kind,
+                        "n_test": int(held.sum()),
+                        "leavers": int(yy.sum()),
+                        "roc_auc": m["roc_auc"],
+                        "roc_auc_low": lo,
+                        "roc_auc_high": hi,
+                        "pr_auc": pr,
+                        "pr_auc_low": plo,
+                        "pr_auc_high": phi,
+                        "brier": m["brier"],
+                        "note": note,
+                    }
+                )
                 preds[(scheme, set_name, kind)] = (yy, pp, gg, np.flatnonzero(held))
                 if set_name == survey_set:
                     calib[(scheme, set_name, kind)] = calibration_table(yy, pp, n_bins=10)
@@ -170,12 +179,26 @@ def evaluate_classifiers(
                 ib = np.searchsorted(b[3], common)
                 for metric in ("roc_auc", "pr_auc"):
                     d, lo, hi = paired_difference_ci(
-                        a[0][ia], a[1][ia], b[1][ib], metric, groups=a[2][ia], n_boot=n_boot,
+                        a[0][ia],
+                        a[1][ia],
+                        b[1][ib],
+                        metric,
+                        groups=a[2][ia],
+                        n_boot=n_boot,
                         seed=seed,
                     )
-                    lifts.append({"scheme": scheme, "model": kind, "metric": metric,
-                                  "with": survey_set, "without": NO_SURVEY_SET,
-                                  "lift": d, "ci_low": lo, "ci_high": hi})
+                    lifts.append(
+                        {
+                            "scheme": scheme,
+                            "model": kind,
+                            "metric": metric,
+                            "with": survey_set,
+                            "without": NO_SURVEY_SET,
+                            "lift": d,
+                            "ci_low": lo,
+                            "ci_high": hi,
+                        }
+                    )
     return ClassifierReport(horizon, pd.DataFrame(rows), pd.DataFrame(lifts), calib, preds)
 
 
@@ -183,9 +206,16 @@ def evaluate_classifiers(
 
 
 @_threads_limited
-def cox_concordance(model_factory, features: list[str], months: pd.DataFrame,
-                    snapshots: pd.DataFrame, as_of: pd.Timestamp, schemes=("temporal", "team"),
-                    n_splits: int = 5, seed: int = 0) -> pd.DataFrame:
+def cox_concordance(
+    model_factory,
+    features: list[str],
+    months: pd.DataFrame,
+    snapshots: pd.DataFrame,
+    as_of: pd.Timestamp,
+    schemes=("temporal", "team"),
+    n_splits: int = 5,
+    seed: int = 0,
+) -> pd.DataFrame:
     """Held-out concordance of a Cox model (``model_factory()`` on ``features``): the risk at a
     wave against time to exit after it.
 
@@ -223,9 +253,14 @@ def cox_concordance(model_factory, features: list[str], months: pd.DataFrame,
                 values.append(_snapshot_c(model, test_all[test_all["team_id"].isin(test_teams)]))
             note = "GroupKFold by team, scored at the middle wave"
         vals = np.array([v for v in values if np.isfinite(v)])
-        out.append({"scheme": scheme, "concordance": float(vals.mean()) if len(vals) else np.nan,
-                    "concordance_sd": float(vals.std(ddof=1)) if len(vals) > 1 else 0.0,
-                    "note": note})
+        out.append(
+            {
+                "scheme": scheme,
+                "concordance": float(vals.mean()) if len(vals) else np.nan,
+                "concordance_sd": float(vals.std(ddof=1)) if len(vals) > 1 else 0.0,
+                "note": note,
+            }
+        )
     return pd.DataFrame(out)
 
 
@@ -249,15 +284,20 @@ def team_feature_sets(panel: pd.DataFrame) -> dict[str, list[str]]:
         "team facts only": facts,
         "KPIs only": kpis,
         "facts + KPIs": facts + kpis,
-        "facts + KPIs + survey": facts + kpis + [f for f in driver_features(panel)
-                                                   if f not in facts],
+        "facts + KPIs + survey": facts + kpis + [f for f in driver_features(panel) if f not in facts],
     }
 
 
 @_threads_limited
-def evaluate_team_models(panel: pd.DataFrame, horizon: int, as_of: pd.Timestamp,
-                         schemes=("temporal", "team"), n_splits: int = 5, n_boot: int = 200,
-                         seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+def evaluate_team_models(
+    panel: pd.DataFrame,
+    horizon: int,
+    as_of: pd.Timestamp,
+    schemes=("temporal", "team"),
+    n_splits: int = 5,
+    n_boot: int = 200,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Held-out Poisson deviance explained (D²) and rank correlation per feature set (GLM) and
     for boosting; the survey's lift in D² with a bootstrap over teams."""
     sets = team_feature_sets(panel)
@@ -299,8 +339,7 @@ def evaluate_team_models(panel: pd.DataFrame, horizon: int, as_of: pd.Timestamp,
             rate = y[tr].sum() / e[tr].sum()
             null_mu[te] = rate * e[te]
         for (name, kind), mu in preds.items():
-            metrics.append(_team_metrics(scheme, name, kind, y[held], mu[held], null_mu[held],
-                                         e[held]))
+            metrics.append(_team_metrics(scheme, name, kind, y[held], mu[held], null_mu[held], e[held]))
         a = preds[("facts + KPIs + survey", "poisson")]
         b = preds[("facts + KPIs", "poisson")]
 
@@ -310,10 +349,20 @@ def evaluate_team_models(panel: pd.DataFrame, horizon: int, as_of: pd.Timestamp,
 
         from verloop.models.evaluate import bootstrap_ci
 
-        est, lo, hi = bootstrap_ci(d2_gain, y[held], a[held], b[held], null_mu[held],
-                                   groups=groups[held], n_boot=n_boot, seed=seed)
-        lifts.append({"scheme": scheme, "metric": "deviance explained (D²)", "with": "survey",
-                      "without": "facts + KPIs", "lift": est, "ci_low": lo, "ci_high": hi})
+        est, lo, hi = bootstrap_ci(
+            d2_gain, y[held], a[held], b[held], null_mu[held], groups=groups[held], n_boot=n_boot, seed=seed
+        )
+        lifts.append(
+            {
+                "scheme": scheme,
+                "metric": "deviance explained (D²)",
+                "with": "survey",
+                "without": "facts + KPIs",
+                "lift": est,
+                "ci_low": lo,
+                "ci_high": hi,
+            }
+        )
     return pd.DataFrame(metrics), pd.DataFrame(lifts)
 
 
@@ -323,8 +372,13 @@ def _team_metrics(scheme, name, kind, y, mu, null_mu, exposure) -> dict:
     rate_pred = mu / exposure
     rate_obs = y / exposure
     return {
-        "scheme": scheme, "features": name, "model": kind, "n_test": int(len(y)),
-        "leavers": int(y.sum()), "predicted": float(mu.sum()),
-        "deviance": dev, "d2": 1 - dev / dev0 if dev0 > 0 else np.nan,
+        "scheme": scheme,
+        "features": name,
+        "model": kind,
+        "n_test": int(len(y)),
+        "leavers": int(y.sum()),
+        "predicted": float(mu.sum()),
+        "deviance": dev,
+        "d2": 1 - dev / dev0 if dev0 > 0 else np.nan,
         "spearman": float(pd.Series(rate_pred).corr(pd.Series(rate_obs), method="spearman")),
     }

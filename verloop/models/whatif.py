@@ -96,9 +96,7 @@ def what_if(
         raise InputError(f"Name the {scope} for a what-if on one {scope} (its id).")
     unknown = [k for k in changes if k not in model.features_]
     if unknown:
-        raise InputError(
-            f"The model has no factor {unknown[0]!r}; choose from {', '.join(model.features_)}."
-        )
+        raise InputError(f"The model has no factor {unknown[0]!r}; choose from {', '.join(model.features_)}.")
     state = latest_state(frame, model.features_)
     if scope == "team":
         chosen = state[state["team_id"] == scope_id]
@@ -113,8 +111,7 @@ def what_if(
     elif scope == "site":
         chosen = state[state["site_id"] == scope_id]
         if chosen.empty:
-            raise InputError(f"There is no site with id {scope_id} (or no team in it with "
-                             "enough respondents).")
+            raise InputError(f"There is no site with id {scope_id} (or no team in it with enough respondents).")
     else:
         chosen = state
     if chosen.empty:
@@ -184,8 +181,16 @@ def outside_observed_range(model, changed: pd.DataFrame, changes: dict) -> dict:
         share = float(np.mean((values < lo - 1e-9) | (values > hi + 1e-9))) if len(values) else 0.0
         if share > 0:
             for lang in out:
-                out[lang].append(t("model.whatif.outside", lang, factor=factor, share=share,
-                                   lo=number(lo, lang, 2), hi=number(hi, lang, 2)))
+                out[lang].append(
+                    t(
+                        "model.whatif.outside",
+                        lang,
+                        factor=factor,
+                        share=share,
+                        lo=number(lo, lang, 2),
+                        hi=number(hi, lang, 2),
+                    )
+                )
     return out
 
 
