@@ -12,7 +12,14 @@ import pingouin as pg
 import pytest
 
 from verloop.analysis import data, figures, scales
-from verloop.stats.psychometrics import cronbach_alpha, efa, item_report, reliability_report
+from verloop.stats.psychometrics import (
+    cronbach_alpha,
+    efa,
+    icc_oneway,
+    item_report,
+    reliability_report,
+    respondents_needed,
+)
 
 
 def _nested(groups=40, size=8, icc=0.2, seed=0):
@@ -24,7 +31,7 @@ def _nested(groups=40, size=8, icc=0.2, seed=0):
 
 def test_icc_matches_pingouin_on_a_balanced_design():
     values, team, member = _nested()
-    ours = scales.icc_oneway(values, team)
+    ours = icc_oneway(values, team)
     frame = pd.DataFrame({"team": team, "member": member, "value": values})
     theirs = pg.intraclass_corr(frame, targets="team", raters="member", ratings="value").set_index("Type")
     assert ours["icc1"] == pytest.approx(theirs.at["ICC(1,1)", "ICC"])
@@ -37,18 +44,18 @@ def test_icc_recovers_the_truth_on_unbalanced_teams_and_drops_singletons():
     sizes = rng.integers(3, 15, 400)
     team = np.repeat(np.arange(len(sizes)), sizes)
     values = rng.normal(0, np.sqrt(0.2), len(sizes))[team] + rng.normal(0, np.sqrt(0.8), len(team))
-    result = scales.icc_oneway(np.append(values, 9.0), np.append(team, -1))
+    result = icc_oneway(np.append(values, 9.0), np.append(team, -1))
     assert result["icc1"] == pytest.approx(0.2, abs=0.04)
     assert result["groups"] == len(sizes)  # the one-person group is dropped
-    assert np.isnan(scales.icc_oneway([1.0, 2.0], [0, 0])["icc1"])
+    assert np.isnan(icc_oneway([1.0, 2.0], [0, 0])["icc1"])
 
 
 def test_respondents_needed_inverts_spearman_brown():
     icc1 = np.array([0.05, 0.1, 0.25])
-    n = scales.respondents_needed(icc1, 0.7)
+    n = respondents_needed(icc1, 0.7)
     icc2 = n * icc1 / (1 + (n - 1) * icc1)
     assert icc2 == pytest.approx(np.full(3, 0.7))
-    assert np.isinf(scales.respondents_needed(np.array([0.0]))).all()
+    assert np.isinf(respondents_needed(np.array([0.0]))).all()
 
 
 def test_team_icc_per_wave_and_scale():
@@ -62,7 +69,7 @@ def test_team_icc_per_wave_and_scale():
         }
     )
     table = scales.team_icc(long).set_index("scale")
-    per_wave = [scales.icc_oneway(values[(team % 2) == w], team[(team % 2) == w])["icc1"] for w in (0, 1)]
+    per_wave = [icc_oneway(values[(team % 2) == w], team[(team % 2) == w])["icc1"] for w in (0, 1)]
     assert table.at["a", "icc1"] == pytest.approx(np.mean(per_wave))
     assert table.at["a", "icc1"] == pytest.approx(table.at["b", "icc1"])
     assert table.at["a", "waves"] == 2 and table.at["a", "responses"] == len(values)

@@ -304,3 +304,27 @@ def test_pulse_pipeline_keys_items_before_reliability():
     unkeyed = pm.reliability_report(item_matrix(answers, pulse, keyed=False), scales).set_index("scale")
     reversed_scales = {s.key for s in pulse.scales if any(i.reverse for i in s.items)}
     assert (unkeyed.loc[sorted(reversed_scales), "alpha"] < 0.5).all()
+
+
+def test_icc_of_the_generator_agrees_with_icc_oneway():
+    from verloop.synth.truth import latent_icc
+
+    rng = np.random.default_rng(5)
+    teams = rng.integers(0, 12, 600)
+    waves = rng.integers(0, 3, 600)
+    team_effect = rng.normal(0, 0.6, 12)
+    frame = pd.DataFrame(
+        {
+            "team_id": teams,
+            "wave_id": waves,
+            "a": team_effect[teams] + rng.normal(size=600),
+            "b": rng.normal(size=600),
+        }
+    )
+    together = latent_icc(frame, ["a", "b"])
+    for column in ("a", "b"):
+        per_wave = [
+            pm.icc_oneway(part[column], part["team_id"], min_group=1)["icc1"] for _, part in frame.groupby("wave_id")
+        ]
+        assert together[column] == pytest.approx(float(np.mean(per_wave)), rel=1e-9)
+    assert together["a"] > 0.1 > together["b"]

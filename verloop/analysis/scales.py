@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from verloop.errors import InputError
-from verloop.stats.psychometrics import cronbach_alpha
+from verloop.stats.psychometrics import cronbach_alpha, icc_oneway, respondents_needed
 
 
 def alpha_by_wave(
@@ -60,36 +60,6 @@ def alpha_by_wave(
     )
     out["scale"] = pd.Categorical(out["scale"], categories=list(scales))
     return out
-
-
-def icc_oneway(values, groups, min_group: int = 2) -> dict:
-    """ICC(1) and ICC(2) of ``values`` nested in ``groups`` (one-way random effects, unbalanced
-    groups through the adjusted mean group size k0). Groups smaller than ``min_group`` are
-    dropped. Returns ``icc1, icc2, groups, n, k0`` (NaN ICCs with fewer than 2 groups)."""
-    frame = pd.DataFrame({"v": np.asarray(values, dtype=float), "g": np.asarray(groups)}).dropna()
-    sizes = frame.groupby("g")["v"].transform("size")
-    frame = frame[sizes >= min_group]
-    n = len(frame)
-    stats = frame.groupby("g")["v"].agg(["size", "mean", "var"])
-    g = len(stats)
-    if g < 2 or n <= g:
-        return {"icc1": np.nan, "icc2": np.nan, "groups": g, "n": n, "k0": np.nan}
-    grand = frame["v"].mean()
-    ssb = float((stats["size"] * (stats["mean"] - grand) ** 2).sum())
-    ssw = float(((stats["size"] - 1) * stats["var"]).sum())
-    msb, msw = ssb / (g - 1), ssw / (n - g)
-    k0 = (n - float((stats["size"] ** 2).sum()) / n) / (g - 1)
-    icc1 = (msb - msw) / (msb + (k0 - 1) * msw) if msb + (k0 - 1) * msw > 0 else np.nan
-    icc2 = (msb - msw) / msb if msb > 0 else np.nan
-    return {"icc1": float(icc1), "icc2": float(icc2), "groups": g, "n": n, "k0": float(k0)}
-
-
-def respondents_needed(icc1, target: float = 0.70):
-    """Respondents per team for a team mean with reliability ``target`` (Spearman–Brown on
-    ICC(1)): n = target (1 − ICC1) / (ICC1 (1 − target)). Pooling waves adds respondents."""
-    icc1 = np.asarray(icc1, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(icc1 > 0, target * (1 - icc1) / (icc1 * (1 - target)), np.inf)
 
 
 def team_icc(
@@ -274,8 +244,6 @@ __all__ = [
     "describe_reliability",
     "describe_weak_items",
     "factor_check",
-    "icc_oneway",
-    "respondents_needed",
     "team_icc",
     "weak_items",
 ]

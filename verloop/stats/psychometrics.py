@@ -1,4 +1,5 @@
-"""Reliability and structure of multi-item scales: alpha, omega, item statistics, EFA.
+"""Reliability and structure of multi-item scales: alpha, omega, item statistics, EFA, and the
+agreement of scores within groups (ICC(1), ICC(2)).
 
 Own survey scales are not externally validated, so the project shows their reliability itself.
 Everything works on a *wide* frame (one row per respondent, one numeric column per item, all
@@ -257,6 +258,39 @@ def efa(
     result["communality"] = (loadings**2).sum(axis=1)
     result.index.name = "item"
     return result
+
+
+# -- agreement within groups (ICC) ------------------------------------------------------------
+
+
+def icc_oneway(values, groups, min_group: int = 2) -> dict:
+    """ICC(1) and ICC(2) of ``values`` nested in ``groups`` (one-way random effects, unbalanced
+    groups through the adjusted mean group size k0). Groups smaller than ``min_group`` are
+    dropped. Returns ``icc1, icc2, groups, n, k0`` (NaN ICCs with fewer than 2 groups)."""
+    frame = pd.DataFrame({"v": np.asarray(values, dtype=float), "g": np.asarray(groups)}).dropna()
+    sizes = frame.groupby("g")["v"].transform("size")
+    frame = frame[sizes >= min_group]
+    n = len(frame)
+    stats = frame.groupby("g")["v"].agg(["size", "mean", "var"])
+    g = len(stats)
+    if g < 2 or n <= g:
+        return {"icc1": np.nan, "icc2": np.nan, "groups": g, "n": n, "k0": np.nan}
+    grand = frame["v"].mean()
+    ssb = float((stats["size"] * (stats["mean"] - grand) ** 2).sum())
+    ssw = float(((stats["size"] - 1) * stats["var"]).sum())
+    msb, msw = ssb / (g - 1), ssw / (n - g)
+    k0 = (n - float((stats["size"] ** 2).sum()) / n) / (g - 1)
+    icc1 = (msb - msw) / (msb + (k0 - 1) * msw) if msb + (k0 - 1) * msw > 0 else np.nan
+    icc2 = (msb - msw) / msb if msb > 0 else np.nan
+    return {"icc1": float(icc1), "icc2": float(icc2), "groups": g, "n": n, "k0": float(k0)}
+
+
+def respondents_needed(icc1, target: float = 0.70):
+    """Respondents per team for a team mean with reliability ``target`` (Spearman–Brown on
+    ICC(1)): n = target (1 − ICC1) / (ICC1 (1 − target)). Pooling waves adds respondents."""
+    icc1 = np.asarray(icc1, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(icc1 > 0, target * (1 - icc1) / (icc1 * (1 - target)), np.inf)
 
 
 # -- reports -----------------------------------------------------------------------------------

@@ -69,7 +69,10 @@ def latent_icc(
     frame: pd.DataFrame, columns: list[str], group: str = "team_id", by: str = "wave_id"
 ) -> dict[str, float | None]:
     """ICC(1) (one-way ANOVA, unequal group sizes) of each column by ``group``, computed within
-    each ``by`` slice and averaged over slices."""
+    each ``by`` slice and averaged over slices. The estimator is
+    ``verloop.stats.psychometrics.icc_oneway`` (with ``min_group=1``), written out here once for
+    all columns and slices at a time because the generator runs it on every build; a test checks
+    that both agree."""
     if frame.empty:
         return {c: None for c in columns}
     x = frame[columns].to_numpy(dtype=float)
