@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import Float, case, cast, func, select
 
 from verloop.privacy.suppress import Hierarchy
 from verloop.store.schema import (
@@ -132,10 +132,73 @@ def load_employees(session, structure: Structure) -> pd.DataFrame:
     return frame
 
 
-def load_survey_data(session, kind: str, structure: Structure, today: dt.date, employees: pd.DataFrame) -> SurveyData:
+def load_survey_meta(session, kind: str, structure: Structure, today: dt.date, employees: pd.DataFrame) -> SurveyData:
+    """Everything of one survey kind but its answers: waves, scales, open questions, who was
+    invited and who was a member per wave. ``responses``, ``scores`` and ``comments`` are empty
+    (``load_survey_data`` fills them); what the plans and the set-based figures need."""
     from verloop.surveys.registry import registered_instrument
 
     waves = load_waves(session, kind, today)
+    wave_ids = waves["wave_id"].tolist() if len(waves) else []
+    team_names = structure.team_names
+    scales: list[str] = []
+    ranges: dict[str, tuple[float, float]] = {}
+    better: dict[str, bool] = {}
+    questions: list[str] = []
+    for instrument_id in waves["instrument_id"].unique() if len(waves) else []:
+        instrument = registered_instrument(session, int(instrument_id))
+        for scale in instrument.scales:
+            if scale.key not in ranges:
+                scales.append(scale.key)
+                lo, hi = float(scale.items[0].min), float(scale.items[0].max)
+                ranges[scale.key] = (0.0, 100.0) if scale.scoring == "percent" else (lo, hi)
+                better[scale.key] = bool(getattr(scale, "higher_is_better", True))
+        for question in instrument.open_questions:
+            if question.id not in questions:
+                questions.append(question.id)
+
+    invited: dict[int, dict[str, int] | None] = {}
+    rows = session.execute(
+        select(Invitation.wave_id, Invitation.team_id, Invitation.invited).where(Invitation.wave_id.in_(wave_ids))
+    ).all()
+    by_wave: dict[int, dict[str, int]] = {}
+    for wave_id, team_id, count in rows:
+        by_wave.setdefault(int(wave_id), {})[team_names.get(int(team_id), str(team_id))] = int(count)
+    members: dict[int, dict[str, frozenset] | None] = {}
+    for wave in waves.itertuples():
+        if wave.wave_id in by_wave:
+            invited[wave.wave_id] = {t: by_wave[wave.wave_id].get(t, 0) for t in team_names.values()}
+        else:
+            invited[wave.wave_id] = None
+        members[wave.wave_id] = (
+            _members_at(employees, wave.opens_on, team_names) if len(employees) and kind == "pulse" else None
+        )
+    return SurveyData(
+        kind=kind,
+        waves=waves,
+        responses=pd.DataFrame(columns=RESPONSE_COLUMNS),
+        scores=pd.DataFrame(columns=["response_id", "scale", "score", *RESPONSE_COLUMNS[1:-1]]),
+        scales=scales,
+        scale_ranges=ranges,
+        higher_is_better=better,
+        invited=invited,
+        members=members,
+        comments=pd.DataFrame(columns=["response_id", "question", "text", "wave_id", "team"]),
+        open_questions=questions,
+    )
+
+
+RESPONSE_COLUMNS = ["response_id", "wave_id", "team", "site", "tenure_band", "contract_type", "reason"]
+
+
+def load_survey_data(session, kind: str, structure: Structure, today: dt.date, employees: pd.DataFrame) -> SurveyData:
+    """``load_survey_meta`` plus every response, its scale scores and comments (per person:
+    for demographic filters, distributions and comments; the group figures that need only
+    counts, sums and sums of squares come from ``group_sums_in_database``)."""
+    from verloop.surveys.registry import registered_instrument
+
+    data = load_survey_meta(session, kind, structure, today, employees)
+    waves = data.waves
     wave_ids = waves["wave_id"].tolist() if len(waves) else []
     team_names = structure.team_names
     responses = pd.DataFrame(
@@ -169,22 +232,9 @@ def load_survey_data(session, kind: str, structure: Structure, today: dt.date, e
     )
     comments = comments.merge(responses[["response_id", "wave_id", "team"]], on="response_id", how="inner")
 
-    scales: list[str] = []
-    ranges: dict[str, tuple[float, float]] = {}
-    better: dict[str, bool] = {}
-    questions: list[str] = []
     scored = []
     for instrument_id in waves["instrument_id"].unique() if len(waves) else []:
         instrument = registered_instrument(session, int(instrument_id))
-        for scale in instrument.scales:
-            if scale.key not in ranges:
-                scales.append(scale.key)
-                lo, hi = float(scale.items[0].min), float(scale.items[0].max)
-                ranges[scale.key] = (0.0, 100.0) if scale.scoring == "percent" else (lo, hi)
-                better[scale.key] = bool(getattr(scale, "higher_is_better", True))
-        for question in instrument.open_questions:
-            if question.id not in questions:
-                questions.append(question.id)
         ids = [int(w) for w in waves.loc[waves["instrument_id"] == instrument_id, "wave_id"]]
         scored.append(scale_scores_in_database(session, instrument, int(instrument_id), ids))
     scores = (
@@ -195,36 +245,106 @@ def load_survey_data(session, kind: str, structure: Structure, today: dt.date, e
     scores = scores.dropna(subset=["score"]).merge(
         responses[["response_id", "wave_id", "team", "site", "tenure_band", "contract_type"]], on="response_id"
     )
+    data.responses, data.scores, data.comments = responses, scores, comments
+    return data
 
-    invited: dict[int, dict[str, int] | None] = {}
-    rows = session.execute(
-        select(Invitation.wave_id, Invitation.team_id, Invitation.invited).where(Invitation.wave_id.in_(wave_ids))
-    ).all()
-    by_wave: dict[int, dict[str, int]] = {}
-    for wave_id, team_id, count in rows:
-        by_wave.setdefault(int(wave_id), {})[team_names.get(int(team_id), str(team_id))] = int(count)
-    members: dict[int, dict[str, frozenset] | None] = {}
-    for wave in waves.itertuples():
-        if wave.wave_id in by_wave:
-            invited[wave.wave_id] = {t: by_wave[wave.wave_id].get(t, 0) for t in team_names.values()}
-        else:
-            invited[wave.wave_id] = None
-        members[wave.wave_id] = (
-            _members_at(employees, wave.opens_on, team_names) if len(employees) and kind == "pulse" else None
+
+def _scored_responses(instrument, instrument_id: int, wave_ids: list[int]):
+    """A subquery ``response_id, scale, score`` with the rules of
+    ``verloop.surveys.scoring.score_responses`` (reverse keying, the two-thirds rule, WHO-5 as
+    percent) written in SQL, for set-based aggregation (SQLite and PostgreSQL)."""
+    from verloop.surveys.scoring import MIN_ANSWERED_FRACTION
+
+    item = InstrumentItem
+    keyed = case((item.reverse, item.min_value + item.max_value - Answer.value), else_=Answer.value)
+    responses = select(Response.id).where(Response.wave_id.in_([int(w) for w in wave_ids]))
+    per = (
+        select(
+            Answer.response_id.label("response_id"),
+            item.scale.label("scale"),
+            func.sum(keyed).label("total"),
+            func.count(Answer.value).label("answered"),
         )
-    return SurveyData(
-        kind=kind,
-        waves=waves,
-        responses=responses,
-        scores=scores,
-        scales=scales,
-        scale_ranges=ranges,
-        higher_is_better=better,
-        invited=invited,
-        members=members,
-        comments=comments,
-        open_questions=questions,
+        .select_from(Answer)
+        .join(item, (item.item_id == Answer.item_id) & (item.instrument_id == int(instrument_id)))
+        .where(Answer.response_id.in_(responses.scalar_subquery()))
+        .group_by(Answer.response_id, item.scale)
+        .subquery()
     )
+    sizes = {scale.key: len(scale.items) for scale in instrument.scales}
+    n_items = case(sizes, value=per.c.scale, else_=0)
+    mean = cast(per.c.total, Float) / per.c.answered
+    percent = [
+        (
+            per.c.scale == scale.key,
+            (mean - float(scale.items[0].min)) / (float(scale.items[0].max) - float(scale.items[0].min)) * 100.0,
+        )
+        for scale in instrument.scales
+        if scale.scoring == "percent"
+    ]
+    score = case(*percent, else_=mean) if percent else mean
+    enough = per.c.answered * MIN_ANSWERED_FRACTION[1] >= n_items * MIN_ANSWERED_FRACTION[0]
+    return select(per.c.response_id, per.c.scale, case((enough, score), else_=None).label("score")).subquery()
+
+
+def group_sums_in_database(session, kind: str, structure: Structure, waves: pd.DataFrame) -> pd.DataFrame:
+    """Per wave, team (or, for answers stored without a team, site or organisation) and scale:
+    ``n`` responses with a score, the ``total`` and ``total_sq`` (sum of squares) of their
+    scores and how many scored 9 or more (``high``) and 6 or less (``low``: eNPS), computed by ``GROUP BY`` in the database; ``scale`` is None for the number of
+    responses. Means, SDs and t-intervals of any group follow from these sums, so no answer and
+    no per-response score reaches Python (``Door.scale_scores`` and ``response_rates``)."""
+    from verloop.surveys.registry import registered_instrument
+
+    columns = ["wave_id", "team", "site", "scale", "n", "total", "total_sq", "high", "low"]
+    parts = []
+    wave_ids = [int(w) for w in waves["wave_id"]] if len(waves) else []
+    counted = session.execute(
+        select(Response.wave_id, Response.team_id, Response.site_id, func.count(Response.id))
+        .where(Response.wave_id.in_(wave_ids))
+        .group_by(Response.wave_id, Response.team_id, Response.site_id)
+    ).all()
+    parts.append(
+        pd.DataFrame(counted, columns=["wave_id", "team_id", "site_id", "n"]).assign(
+            scale=None, total=np.nan, total_sq=np.nan, high=np.nan, low=np.nan
+        )
+    )
+    for instrument_id in waves["instrument_id"].unique() if len(waves) else []:
+        instrument = registered_instrument(session, int(instrument_id))
+        ids = [int(w) for w in waves.loc[waves["instrument_id"] == instrument_id, "wave_id"]]
+        scored = _scored_responses(instrument, int(instrument_id), ids)
+        rows = session.execute(
+            select(
+                Response.wave_id,
+                Response.team_id,
+                Response.site_id,
+                scored.c.scale,
+                func.count(scored.c.score),
+                func.sum(scored.c.score),
+                func.sum(scored.c.score * scored.c.score),
+                func.sum(case((scored.c.score >= 9, 1), else_=0)),
+                func.sum(case((scored.c.score <= 6, 1), else_=0)),
+            )
+            .join(Response, Response.id == scored.c.response_id)
+            .group_by(Response.wave_id, Response.team_id, Response.site_id, scored.c.scale)
+        ).all()
+        parts.append(pd.DataFrame(rows, columns=["wave_id", "team_id", "site_id", *columns[3:]]))
+    frame = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else None
+    if frame is None:
+        return pd.DataFrame(columns=columns)
+    frame["team"] = frame["team_id"].map(structure.team_names)
+    by_team = frame["team"].map(structure.hierarchy.team_site)
+    frame["site"] = by_team.where(by_team.notna(), frame["site_id"].map(structure.site_names))
+    frame = frame[frame["n"] > 0].astype(
+        {
+            "wave_id": "int64",
+            "n": "int64",
+            "total": "float64",
+            "total_sq": "float64",
+            "high": "float64",
+            "low": "float64",
+        }
+    )
+    return frame[columns].reset_index(drop=True)
 
 
 def scale_scores_in_database(session, instrument, instrument_id: int, wave_ids: list[int]) -> pd.DataFrame:

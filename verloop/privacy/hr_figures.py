@@ -185,7 +185,7 @@ class HRFigures:
             kpis = load_kpis(s, structure)
         kpis = kpis[(kpis["month"] >= pd.Timestamp(start)) & (kpis["month"] <= pd.Timestamp(end))]
         kpi_means = kpis.groupby("team")[KPI_COLUMNS].mean()
-        waves = self._survey("pulse").waves
+        waves = self._meta("pulse").waves
         if wave is None:
             closed = waves[(waves["state"] == "closed") & (waves["opens_on"] <= end)]
             wave = closed["wave"].iloc[-1] if len(closed) else None

@@ -15,7 +15,16 @@ import pandas as pd
 
 from verloop.errors import InputError
 from verloop.privacy import turnover as hr
-from verloop.privacy.data import Structure, SurveyData, load_employees, load_structure, load_survey_data, revision
+from verloop.privacy.data import (
+    Structure,
+    SurveyData,
+    group_sums_in_database,
+    load_employees,
+    load_structure,
+    load_survey_data,
+    load_survey_meta,
+    revision,
+)
 from verloop.privacy.names import KINDS
 from verloop.privacy.policy import Policy
 from verloop.privacy.scope import ScopeView
@@ -23,6 +32,12 @@ from verloop.privacy.scope import ScopeView
 
 class Loading:
     """Mixin of ``Door``: its state, its cache keyed by the data revision, and the loaders."""
+
+    # Group figures that need only counts and sums (scale scores without demographic filters,
+    # response rates, the plans' counts) come from GROUP BY in the database; False: from the
+    # per-response frames (the earlier path, kept for demographic filters and for the test
+    # that both agree).
+    _set_based = True
 
     # -- state ----------------------------------------------------------------------------------
     @property
@@ -79,6 +94,30 @@ class Loading:
                 return load_survey_data(s, kind, self.structure(), self.today, self._employees())
 
         return self._cached(("survey", kind), build)
+
+    def _meta(self, kind: str) -> SurveyData:
+        """The survey without its answers (waves, scales, invitations, members): enough for the
+        plans and the set-based figures, a few kB where ``_survey`` holds every response."""
+        if kind not in KINDS:
+            raise InputError(f"unknown survey '{kind}'; use one of {', '.join(KINDS)}.")
+        if ("survey", kind) in self._cache:
+            return self._cache[("survey", kind)]
+
+        def build():
+            with self.store.session() as s:
+                return load_survey_meta(s, kind, self.structure(), self.today, self._employees())
+
+        return self._cached(("survey-meta", kind), build)
+
+    def _group_sums(self, kind: str) -> pd.DataFrame:
+        """Responses and scale-score sums per wave, team (or site) and scale, grouped in the
+        database (``data.group_sums_in_database``)."""
+
+        def build():
+            with self.store.session() as s:
+                return group_sums_in_database(s, kind, self.structure(), self._meta(kind).waves)
+
+        return self._cached(("group-sums", kind), build)
 
     def scope_view(self) -> ScopeView:
         """The door's scope in site and team names (see ``verloop.privacy.scope``)."""

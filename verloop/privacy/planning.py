@@ -73,28 +73,41 @@ class Planning:
 
         return self._cached(("values", kind, metric), build)
 
+    def _count_frame(self, kind: str, metric: str) -> pd.DataFrame:
+        """``wave_id, team, site, n``: how many values of ``metric`` each team (or, for answers
+        stored without a team, site or organisation) has per wave."""
+
+        def build():
+            if self._set_based and (metric in (RESPONSES, COMMENTS) or metric in self._meta(kind).scales):
+                sums = self._group_sums(kind)
+                part = sums[sums["scale"].isna()] if metric in (RESPONSES, COMMENTS) else sums[sums["scale"] == metric]
+                return part[["wave_id", "team", "site", "n"]].reset_index(drop=True)
+            values = self._values(kind, metric)
+            return values.groupby(["wave_id", "team", "site"], dropna=False).size().rename("n").reset_index()
+
+        return self._cached(("count-frame", kind, metric), build)
+
     def _counts(self, kind: str, metric: str) -> list[WaveCounts]:
-        data = self._survey(kind)
-        values = self._values(kind, metric)
-        per_wave = values.groupby("wave_id")["team"].value_counts()
+        data = self._meta(kind)
+        counts = self._count_frame(kind, metric)
+        teamed = counts[counts["team"].notna()]
+        per_wave: dict[int, dict[str, int]] = {}
+        for (w, team), c in teamed.groupby(["wave_id", "team"])["n"].sum().items():
+            per_wave.setdefault(int(w), {})[team] = int(c)
         out = []
         groups = self._cached(("group-members", kind), lambda: self._group_members(data))
         # answers stored without a team (exit / follow-up: by site or organisation only) count
         # for their site or the organisation: keys are nodes, see suppress.node_stats
-        teamless = values[values["team"].isna()]
-        above = (
-            {
-                w: {
-                    (SITE, s) if isinstance(s, str) else (ORG, ""): c
-                    for s, c in part["site"].value_counts(dropna=False).items()
-                }
-                for w, part in teamless.groupby("wave_id")
+        teamless = counts[counts["team"].isna()]
+        above = {
+            w: {
+                (SITE, s) if isinstance(s, str) else (ORG, ""): int(c)
+                for s, c in part.groupby("site", dropna=False)["n"].sum().items()
             }
-            if len(teamless)
-            else {}
-        )
+            for w, part in teamless.groupby("wave_id")
+        }
         for wave in data.waves.itertuples():
-            n = per_wave.loc[wave.wave_id].to_dict() if wave.wave_id in per_wave.index.get_level_values(0) else {}
+            n = dict(per_wave.get(wave.wave_id, {}))
             n.update(above.get(wave.wave_id, {}))
             out.append(
                 WaveCounts(
@@ -124,7 +137,7 @@ class Planning:
 
     def _plans(self, kind: str, metric: str) -> dict[int, dict[Node, object]]:
         def build():
-            data = self._survey(kind)
+            data = self._meta(kind)
             counts = self._counts(kind, metric)
             k = self.policy.comment_k if metric == COMMENTS else self.policy.k
             guard = kind == "pulse" and metric not in (RESPONSES, COMMENTS, REASONS_METRIC)
@@ -158,7 +171,7 @@ class Planning:
         return self._cached(("auditor", kind, metric, wave_id), build)
 
     def _select_waves(self, kind: str, waves) -> pd.DataFrame:
-        frame = self._survey(kind).waves
+        frame = self._meta(kind).waves
         if waves is None or (isinstance(waves, str) and waves == "all"):
             return frame
         if isinstance(waves, str) and waves == "latest":
@@ -272,7 +285,60 @@ class Planning:
             rows += [dict(row) for node, row in wave_rows if self._selected(node, selection)]
         return rows
 
+    def _sums_by(self, kind: str, level: str, columns: list[str]) -> dict[tuple, dict[str, dict]]:
+        """The database's group sums added up per (wave, scale) and group at ``level``, in one
+        pass: {(wave_id, scale): {group name ('' for the organisation): {column: sum}}}."""
+        sums = self._group_sums(kind)
+        sums = sums[sums["scale"].notna()]
+        keys = ["wave_id", "scale"] + ([] if level == ORG else [level])
+        out: dict[tuple, dict[str, dict]] = {}
+        totals = sums.groupby(keys)[columns].sum()
+        for key, row in zip(totals.index, totals.to_dict("records")):
+            name = "" if level == ORG else str(key[2])
+            out.setdefault((int(key[0]), key[1]), {})[name] = row
+        return out
+
+    def _wave_rows_from_sums(self, kind, metric, level, wave, figures_of, unit) -> list[tuple[Node, dict]]:
+        """``_wave_rows`` without demographic filters, from the database's group sums: each
+        group's n, sum and sum of squares are the sums of its teams' (and teamless answers')."""
+        hierarchy = self.structure().hierarchy
+        plan = self._plans(kind, metric)[wave.wave_id]
+        columns = ["n", "total", "total_sq", "high", "low"]
+        grouped = self._cached(("sums-by", kind, level), lambda: self._sums_by(kind, level, columns)).get(
+            (wave.wave_id, metric), {}
+        )
+        zero = dict.fromkeys(columns, 0.0)
+        closed = wave.state == "closed"
+        out = []
+        for node in hierarchy.nodes(level):
+            totals = grouped.get(node[1])
+            n = int(totals["n"]) if totals is not None else 0
+            reason = plan[node].reason if closed else OPEN_WAVE
+            hidden = reason not in (SHOWN, NO_RESPONSES)
+            shown = totals is not None and not hidden and n > 0
+            figures = figures_of(totals if shown else zero)
+            out.append(
+                (
+                    node,
+                    {
+                        "wave": wave.wave,
+                        "opens_on": wave.opens_on,
+                        "closes_on": wave.closes_on,
+                        **self._group_columns(node),
+                        **figures,
+                        "filter": "",
+                        "n": None if hidden else n,
+                        "suppressed": hidden,
+                        "reason": reason,
+                        "note": self.note(reason, unit),
+                    },
+                )
+            )
+        return out
+
     def _wave_rows(self, kind, metric, level, wave, demographic, aggregate, unit) -> list[tuple[Node, dict]]:
+        if self._set_based and not demographic and getattr(aggregate, "from_sums", None) is not None:
+            return self._wave_rows_from_sums(kind, metric, level, wave, aggregate.from_sums, unit)
         hierarchy = self.structure().hierarchy
         plan = self._plans(kind, metric)[wave.wave_id]
         values = self._values(kind, metric)

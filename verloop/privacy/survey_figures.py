@@ -25,14 +25,14 @@ class SurveyFigures:
     def waves(self, kind: str = "pulse") -> pd.DataFrame:
         """The waves of ``kind``, oldest first, with their state; results exist for closed ones."""
         self._check()
-        waves = self._survey(kind).waves
+        waves = self._meta(kind).waves
         out = waves[["wave", "kind", "opens_on", "closes_on", "state"]].copy()
         out["results"] = out["state"].eq("closed")
         return out.reset_index(drop=True)
 
     def scales(self, kind: str = "pulse") -> list[str]:
         self._check()
-        return list(self._survey(kind).scales)
+        return list(self._meta(kind).scales)
 
     def filter_options(
         self, by: str = "organisation", waves=None, kind: str = "pulse", metric: str = RESPONSES
@@ -73,7 +73,7 @@ class SurveyFigures:
         ci_high, filter, n, suppressed, reason, note.
         """
         self._check()
-        data = self._survey(kind)
+        data = self._meta(kind)
         chosen = list(scales) if scales is not None else [s for s in data.scales]
         rows = []
         for scale in chosen:
@@ -82,6 +82,7 @@ class SurveyFigures:
                 return [{"scale": scale, **_mean_ci(members["value"].to_numpy(dtype=float))}]
 
             aggregate.grouped = lambda here, level, scale=scale: _grouped_mean_ci(here, level, scale)
+            aggregate.from_sums = lambda sums, scale=scale: {"scale": scale, **_sums_mean_ci(sums)}
 
             rows += self._survey_rows(kind, scale, by, waves, filters, aggregate, aggregate_key="scores")
         frame = pd.DataFrame(
@@ -103,7 +104,7 @@ class SurveyFigures:
         """How scores spread within each group: counts and shares per bin (half points on 1–5,
         tenths on 0–100, single points on 0–10)."""
         self._check()
-        data = self._survey(kind)
+        data = self._meta(kind)
         chosen = list(scales) if scales is not None else list(data.scales)
         rows = []
         for scale in chosen:
@@ -133,7 +134,7 @@ class SurveyFigures:
     def enps_by(self, by: str = "team", waves=None, filters: Mapping | None = None) -> pd.DataFrame:
         """eNPS per group and wave: % promoters (9–10) − % detractors (0–6) of those who answered."""
         self._check()
-        if ENPS not in self._survey("pulse").scales:
+        if ENPS not in self._meta("pulse").scales:
             raise InputError("the pulse survey in this database has no eNPS question.")
 
         from verloop.surveys.scoring import enps
@@ -153,6 +154,19 @@ class SurveyFigures:
                 }
             ]
 
+        def from_sums(sums):
+            n = int(sums["n"])
+            if not n:
+                return {"enps": np.nan, "promoters": np.nan, "passives": np.nan, "detractors": np.nan}
+            promoters, detractors = float(sums["high"]) / n * 100, float(sums["low"]) / n * 100
+            return {
+                "enps": promoters - detractors,
+                "promoters": promoters,
+                "passives": 100.0 - promoters - detractors,
+                "detractors": detractors,
+            }
+
+        aggregate.from_sums = from_sums
         rows = self._survey_rows("pulse", ENPS, by, waves, filters, aggregate, aggregate_key="enps")
         figures = ["enps", "promoters", "passives", "detractors"]
         frame = pd.DataFrame(
@@ -166,20 +180,20 @@ class SurveyFigures:
         """Invited, responded and the response rate per group and wave (shown while a wave is
         open too: counts of who answered, never answers). ``n`` is the number of responses."""
         self._check()
-        data = self._survey(kind)
+        data = self._meta(kind)
         hierarchy = self.structure().hierarchy
         level = check_level(by)
         selection, demographic = self._split_filters(filters, allow_demographic=False, what="response rates")
         plans = self._plans(kind, RESPONSES)
-        values = self._values(kind, RESPONSES)
+        counts = self._count_frame(kind, RESPONSES)
         rows = []
         for wave in self._select_waves(kind, waves).itertuples():
             invited = data.invited.get(wave.wave_id)
-            here = values[values["wave_id"] == wave.wave_id]
+            here = counts[counts["wave_id"] == wave.wave_id]
             for node in hierarchy.nodes(level):
                 if not self._selected(node, selection):
                     continue
-                n = len(self._in_node(here, node))
+                n = int(self._in_node(here, node)["n"].sum())
                 reason = plans[wave.wave_id][node].reason
                 hidden = reason in HIDDEN_REASONS
                 count = None if invited is None else sum(invited.get(t, 0) for t in hierarchy.teams_under(node))
@@ -328,6 +342,20 @@ def _grouped_mean_ci(frame: pd.DataFrame, level: str, scale: str) -> dict[str, l
             figures = {"score": float(mean), "sd": np.nan, "ci_low": np.nan, "ci_high": np.nan}
         out[str(key)] = [{"scale": scale, **figures}]
     return out
+
+
+def _sums_mean_ci(sums) -> dict:
+    """Mean, SD and t-interval from a group's count, sum and sum of squares (as
+    ``_mean_ci`` gives them from the values; equal to ~1e-12)."""
+    n, total, total_sq = int(sums["n"]), float(sums["total"]), float(sums["total_sq"])
+    if n == 0:
+        return {"score": np.nan, "sd": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+    mean = total / n
+    if n < 2:
+        return {"score": mean, "sd": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+    sd = float(np.sqrt(max(total_sq - total * total / n, 0.0) / (n - 1)))
+    half = _t975(n - 1) * sd / float(np.sqrt(n))
+    return {"score": mean, "sd": sd, "ci_low": mean - half, "ci_high": mean + half}
 
 
 def _mean_ci(values: np.ndarray) -> dict:
