@@ -5,7 +5,8 @@ Each path runs in a fresh Python process per repetition (so that memory is that 
 own): a new ``Door``, then scale scores (team, site, organisation; every wave), response
 rates (team, site, organisation) and turnover (team, the last 12 months, and monthly by site).
 Printed as JSON: seconds per call and in total, the process's resident memory after the calls
-(psutil) and the peak of Python allocations during them (tracemalloc), medians over ``--runs``.
+(psutil) and its peak (getrusage), medians over ``--runs``. (tracemalloc is left out: it
+slows pandas several-fold and would distort the times.)
 
     .venv/bin/python bench/door_calls.py --db /tmp/org10k.db          # an existing database
     .venv/bin/python bench/door_calls.py --employees 10000              # builds one (bench/dashboard.py)
@@ -25,13 +26,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CALLS = {
     "scale_scores": [("scale_scores", {"by": b, "waves": "all"}) for b in ("team", "site", "organisation")],
+    "enps": [("enps_by", {"by": b, "waves": "all"}) for b in ("team", "site", "organisation")],
     "response_rates": [("response_rates", {"by": b, "waves": "all"}) for b in ("team", "site", "organisation")],
     "turnover": [("turnover", {"by": "team"}), ("turnover", {"by": "site", "freq": "M"})],
 }
 
 
 def one_run(db: str, set_based: bool) -> dict:
-    import tracemalloc
+    import resource
 
     import psutil
 
@@ -42,7 +44,6 @@ def one_run(db: str, set_based: bool) -> dict:
     door = Door(store)
     door._set_based = set_based
     out = {"seconds": {}}
-    tracemalloc.start()
     started = time.perf_counter()
     for name, calls in CALLS.items():
         t0 = time.perf_counter()
@@ -50,9 +51,8 @@ def one_run(db: str, set_based: bool) -> dict:
             getattr(door, method)(**kwargs)
         out["seconds"][name] = time.perf_counter() - t0
     out["seconds"]["total"] = time.perf_counter() - started
-    out["tracemalloc_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
     out["rss_mb"] = psutil.Process().memory_info().rss / 2**20
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
     return out
 
 
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         results[mode] = {
             "seconds": {k: round(statistics.median(r["seconds"][k] for r in runs), 2) for k in runs[0]["seconds"]},
             "rss_mb": round(statistics.median(r["rss_mb"] for r in runs)),
-            "tracemalloc_peak_mb": round(statistics.median(r["tracemalloc_peak_mb"] for r in runs)),
+            "peak_rss_mb": round(statistics.median(r["peak_rss_mb"] for r in runs)),
         }
     print(json.dumps(results, indent=2))
     return 0
