@@ -243,35 +243,37 @@ def test_an_employee_fills_a_pulse_through_the_survey_home(page, page_requests, 
     assert not requests.off_host(), requests.off_host()
 
 
+STEP = re.compile(r"(\d+) (?:van|of) (\d+) · (\d+) ")
+
+
 def fill_pulse(page) -> None:
     """Start the survey the code opened, answer the first option of every question on every
-    step (by its label, as a person clicks), then send."""
+    step (by its label, as a person clicks), then send. Like a person who looks before the next
+    click, each step waits for what the page shows back: the answered count after the answers,
+    the next step's number after "next"."""
     page.wait_for_selector(".verloop-start, [role=radiogroup]", state="visible", timeout=PAGE_TIMEOUT_MS)
     if page.locator(".verloop-start:visible").count():
         page.locator(".verloop-start:visible").first.click()
-    page.wait_for_selector("[role=radiogroup]", state="visible", timeout=PAGE_TIMEOUT_MS)
+    label = page.locator(".verloop-progress-label")
+    label.filter(has_text=STEP).wait_for(timeout=PAGE_TIMEOUT_MS)
     for _ in range(40):
-        if page.locator(".verloop-thanks").is_visible():
-            return
+        step, steps, answered = (int(g) for g in STEP.search(label.inner_text()).groups())
+        items = page.locator(".verloop-item:visible:not(.verloop-reason) [role=radiogroup]")
         groups = page.locator("[role=radiogroup]:visible")
+        clicked_items = items.count()
         for index in range(groups.count()):
-            group = groups.nth(index)
-            options = group.locator("label:visible")  # what a person clicks: the answer's label
+            options = groups.nth(index).locator("label.vq-option:visible")
             if options.count():  # every question may be skipped: one without a label stays open
                 options.first.click()
-        if page.locator(".verloop-submit:visible").count():
+                groups.nth(index).locator("input:checked").wait_for(state="attached")
+        if clicked_items:  # the kernel has counted every answer of this step
+            label.filter(has_text=re.compile(rf"· {answered + clicked_items} ")).wait_for(timeout=PAGE_TIMEOUT_MS)
+        if step == steps:
             page.locator(".verloop-submit:visible").first.click()
             page.wait_for_selector(".verloop-thanks", state="visible", timeout=PAGE_TIMEOUT_MS)
             return
-        label = page.locator(".verloop-progress-label, [role=progressbar]").first
-        before = label.inner_text() if label.count() else ""
         page.locator(".verloop-next:visible").first.click()
-        if label.count():
-            page.wait_for_function(
-                "([sel, old]) => { const el = document.querySelector(sel); return el && el.innerText !== old; }",
-                arg=[".verloop-progress-label, [role=progressbar]", before],
-                timeout=60_000,
-            )
+        label.filter(has_text=re.compile(rf"\b{step + 1} (van|of) {steps}\b")).wait_for(timeout=PAGE_TIMEOUT_MS)
     pytest.fail("the pulse did not end in a thank-you page within 40 steps")
 
 
