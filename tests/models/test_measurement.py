@@ -17,8 +17,7 @@ def test_regression_calibration_removes_attenuation():
     frame = pd.DataFrame(W, columns=["a", "b"])
     naive = np.linalg.lstsq(np.column_stack([np.ones(n), W]), y, rcond=None)[0][1:]
     cal = RegressionCalibration(["a", "b"], rel).fit(frame)
-    fixed = np.linalg.lstsq(np.column_stack([np.ones(n), cal.transform(frame)]), y,
-                            rcond=None)[0][1:]
+    fixed = np.linalg.lstsq(np.column_stack([np.ones(n), cal.transform(frame)]), y, rcond=None)[0][1:]
     assert abs(naive[0] - 1.0) > 0.15  # attenuated
     np.testing.assert_allclose(fixed, [1.0, -0.5], atol=0.05)
     np.testing.assert_allclose(cal.true_sd_, np.sqrt(0.5), rtol=0.05)
@@ -35,9 +34,15 @@ def test_retest_decay_recovers_an_ar1_with_trait():
             state = phi * state + np.sqrt(1 - phi**2) * rng.normal(size=people)
         true = np.sqrt(tau) * trait + np.sqrt(1 - tau) * state
         score = true + rng.normal(size=people) * np.sqrt(1 / rel - 1)
-        rows.append(pd.DataFrame({"employee_id": np.arange(people), "s": score,
-                                  "submitted_on": pd.Timestamp("2025-01-01")
-                                  + pd.Timedelta(days=42 * w)}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "employee_id": np.arange(people),
+                    "s": score,
+                    "submitted_on": pd.Timestamp("2025-01-01") + pd.Timedelta(days=42 * w),
+                }
+            )
+        )
     decay = RetestDecay.estimate(pd.concat(rows), ["s"], {"s": rel})
     assert decay.lags[1] == 42
     for k in (1, 3):

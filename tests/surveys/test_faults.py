@@ -81,7 +81,9 @@ def restart_postgres(request):
     def restart() -> None:
         subprocess.run(
             ["bash", str(ROOT / "scripts" / "pg-test-server.sh"), "restart", pg_dir, pg_port],
-            check=True, capture_output=True, timeout=120,
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
 
     yield restart
@@ -260,8 +262,9 @@ def test_killed_at_random_moments_loses_and_duplicates_no_submission(store, tmp_
     rng = random.Random(7)
     remaining, accepted, kills = list(codes), set(), 0
     while remaining:
-        child = subprocess.Popen([sys.executable, str(script), store.url, *remaining], stdout=subprocess.PIPE,
-                                 text=True, env=env)
+        child = subprocess.Popen(
+            [sys.executable, str(script), store.url, *remaining], stdout=subprocess.PIPE, text=True, env=env
+        )
         if kills < 6:
             time.sleep(rng.uniform(1.0, 2.5))  # imports take ~1 s; then a few submissions
             child.send_signal(signal.SIGKILL)

@@ -12,12 +12,30 @@ from verloop.surveys import Instrument, load_instrument, parse_instrument, surve
 from verloop.surveys.instruments import available_instruments
 
 PULSE_SCALES = [
-    "engagement", "wellbeing", "autonomy", "mandate", "workload", "connection", "growth",
-    "leadership", "voice", "metric_gaming", "intent_stay", "enps",
+    "engagement",
+    "wellbeing",
+    "autonomy",
+    "mandate",
+    "workload",
+    "connection",
+    "growth",
+    "leadership",
+    "voice",
+    "metric_gaming",
+    "intent_stay",
+    "enps",
 ]
 REASON_CODES = [
-    "pay", "schedule", "workload", "team_lead", "no_mandate", "no_growth", "personal", "study",
-    "health", "other",
+    "pay",
+    "schedule",
+    "workload",
+    "team_lead",
+    "no_mandate",
+    "no_growth",
+    "personal",
+    "study",
+    "health",
+    "other",
 ]
 PULSE_FILE = surveys_dir() / "pulse.yaml"
 
@@ -80,8 +98,12 @@ def test_wellbeing_is_who5_with_citation(pulse):
     assert pulse.item("wellbeing_5").text.en == "My daily life has been filled with things that interest me"
     assert who5.stem.en == "Over the last two weeks"
     assert pulse.item("wellbeing_1").labels("en") == {
-        0: "At no time", 1: "Some of the time", 2: "Less than half of the time",
-        3: "More than half of the time", 4: "Most of the time", 5: "All of the time",
+        0: "At no time",
+        1: "Some of the time",
+        2: "Less than half of the time",
+        3: "More than half of the time",
+        4: "Most of the time",
+        5: "All of the time",
     }
     assert "change" in who5.notes.lower()  # changes to the translation are marked
 
@@ -178,7 +200,9 @@ def test_definition_round_trips(pulse):
 def test_load_is_cached_per_content(tmp_path, pulse):
     path = _write(tmp_path, PULSE_FILE.read_text(encoding="utf-8"))
     assert load_instrument(path) is load_instrument(path)
-    path.write_text(path.read_text(encoding="utf-8").replace("Hoe gaat het op je werk?", "Hoe gaat het?"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Hoe gaat het op je werk?", "Hoe gaat het?"), encoding="utf-8"
+    )
     changed = load_instrument(path)
     assert changed.title.nl == "Hoe gaat het?" and changed.content_hash != pulse.content_hash
 
@@ -196,7 +220,7 @@ def test_missing_translation_names_file_item_field_and_line(tmp_path):
     path = _broken(tmp_path, old, "")
     error = _error(path)
     assert "pulse.yaml: item 'mandate_2': field 'text.nl' is missing" in str(error)
-    line = next(n for n, l in enumerate(path.read_text().splitlines(), 1) if l.strip() == "- id: mandate_2")
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if text.strip() == "- id: mandate_2")
     assert f"(line {line})" in str(error)
     assert error.problems and all(str(path.name) in p for p in error.problems)
 
@@ -209,7 +233,9 @@ def test_duplicate_item_id(tmp_path):
 
 
 def test_min_not_below_max(tmp_path):
-    path = _broken(tmp_path, "  - id: voice_3\n    scale: voice\n", "  - id: voice_3\n    scale: voice\n    min: 5\n    max: 5\n")
+    path = _broken(
+        tmp_path, "  - id: voice_3\n    scale: voice\n", "  - id: voice_3\n    scale: voice\n    min: 5\n    max: 5\n"
+    )
     error = _error(path)
     assert "pulse.yaml: item 'voice_3': field 'max' (5) must be greater than field 'min' (5)" in str(error)
 
@@ -223,7 +249,7 @@ def test_unknown_scale(tmp_path):
 def test_bad_yaml_syntax_reports_line(tmp_path):
     text = PULSE_FILE.read_text(encoding="utf-8")
     lines = text.splitlines()
-    target = next(n for n, l in enumerate(lines) if l.strip() == "- id: growth_2")
+    target = next(n for n, text in enumerate(lines) if text.strip() == "- id: growth_2")
     lines[target + 1] = "    scale: [growth"  # unclosed flow sequence
     path = _write(tmp_path, "\n".join(lines) + "\n")
     error = _error(path)
@@ -233,18 +259,26 @@ def test_bad_yaml_syntax_reports_line(tmp_path):
 
 
 def test_duplicate_yaml_key_is_not_silently_overwritten(tmp_path):
-    path = _broken(tmp_path, "      en: I feel rushed while I work.\n", "      en: I feel rushed while I work.\n      en: Again.\n")
+    path = _broken(
+        tmp_path, "      en: I feel rushed while I work.\n", "      en: I feel rushed while I work.\n      en: Again.\n"
+    )
     error = _error(path)
     assert "key 'en' appears twice" in str(error)
 
 
 def test_unknown_field_is_reported(tmp_path):
-    path = _broken(tmp_path, "  - id: voice_3\n    scale: voice\n", "  - id: voice_3\n    scale: voice\n    revers: true\n")
+    path = _broken(
+        tmp_path, "  - id: voice_3\n    scale: voice\n", "  - id: voice_3\n    scale: voice\n    revers: true\n"
+    )
     assert "item 'voice_3': field 'revers' is not a known field" in str(_error(path))
 
 
 def test_anchor_count_must_fit_the_range(tmp_path):
-    path = _broken(tmp_path, "      en: [Not at all likely, Extremely likely]", "      en: [Not at all likely, Maybe, Extremely likely]")
+    path = _broken(
+        tmp_path,
+        "      en: [Not at all likely, Extremely likely]",
+        "      en: [Not at all likely, Maybe, Extremely likely]",
+    )
     assert "response scale 'likely11': field 'anchors.en' has 3 labels" in str(_error(path))
 
 
@@ -256,7 +290,9 @@ def test_unknown_response_scale(tmp_path):
 def test_empty_text_and_bad_types(tmp_path):
     path = _broken(tmp_path, "      en: My ideas about the work are taken seriously.", "      en: '  '")
     assert "item 'voice_1': field 'text.en' is empty" in str(_error(path))
-    path = _broken(tmp_path, "  - id: voice_3\n    scale: voice\n", "  - id: voice_3\n    scale: voice\n    reverse: maybe\n")
+    path = _broken(
+        tmp_path, "  - id: voice_3\n    scale: voice\n", "  - id: voice_3\n    scale: voice\n    reverse: maybe\n"
+    )
     assert "item 'voice_3': field 'reverse' is invalid" in str(_error(path))
 
 
@@ -267,7 +303,9 @@ def test_item_id_must_follow_its_scale(tmp_path):
 
 def test_several_problems_are_all_listed(tmp_path):
     text = PULSE_FILE.read_text(encoding="utf-8")
-    text = text.replace("      en: I feel valued for what I do.\n", "").replace("  - id: growth_2\n", "  - id: growth_1\n")
+    text = text.replace("      en: I feel valued for what I do.\n", "").replace(
+        "  - id: growth_2\n", "  - id: growth_1\n"
+    )
     error = _error(_write(tmp_path, text))
     assert "more problem" in str(error)
     assert len(error.problems) >= 2

@@ -6,8 +6,7 @@ from sqlalchemy import func, select
 
 from verloop.store.schema import Instrument as InstrumentRow
 from verloop.store.schema import InstrumentItem
-from verloop.surveys import load_instrument, parse_instrument, surveys_dir
-from verloop.surveys import registry
+from verloop.surveys import load_instrument, parse_instrument, registry, surveys_dir
 from verloop.surveys.registry import instrument_versions, register_instrument, registered_instrument
 
 

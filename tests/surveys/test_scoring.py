@@ -74,8 +74,10 @@ def test_who5_is_raw_sum_times_four_and_prorated_from_four_items(pulse):
     assert scores.loc["full", "wellbeing"] == pytest.approx(sum(full.values()) * 4)
     assert scores.loc["four", "wellbeing"] == pytest.approx((5 + 4 + 3 + 2) / 4 * 5 * 4)
     assert math.isnan(scores.loc["three", "wellbeing"])
-    extremes = _scores(_long({"lo": {f"wellbeing_{n}": 0 for n in range(1, 6)},
-                              "hi": {f"wellbeing_{n}": 5 for n in range(1, 6)}}), pulse)
+    extremes = _scores(
+        _long({"lo": {f"wellbeing_{n}": 0 for n in range(1, 6)}, "hi": {f"wellbeing_{n}": 5 for n in range(1, 6)}}),
+        pulse,
+    )
     assert (extremes.loc["lo", "wellbeing"], extremes.loc["hi", "wellbeing"]) == (0.0, 100.0)
 
 
@@ -91,7 +93,7 @@ def test_output_is_tidy_with_every_response_and_scale(pulse):
     assert list(scores.columns) == ["response_id", "scale", "score"]
     assert scores["score"].dtype == np.float64
     assert len(scores) == 2 * len(pulse.scales)
-    assert list(scores["scale"][:len(pulse.scales)]) == [s.key for s in pulse.scales]
+    assert list(scores["scale"][: len(pulse.scales)]) == [s.key for s in pulse.scales]
     empty = score_responses(frame.iloc[:0], pulse)
     assert empty.empty and list(empty.columns) == ["response_id", "scale", "score"]
 

@@ -52,7 +52,11 @@ def test_submission_stores_exactly_what_was_given(store):
     comments = {"stop": "  Stoppen met AHT-sturing 😤 — “écht”\nTweede regel <b>vet</b>  ", "start": "   "}
     receipt = submit(store, code, answers, comments, "en", today=TODAY)
     assert (receipt.wave, receipt.kind, receipt.submitted_on, receipt.answers, receipt.comments) == (
-        "pulse-w1", "pulse", TODAY, 4, 1,
+        "pulse-w1",
+        "pulse",
+        TODAY,
+        4,
+        1,
     )
     assert not any(re.fullmatch(r"[0-9a-f]{32}", str(v)) for v in vars(receipt).values())  # no response id
 
@@ -77,7 +81,9 @@ def test_exit_reason_and_skipped_reason(store):
     setup_waves(store, "exit", "followup")
     exit_code, skipped = codes(store, 2, kind="exit")
     (followup_code,) = codes(store, kind="followup")
-    submit(store, exit_code, {"workload_1": 4}, {"comment": "Te weinig mandaat."}, "nl", reason="no_mandate", today=TODAY)
+    submit(
+        store, exit_code, {"workload_1": 4}, {"comment": "Te weinig mandaat."}, "nl", reason="no_mandate", today=TODAY
+    )
     submit(store, skipped, {}, {"comment": "Liever niet zeggen."}, "nl", reason=None, today=TODAY)
     submit(store, followup_code, {"candour_1": 5}, {}, "nl", reason="team_lead", today=TODAY, kind="followup")
     reveal(store)

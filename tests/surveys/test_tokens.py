@@ -15,6 +15,7 @@ from sqlalchemy import func, inspect, select
 from verloop.cli import main
 from verloop.errors import InputError, SurveyError
 from verloop.store.schema import Invitation, Site, Team, Token, Wave
+from verloop.surveys.keys import keys_for
 from verloop.surveys.tokens import (
     ALPHABET,
     CODE_LENGTH,
@@ -26,7 +27,6 @@ from verloop.surveys.tokens import (
     survey_link,
     token_hash,
 )
-from verloop.surveys.keys import keys_for
 from verloop.surveys.waves import close_wave, list_waves, open_wave, wave_state
 
 TODAY = dt.date(2026, 3, 2)
@@ -69,7 +69,12 @@ def test_typed_codes_are_read_leniently_but_never_guessed():
 def test_open_issue_and_close_a_wave(store, tmp_path):
     add_teams(store, "Team Noord", "Team Zuid")
     info = open_wave(store, "pulse", "2026-03", opens=TODAY, today=TODAY)
-    assert (info["kind"], info["state"], info["instrument"], info["instrument_version"]) == ("pulse", "open", "pulse", 1)
+    assert (info["kind"], info["state"], info["instrument"], info["instrument_version"]) == (
+        "pulse",
+        "open",
+        "pulse",
+        1,
+    )
     out = tmp_path / "noord.csv"
     issued = issue_tokens(store, "2026-03", "Team Noord", 5, out=out, today=TODAY)
     issue_tokens(store, "2026-03", "Team Noord", 2, base_url="https://survey.example.nl/", today=TODAY)
@@ -80,7 +85,10 @@ def test_open_issue_and_close_a_wave(store, tmp_path):
     assert rows[0]["link"] == f"http://127.0.0.1:8867/voila/render/pulse.ipynb?token={issued[0].code}"
     assert {r["team"] for r in rows} == {"Team Noord"} and {r["wave"] for r in rows} == {"2026-03"}
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o600  # codes are secrets
-    assert survey_link("https://survey.example.nl/", "exit", "AB") == "https://survey.example.nl/voila/render/exit.ipynb?token=AB"
+    assert (
+        survey_link("https://survey.example.nl/", "exit", "AB")
+        == "https://survey.example.nl/voila/render/exit.ipynb?token=AB"
+    )
 
     with store.session() as s:
         wave = s.scalar(select(Wave).where(Wave.name == "2026-03"))
@@ -161,20 +169,78 @@ def test_survey_cli(store, tmp_path, capsys):
     out = tmp_path / "codes.csv"
     assert main(["survey", "open", "pulse", "--wave", "2026-03", "--opens", "2026-03-02", "--db", db]) == 0
     assert "open from 2026-03-02" in capsys.readouterr().out
-    assert main(["survey", "tokens", "--wave", "2026-03", "--team", "Team Noord", "--count", "4", "--out", str(out),
-                 "--base-url", "https://enquete.example.nl", "--db", db]) == 0
+    assert (
+        main(
+            [
+                "survey",
+                "tokens",
+                "--wave",
+                "2026-03",
+                "--team",
+                "Team Noord",
+                "--count",
+                "4",
+                "--out",
+                str(out),
+                "--base-url",
+                "https://enquete.example.nl",
+                "--db",
+                db,
+            ]
+        )
+        == 0
+    )
     assert "4 single-use codes" in capsys.readouterr().out
     links = [row["link"] for row in csv.DictReader(out.open())]
-    assert len(links) == 4 and all(link.startswith("https://enquete.example.nl/voila/render/pulse.ipynb?token=") for link in links)
+    assert len(links) == 4 and all(
+        link.startswith("https://enquete.example.nl/voila/render/pulse.ipynb?token=") for link in links
+    )
     assert main(["survey", "waves", "--db", db, "--json"]) == 0
     assert '"invited": 4' in capsys.readouterr().out
-    assert main(["survey", "tokens", "--wave", "2026-03", "--team", "Team Noord", "--count", "1", "--out", str(out),
-                 "--base-url", "ftp://x", "--db", db]) == 1
+    assert (
+        main(
+            [
+                "survey",
+                "tokens",
+                "--wave",
+                "2026-03",
+                "--team",
+                "Team Noord",
+                "--count",
+                "1",
+                "--out",
+                str(out),
+                "--base-url",
+                "ftp://x",
+                "--db",
+                db,
+            ]
+        )
+        == 1
+    )
     assert "must start with http" in capsys.readouterr().err
     assert main(["survey", "open", "exit", "--wave", "x", "--opens", "2 maart", "--db", db]) == 1
     assert "YYYY-MM-DD" in capsys.readouterr().err
     assert main(["survey", "close", "--wave", "2026-03", "--db", db]) == 0
     assert "is closed" in capsys.readouterr().out
-    assert main(["survey", "tokens", "--wave", "2026-03", "--team", "Team Noord", "--count", "1", "--out", str(out), "--db", db]) == 1
+    assert (
+        main(
+            [
+                "survey",
+                "tokens",
+                "--wave",
+                "2026-03",
+                "--team",
+                "Team Noord",
+                "--count",
+                "1",
+                "--out",
+                str(out),
+                "--db",
+                db,
+            ]
+        )
+        == 1
+    )
     err = capsys.readouterr().err
     assert err.startswith("Error: wave '2026-03' is closed") and "Traceback" not in err

@@ -21,8 +21,7 @@ from verloop.models.data import (
     headcount_at,
 )
 
-TEAM_FACTS = ("headcount", "mean_tenure_years", "share_tenure_lt_1y", "share_new_3m",
-              "share_part_time")
+TEAM_FACTS = ("headcount", "mean_tenure_years", "share_tenure_lt_1y", "share_new_3m", "share_part_time")
 DEFAULT_HORIZONS = (3, 6, 12)
 
 
@@ -36,9 +35,7 @@ def cohort_outcome(
     exit_date = employees["exit_date"]
     stop = exit_date.where(exit_date.notna() & (exit_date < end), end)
     years = ((stop - start) / pd.Timedelta(days=1) / DAYS_PER_YEAR).to_numpy(dtype=float)
-    voluntary = (
-        (employees["exit_type"] == "voluntary") & (exit_date > start) & (exit_date <= end)
-    ).to_numpy()
+    voluntary = ((employees["exit_type"] == "voluntary") & (exit_date > start) & (exit_date <= end)).to_numpy()
     return voluntary & employed, np.where(employed, np.clip(years, 0, None), 0.0), employed
 
 
@@ -111,9 +108,7 @@ def team_panel(
             part[f"leavers_{h}m"] = (
                 pd.Series(left.astype(float)).groupby(team).sum().reindex(part.index).fillna(0)
             ).astype("int64")
-            part[f"exposure_{h}m"] = (
-                pd.Series(years).groupby(team).sum().reindex(part.index).fillna(0.0)
-            )
+            part[f"exposure_{h}m"] = pd.Series(years).groupby(team).sum().reindex(part.index).fillna(0.0)
             part[f"complete_{h}m"] = bool(shift_months(start, h) <= org.as_of)
         part["wave_id"] = int(wave.id)
         part["start"] = start
@@ -123,11 +118,8 @@ def team_panel(
     panel = pd.concat(rows, ignore_index=True)
     if org.invitations is not None and len(org.invitations):
         inv = org.invitations.rename(columns={"invited": "invited"})
-        panel = panel.merge(inv[["wave_id", "team_id", "invited"]], on=["wave_id", "team_id"],
-                            how="left")
-        panel["response_rate"] = panel["n_respondents"] / panel["invited"].where(
-            panel["invited"] > 0
-        )
+        panel = panel.merge(inv[["wave_id", "team_id", "invited"]], on=["wave_id", "team_id"], how="left")
+        panel["response_rate"] = panel["n_respondents"] / panel["invited"].where(panel["invited"] > 0)
     teams = org.teams.set_index("id")
     panel["site_id"] = panel["team_id"].map(teams["site_id"]).astype("int64")
     front = ["team_id", "site_id", "wave_id", "start", "n_respondents"]

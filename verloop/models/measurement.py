@@ -23,8 +23,7 @@ import pandas as pd
 from verloop.models.data import OrgData
 
 
-def scale_reliabilities(org: OrgData, scales: list[str] | None = None,
-                        max_responses: int = 50_000) -> dict[str, float]:
+def scale_reliabilities(org: OrgData, scales: list[str] | None = None, max_responses: int = 50_000) -> dict[str, float]:
     """Cronbach's alpha of each multi-item pulse scale on the pulse answers (keyed items; a
     fixed random sample of ``max_responses`` responses in very large organisations).
 
@@ -64,7 +63,7 @@ class RegressionCalibration:
     observed_sd_: np.ndarray | None = None
     n_: int = 0
 
-    def fit(self, scores: pd.DataFrame) -> "RegressionCalibration":
+    def fit(self, scores: pd.DataFrame) -> RegressionCalibration:
         W = scores[self.scales].dropna().to_numpy(dtype=float)
         self.n_ = len(W)
         self.mean_ = W.mean(axis=0)
@@ -99,8 +98,14 @@ class RetestDecay:
     pairs: np.ndarray = field(default_factory=lambda: np.array([0]))
 
     @classmethod
-    def estimate(cls, linked: pd.DataFrame, scales: list[str], reliabilities: dict[str, float],
-                 max_lag_waves: int = 8, min_pairs: int = 50) -> "RetestDecay":
+    def estimate(
+        cls,
+        linked: pd.DataFrame,
+        scales: list[str],
+        reliabilities: dict[str, float],
+        max_lag_waves: int = 8,
+        min_pairs: int = 50,
+    ) -> RetestDecay:
         """Median lag (days) and disattenuated retest correlation per scale for answers 1…k
         waves apart. ``linked``: one row per response with ``employee_id``, ``submitted_on``
         and the scales (confidential mode only). Each curve starts at 1 and never rises."""
@@ -127,10 +132,11 @@ class RetestDecay:
         """ρ per scale at the given ages (days): rows × scales, linear between measured lags,
         flat beyond the last."""
         lag = np.asarray(lag_days, dtype=float)
-        return np.column_stack([np.interp(lag, self.lags, self.rho[:, j])
-                                for j in range(len(self.scales))])
+        return np.column_stack([np.interp(lag, self.lags, self.rho[:, j]) for j in range(len(self.scales))])
 
     def to_dict(self) -> dict:
-        return {"lags_days": self.lags.tolist(),
-                "rho": {s: self.rho[:, j].tolist() for j, s in enumerate(self.scales)},
-                "pairs": self.pairs.tolist()}
+        return {
+            "lags_days": self.lags.tolist(),
+            "rho": {s: self.rho[:, j].tolist() for j, s in enumerate(self.scales)},
+            "pairs": self.pairs.tolist(),
+        }

@@ -59,8 +59,12 @@ def stored_fields(kind: str, team_id: int, site_id: int | None, day: dt.date) ->
     team and day; exit and follow-up keep the site and the quarter only."""
     if kind in GENERALISED_KINDS:
         period = quarter_start(day)
-        return {"team_id": None, "site_id": site_id, "submitted_on": period.isoformat(),
-                "group": f"s{site_id}:{period.isoformat()}"}
+        return {
+            "team_id": None,
+            "site_id": site_id,
+            "submitted_on": period.isoformat(),
+            "group": f"s{site_id}:{period.isoformat()}",
+        }
     return {"team_id": team_id, "site_id": None, "submitted_on": day.isoformat(), "group": f"t{team_id}"}
 
 
@@ -101,8 +105,9 @@ def _context(wave_id: int) -> bytes:
     return f"ballot:{wave_id}".encode("ascii")
 
 
-def seal_ballot(conn, keys: Keys, wave, token_row, *, language: str, reason, values: dict, texts: dict,
-                day: dt.date) -> str:
+def seal_ballot(
+    conn, keys: Keys, wave, token_row, *, language: str, reason, values: dict, texts: dict, day: dt.date
+) -> str:
     """Add one sealed ballot in ``conn``'s transaction; returns its group key."""
     site_id = conn.execute(_SITE_OF_TEAM, {"t": token_row.team_id}).scalar() if wave.kind in GENERALISED_KINDS else None
     fields = stored_fields(wave.kind, token_row.team_id, site_id, day)
@@ -110,11 +115,19 @@ def seal_ballot(conn, keys: Keys, wave, token_row, *, language: str, reason, val
     if getattr(token_row, "sealed_link", None) is not None:
         pseudonym = keys.unseal(token_row.sealed_link, b"link").decode("ascii")
     payload = {
-        "team_id": fields["team_id"], "site_id": fields["site_id"], "submitted_on": fields["submitted_on"],
-        "language": language, "reason": reason, "answers": values, "comments": texts, "pseudonym": pseudonym,
+        "team_id": fields["team_id"],
+        "site_id": fields["site_id"],
+        "submitted_on": fields["submitted_on"],
+        "language": language,
+        "reason": reason,
+        "answers": values,
+        "comments": texts,
+        "pseudonym": pseudonym,
     }
     sealed = keys.seal(json.dumps(payload, ensure_ascii=False).encode("utf-8"), _context(wave.id))
-    conn.execute(_INSERT_BALLOT, {"id": random_id(), "wave_id": wave.id, "group_key": fields["group"], "sealed": sealed})
+    conn.execute(
+        _INSERT_BALLOT, {"id": random_id(), "wave_id": wave.id, "group_key": fields["group"], "sealed": sealed}
+    )
     return fields["group"]
 
 
@@ -194,15 +207,25 @@ def _release(conn, keys: Keys, wave_id: int, rows, pool: set | frozenset = froze
     for row in rows:
         data = json.loads(keys.unseal(row.sealed, _context(wave_id)).decode("utf-8"))
         response_id = random_id()
-        responses.append({
-            "id": response_id, "wave_id": wave_id, "team_id": data["team_id"],
-            "site_id": None if row.id in pool else data["site_id"],
-            "submitted_on": dt.date.fromisoformat(data["submitted_on"]), "language": data["language"],
-            "tenure_band": None, "contract_type": None, "reason": data["reason"], "pseudonym": data["pseudonym"],
-        })
+        responses.append(
+            {
+                "id": response_id,
+                "wave_id": wave_id,
+                "team_id": data["team_id"],
+                "site_id": None if row.id in pool else data["site_id"],
+                "submitted_on": dt.date.fromisoformat(data["submitted_on"]),
+                "language": data["language"],
+                "tenure_band": None,
+                "contract_type": None,
+                "reason": data["reason"],
+                "pseudonym": data["pseudonym"],
+            }
+        )
         answers += [{"response_id": response_id, "item_id": i, "value": float(v)} for i, v in data["answers"].items()]
-        comments += [{"id": random_id(), "response_id": response_id, "question": q, "text": t}
-                     for q, t in data["comments"].items()]
+        comments += [
+            {"id": random_id(), "response_id": response_id, "question": q, "text": t}
+            for q, t in data["comments"].items()
+        ]
     if responses:
         conn.execute(insert(Response.__table__), responses)
     if answers:
@@ -249,5 +272,13 @@ def tidy_at_rest(store) -> None:
                 conn.execute(text(f'CLUSTER "{table}" USING "pk_{table}"'))
 
 
-__all__ = ["finalise_wave", "generalise_responses", "open_ready", "quarter_start", "seal_ballot", "stored_fields", "tidy_at_rest",
-           "waiting"]
+__all__ = [
+    "finalise_wave",
+    "generalise_responses",
+    "open_ready",
+    "quarter_start",
+    "seal_ballot",
+    "stored_fields",
+    "tidy_at_rest",
+    "waiting",
+]

@@ -85,9 +85,7 @@ class Anchors(_Frozen):
 
 def _check_range(minimum: int, maximum: int, anchors: Anchors) -> None:
     if maximum <= minimum:
-        raise ValueError(
-            f"field 'max' ({maximum}) must be greater than field 'min' ({minimum})"
-        )
+        raise ValueError(f"field 'max' ({maximum}) must be greater than field 'min' ({minimum})")
     points = maximum - minimum + 1
     for language in LANGUAGES:
         count = len(anchors[language])
@@ -108,7 +106,7 @@ class ResponseScale(_Frozen):
     anchors: Anchors
 
     @model_validator(mode="after")
-    def _valid_range(self) -> "ResponseScale":
+    def _valid_range(self) -> ResponseScale:
         _check_range(self.min, self.max, self.anchors)
         return self
 
@@ -125,7 +123,7 @@ class Item(_Frozen):
     anchors: Anchors
 
     @model_validator(mode="after")
-    def _valid(self) -> "Item":
+    def _valid(self) -> Item:
         _check_range(self.min, self.max, self.anchors)
         return self
 
@@ -160,7 +158,7 @@ class Scale(_Frozen):
     items: tuple[Item, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _items_belong(self) -> "Scale":
+    def _items_belong(self) -> Scale:
         for item in self.items:
             if item.scale != self.key:
                 raise ValueError(f"item '{item.id}' names scale '{item.scale}'")
@@ -204,7 +202,7 @@ class Instrument(_Frozen):
     open_questions: tuple[OpenQuestion, ...] = ()
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Instrument":
+    def _consistent(self) -> Instrument:
         seen: set[str] = set()
         for question_id in [i.id for i in self.items] + [q.id for q in self.open_questions]:
             if question_id in seen or question_id == "reason":
@@ -263,9 +261,7 @@ class Instrument(_Frozen):
     @functools.cached_property
     def definition_json(self) -> str:
         """Canonical JSON of the whole definition (what the database stores per version)."""
-        return json.dumps(
-            self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":")
-        )
+        return json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
     @functools.cached_property
     def content_hash(self) -> str:
@@ -282,16 +278,14 @@ class Instrument(_Frozen):
         return self.content_hash[:12]
 
     @classmethod
-    def from_definition(cls, definition: str | dict) -> "Instrument":
+    def from_definition(cls, definition: str | dict) -> Instrument:
         """Rebuild an instrument from its stored :attr:`definition_json` (an old version)."""
         data = json.loads(definition) if isinstance(definition, str) else definition
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
             problems = _format_validation_error(exc, data, {}, {})
-            raise InputError(
-                f"stored instrument definition is invalid: {problems[0]}", problems
-            ) from None
+            raise InputError(f"stored instrument definition is invalid: {problems[0]}", problems) from None
 
 
 # ------------------------------------------------------------------------------------------
@@ -430,9 +424,7 @@ def _read_yaml(display: str, data: bytes) -> dict:
     try:
         raw = yaml.load(data.decode("utf-8"), Loader=_LineLoader)  # noqa: S506 (safe subclass)
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{display}: the file is not UTF-8 (byte {exc.start}); save it as UTF-8."
-        ) from None
+        raise InputError(f"{display}: the file is not UTF-8 (byte {exc.start}); save it as UTF-8.") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
@@ -445,8 +437,7 @@ def _read_yaml(display: str, data: bytes) -> dict:
         raise InputError(f"{display}: YAML syntax error: {exc}.") from None
     if not isinstance(raw, dict):
         raise InputError(
-            f"{display}: the file must be a YAML mapping with 'key', 'scales' and 'items' "
-            f"at the top level."
+            f"{display}: the file must be a YAML mapping with 'key', 'scales' and 'items' at the top level."
         )
     return raw
 
@@ -454,8 +445,16 @@ def _read_yaml(display: str, data: bytes) -> dict:
 # -- raw file → model input ---------------------------------------------------------------------
 
 _TOP_LEVEL = {
-    "key", "title", "intro", "privacy", "reason_question", "reasons",
-    "response_scales", "scales", "items", "open_questions",
+    "key",
+    "title",
+    "intro",
+    "privacy",
+    "reason_question",
+    "reasons",
+    "response_scales",
+    "scales",
+    "items",
+    "open_questions",
 }
 
 
@@ -473,10 +472,7 @@ def _resolve(raw: dict) -> tuple[dict, dict, list[str]]:
     lines: dict[tuple[str, str], int] = {}
     for key in raw:
         if key not in _TOP_LEVEL:
-            problems.append(
-                f"top-level field '{key}' is not known (expected one of: "
-                f"{', '.join(sorted(_TOP_LEVEL))})"
-            )
+            problems.append(f"top-level field '{key}' is not known (expected one of: {', '.join(sorted(_TOP_LEVEL))})")
 
     # response scales
     response_scales: dict[str, dict] = {}
@@ -489,9 +485,7 @@ def _resolve(raw: dict) -> tuple[dict, dict, list[str]]:
             ResponseScale.model_validate(spec)
         except ValidationError as exc:
             for error in exc.errors():
-                problems.append(
-                    f"response scale '{name}': {_describe(error)}{_line(spec)}"
-                )
+                problems.append(f"response scale '{name}': {_describe(error)}{_line(spec)}")
             continue
         response_scales[name] = spec
 
@@ -609,9 +603,7 @@ def _describe(error: dict, field_path: tuple = ()) -> str:
     return f"field '{field}' is invalid: {message.lower()} (got {shown})"
 
 
-def _format_validation_error(
-    exc: ValidationError, resolved: dict, lines: dict, raw: dict
-) -> list[str]:
+def _format_validation_error(exc: ValidationError, resolved: dict, lines: dict, raw: dict) -> list[str]:
     problems: list[str] = []
     for error in exc.errors():
         loc = tuple(error.get("loc", ()))

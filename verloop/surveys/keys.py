@@ -51,11 +51,13 @@ def default_key_path(url: str) -> Path:
     parsed = make_url(url)
     database = parsed.database or ""
     if parsed.get_backend_name() == "sqlite" and database.startswith("file:"):  # URI form (e.g. read-only)
-        database = database[len("file:"):].split("?", 1)[0]
+        database = database[len("file:") :].split("?", 1)[0]
         database = "" if database in ("", ":memory:") or "mode=memory" in url else database
     if parsed.get_backend_name() == "sqlite" and database and database != ":memory:":
         return Path(f"{database}.key")
-    name = "-".join(str(part) for part in (parsed.host or "local", parsed.port or "", database or "memory") if part != "")
+    name = "-".join(
+        str(part) for part in (parsed.host or "local", parsed.port or "", database or "memory") if part != ""
+    )
     name = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
     return Path("var") / "keys" / f"{name}.key"
 
@@ -70,7 +72,9 @@ class Keys:
 
     def _derive(self, label: str) -> bytes:
         # A NUL byte in the label: no HR id or code can produce the same input.
-        return hmac.new(self.secret.encode("ascii"), b"\x00verloop\x00" + label.encode("utf-8"), hashlib.sha256).digest()
+        return hmac.new(
+            self.secret.encode("ascii"), b"\x00verloop\x00" + label.encode("utf-8"), hashlib.sha256
+        ).digest()
 
     @property
     def key_id(self) -> str:
@@ -146,7 +150,9 @@ def _create(path: Path) -> None:
     except FileExistsError:
         return  # another process created it first: use theirs
     except OSError as exc:
-        raise ConfigError(f"cannot create the key file {path}: {exc.strerror}; set {ENV} to a writable place.") from None
+        raise ConfigError(
+            f"cannot create the key file {path}: {exc.strerror}; set {ENV} to a writable place."
+        ) from None
     try:
         os.fchmod(fd, 0o600)
         os.write(fd, (secrets.token_hex(32) + "\n").encode("ascii"))
@@ -161,7 +167,7 @@ def keys_for(bind) -> Keys:
 
 
 def _url_of(bind) -> str:
-    if hasattr(bind, "url") and isinstance(getattr(bind, "url"), str):  # Store
+    if hasattr(bind, "url") and isinstance(bind.url, str):  # Store
         return bind.url
     if hasattr(bind, "get_bind"):  # Session
         bind = bind.get_bind()

@@ -40,9 +40,7 @@ def register_instrument(session: Session, instrument: Instrument) -> int:
         found = _existing(session, instrument)
         if found is not None:
             return int(found)
-        latest = session.scalar(
-            select(func.max(InstrumentRow.version)).where(InstrumentRow.key == instrument.key)
-        )
+        latest = session.scalar(select(func.max(InstrumentRow.version)).where(InstrumentRow.key == instrument.key))
         row = InstrumentRow(
             key=instrument.key,
             version=int(latest or 0) + 1,
@@ -87,7 +85,9 @@ def instrument_versions(session: Session, key: str) -> list[dict]:
     """All registered versions of ``key``, oldest first: id, version, content_hash, created_on."""
     rows = session.execute(
         select(
-            InstrumentRow.id, InstrumentRow.version, InstrumentRow.content_hash,
+            InstrumentRow.id,
+            InstrumentRow.version,
+            InstrumentRow.content_hash,
             InstrumentRow.created_on,
         )
         .where(InstrumentRow.key == key)

@@ -52,14 +52,10 @@ def _is_skip(value: Any) -> bool:
 def _refuse(problems: list[str], what: str) -> None:
     more = len(problems) - 1
     tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-    raise SurveyError(
-        f"{what} refused: {problems[0]}{tail}; correct the answers and submit again.", problems
-    )
+    raise SurveyError(f"{what} refused: {problems[0]}{tail}; correct the answers and submit again.", problems)
 
 
-def validate_answers(
-    instrument: Instrument, answers: Mapping[str, Any]
-) -> dict[str, int | None]:
+def validate_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, int | None]:
     """Check closed answers before they are stored; return them as ``{item_id: int | None}``.
 
     ``None`` (or NaN) means skipped and is kept as ``None``. Every problem (unknown item id,
@@ -80,8 +76,7 @@ def validate_answers(
             continue
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             problems.append(
-                f"item '{item_id}': value {value!r} is not a number "
-                f"(give a whole number from {item.min} to {item.max})"
+                f"item '{item_id}': value {value!r} is not a number (give a whole number from {item.min} to {item.max})"
             )
             continue
         if not math.isfinite(value) or value != int(value):
@@ -91,9 +86,7 @@ def validate_answers(
             )
             continue
         if not item.min <= value <= item.max:
-            problems.append(
-                f"item '{item_id}': value {int(value)} is outside {item.min}–{item.max}"
-            )
+            problems.append(f"item '{item_id}': value {int(value)} is outside {item.min}–{item.max}")
             continue
         clean[item_id] = int(value)
     if problems:
@@ -101,9 +94,7 @@ def validate_answers(
     return clean
 
 
-def validate_open_answers(
-    instrument: Instrument, texts: Mapping[str, Any]
-) -> dict[str, str | None]:
+def validate_open_answers(instrument: Instrument, texts: Mapping[str, Any]) -> dict[str, str | None]:
     """Check free-text answers: known question, text, at most ``max_length`` characters.
 
     Text is kept exactly as typed apart from surrounding whitespace (Unicode, emoji, markup
@@ -130,8 +121,7 @@ def validate_open_answers(
             continue
         if len(text) > question.max_length:
             problems.append(
-                f"open question '{question_id}': {len(text)} characters, more than the "
-                f"{question.max_length} allowed"
+                f"open question '{question_id}': {len(text)} characters, more than the {question.max_length} allowed"
             )
             continue
         clean[question_id] = text or None
@@ -147,9 +137,7 @@ def validate_reason(instrument: Instrument, code: Any) -> str | None:
     if not instrument.reasons:
         _refuse([f"instrument '{instrument.key}' asks no reason"], "reason")
     if code not in instrument.reason_codes:
-        _refuse(
-            [f"unknown reason {code!r} (known: {', '.join(instrument.reason_codes)})"], "reason"
-        )
+        _refuse([f"unknown reason {code!r} (known: {', '.join(instrument.reason_codes)})"], "reason")
     return str(code)
 
 
@@ -168,16 +156,13 @@ def _checked_long(answers: pd.DataFrame, instrument: Instrument) -> pd.DataFrame
     missing = [c for c in _ANSWER_COLUMNS if c not in answers.columns]
     if missing:
         raise InputError(
-            f"answers frame lacks column(s) {', '.join(missing)}; "
-            f"it needs response_id, item_id and value."
+            f"answers frame lacks column(s) {', '.join(missing)}; it needs response_id, item_id and value."
         )
     frame = answers.loc[:, list(_ANSWER_COLUMNS)].copy()
     problems: list[str] = []
     unknown = sorted({str(i) for i in frame["item_id"].unique() if not instrument.has_item(i)})
     if unknown:
-        problems.append(
-            f"unknown item id(s) for instrument '{instrument.key}': {', '.join(unknown[:10])}"
-        )
+        problems.append(f"unknown item id(s) for instrument '{instrument.key}': {', '.join(unknown[:10])}")
     values = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
     bad = frame["value"].notna() & values.isna()
     if bad.any():
@@ -189,18 +174,14 @@ def _checked_long(answers: pd.DataFrame, instrument: Instrument) -> pd.DataFrame
             columns=["item_id", "scale", "min", "max", "reverse"],
         )
         frame = frame.merge(items, on="item_id", how="left", validate="many_to_one")
-        outside = frame["value"].notna() & (
-            (frame["value"] < frame["min"]) | (frame["value"] > frame["max"])
-        )
+        outside = frame["value"].notna() & ((frame["value"] < frame["min"]) | (frame["value"] > frame["max"]))
         if outside.any():
             row = frame[outside].iloc[0]
             problems.append(
                 f"{int(outside.sum())} value(s) outside the item's range, e.g. "
                 f"{row['value']:g} for '{row['item_id']}' ({row['min']}–{row['max']})"
             )
-        frame["keyed"] = np.where(
-            frame["reverse"], frame["min"] + frame["max"] - frame["value"], frame["value"]
-        )
+        frame["keyed"] = np.where(frame["reverse"], frame["min"] + frame["max"] - frame["value"], frame["value"])
     dupes = frame.duplicated(["response_id", "item_id"])
     if dupes.any():
         first = frame[dupes].iloc[0]

@@ -42,8 +42,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from verloop.errors import StoreError, SurveyError
 from verloop.store.engine import describe_operational_error
-from verloop.store.schema import LANGUAGES, Token, Wave
-from verloop.store.schema import Ballot
+from verloop.store.schema import LANGUAGES, Ballot, Token, Wave
 from verloop.surveys.ballots import min_group_size, open_ready, seal_ballot
 from verloop.surveys.keys import keys_for
 from verloop.surveys.scoring import validate_answers, validate_open_answers, validate_reason
@@ -68,7 +67,9 @@ _FLIP_TOKEN = (
     )
     .values(used=True)
 )
-_WAITING = select(func.count()).select_from(Ballot).where(Ballot.wave_id == bindparam("w"), Ballot.group_key == bindparam("g"))
+_WAITING = (
+    select(func.count()).select_from(Ballot).where(Ballot.wave_id == bindparam("w"), Ballot.group_key == bindparam("g"))
+)
 
 
 @dataclass(frozen=True)
@@ -120,8 +121,9 @@ def submit(
                 if conn.execute(_FLIP_TOKEN, {"h": token_row.token_hash, "day": day}).rowcount != 1:
                     check_token(conn, token, kind=kind, today=day, keys=keys)  # raises what changed meanwhile
                     raise SurveyRefusal("token_used")
-                group = seal_ballot(conn, keys, wave, token_row, language=language, reason=reason,
-                                    values=values, texts=texts, day=day)
+                group = seal_ballot(
+                    conn, keys, wave, token_row, language=language, reason=reason, values=values, texts=texts, day=day
+                )
                 ready = conn.execute(_WAITING, {"w": wave.id, "g": group}).scalar() >= 2 * min_group_size(conn)
     except DBAPIError as exc:  # connection lost, locked, read-only, disk full, ...
         raise StoreError(_nothing_saved(describe_operational_error(exc, store.url))) from exc

@@ -122,7 +122,9 @@ def survey_link(base_url: str | None, kind: str, code: str) -> str:
 
 
 # Waves with their instrument's content hash (saves the submission a round trip).
-_ALL_WAVES = select(Wave.__table__, InstrumentRow.content_hash).join(InstrumentRow, InstrumentRow.id == Wave.instrument_id)
+_ALL_WAVES = select(Wave.__table__, InstrumentRow.content_hash).join(
+    InstrumentRow, InstrumentRow.id == Wave.instrument_id
+)
 _TOKENS_BY_HASH = select(Token.__table__).where(Token.token_hash.in_(bindparam("hashes", expanding=True)))
 
 
@@ -156,8 +158,13 @@ def find_token(session: Session | Connection, code: object, keys: Keys | None = 
     return token, wave
 
 
-def check_token(session: Session | Connection, code: object, kind: str | None = None, today: dt.date | None = None,
-                keys: Keys | None = None):
+def check_token(
+    session: Session | Connection,
+    code: object,
+    kind: str | None = None,
+    today: dt.date | None = None,
+    keys: Keys | None = None,
+):
     """Refuse an unknown, used, closed-wave or wrong-survey code; else return (token, wave) rows.
 
     Read-only: the app calls it before showing the questions and ``submit`` before it writes;
@@ -235,8 +242,9 @@ def issue_tokens(
                     continue
                 seen.add(digest)
                 issued.append(IssuedToken(code=code, link=survey_link(base_url, wave.kind, code)))
-                rows.append(Token(token_hash=digest, wave_id=wave.id, team_id=team.id, used=False,
-                                  sealed_link=links[len(rows)]))
+                rows.append(
+                    Token(token_hash=digest, wave_id=wave.id, team_id=team.id, used=False, sealed_link=links[len(rows)])
+                )
             s.add_all(rows)
             invitation = s.get(Invitation, (wave.id, team.id))
             if invitation is None:

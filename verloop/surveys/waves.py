@@ -127,7 +127,9 @@ def close_wave(store, name: str, *, today: dt.date | None = None) -> dict:
 def describe_wave(session: Session, wave, today: dt.date | None = None) -> dict:
     """Name, kind, dates, state and wave totals (invited, used, responses): no group figures."""
     instrument = session.get(InstrumentRow, wave.instrument_id)
-    invited = session.scalar(select(func.coalesce(func.sum(Invitation.invited), 0)).where(Invitation.wave_id == wave.id))
+    invited = session.scalar(
+        select(func.coalesce(func.sum(Invitation.invited), 0)).where(Invitation.wave_id == wave.id)
+    )
     used = session.scalar(select(func.count()).select_from(Token).where(Token.wave_id == wave.id, Token.used.is_(True)))
     responses = session.scalar(select(func.count()).select_from(Response).where(Response.wave_id == wave.id))
     return {
