@@ -7,24 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from verloop.domain import constants
 from verloop.errors import InputError
 from verloop.surveys import Instrument, load_instrument, parse_instrument, surveys_dir
 from verloop.surveys.instruments import available_instruments
 
-PULSE_SCALES = [
-    "engagement",
-    "wellbeing",
-    "autonomy",
-    "mandate",
-    "workload",
-    "connection",
-    "growth",
-    "leadership",
-    "voice",
-    "metric_gaming",
-    "intent_stay",
-    "enps",
-]
+PULSE_SCALES = list(constants.PULSE_SCALES)  # the instrument must keep the order the domain names
 REASON_CODES = [
     "pay",
     "schedule",

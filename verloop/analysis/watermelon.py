@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
+from verloop.domain.constants import PULSE_SCALES
 from verloop.errors import ConfigError, InputError
 
 KPIS = ("aht_s", "service_level", "csat", "fcr", "repeat_rate", "absenteeism")
@@ -72,20 +73,7 @@ KPI_RANGES = {
     "repeat_rate": (0.0, 100.0),
     "absenteeism": (0.0, 100.0),
 }
-PEOPLE_SCALES = (
-    "engagement",
-    "wellbeing",
-    "autonomy",
-    "mandate",
-    "workload",
-    "connection",
-    "growth",
-    "leadership",
-    "voice",
-    "metric_gaming",
-    "intent_stay",
-    "enps",
-)
+PEOPLE_SCALES = PULSE_SCALES  # every pulse scale is evidence about the people
 TURNOVER = "voluntary_rate"
 RED_BELOW = 0.0  # people status (SDs between teams) at or below which a team is red inside
 CORNER_BELOW = -0.8  # watermelon gap (people − KPI status, standardised) at or below which a team is deep in the corner

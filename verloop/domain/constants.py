@@ -24,6 +24,22 @@ TENURE_BANDS: tuple[str, ...] = ("<3m", "3-12m", "1-2y", "2y+")
 LEAD_STYLES: tuple[str, ...] = ("servant", "neutral", "taylorist")
 """Team lead styles, in the order figures list them."""
 
+PULSE_SCALES: tuple[str, ...] = (
+    "engagement",
+    "wellbeing",
+    "autonomy",
+    "mandate",
+    "workload",
+    "connection",
+    "growth",
+    "leadership",
+    "voice",
+    "metric_gaming",
+    "intent_stay",
+    "enps",
+)
+"""The pulse survey's scales, in the instrument's order (``surveys/pulse.yaml``; a test keeps them in step)."""
+
 REASONS: tuple[str, ...] = (
     "pay",
     "schedule",
@@ -54,6 +70,7 @@ __all__ = [
     "DAYS_PER_YEAR",
     "LEAD_STYLES",
     "PART_TIME_BELOW_HOURS",
+    "PULSE_SCALES",
     "REASONS",
     "REASON_GROUPS",
     "SAFE_REASONS",

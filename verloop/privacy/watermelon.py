@@ -31,25 +31,13 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from verloop.domain.constants import PULSE_SCALES
 from verloop.privacy.policy import NO_RESPONSES, SHOWN
 from verloop.privacy.published import finish
 from verloop.privacy.suppress import HIDDEN_REASONS, TEAM
 
 KPI_COLUMNS = ("aht_s", "service_level", "csat", "fcr", "repeat_rate", "absenteeism")
-PEOPLE_SCALES = (
-    "engagement",
-    "wellbeing",
-    "autonomy",
-    "mandate",
-    "workload",
-    "connection",
-    "growth",
-    "leadership",
-    "voice",
-    "metric_gaming",
-    "intent_stay",
-    "enps",
-)
+PEOPLE_SCALES = PULSE_SCALES  # every pulse scale is evidence about the people
 
 
 def window_waves(door, start: dt.date, end: dt.date) -> list[str]:
