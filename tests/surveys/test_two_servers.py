@@ -18,6 +18,7 @@ other with the app's own sentence.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import json
 import os
@@ -400,7 +401,10 @@ def test_two_survey_servers_on_one_postgresql_lose_and_duplicate_nothing(store, 
             )
             return ready, outcomes, replays
 
-        ready, outcomes, replays = asyncio.run(wave())
+        # a loop of its own in a thread: in the full suite Playwright's sync API (browser tests in
+        # this process) may still have an event loop running in the main thread
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            ready, outcomes, replays = pool.submit(asyncio.run, wave()).result()
         direct = [
             line.split() for worker in workers for line in worker.communicate(timeout=STEP_TIMEOUT_S)[0].splitlines()
         ]
