@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import datetime as dt
 import json
 import os
@@ -135,10 +136,8 @@ class WidgetSession:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise AssertionError(f"{self.base_url}: gave up waiting for {what}")
-            try:
+            with contextlib.suppress(TimeoutError):  # no message within 5 s: check the condition again
                 await asyncio.wait_for(self.changed.wait(), min(left, 5))
-            except TimeoutError:
-                pass
         return condition()
 
     def find(self, dom_class: str, *, without: str | None = None) -> list[str]:
