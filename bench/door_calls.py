@@ -5,7 +5,9 @@ Each path runs in a fresh Python process per repetition (so that memory is that 
 own): a new ``Door``, then scale scores (team, site, organisation; every wave), response
 rates (team, site, organisation) and turnover (team, the last 12 months, and monthly by site).
 Printed as JSON: seconds per call and in total, the process's resident memory after the calls
-(psutil) and its peak (getrusage), medians over ``--runs``. (tracemalloc is left out: it
+(psutil) and its peak (getrusage), medians over ``--runs``; the floor measured in the same run
+(one bare GROUP BY over every answer per wave, team and item, read into pandas — the database
+work no page can avoid) and each path's ratio to it, with the load average. (tracemalloc is left out: it
 slows pandas several-fold and would distort the times.)
 
     .venv/bin/python bench/door_calls.py --db /tmp/org10k.db          # an existing database
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -56,16 +59,45 @@ def one_run(db: str, set_based: bool) -> dict:
     return out
 
 
+def floor_run(db: str) -> dict:
+    """The bare aggregate every scale figure needs: one GROUP BY over all answers, no scoring."""
+    import resource
+
+    import pandas as pd
+    import psutil
+    from sqlalchemy import func, select
+
+    from verloop.store import Store
+    from verloop.store.schema import Answer, Response
+
+    store = Store.open(f"sqlite:///{db}")
+    query = (
+        select(Response.wave_id, Response.team_id, Answer.item_id, func.count(), func.sum(Answer.value))
+        .join(Response, Answer.response_id == Response.id)
+        .group_by(Response.wave_id, Response.team_id, Answer.item_id)
+    )
+    started = time.perf_counter()
+    with store.engine.connect() as connection:
+        frame = pd.DataFrame(connection.execute(query).all())
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": {"total": seconds},
+        "groups": len(frame),
+        "rss_mb": psutil.Process().memory_info().rss / 2**20,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="an existing SQLite database (else one is built)")
     parser.add_argument("--employees", type=int, default=10_000)
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument("--child", choices=["sql", "pandas"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["sql", "pandas", "floor"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(one_run(args.db, args.child == "sql")))
+        print(json.dumps(floor_run(args.db) if args.child == "floor" else one_run(args.db, args.child == "sql")))
         return 0
     built = None
     db = args.db
@@ -75,8 +107,8 @@ def main(argv: list[str] | None = None) -> int:
 
         db = str(Path(tempfile.mkdtemp()) / "org.db")
         built = build_database(Path(db), args.employees, args.months, seed=1)
-    results: dict = {"db": db, "built": built, "runs": args.runs}
-    for mode in ("pandas", "sql"):
+    results: dict = {"db": db, "built": built, "runs": args.runs, "load_average_before": os.getloadavg()}
+    for mode in ("floor", "pandas", "sql"):
         runs = []
         for _ in range(args.runs):
             done = subprocess.run(
@@ -88,6 +120,11 @@ def main(argv: list[str] | None = None) -> int:
             "rss_mb": round(statistics.median(r["rss_mb"] for r in runs)),
             "peak_rss_mb": round(statistics.median(r["peak_rss_mb"] for r in runs)),
         }
+    floor = results["floor"]["seconds"]["total"]
+    results["ratio_to_floor"] = {
+        mode: round(results[mode]["seconds"]["total"] / floor, 1) if floor else None for mode in ("pandas", "sql")
+    }
+    results["load_average_after"] = os.getloadavg()
     print(json.dumps(results, indent=2))
     return 0
 
