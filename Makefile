@@ -35,7 +35,8 @@ demo: venv
 	@if ! $(VENV)/bin/verloop status --db $(DB) >/dev/null 2>&1; then \
 		echo "verloop: building the demo organisation into $(DB)"; \
 		$(VENV)/bin/verloop demo --db $(DB) --seed 1; fi
-	@if [ ! -f models/team-risk/card.json ] || [ ! -f models/drivers/card.json ]; then \
+	@models=$$($(VENV)/bin/verloop config --json | $(PY) -c "import json, sys; print(next(r['value'] for r in json.load(sys.stdin) if r['name'] == 'models'))"); \
+	if [ ! -f "$$models/team-risk/card.json" ] || [ ! -f "$$models/drivers/card.json" ]; then \
 		echo "verloop: training the models (once, a few minutes)"; \
 		$(VENV)/bin/verloop train --db $(DB) || echo "verloop: training failed; the model pages say so"; fi
 	@echo "verloop: serving the HR dashboards and the surveys (Ctrl-C stops)"
