@@ -24,6 +24,11 @@ score on the latent construct (points per latent SD), read from the generator's 
 What-if (mandate +1 point for everyone, 12 months): baseline within ±10 % of the truth's expected
 voluntary leavers, and whether the interval of leavers avoided covers the truth-implied number.
 
+Per seed (``--per-seed``) each design also lists the no-effect scales it ``flagged`` and the
+true effects its interval ``missed`` (with estimate / truth), and ``stage_seconds`` says where the
+time went (generate, triangulate incl. the 1,000-resample team bootstrap and the Cox model,
+before); the summary counts the flagged scales over seeds.
+
 ``--recall-bias 0.3`` lets leavers colour their exit answers (the generator's
 ``exit_recall_bias``): the exit comparison then flags no-effect scales, and the verdict's
 false-alarm rate under that bias is what the drivers card reports.
@@ -77,20 +82,25 @@ def score_design(rows: dict[str, dict], truth_point: dict, zero: list[str], rank
         first = next((f for f, r in rows.items() if r.get("rank") == 1), None)
     else:
         first = max(rows, key=lambda f: abs(np.log(rows[f]["ratio"])))
-    fd = sum(1 for f in zero if f in rows and clear[f])
-    covered, ratio_m = 0, float("nan")
+    flagged = [f for f in zero if f in rows and clear[f]]
+    fd = len(flagged)
+    covered, ratio_m, missed = 0, float("nan"), []
     for f in TRUE_DRIVERS:
         if f not in rows:
             continue
         b, lo, hi = _per_point(rows[f])
         covered += int(lo <= truth_point[f] <= hi)
+        if not lo <= truth_point[f] <= hi:
+            missed.append(f"{f} {b / truth_point[f]:.2f}")  # which effect, and estimate / truth
         if f == "mandate":
             ratio_m = b / truth_point[f]
     return {
         "both_top_clear": int(both),
         "mandate_first": int(first == "mandate"),
         "false_discoveries": fd,
+        "flagged": flagged,
         "covered": covered,
+        "missed": missed,
         "mandate_estimate_over_truth": ratio_m,
     }
 
@@ -152,16 +162,19 @@ def run_seed(
         warnings.simplefilter("ignore")
         synth = generate(employees=n, seed=seed, mode="confidential", exit_recall_bias=recall_bias)
     org = from_frames(synth.frames(), settings={"survey_mode": "confidential"})
+    stages = {"generate": round(time.perf_counter() - t0, 1)}
     truth = synth.truth
     betas = truth["hazard"]["betas"]
     zero = list(truth["hazard"]["zero_effect_constructs"])
     lam = points_per_sd(org, synth)
     truth_point = {k: betas.get(k, 0.0) / lam[k] for k in DRIVER_SCALES}
     out: dict = {"seed": seed, "teams": int(org.teams["id"].nunique())}
+    t1 = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         conf = triangulate(org, key=synth.config.pseudonym_key if with_cox else None, n_boot=boot, seed=seed)
         anon = conf.without("cox")  # what the same organisation sees in anonymous mode
+    stages["triangulate"] = round(time.perf_counter() - t1, 1)
     a, c = anon.to_dict(), conf.to_dict()
     designs = {
         "team": score_design(_from_sources(a, "team"), truth_point, zero),
@@ -193,13 +206,16 @@ def run_seed(
     }
     out["whatif"] = whatif
     if with_before:
+        t2 = time.perf_counter()
         designs["before"], before_w = _before(org, truth_point, zero, min(boot, 200), seed)
         before_w["baseline_within_10pct"] = int(abs(before_w["baseline"] / truth_base - 1) <= 0.10)
         lo_b, hi_b = before_w["avoided_interval"]
         before_w["covers"] = int(lo_b <= truth_avoided <= hi_b)
         out["whatif_before"] = before_w
+        stages["before"] = round(time.perf_counter() - t2, 1)
     out["designs"] = designs
     out["seconds"] = round(time.perf_counter() - t0, 1)
+    out["stage_seconds"] = stages
     return out
 
 
@@ -217,6 +233,8 @@ def summarise(runs: list[dict]) -> dict:
                 float(np.nanmedian([x["mandate_estimate_over_truth"] for x in rows])), 2
             ),
         }
+        flagged = [f for x in rows for f in x["flagged"]]
+        designs[name]["flagged"] = {f: flagged.count(f) for f in sorted(set(flagged))}
         if "powered" in rows[0]:
             designs[name]["powered"] = f"{sum(x['powered'] for x in rows)}/{seeds}"
     out = {"designs": designs}

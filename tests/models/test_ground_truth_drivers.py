@@ -8,13 +8,17 @@ slope of the observed score on the latent (points per latent SD, from the person
   small and flags nothing; the team model's intervals contain the true effects of at least three
   of the four true drivers; the what-if interval contains the truth-implied leavers avoided.
 - slow, seeds 1–8 at 600: the verdict in anonymous mode flags at most 2 of 48 no-effect scales;
-  in confidential mode both true top drivers are clear in ≥ 7 of 8; the what-if covers the truth
-  in ≥ 7 of 8 and its baseline is within ±10 % of the truth's expected leavers in ≥ 6 of 8
-  (measured 600: see bench/drivers.py).
+  in confidential mode both true top drivers are clear in ≥ 7 of 8 and it flags at most 2 of 48
+  (measured with the multiplicity step of the rule: 7/8 and 0/48; the person-level estimates
+  are about a quarter too small on these seeds and cover 25/32 — see the Cox model's docstring);
+  the what-if covers the truth in ≥ 7 of 8 and its baseline is within ±10 % of the truth's
+  expected leavers in ≥ 6 of 8 (models/drivers-benchmark-600.json).
 - slow, seeds 1–4 at 3,000 positions (≈ 260 teams): the team model is powered, both top drivers
-  clear and mandate first in every seed, at most 2 false discoveries in 24, true effects covered
-  in ≥ 14 of 16 (measured: 2/24 and 16/16; seeds 1–8: 8/8 both clear, 7/8 mandate first, 3/48
-  false discoveries, 31/32 covered, what-if covered 7/8).
+  clear and mandate first in every seed, at most 2 false discoveries in 24 for the team model's
+  own intervals and at most 1 for the verdict, true effects covered in ≥ 14 of 16 (measured:
+  2/24, verdict 1/24, 16/16; seeds 1–8: 8/8 both clear, 7/8 mandate first, team 3/48 and
+  verdict 2/48 false discoveries, 31/32 covered, what-if covered 7/8;
+  models/drivers-benchmark-3000.json).
 """
 
 from __future__ import annotations
@@ -63,6 +67,8 @@ def test_team_model_finds_the_truth_from_3000_positions():
     assert all(r["designs"]["verdict_anonymous"]["powered"] for r in runs)
     assert sum(t["both_top_clear"] for t in team) == 4 and sum(t["mandate_first"] for t in team) == 4
     assert sum(t["false_discoveries"] for t in team) <= 2  # measured: 2 of 24 (3 of 48 over seeds 1-8)
+    # the verdict's multiplicity step (Benjamini–Hochberg over the factors): measured 1 of 24
+    assert sum(r["designs"]["verdict_anonymous"]["false_discoveries"] for r in runs) <= 1
     assert sum(t["covered"] for t in team) >= 14
     assert sum(r["whatif"]["covers"] for r in runs) >= 3
 

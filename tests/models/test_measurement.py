@@ -57,3 +57,50 @@ def test_reliabilities_of_the_synthetic_pulse(org_small):
     rel = scale_reliabilities(org_small)
     assert set(rel) >= {"mandate", "wellbeing", "autonomy"} and "enps" not in rel
     assert all(0.6 < v < 0.97 for v in rel.values())
+
+
+def test_history_calibration_predicts_the_construct_now():
+    """E[X(t) | several answers of different ages]: unbiased (slope 1 of the truth on the
+    prediction) and closer to the truth than the last answer alone."""
+    from verloop.models.measurement import HistoryCalibration
+
+    rng = np.random.default_rng(2)
+    people, phi, tau, rel, step = 8000, 0.9, 0.5, 0.8, 42.0  # monthly AR(1) state, answers 42 days apart
+    monthly = lambda days: tau + (1 - tau) * phi ** (days / 30.4375)  # noqa: E731
+    cov = np.array([[1.0, 0.4], [0.4, 1.0]])
+    chol = np.linalg.cholesky(cov)
+    trait = rng.normal(size=(people, 2)) @ chol.T
+    ages = np.array([20.0, 20 + step, 20 + 2 * step])  # the last answer 20 days old
+    # the state at the three answers and now (going back in time is the same AR(1))
+    state_now = rng.normal(size=(people, 2)) @ chol.T
+    states, s, back = [], state_now, 0.0
+    for a in ages:
+        r = phi ** ((a - back) / 30.4375)
+        s = r * s + np.sqrt(1 - r**2) * (rng.normal(size=(people, 2)) @ chol.T)
+        states.append(s)
+        back = a
+    truth_now = np.sqrt(tau) * trait + np.sqrt(1 - tau) * state_now
+    noise = np.sqrt(1 / rel - 1)
+    W = np.stack(
+        [np.sqrt(tau) * trait + np.sqrt(1 - tau) * st + rng.normal(size=(people, 2)) * noise for st in states], 1
+    )
+    frame = pd.DataFrame(W.reshape(-1, 2), columns=["a", "b"])
+    cal = RegressionCalibration(["a", "b"], {"a": rel, "b": rel}).fit(frame)
+    lags = np.array([0.0, step, 2 * step, 3 * step, 4 * step])
+    decay = RetestDecay(["a", "b"], lags, np.column_stack([monthly(lags)] * 2), np.zeros(len(lags), int))
+    history = HistoryCalibration(cal, decay)
+    all_three = history.transform(W, np.tile(ages, (people, 1)))
+    last_only = history.transform(W[:, :1], np.full((people, 1), ages[0]))
+    slope = np.polyfit(all_three[:, 0], truth_now[:, 0], 1)[0]
+    assert slope == pytest.approx(1.0, abs=0.05)
+    assert np.polyfit(last_only[:, 0], truth_now[:, 0], 1)[0] == pytest.approx(1.0, abs=0.05)
+    mse_all = np.mean((all_three - truth_now) ** 2, axis=0)
+    mse_last = np.mean((last_only - truth_now) ** 2, axis=0)
+    assert np.all(mse_all < 0.9 * mse_last)
+    predicted = history.residual_variance(np.tile(ages, (people, 1))[:5], np.ones((5, 3), bool))[0]
+    np.testing.assert_allclose(predicted, mse_all, rtol=0.1)
+    # a missing older answer is the same as not having it
+    padded = np.concatenate([W[:10, :1], np.full((10, 2, 2), np.nan)], axis=1)
+    np.testing.assert_allclose(
+        history.transform(padded, np.column_stack([np.full(10, ages[0]), np.full((10, 2), np.nan)])), last_only[:10]
+    )

@@ -217,3 +217,19 @@ def test_pooled_model_follows_the_sklearn_contract(org_small):
         PooledTeamModel(n_boot=0).fit(frame[feats].head(6), rate.head(6), sample_weight=years.head(6))
     with pytest.raises(ValueError, match="missing"):
         model.predict(frame.drop(columns=["mandate"])[["wellbeing", "workload"]])
+
+
+def test_batched_bootstrap_refits_equal_one_fit_per_resample():
+    from verloop.models.team import poisson_irls_weighted
+
+    rng = np.random.default_rng(1)
+    n = 120
+    X = rng.normal(size=(n, 4))
+    off = np.log(rng.uniform(5, 15, n))
+    y = rng.poisson(np.exp(-1 + 0.3 * X[:, 0] + off)).astype(float)
+    start = poisson_irls(X, y, off)
+    picks = [rng.integers(0, n, n) for _ in range(50)]
+    weights = np.stack([np.bincount(p, minlength=n) for p in picks]).astype(float)
+    batched = poisson_irls_weighted(X, y, off, weights, start=start)
+    one_by_one = np.array([poisson_irls(X[p], y[p], off[p], start=start) for p in picks])
+    np.testing.assert_allclose(batched, one_by_one, rtol=1e-7, atol=1e-9)

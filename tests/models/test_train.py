@@ -40,7 +40,12 @@ def test_train_from_the_database_writes_cards(store, synth_small, tmp_path, key_
         "sizes": {
             "600": {
                 "designs": {
-                    "verdict_anonymous": {"both_top_clear": "0/8", "false_discoveries": "0/48", "covered": "30/32"},
+                    "verdict_anonymous": {
+                        "both_top_clear": "0/8",
+                        "false_discoveries": "0/48",
+                        "covered": "30/32",
+                        "mandate_estimate_over_truth_median": 0.76,
+                    },
                     "team": {"both_top_clear": "0/8", "false_discoveries": "3/48", "covered": "30/32"},
                 }
             }
@@ -63,6 +68,7 @@ def test_train_from_the_database_writes_cards(store, synth_small, tmp_path, key_
             "both_top_clear": "0/8",
             "false_discoveries": "0/48",
             "covered": "30/32",
+            "estimate_over_truth": 0.76,
             "file": "drivers-benchmark-recall.json",
         }
     ]

@@ -3,6 +3,7 @@ synthetic organisation (issue 11)."""
 
 import json
 
+import numpy as np
 import pytest
 
 from verloop.cli import main
@@ -59,6 +60,29 @@ def test_the_verdict_rule():
     assert ok and "separate" in note["en"]
 
 
+def test_the_multiplicity_step_of_the_rule():
+    """Benjamini–Hochberg over the primary source's factors: a lone 95 % interval that excludes
+    1 among ten tested factors is 'possible', not clear; strong effects stay clear."""
+    from statsmodels.stats.multitest import multipletests
+
+    from verloop.models.triangulate import fdr_adjust
+
+    p = [0.0001, 0.004, 0.03, 0.2, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95]
+    np.testing.assert_allclose(fdr_adjust(p), multipletests(p, method="fdr_bh")[1])
+    factors = ["mandate", "wellbeing", "voice", "growth", "engagement", "connection", "leadership", "autonomy"]
+    factors += ["workload", "metric_gaming"]
+    rows = []
+    for f, pv in zip(factors, p):
+        e = est("team", f, 0.7 if pv < 0.05 else 0.95, 0.6 if pv < 0.05 else 0.8, 0.9 if pv < 0.05 else 1.1)
+        e.p = pv
+        rows.append(e)
+    by = {d["factor"]: d for d in verdict(rows, primary="team")}
+    assert by["mandate"]["verdict"] == "clear" and by["wellbeing"]["verdict"] == "clear"
+    assert by["voice"]["verdict"] == "not_clear_among_factors" and not by["voice"]["clear"]
+    assert by["voice"]["q"] == pytest.approx(0.1) and by["voice"]["rank"] is None
+    assert by["growth"]["verdict"] == "no_clear_effect"
+
+
 @pytest.fixture(scope="module")
 def reports(org_small, key_small):
     return triangulate(org_small, n_boot=200), triangulate(org_small, key=key_small, n_boot=200)
@@ -72,7 +96,13 @@ def test_reports_on_a_small_organisation(reports, org_small):
     assert not any(d["clear"] for d in anon.drivers) and all(d["rank"] is None for d in anon.drivers)
     for d in conf.drivers:
         assert d["low"] <= d["ratio"] <= d["high"] and d["sources"]
-        assert d["verdict"] in ("clear", "no_clear_effect", "too_little_data", "sources_disagree")
+        assert d["verdict"] in (
+            "clear",
+            "no_clear_effect",
+            "not_clear_among_factors",
+            "too_little_data",
+            "sources_disagree",
+        )
     data = json.loads(json.dumps(conf.to_dict(), allow_nan=False))
     assert {"factor", "ratio", "low", "high", "unit", "clear", "rank", "sources"} <= set(data["drivers"][0])
     assert data["rule"] == RULE

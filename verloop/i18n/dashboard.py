@@ -1118,6 +1118,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "geef de cyclus een naam (bijv. '2026-C7' of 'sept–okt')",
         "en": "give the cycle a name (e.g. '2026-C7' or 'Sept–Oct')",
     },
+    "drivers.not_clear_among_factors": {
+        "nl": "{label}: mogelijk een factor, maar niet duidelijk: het 95 %-interval sluit 'geen effect' uit, de correctie voor het toetsen van alle factoren tegelijk niet.",
+        "en": "{label}: possibly a driver, but not clear: its 95 % interval excludes 'no effect', the correction for testing all factors at once does not.",
+    },
     "actions.empty": {
         "nl": "schrijf op waarmee het team stopt of begint (of allebei)",
         "en": "write what the team stops or starts doing (or both)",

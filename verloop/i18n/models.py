@@ -65,8 +65,8 @@ TEXTS: dict[str, dict[str, str]] = {
 TEXTS.update(
     {
         "model.rule": {
-            "nl": "Beslisregel: het teammodel is de hoofdbron als het factoren kan onderscheiden; anders het model per medewerker (vertrouwelijke modus) als dat er is, en anders het teammodel. Een factor heet duidelijk alleen als het 95 %-interval van de hoofdbron 'geen effect' uitsluit, die bron in deze organisatie een verandering van 25 % per SD met 80 % kans kan zien (mediaan over de factoren), en geen andere bron duidelijk de andere kant op wijst. Exitantwoorden en redenen uit de nameting ondersteunen of spreken tegen, maar beslissen nooit alleen. Alleen duidelijke factoren krijgen een rangorde.",
-            "en": "Verdict rule: the team model is the primary source when it can separate drivers; otherwise the person-level model (confidential mode) when it exists, else the team model. A factor is called clear only when the primary source's 95 % interval excludes 'no effect', that source can detect a 25 % change per SD with 80 % power in this organisation (median over the factors), and no other source points clearly the other way. Exit answers and follow-up reasons support or contradict but never decide alone. Only clear factors are ranked.",
+            "nl": "Beslisregel: het teammodel is de hoofdbron als het factoren kan onderscheiden; anders het model per medewerker (vertrouwelijke modus) als dat er is, en anders het teammodel. Een factor heet duidelijk alleen als het 95 %-interval van de hoofdbron 'geen effect' uitsluit en de p-waarde onder 5 % blijft na de Benjamini–Hochberg-correctie over alle factoren (wie tien factoren tegelijk toetst, ziet anders in ongeveer een op de vier organisaties een factor zonder effect als duidelijk), die bron in deze organisatie een verandering van 25 % per SD met 80 % kans kan zien (mediaan over de factoren), en geen andere bron duidelijk de andere kant op wijst. Exitantwoorden en redenen uit de nameting ondersteunen of spreken tegen, maar beslissen nooit alleen. Alleen duidelijke factoren krijgen een rangorde.",
+            "en": "Verdict rule: the team model is the primary source when it can separate drivers; otherwise the person-level model (confidential mode) when it exists, else the team model. A factor is called clear only when the primary source's 95 % interval excludes 'no effect' and its p-value stays below 5 % after the Benjamini–Hochberg correction over all factors (testing ten factors at once would otherwise call a no-effect factor clear in about one organisation in four), that source can detect a 25 % change per SD with 80 % power in this organisation (median over the factors), and no other source points clearly the other way. Exit answers and follow-up reasons support or contradict but never decide alone. Only clear factors are ranked.",
         },
         "model.source.team": {
             "nl": "teamniveau (gemiddelden over alle metingen)",
@@ -77,6 +77,10 @@ TEXTS.update(
         "model.source.cox": {"nl": "per medewerker (vertrouwelijke modus)", "en": "person level (confidential mode)"},
         "model.verdict.clear": {"nl": "duidelijk", "en": "clear"},
         "model.verdict.no_clear_effect": {"nl": "geen duidelijk effect", "en": "no clear effect"},
+        "model.verdict.not_clear_among_factors": {
+            "nl": "mogelijk, maar niet duidelijk na correctie voor het aantal factoren",
+            "en": "possible, but not clear after correcting for the number of factors",
+        },
         "model.verdict.too_little_data": {"nl": "te weinig gegevens", "en": "too little data"},
         "model.verdict.sources_disagree": {"nl": "bronnen spreken elkaar tegen", "en": "sources disagree"},
         "model.power.no_source": {"nl": "Geen enkele bron kon worden geschat.", "en": "No source could be fitted."},
@@ -85,6 +89,10 @@ TEXTS.update(
         "model.power.enough": {
             "nl": "Met {n} {unit} kunnen de gegevens een factor zien die het vertrek met ongeveer {typical:.0%} per SD verandert (80 % kans): genoeg om factoren te onderscheiden. De eigen kracht van elke bron per factor staat bij de schatting.",
             "en": "With {n} {unit} the data can detect a driver that changes leaving by about {typical:.0%} per SD (80 % power), enough to separate drivers. Each source's own power per factor is listed with its estimate.",
+        },
+        "model.power.cox_attenuated": {
+            "nl": "De effecten per medewerker zijn waarschijnlijk wat kleiner dan de werkelijke: persoonlijke omstandigheden die de peiling niet meet (verhuizen, studie) en wat een paar antwoorden niet van iemand vangen, vertroebelen ze, en geen correctie van de scores haalt dat helemaal terug. Op nagebootste organisaties met bekende waarheid waren ze gemiddeld 10 à 20 % te klein en viel de werkelijke waarde soms buiten het 95 %-interval; lees ze als ondergrens. De factoren die duidelijk heten, waren daar wel echte factoren (zie de modelkaart).",
+            "en": "The person-level effects are probably somewhat smaller than the true ones: personal circumstances the survey does not measure (moving, study plans) and what a few answers cannot capture of a person dilute them, and no correction of the scores fully recovers that. On synthetic organisations with known truth they were on average 10–20 % too small and the true value sometimes fell outside the 95 % interval; read them as lower bounds. The factors called clear there were real drivers (see the model card).",
         },
         "model.power.too_small": {
             "nl": "Deze organisatie is te klein om de factoren uit elkaar te houden: met {n} {unit} valt alleen een factor op die het vertrek met ongeveer {typical:.0%} per SD of meer verandert, en echte factoren zijn meestal kleiner. De schattingen hieronder staan er ter verantwoording, niet als rangorde. Meer metingen helpen een beetje; de vertrouwelijke modus (antwoorden per medewerker) helpt het meest.",

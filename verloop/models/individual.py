@@ -35,7 +35,7 @@ from verloop.models.data import (
     PART_TIME_BELOW_HOURS,
     OrgData,
 )
-from verloop.models.measurement import RegressionCalibration, RetestDecay, scale_reliabilities
+from verloop.models.measurement import HistoryCalibration, RegressionCalibration, RetestDecay, scale_reliabilities
 from verloop.models.results import SummaryMixin, summary_frame
 from verloop.models.threads import limited
 
@@ -76,9 +76,10 @@ class OwnScores:
     calibration: RegressionCalibration
     decay: RetestDecay
     reliabilities: dict
+    history: int = 1  # answers per person the calibration combines (``HistoryCalibration``)
 
     @classmethod
-    def build(cls, org: OrgData, key: str, scales: list[str] | None = None) -> OwnScores:
+    def build(cls, org: OrgData, key: str, scales: list[str] | None = None, history: int = 1) -> OwnScores:
         from verloop.models.data import link_pseudonyms
 
         linked = link_pseudonyms(org, key)
@@ -92,7 +93,7 @@ class OwnScores:
         rel = scale_reliabilities(org, scales)
         calibration = RegressionCalibration(scales, rel).fit(linked)
         decay = RetestDecay.estimate(linked, scales, rel)
-        return cls(linked, scales, calibration, decay, rel)
+        return cls(linked, scales, calibration, decay, rel, history)
 
 
 def _month_grid(org: OrgData, start: pd.Timestamp | None) -> pd.DatetimeIndex:
@@ -176,23 +177,39 @@ def _asof(
 
 
 def attach_own_scores(frame: pd.DataFrame, own: OwnScores) -> pd.DataFrame:
-    """Add the person's last scores before ``at``: calibrated for error and for their age.
+    """Add the person's calibrated scores at ``at``: E[true score then | their last
+    ``own.history`` answers before ``at`` and the age of each] (``HistoryCalibration``; with
+    one answer: calibrated for error and shrunk for its age).
 
     Rows before a person's first answer get NaN (drop them for an own-score model)."""
-    scores = own.linked[["employee_id", "submitted_on", *own.scales]].rename(columns={"submitted_on": "answered_on"})
-    scores = scores.assign(_answered=scores["answered_on"])
+    linked = own.linked.sort_values(["employee_id", "submitted_on"], kind="stable").reset_index(drop=True)
+    values = linked[own.scales].to_numpy(dtype=float)
+    answered = linked["submitted_on"].to_numpy(dtype="datetime64[ns]")
+    nth = linked.groupby("employee_id", sort=False).cumcount().to_numpy()
+    scores = pd.DataFrame(
+        {"employee_id": linked["employee_id"], "_answered": linked["submitted_on"], "_row": np.arange(len(linked))}
+    )
     out = _asof(frame, scores, by="employee_id", left_on="at", right_on="_answered", strict=True)
-    age = (out["at"] - out["answered_on"]).dt.days.to_numpy(dtype=float)
-    has = ~np.isnan(age)
-    calibrated = np.full((len(out), len(own.scales)), np.nan)
+    row = out["_row"].to_numpy()
+    has = ~np.isnan(row)
+    last = np.where(has, row, 0).astype(np.int64)
+    at = out["at"].to_numpy(dtype="datetime64[ns]")
+    m = max(int(own.history), 1)
+    K = len(own.scales)
+    W = np.full((len(out), m, K), np.nan)
+    ages = np.full((len(out), m), np.nan)
+    for j in range(m):
+        ok = has & (nth[last] >= j)
+        idx = last[ok] - j
+        W[ok, j] = values[idx]
+        ages[ok, j] = (at[ok] - answered[idx]) / np.timedelta64(1, "D")
+    calibrated = np.full((len(out), K), np.nan)
     if has.any():
-        calibrated[has] = own.calibration.transform(
-            out.loc[has, own.scales].to_numpy(dtype=float), decay=own.decay(age[has])
-        )
+        calibrated[has] = HistoryCalibration(own.calibration, own.decay).transform(W[has], ages[has])
     for j, s in enumerate(own.scales):
         out[s] = calibrated[:, j]
-    out["score_age_days"] = age
-    return out.drop(columns=["answered_on"])
+    out["score_age_days"] = ages[:, 0]
+    return out.drop(columns=["_row"])
 
 
 def person_snapshots(
@@ -492,13 +509,30 @@ class CoxModel(SummaryMixin, BaseEstimator):
 
 
 def own_score_cox(
-    org: OrgData, key: str, scales: list[str] | None = None, extra: tuple[str, ...] = ("part_time",)
+    org: OrgData,
+    key: str,
+    scales: list[str] | None = None,
+    extra: tuple[str, ...] = ("part_time",),
+    history: int = 1,
 ) -> tuple[CoxModel, pd.DataFrame, OwnScores]:
     """Confidential mode: Cox on each person's calibrated own scores (the identifiable truth).
 
-    Rows start at a person's first answer (left truncation on the tenure axis).
+    Rows start at a person's first answer (left truncation on the tenure axis). ``history``:
+    how many of a person's last answers the calibration combines (``HistoryCalibration``).
+    One by default: on synthetic organisations with known truth (600 positions, seeds 1–24)
+    four answers predicted the construct better but did not change the hazard ratios (coverage
+    of the true effects 88 vs 87 of 96, both top drivers clear 22 of 24 either way). What
+    remains — estimates about 10–20 % smaller than the truth (3,000 positions, seeds 1–6:
+    mandate 0.92, wellbeing 0.82 of the truth) — is left-out heterogeneity: personal
+    circumstances the survey does not measure (the generator's frailty; without it wellbeing
+    0.93, mandate 0.91) and the part of the construct a few answers do not capture (the
+    calibration's residual). A hazard ratio that leaves out a risk factor is pulled towards 1
+    as the riskier people leave first, and with a third of the staff leaving each year that
+    is not negligible; regression calibration is exact only for rare events. Risk-set
+    regression calibration (Xie, Wang & Prentice 2001) would address the second part; the
+    first no calibration of the scores can recover.
     """
-    own = OwnScores.build(org, key, scales)
+    own = OwnScores.build(org, key, scales, history=history)
     rows = person_months(org, own=own)
     rows = rows.dropna(subset=own.scales)
     true_sd = dict(zip(own.scales, own.calibration.true_sd_))

@@ -61,6 +61,8 @@ class RegressionCalibration:
     matrix_: np.ndarray | None = None  # B = Σ_X Σ_W⁻¹
     true_sd_: np.ndarray | None = None  # SD of the true score (points)
     observed_sd_: np.ndarray | None = None
+    cov_x_: np.ndarray | None = None  # Σ_X, covariance of the true scores
+    error_var_: np.ndarray | None = None  # (1 − α_k) · var(W_k), the measurement error variances
     n_: int = 0
 
     def fit(self, scores: pd.DataFrame) -> RegressionCalibration:
@@ -73,6 +75,8 @@ class RegressionCalibration:
         self.matrix_ = cov_x @ np.linalg.inv(cov_w)
         self.true_sd_ = np.sqrt(np.clip(np.diag(cov_x), 1e-12, None))
         self.observed_sd_ = np.sqrt(np.diag(cov_w))
+        self.cov_x_ = cov_x
+        self.error_var_ = (1 - rel) * np.diag(cov_w)
         return self
 
     def transform(self, scores: pd.DataFrame | np.ndarray, decay=None) -> np.ndarray:
@@ -140,3 +144,68 @@ class RetestDecay:
             "rho": {s: self.rho[:, j].tolist() for j, s in enumerate(self.scales)},
             "pairs": self.pairs.tolist(),
         }
+
+
+@dataclass
+class HistoryCalibration:
+    """E[X(t) | W₁ … W_m]: a person's true scores at time t from their last ``m`` answers and
+    their ages, the best linear predictor under the measurement model of
+    ``RegressionCalibration`` (Σ_X, error variances) and the drift of ``RetestDecay``.
+
+    One answer shrinks towards the mean twice (error, age); several answers of one person,
+    weighted by how old and how far apart they are, predict the construct *now* with less
+    residual variance. Cov(X_k(s), X_l(s')) = Σ_X[k, l] · √(ρ_k ρ_l)(|s − s'|), errors
+    independent between answers and scales. With one answer this is exactly
+    ``calibration.transform(W, decay=ρ(age))`` for a single scale.
+    """
+
+    calibration: RegressionCalibration
+    decay: RetestDecay
+    chunk: int = 4096
+
+    def _r(self, lag: np.ndarray) -> np.ndarray:
+        """√(ρ_k ρ_l) at each lag: (..., K, K)."""
+        rho = self.decay(lag.reshape(-1)).reshape(*lag.shape, -1)
+        root = np.sqrt(np.clip(rho, 0.0, 1.0))
+        return root[..., :, None] * root[..., None, :]
+
+    def _blocks(self, age: np.ndarray, missing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cov(answers) (c, mK, mK) and Cov(X(t), answers) (c, K, mK) for a chunk of rows; an
+        answer a person does not have becomes an independent unit-variance placeholder."""
+        cal = self.calibration
+        c, m = age.shape
+        K = len(cal.mean_)
+        lag = np.abs(age[:, :, None] - age[:, None, :])
+        cww = cal.cov_x_ * self._r(lag) + np.eye(m)[None, :, :, None, None] * np.diag(cal.error_var_)
+        cww = np.where((missing[:, :, None] | missing[:, None, :])[..., None, None], 0.0, cww)
+        cww = cww + (np.eye(m)[None] * missing[:, :, None])[..., None, None] * np.eye(K)
+        cww = cww.transpose(0, 1, 3, 2, 4).reshape(c, m * K, m * K)
+        cxw = (cal.cov_x_ * self._r(age)) * (~missing)[..., None, None]
+        return cww, cxw.transpose(0, 2, 1, 3).reshape(c, K, m * K)
+
+    def transform(self, W: np.ndarray, ages: np.ndarray) -> np.ndarray:
+        """``W``: (n, m, K) scores (NaN rows for answers a person does not have), ``ages``:
+        (n, m) days between each answer and t. Returns (n, K) calibrated scores."""
+        mean = self.calibration.mean_
+        n, m, K = W.shape
+        out = np.empty((n, K))
+        for a in range(0, n, self.chunk):
+            w, age = W[a : a + self.chunk], ages[a : a + self.chunk]
+            have = np.isfinite(w).all(axis=2) & np.isfinite(age)
+            dev = np.where(have[..., None], w - mean, 0.0).reshape(len(w), m * K, 1)
+            cww, cxw = self._blocks(np.where(have, age, 0.0), ~have)
+            out[a : a + self.chunk] = mean + (cxw @ np.linalg.solve(cww, dev))[..., 0]
+        return out
+
+    def residual_variance(self, ages: np.ndarray, have: np.ndarray) -> np.ndarray:
+        """Var(X_k(t) | answers) per scale for rows of answer ages (n, m) and which answers
+        exist: (n, K) — what the calibrated score leaves unexplained."""
+        n = len(ages)
+        cov_x = np.diag(self.calibration.cov_x_)
+        out = np.empty((n, len(cov_x)))
+        for a in range(0, n, self.chunk):
+            h = have[a : a + self.chunk]
+            cww, cxw = self._blocks(np.where(h, ages[a : a + self.chunk], 0.0), ~h)
+            gain = np.linalg.solve(cww, cxw.transpose(0, 2, 1))  # (c, mK, K)
+            out[a : a + self.chunk] = cov_x - np.einsum("ckj,cjk->ck", cxw, gain)
+        return out

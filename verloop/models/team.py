@@ -115,6 +115,44 @@ def poisson_irls(
     return None
 
 
+def poisson_irls_weighted(X, y, offset, weights, start, max_iter: int = 50, tol: float = 1e-8) -> np.ndarray:
+    """Many Poisson GLM fits at once: one per row of ``weights`` (B × rows, e.g. how often a
+    bootstrap resample drew each row), all on the same ``X``, ``y`` and ``offset``, by batched
+    Newton steps from ``start``. Returns B × (1 + features); a fit that fails to converge is a
+    row of NaN. Weighted rows are the resampled data: the same estimates as ``poisson_irls`` on
+    the repeated rows."""
+    design = np.column_stack([np.ones(len(X)), X])
+    weights = np.asarray(weights, dtype=float)
+    B, p = len(weights), design.shape[1]
+    beta = np.tile(np.asarray(start, dtype=float), (B, 1))
+    active = np.ones(B, dtype=bool)
+    done = np.zeros(B, dtype=bool)
+    for _ in range(max_iter):
+        idx = np.flatnonzero(active)
+        if not len(idx):
+            break
+        w = weights[idx]
+        mu = np.exp(np.clip(beta[idx] @ design.T + offset, -30, 30))  # (b, rows)
+        grad = (w * (y - mu)) @ design  # (b, p)
+        hess = ((w * mu)[:, None, :] * design.T) @ design  # (b, p, p)
+        try:
+            step = np.linalg.solve(hess, grad[..., None])[..., 0]
+        except np.linalg.LinAlgError:  # a singular resample: solve one by one, NaN where singular
+            step = np.full((len(idx), p), np.nan)
+            for i in range(len(idx)):
+                try:
+                    step[i] = np.linalg.solve(hess[i], grad[i])
+                except np.linalg.LinAlgError:
+                    pass
+        beta[idx] = beta[idx] + step
+        bad = ~np.all(np.isfinite(beta[idx]), axis=1)
+        converged = ~bad & (np.max(np.abs(np.nan_to_num(step, nan=np.inf)), axis=1) < tol)
+        done[idx[converged]] = True
+        active[idx[bad | converged]] = False
+    beta[~done] = np.nan
+    return beta
+
+
 # -- pooled team model: the effects model of issue 11 -------------------------------------------
 
 
@@ -282,18 +320,22 @@ class TeamPoissonModel(SummaryMixin, RegressorMixin, BaseEstimator):
 
     def _bootstrap(self, X, counts, offset, groups) -> np.ndarray:
         """Refits on ``n_boot`` resamples of whole teams; a refit that fails or runs away
-        (|coef| ≥ 20: a factor that hardly varies in the resample) is left out and counted."""
+        (|coef| ≥ 20: a factor that hardly varies in the resample) is left out and counted.
+
+        A resample of teams is the data with each team weighted by how often it was drawn, so
+        all refits run at once (``poisson_irls_weighted``), each warm-started at the full-data
+        estimate: the same estimates as one ``poisson_irls`` per resample, many times faster."""
         codes, uniques = pd.factorize(pd.Series(groups))
-        blocks = [np.flatnonzero(codes == i) for i in range(len(uniques))]
+        n_groups = len(uniques)
         rng = np.random.default_rng(self.seed)
-        out = []
-        for _ in range(int(self.n_boot)):
-            pick = rng.integers(0, len(blocks), len(blocks))
-            idx = np.concatenate([blocks[i] for i in pick])
-            b = poisson_irls(X[idx], counts[idx], offset[idx], start=self.coef_)
-            if b is not None and np.all(np.abs(b[1:]) < 20):
-                out.append(b)
-        return np.asarray(out) if out else np.empty((0, len(self.coef_)))
+        picks = np.stack([rng.integers(0, n_groups, n_groups) for _ in range(int(self.n_boot))]) if self.n_boot else []
+        if not len(picks):
+            return np.empty((0, len(self.coef_)))
+        drawn = np.stack([np.bincount(p, minlength=n_groups) for p in picks])  # (B, teams)
+        weights = drawn[:, codes].astype(float)  # (B, rows)
+        boot = poisson_irls_weighted(X, counts, offset, weights, start=self.coef_)
+        ok = np.all(np.isfinite(boot), axis=1) & np.all(np.abs(boot[:, 1:]) < 20, axis=1)
+        return boot[ok] if ok.any() else np.empty((0, len(self.coef_)))
 
     # -- predictions -------------------------------------------------------------------------
     def _design(self, X) -> np.ndarray:
@@ -334,6 +376,19 @@ class TeamPoissonModel(SummaryMixin, RegressorMixin, BaseEstimator):
             return lo, hi, f"percentile bootstrap over teams ({len(self.boot_coef_)} resamples)"
         z = norm.ppf(1 - alpha)
         return (self.coef_ - z * self.bse_model_, self.coef_ + z * self.bse_model_, "Wald (model-based)")
+
+    def p_values(self) -> np.ndarray:
+        """Two-sided p-value of "no effect" per feature, from the same bootstrap as the
+        intervals: twice the share of refits on the far side of zero, counting the estimate
+        itself ((k + 1) / (B + 1)), so that p < 0.05 exactly when the percentile interval
+        excludes 1 (up to that count). Without a bootstrap: Wald."""
+        check_is_fitted(self, "coef_")
+        boot = self.boot_coef_[:, 1:]
+        if len(boot) >= 20:
+            below = (np.sum(boot <= 0, axis=0) + 1) / (len(boot) + 1)
+            above = (np.sum(boot >= 0, axis=0) + 1) / (len(boot) + 1)
+            return np.minimum(1.0, 2 * np.minimum(below, above))
+        return 2 * norm.sf(np.abs(self.coef_[1:] / self.bse_model_[1:]))
 
     @property
     def summary(self) -> pd.DataFrame:

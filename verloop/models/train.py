@@ -263,6 +263,7 @@ def measured_against_truth(root: Path) -> list[dict]:
                             "both_top_clear": m["both_top_clear"],
                             "false_discoveries": m["false_discoveries"],
                             "covered": m["covered"],
+                            "estimate_over_truth": m.get("mandate_estimate_over_truth_median"),
                         }
                     )
     if not rows:
@@ -272,8 +273,10 @@ def measured_against_truth(root: Path) -> list[dict]:
             "title": "the verdict against the synthetic generator's truth (bench/drivers.py)",
             "note": (
                 "false discoveries = no-effect scales flagged clear; covered = true effects "
-                "inside the 95 % interval; exit_recall_bias = how much leavers coloured "
-                "their exit answers (latent SDs)"
+                "inside the 95 % interval; estimate_over_truth = the verdict's effect of the "
+                "strongest true driver (mandate) over its true effect, median over seeds (below "
+                "1: too small); exit_recall_bias = how much leavers coloured their exit answers "
+                "(latent SDs)"
             ),
             "columns": [
                 "positions",
@@ -283,6 +286,7 @@ def measured_against_truth(root: Path) -> list[dict]:
                 "both_top_clear",
                 "false_discoveries",
                 "covered",
+                "estimate_over_truth",
             ],
             "rows": rows,
         }

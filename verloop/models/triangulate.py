@@ -20,14 +20,19 @@ The verdict rule (``RULE``), written down so a reader can check it:
    truth from about 3,000 positions); otherwise the person-level Cox model when it exists
    (confidential mode), else the team model. The verdict's ratio and 95 % interval are the
    primary source's.
-2. A factor is **clear** only when the primary interval excludes 1, the primary source has the
-   power to separate drivers in this organisation (its median minimum detectable effect over the
+2. A factor is **clear** only when the primary interval excludes 1 *and* survives the
+   multiplicity step — its p-value, Benjamini–Hochberg adjusted over all the factors the primary
+   source tests, is at most 5 % (``FALSE_DISCOVERY_RATE``; ten factors tested at once at 5 %
+   each would call a no-effect factor clear in about one organisation in four) — the primary
+   source has the power to separate drivers in this organisation (its median minimum detectable effect over the
    factors, at 80 % power, is at most a 25 % change per SD, ``team.SMALLEST_RELEVANT_LOG_RATIO``:
    a power analysis per organisation), and no other ratio source has an interval that excludes 1
    in the opposite direction. Each source's per-factor power is shown beside its estimate.
 3. The exit comparison and the follow-up reasons never make a factor clear on their own (exit
    answers may be coloured by the decision to leave; reasons are not effects); they corroborate
    or contradict.
+   A factor whose interval excludes 1 but whose adjusted p-value does not pass is shown as
+   ``not_clear_among_factors`` ("possible").
 4. Only clear factors are ranked (by their effect per SD). When the primary source is not
    powered for any factor, the report says in plain words that the organisation is too small to
    separate drivers, and ranks nothing.
@@ -48,6 +53,8 @@ from verloop.models.results import bounds_columns
 from verloop.models.team import MDE_Z, SMALLEST_RELEVANT_LOG_RATIO, fit_pooled
 
 Z95 = 1.959964
+FALSE_DISCOVERY_RATE = 0.05
+"""Rule 2's multiplicity step: Benjamini–Hochberg over the primary source's factors."""
 # The rule in both languages, as written into every drivers card (text in ``verloop.i18n``).
 RULE = {lang: t("model.rule", lang) for lang in ("en", "nl")}
 REASON_OF = {
@@ -77,6 +84,7 @@ class SourceEstimate:
     low_point: float | None = None
     high_point: float | None = None
     unit_point: str | None = None
+    p: float | None = None  # two-sided p-value of "no effect" (bootstrap for the team model)
 
     @property
     def clear(self) -> bool:
@@ -110,6 +118,7 @@ def team_source(org: OrgData, n_boot: int = 1000, seed: int = 0):
     table = model.summary
     power = model.power().set_index("factor")
     cols = bounds_columns(model.level)
+    p_values = dict(zip(model.features_, model.p_values()))
     out = []
     for f in model.features_:
         r = table.loc[f]
@@ -129,6 +138,7 @@ def team_source(org: OrgData, n_boot: int = 1000, seed: int = 0):
                 float(r[cols["ratio_lower"]] ** step),
                 float(r[cols["ratio_upper"]] ** step),
                 unit,
+                p_values[f],
             )
         )
     return out, model, rows
@@ -195,6 +205,7 @@ def exit_source(org: OrgData, scales: list[str], sd: dict) -> list[SourceEstimat
                 float(np.exp((b - Z95 * se) * step)),
                 float(np.exp((b + Z95 * se) * step)),
                 unit,
+                float(fit.pvalues[j]),
             )
         )
     return out
@@ -253,6 +264,7 @@ def cox_source(org: OrgData, key: str, scales: list[str]) -> list[SourceEstimate
                 float(np.exp((b - Z95 * se) * step)),
                 float(np.exp((b + Z95 * se) * step)),
                 unit,
+                float(r["p"]),
             )
         )
     return out
@@ -303,9 +315,26 @@ def source_powered(estimates: list[SourceEstimate], source: str) -> bool:
     return bool(mde) and float(np.median(mde)) <= SMALLEST_RELEVANT_LOG_RATIO
 
 
+def fdr_adjust(p) -> np.ndarray:
+    """Benjamini–Hochberg adjusted p-values (q-values) of a family of tests: a factor whose q
+    is at most 0.05 belongs to a list of findings of which at most 5 % are expected to be
+    false, however many factors were tested."""
+    p = np.asarray(p, dtype=float)
+    if not len(p):
+        return p
+    order = np.argsort(p)
+    ranked = p[order] * len(p) / np.arange(1, len(p) + 1)
+    q = np.minimum.accumulate(ranked[::-1])[::-1]
+    out = np.empty_like(q)
+    out[order] = np.minimum(q, 1.0)
+    return out
+
+
 def verdict(estimates: list[SourceEstimate], primary: str) -> list[dict]:
     """Apply ``RULE`` to the sources' estimates: one entry per factor, verdict first."""
     org_powered = source_powered(estimates, primary)
+    tested = [e for e in estimates if e.source == primary and e.unit != "share" and e.p is not None]
+    q_of = dict(zip((e.factor for e in tested), fdr_adjust([e.p for e in tested])))
     by_factor: dict[str, list[SourceEstimate]] = {}
     for e in estimates:
         by_factor.setdefault(e.factor, []).append(e)
@@ -320,13 +349,17 @@ def verdict(estimates: list[SourceEstimate], primary: str) -> list[dict]:
             for e in items
             if e.source != primary
         )
-        clear = bool(main.clear and org_powered and not contradicted)
+        q = q_of.get(factor)
+        survives = q is None or q <= FALSE_DISCOVERY_RATE
+        clear = bool(main.clear and survives and org_powered and not contradicted)
         if clear:
             status = "clear"
         elif not org_powered:
             status = "too_little_data"
         elif contradicted:
             status = "sources_disagree"
+        elif main.clear:
+            status = "not_clear_among_factors"
         else:
             status = "no_clear_effect"
         out.append(
@@ -342,6 +375,7 @@ def verdict(estimates: list[SourceEstimate], primary: str) -> list[dict]:
                 "high_point": _num(main.high_point),
                 "unit_point": main.unit_point,
                 "clear": clear,
+                "q": _num(q),
                 "rank": None,
                 "primary": primary,
                 "sources": [e.to_dict() for e in items],
@@ -367,7 +401,10 @@ def power_note(primary: str, estimates: list[SourceEstimate], n: int) -> tuple[b
     unit = "model.power.unit_team" if primary == "team" else "model.power.unit_person"
     powered = source_powered(estimates, primary)
     key = "model.power.enough" if powered else "model.power.too_small"
-    return powered, {lang: t(key, lang, n=n, unit=t(unit, lang), typical=typical) for lang in ("en", "nl")}
+    note = {lang: t(key, lang, n=n, unit=t(unit, lang), typical=typical) for lang in ("en", "nl")}
+    if primary == "cox":  # what the person-level estimates cannot recover, in plain words
+        note = {lang: f"{text} {t('model.power.cox_attenuated', lang)}" for lang, text in note.items()}
+    return powered, note
 
 
 def triangulate(
@@ -504,6 +541,7 @@ __all__ = [
     "source_powered",
     "exit_scores",
     "exit_source",
+    "fdr_adjust",
     "followup_source",
     "load_report",
     "models_root",
