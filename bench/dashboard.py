@@ -274,7 +274,6 @@ def load_page(browser, server: Server, notebook: str, ready: str | None, filter_
     result: dict = {"seconds": None, "errors": 0}
     try:
         page = context.new_page()
-        before = {k.pid for k in server.kernels()}
         started = time.perf_counter()
         page.goto(server.url(notebook), wait_until="commit", timeout=TIMEOUT_MS)
         page.wait_for_selector("#loading", state="detached", timeout=TIMEOUT_MS)
@@ -285,8 +284,10 @@ def load_page(browser, server: Server, notebook: str, ready: str | None, filter_
         message = page.locator(".verloop-message").first
         if ready and message.count() and message.inner_text().strip():
             result["message"] = message.inner_text().strip()[:300]  # a refusal or failure, said on the page
-        kernels = [k for k in server.kernels() if k.pid not in before] or server.kernels()
-        newest = max(kernels, key=lambda k: k.create_time()) if kernels else None
+        # the page's kernel: with preheating it is one that was waiting before the load (a new
+        # one is the pool refilling), so the largest kernel of the server is taken — an upper
+        # bound (a refill kernel is never larger than the page it pre-renders)
+        newest = max(server.kernels(), key=lambda k: kernel_rss(k) or 0.0, default=None)
         if newest is not None:
             result["kernel_rss_mb"] = kernel_rss(newest)
         if ready and filter_change:
@@ -298,10 +299,8 @@ def load_page(browser, server: Server, notebook: str, ready: str | None, filter_
                     except Exception as exc:
                         result["filter_failure"] = str(exc).splitlines()[0][:200]
                     break
-            if newest is not None:
-                result["kernel_rss_mb"] = max(
-                    filter(None, [result.get("kernel_rss_mb"), kernel_rss(newest)]), default=None
-                )
+            largest = max((kernel_rss(k) or 0.0 for k in server.kernels()), default=0.0)
+            result["kernel_rss_mb"] = max(filter(None, [result.get("kernel_rss_mb"), largest]), default=None)
     except Exception as exc:  # playwright's TimeoutError and anything else: recorded, the run goes on
         result["failure"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
         result["after_s"] = round(time.perf_counter() - started, 1) if "started" in locals() else None
@@ -464,17 +463,18 @@ def summarise(cold: dict, warm: dict | None, keys: list[str]) -> dict:
     return out
 
 
-def measure_refresh(db_url: str, env: dict) -> dict:
+def measure_refresh(db_url: str, env: dict, bump: bool = True) -> dict:
     """A data change (``bump_revision``, as every import or closed wave bumps it), then the
     background refresh as ``watch`` runs it, in its own process: seconds and peak memory."""
     import psutil
 
     from verloop.store import Store, bump_revision
 
-    store = Store.open(db_url)
-    with store.session() as s:
-        bump_revision(s)
-    store.dispose()
+    if bump:
+        store = Store.open(db_url)
+        with store.session() as s:
+            bump_revision(s)
+        store.dispose()
     environment = {**os.environ, **env}
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -503,6 +503,15 @@ def measure_refresh(db_url: str, env: dict) -> dict:
     except (ValueError, IndexError):
         result["failure"] = out[-300:]
     return result
+
+
+def code_stamp() -> str:
+    """A digest of the code the cached frames and pictures depend on (as the kernels compute
+    it, uncached): in a shared working tree an edit between the refresh and a page load makes
+    that load compute again, which is then not a load "after the refresh"."""
+    from verloop.apps.dashboard.cache import MODEL_CODE, PICTURE_CODE, code_version
+
+    return code_version.__wrapped__(tuple(PICTURE_CODE + MODEL_CODE + ("apps/dashboard/pages",)))
 
 
 def uncached_first(browser, apps: Path, db_url: str, work: Path, env: dict, keys: list[str]) -> dict:
@@ -611,8 +620,14 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 log("a data change, then the refresh …")
                 report["load_average"]["refresh"] = load_average()
+                code = code_stamp()
                 report["refresh"] = measure_refresh(db_url, env)
                 log(f"refresh: {report['refresh'].get('seconds')} s, peak {report['refresh'].get('peak_rss_mb')} MB")
+                if code_stamp() != code:  # someone edited the code meanwhile: its keys are gone
+                    log("the code changed during the refresh: refreshing again …")
+                    code = code_stamp()
+                    report["refresh_again"] = measure_refresh(db_url, env, bump=False)
+                report["code_changed"] = []  # phases during which an edit made the cache miss
                 try:
                     server = Server(apps, db_url, work, CULL, env)
                     try:
@@ -622,9 +637,16 @@ def main(argv: list[str] | None = None) -> int:
                         server.stop()
                 except Exception as exc:
                     report["cold_failure"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+                if code_stamp() != code:
+                    report["code_changed"].append("cold")
+                    log("the code changed during the cold round: its loads computed again; refreshing …")
+                    code = code_stamp()
+                    report["refresh_before_warm"] = measure_refresh(db_url, env, bump=False)
                 if not args.no_warm:
                     report["load_average"]["warm"] = load_average()
                     warm = measure_warm(browser, apps, db_url, work, env, pages, args.runs)
+                    if code_stamp() != code:
+                        report["code_changed"].append("warm")
             finally:
                 browser.close()
         report.update(summarise(cold, warm, pages))

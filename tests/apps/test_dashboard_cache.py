@@ -155,7 +155,7 @@ def test_frames_pickled_by_other_code_are_not_served(sqlite_store, tmp_path, mon
     from verloop.apps.dashboard import cache as cache_module
 
     FigureCache(sqlite_store, folder=tmp_path / "cache").get(("frame",), lambda: "old code")
-    monkeypatch.setattr(cache_module, "code_version", lambda: "another release")
+    monkeypatch.setattr(cache_module, "code_version", lambda *parts: "another release")
     fresh = FigureCache(sqlite_store, folder=tmp_path / "cache")
     assert fresh.get(("frame",), lambda: "new code") == "new code"
     assert fresh.hits["computed"] == 1 and fresh.hits["disk"] == 0

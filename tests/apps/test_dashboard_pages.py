@@ -352,13 +352,24 @@ def test_what_if_moves_expected_leavers_and_refuses_hidden_teams(source):
     assert page_text(page.result_box) != first
     page.sliders["mandate"].value = 7.0  # out of range from a browser: clamped to the slider's maximum
     assert page.sliders["mandate"].value == 1.0
+    # each team starts from the running mean of its published waves: a team the door hid in the
+    # latest wave still has one; a team it never published has none and is refused
+    assert "running mean of its published results" in page_text(with_class(page.result_box, "verloop-whatif-state")[0])
+    from verloop.apps.dashboard import modelcards
+
+    state = modelcards.running_state(source)
     door = figures.door(source)
     wave = door.waves("pulse").query("results")["wave"].iloc[-1]
     scores = door.scale_scores(by="team", waves=[wave])
-    hidden = scores.loc[scores["suppressed"], "team"]
-    if len(hidden):
-        team_id = int(source.teams.loc[source.teams["team"] == hidden.iloc[0], "team_id"].iloc[0])
-        page.filterbar.set(team_id=team_id)
+    latest_hidden = state[state["team"].isin(scores.loc[scores["suppressed"], "team"]) & ~state["hidden"]]
+    if len(latest_hidden):
+        row = latest_hidden.iloc[0]
+        page.filterbar.set(team_id=int(row["team_id"]))
+        assert not with_class(page.result_box, "verloop-refused")
+        assert f"over {row['waves']} waves" in page_text(with_class(page.result_box, "verloop-whatif-state")[0])
+    never = state[state["hidden"]]
+    if len(never):
+        page.filterbar.set(team_id=int(never["team_id"].iloc[0]))
         assert with_class(page.result_box, "verloop-refused")
         assert "choose its site or everyone" in page_text(page.result_box)
 
@@ -401,10 +412,34 @@ def test_refresh_fills_the_shared_cache_for_the_next_kernel(demo, models_dir, tm
     for key in PAGE_KEYS:
         build(key, fresh)
     assert fresh.figure_cache.hits["disk"] > 0
-    assert [key for key, persisted in fresh.figure_cache.computed if persisted] == []  # every door frame came from disk
+    # every door frame and every picture of the default views came from disk
+    assert [key for key, persisted in fresh.figure_cache.computed if persisted] == []
+    for key in ("turnover", "engagement", "watermelon", "exits"):
+        page, _ = build(key, fresh)
+        for months in (3, 24, 0):  # every period the filter bar offers was computed and drawn
+            page.filterbar.set(months=months)
+        page.filterbar.set(lang="en")  # and the other language
+    assert [key for key, persisted in fresh.figure_cache.computed if persisted] == []
     team_id, _, site_id = fresh.options.teams[-1]  # not the team the refresh looked at
     for key in ("turnover", "engagement"):
         page, _ = build(key, fresh)
         page.filterbar.set(site_id=site_id, team_id=team_id)  # a reader's filter change
-    assert [key for key, persisted in fresh.figure_cache.computed if persisted] == []  # a slice, nothing computed
+    frames = [key for key, persisted in fresh.figure_cache.computed if persisted and key[0] != "png"]
+    assert frames == []  # a slice, no frame computed (only that team's pictures are drawn)
     assert fresh.door is None or not fresh.door._cache.get(("survey", "pulse"))  # no answers loaded
+
+
+def test_team_parts_hold_exactly_the_rows_of_the_whole_team_frame(source):
+    """A team's page reads a part of the team-level frames (per wave, or its teams over every
+    wave): the same rows the whole frame gives, sliced."""
+    from verloop.apps.dashboard import figures
+
+    waves = tuple(figures.all_pulse_waves(source).query("results")["wave"])
+    team_id = int(source.teams["team_id"].iloc[-1])
+    for what in ("scores", "enps", "rr"):
+        whole = figures._all_waves(source, what, "team")
+        for picks, chosen in (((("team_id", team_id),), waves), ((), waves[-1:])):
+            part = figures._rows(source, what, "team", chosen, picks)
+            expected = figures._slice(source, whole, chosen, picks)
+            assert len(part) and len(part) < len(whole)
+            pd.testing.assert_frame_equal(part, expected)

@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from verloop.domain.constants import PULSE_SCALES
+from verloop.domain.constants import PULSE_SCALES, WATERMELON_CORNER_BELOW, WATERMELON_RED_BELOW
 from verloop.errors import ConfigError, InputError
 
 KPIS = ("aht_s", "service_level", "csat", "fcr", "repeat_rate", "absenteeism")
@@ -75,8 +75,8 @@ KPI_RANGES = {
 }
 PEOPLE_SCALES = PULSE_SCALES  # every pulse scale is evidence about the people
 TURNOVER = "voluntary_rate"
-RED_BELOW = 0.0  # people status (SDs between teams) at or below which a team is red inside
-CORNER_BELOW = -0.8  # watermelon gap (people − KPI status, standardised) at or below which a team is deep in the corner
+RED_BELOW = WATERMELON_RED_BELOW  # the thresholds live in the bottom layer (the page reads them without sklearn)
+CORNER_BELOW = WATERMELON_CORNER_BELOW
 # KPIs that are evidence about the people rather than targets: sickness absence (verzuim)
 PEOPLE_KPIS = ("absenteeism",)
 

@@ -77,3 +77,9 @@ __all__ = [
     "SENSITIVE_REASONS",
     "TENURE_BANDS",
 ]
+
+WATERMELON_RED_BELOW = 0.0
+"""People status (SDs between teams) at or below which a team is red inside (the watermelon view)."""
+
+WATERMELON_CORNER_BELOW = -0.8
+"""Watermelon gap (people − KPI status, standardised) at or below which a team is deep in the corner."""

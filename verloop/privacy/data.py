@@ -191,10 +191,14 @@ def load_survey_meta(session, kind: str, structure: Structure, today: dt.date, e
 RESPONSE_COLUMNS = ["response_id", "wave_id", "team", "site", "tenure_band", "contract_type", "reason"]
 
 
-def load_survey_data(session, kind: str, structure: Structure, today: dt.date, employees: pd.DataFrame) -> SurveyData:
+def load_survey_data(
+    session, kind: str, structure: Structure, today: dt.date, employees: pd.DataFrame, scores: bool = True
+) -> SurveyData:
     """``load_survey_meta`` plus every response, its scale scores and comments (per person:
     for demographic filters, distributions and comments; the group figures that need only
-    counts, sums and sums of squares come from ``group_sums_in_database``)."""
+    counts, sums and sums of squares come from ``group_sums_in_database``). ``scores=False``:
+    without the scale scores (``scores`` stays empty) - what comments, reasons and response
+    counts need, without reading a single answer."""
     from verloop.surveys.registry import registered_instrument
 
     data = load_survey_meta(session, kind, structure, today, employees)
@@ -232,6 +236,9 @@ def load_survey_data(session, kind: str, structure: Structure, today: dt.date, e
     )
     comments = comments.merge(responses[["response_id", "wave_id", "team"]], on="response_id", how="inner")
 
+    if not scores:
+        data.responses, data.comments = responses, comments
+        return data
     scored = []
     for instrument_id in waves["instrument_id"].unique() if len(waves) else []:
         instrument = registered_instrument(session, int(instrument_id))
@@ -287,12 +294,15 @@ def _scored_responses(instrument, instrument_id: int, wave_ids: list[int]):
     return select(per.c.response_id, per.c.scale, case((enough, score), else_=None).label("score")).subquery()
 
 
-def group_sums_in_database(session, kind: str, structure: Structure, waves: pd.DataFrame) -> pd.DataFrame:
+def group_sums_in_database(
+    session, kind: str, structure: Structure, waves: pd.DataFrame, scales: bool = True
+) -> pd.DataFrame:
     """Per wave, team (or, for answers stored without a team, site or organisation) and scale:
     ``n`` responses with a score, the ``total`` and ``total_sq`` (sum of squares) of their
     scores and how many scored 9 or more (``high``) and 6 or less (``low``: eNPS), computed by ``GROUP BY`` in the database; ``scale`` is None for the number of
     responses. Means, SDs and t-intervals of any group follow from these sums, so no answer and
-    no per-response score reaches Python (``Door.scale_scores`` and ``response_rates``)."""
+    no per-response score reaches Python (``Door.scale_scores`` and ``response_rates``).
+    ``scales=False``: only the numbers of responses (no answer is read)."""
     from verloop.surveys.registry import registered_instrument
 
     columns = ["wave_id", "team", "site", "scale", "n", "total", "total_sq", "high", "low"]
@@ -308,7 +318,7 @@ def group_sums_in_database(session, kind: str, structure: Structure, waves: pd.D
             scale=None, total=np.nan, total_sq=np.nan, high=np.nan, low=np.nan
         )
     )
-    for instrument_id in waves["instrument_id"].unique() if len(waves) else []:
+    for instrument_id in waves["instrument_id"].unique() if (len(waves) and scales) else []:
         instrument = registered_instrument(session, int(instrument_id))
         ids = [int(w) for w in waves.loc[waves["instrument_id"] == instrument_id, "wave_id"]]
         scored = _scored_responses(instrument, int(instrument_id), ids)

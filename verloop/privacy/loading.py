@@ -85,39 +85,52 @@ class Loading:
 
         return self._cached("employees", build)
 
-    def _survey(self, kind: str) -> SurveyData:
+    def _members_source(self, kind: str) -> pd.DataFrame:
+        """The HR rows a survey's meta needs: pulse waves record who was a member of each team;
+        exit and follow-up answers need no HR rows at all (none are loaded for them)."""
+        return self._employees() if kind == "pulse" else pd.DataFrame()
+
+    def _survey(self, kind: str, scores: bool = True) -> SurveyData:
+        """Every response of ``kind`` with its comments and (``scores``) its scale scores;
+        ``scores=False`` reads no answer (comments, reasons, response counts)."""
         if kind not in KINDS:
             raise InputError(f"unknown survey '{kind}'; use one of {', '.join(KINDS)}.")
+        if not scores and ("survey", kind) in self._cache:
+            return self._cache[("survey", kind)]
 
         def build():
             with self.store.session() as s:
-                return load_survey_data(s, kind, self.structure(), self.today, self._employees())
+                return load_survey_data(s, kind, self.structure(), self.today, self._members_source(kind), scores)
 
-        return self._cached(("survey", kind), build)
+        return self._cached(("survey", kind) if scores else ("survey-texts", kind), build)
 
     def _meta(self, kind: str) -> SurveyData:
         """The survey without its answers (waves, scales, invitations, members): enough for the
         plans and the set-based figures, a few kB where ``_survey`` holds every response."""
         if kind not in KINDS:
             raise InputError(f"unknown survey '{kind}'; use one of {', '.join(KINDS)}.")
-        if ("survey", kind) in self._cache:
-            return self._cache[("survey", kind)]
+        for loaded in (("survey", kind), ("survey-texts", kind)):
+            if loaded in self._cache:
+                return self._cache[loaded]
 
         def build():
             with self.store.session() as s:
-                return load_survey_meta(s, kind, self.structure(), self.today, self._employees())
+                return load_survey_meta(s, kind, self.structure(), self.today, self._members_source(kind))
 
         return self._cached(("survey-meta", kind), build)
 
-    def _group_sums(self, kind: str) -> pd.DataFrame:
+    def _group_sums(self, kind: str, scales: bool = True) -> pd.DataFrame:
         """Responses and scale-score sums per wave, team (or site) and scale, grouped in the
-        database (``data.group_sums_in_database``)."""
+        database (``data.group_sums_in_database``); ``scales=False``: the responses' counts
+        only (the rows whose ``scale`` is None), read without the answers."""
+        if not scales and ("group-sums", kind) in self._cache:
+            return self._cache[("group-sums", kind)]
 
         def build():
             with self.store.session() as s:
-                return group_sums_in_database(s, kind, self.structure(), self._meta(kind).waves)
+                return group_sums_in_database(s, kind, self.structure(), self._meta(kind).waves, scales=scales)
 
-        return self._cached(("group-sums", kind), build)
+        return self._cached(("group-sums", kind) if scales else ("response-counts", kind), build)
 
     def scope_view(self) -> ScopeView:
         """The door's scope in site and team names (see ``verloop.privacy.scope``)."""

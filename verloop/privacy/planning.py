@@ -53,7 +53,7 @@ class Planning:
 
     def _values(self, kind: str, metric: str) -> pd.DataFrame:
         def build():
-            data = self._survey(kind)
+            data = self._survey(kind, scores=metric not in (RESPONSES, COMMENTS, REASONS_METRIC))
             columns = ["response_id", "wave_id", "team", "site", "tenure_band", "contract_type"]
             if metric in (RESPONSES, COMMENTS):
                 frame = data.responses[columns].assign(value=1.0)
@@ -79,8 +79,9 @@ class Planning:
 
         def build():
             if self._set_based and (metric in (RESPONSES, COMMENTS) or metric in self._meta(kind).scales):
-                sums = self._group_sums(kind)
-                part = sums[sums["scale"].isna()] if metric in (RESPONSES, COMMENTS) else sums[sums["scale"] == metric]
+                counts_only = metric in (RESPONSES, COMMENTS)
+                sums = self._group_sums(kind, scales=not counts_only)
+                part = sums[sums["scale"].isna()] if counts_only else sums[sums["scale"] == metric]
                 return part[["wave_id", "team", "site", "n"]].reset_index(drop=True)
             values = self._values(kind, metric)
             return values.groupby(["wave_id", "team", "site"], dropna=False).size().rename("n").reset_index()

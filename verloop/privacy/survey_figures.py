@@ -252,7 +252,7 @@ class SurveyFigures:
     def _reason_codes(self, kind: str) -> list[str]:
         from verloop.surveys.registry import registered_instrument
 
-        data = self._survey(kind)
+        data = self._survey(kind, scores=False)
         codes: list[str] = []
         with self.store.session() as s:
             for instrument_id in data.waves["instrument_id"].unique() if len(data.waves) else []:
@@ -275,7 +275,7 @@ class SurveyFigures:
         demographic filters. Texts are returned as typed: escape them when rendering HTML."""
         self._check()
         self.scope.require(SCOPE_COMMENTS, self.lang)
-        data = self._survey(kind)
+        data = self._survey(kind, scores=False)
         texts = data.comments
         if question is not None:
             if question not in data.open_questions:

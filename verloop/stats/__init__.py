@@ -7,8 +7,26 @@ the door and the dashboards use it. The formulas are statsmodels', lifelines', s
 factor_analyzer's wherever those have them; a docstring says why where one is written here.
 """
 
-from verloop.stats.intervals import newcombe_difference, poisson_interval, wilson_interval
-from verloop.stats.survival import KaplanMeier, LogRank, kaplan_meier, logrank_test
+import importlib
+
+# Each name is imported from its module when first used (PEP 562): a dashboard kernel that only
+# needs the intervals does not import scipy for the survival curves.
+_HOMES = {
+    "newcombe_difference": "intervals",
+    "poisson_interval": "intervals",
+    "wilson_interval": "intervals",
+    "KaplanMeier": "survival",
+    "LogRank": "survival",
+    "kaplan_meier": "survival",
+    "logrank_test": "survival",
+}
+
+
+def __getattr__(name: str):
+    if name in _HOMES:
+        return getattr(importlib.import_module(f"verloop.stats.{_HOMES[name]}"), name)
+    raise AttributeError(f"module 'verloop.stats' has no attribute '{name}'")
+
 
 __all__ = [
     "KaplanMeier",

@@ -30,7 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
-MAX_FILES = 4000
+MAX_FILES = 6000
+PRUNE_EVERY = 250
 
 
 def default_folder(url: str) -> Path:
@@ -56,15 +57,49 @@ def _private(folder: Path) -> bool:
         return False
 
 
-@functools.lru_cache(maxsize=1)
-def code_version() -> str:
-    """A digest of the package's own source: a frame pickled by other code (an upgrade, a fix)
-    is never served from the disk cache, even for an unchanged data revision."""
+# The code a cached value depends on (paths under ``verloop/``). Only this code is hashed into
+# the keys, so that an edit elsewhere (the survey apps, the CLI, the models' training) does not
+# throw away every published frame of a running installation: the frames come from the door and
+# its building blocks, the pictures and the risk table from the pages, charts and words too.
+FRAME_CODE = (
+    "privacy",
+    "stats",
+    "domain",
+    "analysis",
+    "store",
+    "surveys/scoring.py",
+    "surveys/registry.py",
+    "surveys/waves.py",
+    "surveys/instruments.py",
+    "apps/dashboard/figures.py",
+    "apps/dashboard/cache.py",
+    "apps/dashboard/data.py",
+    "apps/dashboard/filters.py",
+)
+MODEL_CODE = FRAME_CODE + ("models", "apps/dashboard/modelcards.py")
+PICTURE_CODE = FRAME_CODE + (
+    "i18n",
+    "apps/dashboard/charts.py",
+    "apps/dashboard/layout.py",
+    "apps/dashboard/i18n.py",
+    "apps/dashboard/downloads.py",
+    "apps/dashboard/themes.py",
+)
+
+
+@functools.lru_cache(maxsize=64)
+def code_version(parts: tuple[str, ...] = FRAME_CODE) -> str:
+    """A digest of the source of ``parts`` (folders or files under ``verloop/``): a value
+    pickled by other code (an upgrade, a fix) is never served from the disk cache, even for an
+    unchanged data revision."""
     root = Path(__file__).resolve().parents[2]
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
+    for part in sorted(set(parts)):
+        path = root / part
+        files = sorted(path.rglob("*.py")) if path.is_dir() else ([path] if path.exists() else [])
+        for file in files:
+            digest.update(file.relative_to(root).as_posix().encode())
+            digest.update(file.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -90,24 +125,26 @@ class FigureCache:
         self.memory: dict = {}
         self.hits = {"memory": 0, "disk": 0, "computed": 0}
         self.computed: list[tuple] = []  # (key, persisted?) of every value built here
+        self.written = 0
 
     def stamp(self) -> tuple:
         """(data revision, today): what every cached figure depends on (one indexed row read)."""
         return current_stamp(self.store)
 
-    def _path(self, key: tuple, stamp: tuple) -> Path:
-        digest = hashlib.sha256(repr((key, stamp, code_version())).encode()).hexdigest()
+    def _path(self, key: tuple, stamp: tuple, code: tuple[str, ...] = FRAME_CODE) -> Path:
+        digest = hashlib.sha256(repr((key, stamp, code_version(tuple(code)))).encode()).hexdigest()
         return self.folder / f"{digest}.pkl"
 
-    def get(self, key: tuple, build, persist: bool = True):
-        """The value for ``key`` under the current stamp: from memory, disk, or ``build()``."""
+    def get(self, key: tuple, build, persist: bool = True, code: tuple[str, ...] = FRAME_CODE):
+        """The value for ``key`` under the current stamp: from memory, disk, or ``build()``.
+        ``code``: the source it depends on (``FRAME_CODE``, ``MODEL_CODE``, ``PICTURE_CODE``…)."""
         stamp = self.stamp()
         full = (key, stamp)
         if full in self.memory:
             self.hits["memory"] += 1
             return self.memory[full]
         value = None
-        path = self._path(key, stamp) if (self.disk and persist) else None
+        path = self._path(key, stamp, code) if (self.disk and persist) else None
         if path is not None and path.exists():
             try:
                 with open(path, "rb") as handle:
@@ -134,7 +171,9 @@ class FigureCache:
             with os.fdopen(handle, "wb") as out:
                 pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
-            self._prune()
+            self.written += 1
+            if self.written % PRUNE_EVERY == 1:  # a look at the folder now and then, not per file
+                self._prune()
         except OSError:
             pass  # a full or read-only disk only costs speed
 
@@ -144,36 +183,73 @@ class FigureCache:
             old.unlink(missing_ok=True)
 
 
-def refresh_tasks(source, sites: bool = True) -> list[tuple[str, dict]]:
-    """(page, filter choice) for every view the refresh builds: each page's default view, each
-    site where the page has a site filter, and one team where it has a team filter — the
-    figures of a level are fetched for all its groups at once (``figures``), so one team's view
-    leaves every team's figures in the cache and a team choice computes nothing."""
+def refresh_tasks(source, sites: bool = True, langs: tuple[str, ...] | None = None) -> list[tuple[str, dict]]:
+    """(page, filter choice) for every view the refresh builds, in each language: each page's
+    default view, each site where the page has a site filter, one team where it has a team
+    filter, each period of the filter bar where it has a period filter, and one site and one
+    team in each period. The frames of a level are fetched for all its groups at once
+    (``figures``), so one team's view leaves every team's frames in the cache: any team choice
+    then computes no frame, only its pictures; the other views are drawn here too."""
     from verloop.apps.dashboard import PAGE_KEYS
+    from verloop.apps.dashboard.filters import PERIOD_CHOICES
+    from verloop.apps.dashboard.i18n import LANGS
     from verloop.apps.dashboard.pages import page_class
 
     tasks: list[tuple[str, dict]] = []
+    site_ids = [int(site_id) for site_id, _ in source.options.sites] if sites else []
+    first_team = source.options.teams[0] if (sites and source.options.teams) else None
     for key in PAGE_KEYS:
-        tasks.append((key, {}))
-        shown = page_class(key).show_filters
-        if sites and "site" in shown:
-            tasks += [(key, {"site_id": int(site_id)}) for site_id, _ in source.options.sites]
-        if sites and "team" in shown and source.options.teams:
-            team_id, _, site_id = source.options.teams[0]
-            tasks.append((key, {"site_id": int(site_id), "team_id": int(team_id)}))
+        page = page_class(key)
+        shown = page.show_filters
+        default = page.default_period if page.default_period in PERIOD_CHOICES else None
+        periods = [m for m in PERIOD_CHOICES if m != default] if "period" in shown else []
+        for lang in langs or LANGS:
+            views = [{}]
+            views += [{"site_id": site_id} for site_id in site_ids if "site" in shown]
+            if first_team is not None and "team" in shown:
+                views.append({"site_id": int(first_team[2]), "team_id": int(first_team[0])})
+            for months in periods:
+                views.append({"months": months})
+                if site_ids and "site" in shown:
+                    views.append({"months": months, "site_id": site_ids[0]})
+                if first_team is not None and "team" in shown:
+                    views.append({"months": months, "site_id": int(first_team[2]), "team_id": int(first_team[0])})
+            for view in views:
+                tasks.append((key, {"lang": lang, **view}))
     return tasks
 
 
+def _choose(filterbar, choice: dict, default_period: int) -> None:
+    """Put the page's filter bar on ``choice`` as a reader would (unchosen filters: all, the
+    page's default period)."""
+    filterbar.set(lang=choice.get("lang", filterbar.value.lang))
+    shown = filterbar.show
+    if "period" in shown:
+        filterbar.set(months=choice.get("months", default_period))
+    if "site" in shown:
+        filterbar.set(site_id=choice.get("site_id"))
+    if "team" in shown:
+        team = choice.get("team_id")
+        if team is None and filterbar.require_team:  # the page's own first team, as it opens
+            options = [value for _, value in filterbar.team.options]
+            team = options[0] if options else None
+        if team is not None or not filterbar.require_team:
+            filterbar.set(team_id=team)
+
+
 def refresh(store, sites: bool = True, progress: bool | None = None, log=None) -> dict:
-    """Compute every published frame the pages need for the current data revision and leave it
-    in the shared cache, so that no page load computes it: each page's default view (and each
-    site) is built once, in this process, as a page kernel would.
+    """Compute every published frame and picture the pages need for the current data revision
+    and leave it in the shared cache, so that no page load computes it: each page's views of
+    ``refresh_tasks`` (default, sites, a team, the periods; both languages) are built once, in
+    this process, as a page kernel would.
 
     ``progress``: a tqdm bar on stderr (None: only when stderr is a terminal). Returns the
     revision it started from, whether the data moved meanwhile (``stale``: run it again),
-    the seconds per page and in total; writes the same as ``refresh.json`` in the cache folder.
+    the seconds per page and in total and the peak memory; writes the same as ``refresh.json``
+    in the cache folder.
     """
     import json
+    import resource
     import sys
 
     from tqdm import tqdm
@@ -198,14 +274,19 @@ def refresh(store, sites: bool = True, progress: bool | None = None, log=None) -
     try:
         for key, choice in tasks:
             begun = time.perf_counter()
-            if key not in pages:
-                pages[key] = page_class(key)(source=source, lang="nl")
-                pages[key].build()
-            if choice:
-                pages[key].filterbar.set(**choice)
+            page = pages.get(key)
+            if page is None:
+                page = pages[key] = page_class(key)(source=source, lang=choice.get("lang", "nl"))
+                page.build()
+            _choose(page.filterbar, choice, page.default_period)
             timings[key] = round(timings.get(key, 0.0) + time.perf_counter() - begun, 2)
             bar.set_postfix_str(key, refresh=False)
             bar.update(1)
+        from verloop.apps.dashboard.figures import split_team_frames
+
+        begun = time.perf_counter()
+        split_team_frames(source)  # any team's page then reads a small part
+        parts_s = round(time.perf_counter() - begun, 2)
         if log:
             log(", ".join(f"{key} {seconds} s" for key, seconds in timings.items()))
     finally:
@@ -216,7 +297,9 @@ def refresh(store, sites: bool = True, progress: bool | None = None, log=None) -
         "stale": current_stamp(store) != stamp,
         "views": len(tasks),
         "seconds": round(time.perf_counter() - started, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "pages": timings,
+        "team_parts_s": parts_s,
     }
     cache = source.figure_cache
     if cache is not None and cache.disk:

@@ -12,15 +12,48 @@ from __future__ import annotations
 
 import io
 import math
+from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg", force=False)
-
-import matplotlib.ticker
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+class _Matplotlib:
+    """matplotlib, imported at the first drawing: a kernel that shows pictures from the figure
+    cache never imports it (tens of MB and a second of start-up less per page kernel)."""
+
+    def __getattr__(self, name: str):
+        import matplotlib
+
+        matplotlib.use("Agg", force=False)
+        import matplotlib.ticker  # noqa: F401  (matplotlib.ticker below)
+
+        return getattr(matplotlib, name)
+
+
+matplotlib = _Matplotlib()
+
+
+def preload() -> None:
+    """Import matplotlib in a background thread (once): a page shown from cached pictures
+    then draws its first new one (another team) without waiting for the import."""
+    import sys
+    import threading
+
+    if "matplotlib.backends.backend_agg" in sys.modules:
+        return
+
+    def load():
+        from matplotlib.backends import backend_agg  # noqa: F401  (what savefig draws with)
+
+        matplotlib.rc_context  # noqa: B018  (the backend, the ticker)
+        from matplotlib.figure import Figure  # noqa: F401
+
+    threading.Thread(target=load, name="verloop-preload-matplotlib", daemon=True).start()
+
 
 # seaborn.color_palette("colorblind")
 COLORBLIND = (
@@ -74,6 +107,8 @@ def new_figure(width: float = 7.5, height: float = 3.6) -> Figure:
     Margins are set by ``fit`` from the label lengths instead of a layout engine: constrained
     layout doubles the drawing time, and a filter change should redraw in a few hundred ms.
     """
+    from matplotlib.figure import Figure
+
     return Figure(figsize=(width, height), dpi=DPI)
 
 

@@ -50,22 +50,15 @@ class DashboardSource:
             from verloop.apps.common import app_store
 
             store = app_store()
+        from verloop.apps.dashboard.cache import FigureCache
+
         account = None
         if scope is None:
             account, scope = request_scope(store)
-        with store.session() as s:
-            settings = get_settings(s)
-            sites = tuple((int(i), str(n)) for i, n in s.execute(select(Site.id, Site.name)).all())
-            team_rows = s.execute(
-                select(Team.id, Team.name, Team.site_id, Site.name, Team.lead_style).join(Site, Site.id == Team.site_id)
-            ).all()
-            first, last = data_span(s)  # the one definition of the data's first and last day
-            values = dict(
-                k=int(settings.min_group_size),
-                comment_k=int(settings.comment_min_group_size),
-                annual_salary_eur=float(settings.annual_salary_eur),
-                replacement_cost_share=float(settings.replacement_cost_share),
-            )
+        figure_cache = FigureCache(store)
+        # structure and settings change only with the data revision: read once per revision
+        # (the refresh did) and shared with every kernel, like the published frames
+        sites, team_rows, first, last, values = figure_cache.get(("source",), lambda: _structure(store))
         offered_sites, offered_teams = scoped_options(
             scope, sites, tuple((int(i), str(n), int(sid)) for i, n, sid, _, _ in team_rows)
         )
@@ -79,7 +72,9 @@ class DashboardSource:
         teams = pd.DataFrame(team_rows, columns=["team_id", "team", "site_id", "site", "lead_style"]).astype(
             {"team_id": "int64", "site_id": "int64"}
         )
-        return cls(store=store, options=options, teams=teams, scope=scope, account=account, **values)
+        source = cls(store=store, options=options, teams=teams, scope=scope, account=account, **values)
+        source.figure_cache = figure_cache
+        return source
 
     @property
     def today(self) -> dt.date:
@@ -94,3 +89,24 @@ class DashboardSource:
     @property
     def replacement_cost_eur(self) -> float:
         return self.annual_salary_eur * self.replacement_cost_share
+
+
+def _structure(store: Store) -> tuple:
+    """(sites, teams with site and lead style, first and last day of the data, settings)."""
+    with store.session() as s:
+        settings = get_settings(s)
+        sites = tuple((int(i), str(n)) for i, n in s.execute(select(Site.id, Site.name)).all())
+        team_rows = [
+            tuple(row)
+            for row in s.execute(
+                select(Team.id, Team.name, Team.site_id, Site.name, Team.lead_style).join(Site, Site.id == Team.site_id)
+            ).all()
+        ]
+        first, last = data_span(s)  # the one definition of the data's first and last day
+        values = dict(
+            k=int(settings.min_group_size),
+            comment_k=int(settings.comment_min_group_size),
+            annual_salary_eur=float(settings.annual_salary_eur),
+            replacement_cost_share=float(settings.replacement_cost_share),
+        )
+    return sites, team_rows, first, last, values

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import zlib
 
 import numpy as np
 import pandas as pd
@@ -68,23 +69,25 @@ def door(source):
     return source.door
 
 
-def cached(source, key: tuple, build, persist: bool = True):
+def cached(source, key: tuple, build, persist: bool = True, code: tuple | None = None):
     """A door call's published frame, computed once per database state and shared with the
-    other dashboard kernels through ``FigureCache`` (``persist=False``: memory only)."""
-    if source.figure_cache is None:
-        from verloop.apps.dashboard.cache import FigureCache
+    other dashboard kernels through ``FigureCache`` (``persist=False``: memory only; ``code``:
+    the source it depends on, ``cache.FRAME_CODE`` by default)."""
+    from verloop.apps.dashboard.cache import FRAME_CODE, FigureCache
 
+    code = FRAME_CODE if code is None else code
+    if source.figure_cache is None:
         source.figure_cache = FigureCache(source.store)
     scope = getattr(source, "scope", None)
     if scope is not None and not scope.whole_organisation:
         # a site manager's or lead's frames are their own (issue 13), and whatever leaves the
         # cache passes the door's scope once more
         key = (*key, ("scope", scope.role, tuple(sorted(scope.site_ids)), tuple(sorted(scope.team_ids))))
-        frame = source.figure_cache.get(key, build, persist=persist)
+        frame = source.figure_cache.get(key, build, persist=persist, code=code)
         if isinstance(frame, pd.DataFrame) and {"level", "team"} & set(frame.columns):
             frame = door(source).scoped(frame)
         return frame
-    return source.figure_cache.get(key, build, persist=persist)
+    return source.figure_cache.get(key, build, persist=persist, code=code)
 
 
 def _policy(source):
@@ -171,11 +174,16 @@ def _with_intervals(frame: pd.DataFrame, cost_per_leaver: float) -> pd.DataFrame
 
 
 def turnover_by(source, filters: Filters, by: str) -> pd.DataFrame:
-    """Turnover per organisation / site / team over the period, for the chosen site/team."""
+    """Turnover per organisation / site / team over the period, for the chosen site/team (the
+    intervals and costs are derived once, in the cached frame: a kernel needs no statsmodels)."""
     start, end = _period(source, filters)
-    frame = cached(source, ("turnover", by, start, end), lambda: door(source).turnover(by=by, start=start, end=end))
-    frame = _with_intervals(within(frame, source, filters), source.replacement_cost_eur)
-    return localise(frame, filters.lang, "employees", _policy(source))
+    cost = source.replacement_cost_eur
+    frame = cached(
+        source,
+        ("turnover+", by, start, end, cost),
+        lambda: _with_intervals(door(source).turnover(by=by, start=start, end=end), cost),
+    )
+    return localise(within(frame, source, filters), filters.lang, "employees", _policy(source))
 
 
 def turnover_summary(source, filters: Filters) -> pd.DataFrame:
@@ -190,13 +198,13 @@ def turnover_trend(source, filters: Filters) -> pd.DataFrame:
     computes nothing)."""
     start, end = _period(source, filters)
     level, _, _ = selection(source, filters)
+    cost = source.replacement_cost_eur
     frame = cached(
         source,
-        ("turnover-m", level, start, end),
-        lambda: door(source).turnover(by=level, start=start, end=end, freq="M"),
+        ("turnover-m+", level, start, end, cost),
+        lambda: _with_intervals(door(source).turnover(by=level, start=start, end=end, freq="M"), cost),
     )
-    frame = within(frame, source, filters)
-    return localise(_with_intervals(frame, source.replacement_cost_eur), filters.lang, "employees", _policy(source))
+    return localise(within(frame, source, filters), filters.lang, "employees", _policy(source))
 
 
 def trend_long(frame: pd.DataFrame) -> pd.DataFrame:
@@ -248,10 +256,72 @@ def _slice(source, frame: pd.DataFrame, waves: tuple, picks: tuple = ()) -> pd.D
     return frame[keep].reset_index(drop=True)
 
 
+TEAM_PARTS = 64  # the team-level frames are also kept in this many parts by team, and per wave
+
+
+def team_part(team) -> int:
+    """The part of the team-level frames that holds ``team``'s rows (stable across processes)."""
+    return zlib.crc32(str(team).encode()) % TEAM_PARTS
+
+
+def _team_rows(source, what: str, part: tuple) -> pd.DataFrame:
+    """A part of a team-level frame over every wave: ``("wave", name)`` (every team in one wave)
+    or ``("teams", i)`` (every wave of the teams in ``team_part`` i). A page reads the part it
+    shows — a few thousand rows — instead of every team in every wave (hundreds of thousands
+    at 10,000 employees); the refresh writes them all (``split_team_frames``)."""
+
+    def build():
+        frame = _all_waves(source, what, "team")
+        if not len(frame):
+            return frame
+        keep = frame["wave"].eq(part[1]) if part[0] == "wave" else frame["team"].map(team_part).eq(part[1])
+        return frame[keep].reset_index(drop=True)
+
+    return cached(source, (what, "team", *part), build)
+
+
+def _rows(source, what: str, by: str, waves: tuple, picks: tuple = ()) -> pd.DataFrame:
+    """Rows of the given waves (and chosen site / team) of a door figure at level ``by``; at
+    team level from the part that holds them (``_team_rows``)."""
+    if by == "team":
+        chosen = dict(picks)
+        teams = source.teams
+        names = teams.loc[teams["team_id"] == chosen["team_id"], "team"] if "team_id" in chosen else ()
+        if len(names):
+            return _slice(source, _team_rows(source, what, ("teams", team_part(names.iloc[0]))), waves, picks)
+        if len(waves) == 1:
+            return _slice(source, _team_rows(source, what, ("wave", str(waves[0]))), waves, picks)
+    return _slice(source, _all_waves(source, what, by), waves, picks)
+
+
+def split_team_frames(source) -> int:
+    """Write every part of the team-level frames (``_team_rows``) to the cache: what the
+    refresh runs once the pages' views are built. Returns the number of parts."""
+    from verloop.errors import VerloopError
+
+    count = 0
+    for what in ("scores", "enps", "rr"):
+        try:
+            frame = _all_waves(source, what, "team")
+        except VerloopError:  # e.g. a pulse survey without an eNPS question
+            continue
+        parts = [("wave", str(w)) for w in dict.fromkeys(frame["wave"])] if len(frame) else []
+        parts += [("teams", i) for i in range(TEAM_PARTS)]
+        for part in parts:
+            _team_rows(source, what, part)
+            count += 1
+    closed = waves_with_results(source)
+    if len(closed):  # the engagement page's distribution for a team: its latest wave
+        for part in range(TEAM_PARTS):
+            _distribution(source, "team", str(closed["wave"].iloc[-1]), part)
+            count += 1
+    return count
+
+
 def _scores(source, by: str, waves: tuple, picks: tuple = ()) -> pd.DataFrame:
     if not waves:
         return _empty_scores()
-    return _slice(source, _all_waves(source, "scores", by), waves, picks)
+    return _rows(source, "scores", by, waves, picks)
 
 
 def _empty_scores() -> pd.DataFrame:
@@ -331,8 +401,8 @@ def wave_summary(source, filters: Filters) -> pd.DataFrame:
             columns=["wave", "date", "wellbeing", "enps", "response_rate", "n", "suppressed", "reason", "note"]
         )
     scores = _scores(source, level, waves, tuple(picks.items()))
-    enps = _slice(source, _all_waves(source, "enps", level), waves, tuple(picks.items()))
-    rates = _slice(source, _all_waves(source, "rr", level), waves, tuple(picks.items()))
+    enps = _rows(source, "enps", level, waves, tuple(picks.items()))
+    rates = _rows(source, "rr", level, waves, tuple(picks.items()))
     well = scores[scores["scale"] == "wellbeing"].set_index("wave")
     e = enps.set_index("wave")
     r = rates.set_index("wave")
@@ -361,14 +431,26 @@ def score_distribution(source, filters: Filters) -> pd.DataFrame:
     wave = latest_wave(source, filters)
     if wave is None:
         return pd.DataFrame(columns=["scale", "bin_low", "bin_high", "share", "n", "suppressed", "reason", "note"])
-    frame = cached(
-        source,
-        ("dist", level, wave),  # every group of the level at once, then sliced
-        lambda: door(source).score_distribution(by=level, waves=[wave]),
-    )
+    _, _, name = selection(source, filters)
+    frame = _distribution(source, level, wave, team_part(name) if level == "team" else None)
     frame = within(frame, source, filters).reset_index(drop=True)
     frame = frame[frame["scale"] != "enps"]
     return localise(frame, filters.lang, "responses", _policy(source))
+
+
+def _distribution(source, level: str, wave: str, part: int | None = None) -> pd.DataFrame:
+    """The door's score distribution of every group of ``level`` in ``wave`` (one door call,
+    then sliced); at team level ``part`` reads only the teams of that ``team_part``."""
+    whole = ("dist", level, wave)
+    build = lambda: door(source).score_distribution(by=level, waves=[wave])  # noqa: E731
+    if part is None:
+        return cached(source, whole, build)
+
+    def build_part():
+        frame = cached(source, whole, build)
+        return frame[frame["team"].map(team_part).eq(part)].reset_index(drop=True) if len(frame) else frame
+
+    return cached(source, (*whole, "part", part), build_part)
 
 
 def distribution_bands(frame: pd.DataFrame) -> pd.DataFrame:
@@ -443,7 +525,7 @@ def team_vs_organisation(source, team_id: int, lang: str = "en") -> pd.DataFrame
     team = _scores(source, "team", (wave,), (("team_id", int(team_id)),))
     org = _scores(source, "organisation", (wave,))
     rates = {
-        kind: _slice(source, _all_waves(source, "rr", kind), (wave,), picks)
+        kind: _rows(source, "rr", kind, (wave,), picks)
         for kind, picks in (("team", (("team_id", int(team_id)),)), ("organisation", ()))
     }
     columns = [
@@ -600,12 +682,19 @@ def kpi_vs_people(source, filters: Filters) -> dict:
     """The watermelon view: ``verloop.analysis.watermelon`` on the door's watermelon frame (people
     figures pooled over each team's shown waves), judged against the organisation's KPI targets;
     fitted over every team, then sliced to the chosen site."""
-    from verloop.analysis.watermelon import detect, targets_from_store
-
     start, end = _period(source, filters)
-    frame = cached(source, ("watermelon", start, end), lambda: door(source).watermelon(start=start, end=end))
-    targets = targets_from_store(source.store)
-    status = detect(frame, targets) if len(frame) else frame
+
+    def build():  # the detector's verdicts on published rows, kept with them (a kernel needs no sklearn)
+        from verloop.analysis.watermelon import detect, targets_from_store
+
+        frame = door(source).watermelon(start=start, end=end)
+        targets = targets_from_store(source.store)
+        return {"status": detect(frame, targets) if len(frame) else frame, "targets": targets}
+
+    verdicts = cached(source, ("watermelon-status", start, end), build)
+    status, targets = verdicts["status"], verdicts["targets"]
+    if getattr(getattr(source, "scope", None), "whole_organisation", True) is False:
+        status = door(source).scoped(status)  # a dict is not re-scoped by ``cached``
     return {
         "teams": localise(within(status, source, filters), filters.lang, "responses", _policy(source)),
         "targets": targets,
@@ -641,10 +730,34 @@ def drivers(source) -> dict:
     return modelcards.drivers(source)
 
 
-def team_risk(source, filters: Filters) -> dict:
-    from verloop.apps.dashboard import modelcards
+def model_card_stamp() -> tuple:
+    """(path, modified) of the team model's card that ``verloop train`` wrote (``None``: no
+    model): part of the key of everything drawn from the model. The folder is the settings'
+    (``modelcards.models_root``), read without importing the models."""
+    from verloop.apps.dashboard.modelcards import TEAM_CARD
+    from verloop.config import current
 
-    return modelcards.team_risk(source, filters)
+    card = current().models_dir / TEAM_CARD / "card.json"
+    try:
+        return (str(card), card.stat().st_mtime_ns)
+    except OSError:
+        return (str(card), None)
+
+
+def team_risk(source, filters: Filters) -> dict:
+    """The risk page's published table (``modelcards.team_risk``: the model's expectations per
+    team, through ``suppress_people``), cached like a door frame: keyed by the model card too,
+    so a page kernel loads neither HR records nor the model to show it."""
+    from verloop.apps.dashboard import modelcards
+    from verloop.apps.dashboard.cache import MODEL_CODE
+
+    card = model_card_stamp()
+    return cached(
+        source,
+        ("risk", filters.site_id, filters.lang, card),
+        lambda: modelcards.team_risk(source, filters),
+        code=MODEL_CODE,
+    )
 
 
 def whatif_factors(source) -> list[str]:

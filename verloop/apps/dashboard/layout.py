@@ -32,6 +32,7 @@ from verloop.errors import VerloopError
 log = logging.getLogger(__name__)
 
 NAV_ORDER = PAGE_KEYS  # the one page list (``verloop.apps.dashboard.PAGE_KEYS``)
+MODEL_PAGES = ("drivers", "risk", "whatif")  # pages drawn from the trained team model
 HOME = "/voila/render/index.ipynb"  # the HR home (also served at the HR side's ``/``)
 
 CSS = """
@@ -95,6 +96,8 @@ class Block:
     table: pd.DataFrame | None = None  # what to show as a table (defaults to nothing)
     lead: str | None = None  # a sentence above the chart
     cache: bool = True  # the picture depends only on the filters and the language
+    persist: bool = True  # it may be stored in the shared figure cache (False: kept in this kernel)
+    key: tuple | None = None  # what the picture depends on besides the language, when not the filters
     after: Sequence[widgets.Widget] = ()
     label: str = "group"  # the column naming a row's group, for the 'not shown' line
     hidden_label: callable | None = None  # row → words, when one column does not say it
@@ -272,7 +275,8 @@ class BlockView:
         self.box.add_class("verloop-section")
         self.box.add_class(f"verloop-section-{name}")
 
-    def update(self, block: Block, lang: str, png: bytes | None) -> widgets.VBox:
+    def update(self, block: Block, lang: str, png: bytes | None, texts: dict | None = None) -> widgets.VBox:
+        """Show ``block``; ``texts``: its ``block_texts`` when already made (from the cache)."""
         parts: list[widgets.Widget] = [self.title]
         # a chart carries its own title (so that a downloaded PNG does too): the heading stays
         # for screen readers and the page outline but is not shown twice
@@ -285,20 +289,35 @@ class BlockView:
             if self.image.value != png:
                 self.image.value = png
             parts.append(self.image)
-        line = hidden_line(block.frame, lang, block.label, block.hidden_label, block.unit)
-        if line:
-            _set(self.note, f'<p class="verloop-suppressed">{html.escape(line)}</p>')
+        texts = texts if texts is not None else block_texts(block, lang, png)
+        if texts["note"]:
+            _set(self.note, texts["note"])
             parts.append(self.note)
-        if block.table is not None:
-            _set(self.table, table_html(block.table, lang, fold_notes=not line))
+        if texts["table"] is not None:
+            _set(self.table, texts["table"])
             parts.append(self.table)
-        if block.frame is not None or png is not None:
-            _set(self.downloads, download_links(block.name, lang, frame=block.frame, png=png))
+        if texts["downloads"] is not None:
+            _set(self.downloads, texts["downloads"])
             parts.append(self.downloads)
         parts.extend(block.after)
         if tuple(parts) != self.box.children:
             self.box.children = tuple(parts)
         return self.box
+
+
+def block_texts(block: Block, lang: str, png: bytes | None) -> dict:
+    """The HTML under a block's chart: the 'not shown' line, the table and the download links
+    (all from the block's published frame; a function of it and the language)."""
+    line = hidden_line(block.frame, lang, block.label, block.hidden_label, block.unit)
+    return {
+        "note": f'<p class="verloop-suppressed">{html.escape(line)}</p>' if line else "",
+        "table": table_html(block.table, lang, fold_notes=not line) if block.table is not None else None,
+        "downloads": (
+            download_links(block.name, lang, frame=block.frame, png=png)
+            if (block.frame is not None or png is not None)
+            else None
+        ),
+    }
 
 
 def _set(widget: widgets.HTML, value: str) -> None:
@@ -405,6 +424,7 @@ class DashboardPage:
         self.root.add_class("verloop-page")
         self.root.add_class(f"verloop-page-{self.key}")
         self.refresh()
+        charts.preload()  # the first picture a filter change draws then pays no import
         return self.root
 
     @property
@@ -490,13 +510,34 @@ class DashboardPage:
         view = self._views.get(block.name)
         if view is None:
             view = self._views[block.name] = BlockView(block.name)
-        key = (block.name, filters.lang, filters.data_key())
-        png = self._pngs.get(key) if block.cache else None
-        if png is None and block.figure is not None:
-            figure = block.figure() if callable(block.figure) else block.figure
-            png = charts.to_png(figure)
-            if block.cache:
+        key = (block.name, filters.lang, filters.data_key() if block.key is None else block.key)
+
+        def draw(figure=block.figure) -> dict:
+            png = charts.to_png(figure() if callable(figure) else figure) if figure is not None else None
+            return {"png": png, **block_texts(block, filters.lang, png)}
+
+        if not block.cache:
+            drawn = draw()
+        else:
+            drawn = self._pngs.get(key)
+            if drawn is None:
+                drawn = self.picture(key, draw, persist=block.persist)
                 if len(self._pngs) > 200:
                     self._pngs.clear()
-                self._pngs[key] = png
-        return view.update(block, filters.lang, png)
+                self._pngs[key] = drawn
+        return view.update(block, filters.lang, drawn["png"], drawn)
+
+    def picture(self, key: tuple, draw, persist: bool = True) -> dict:
+        """A block's chart (PNG) and the HTML under it, made once per data revision and shared
+        with the other kernels through the figure cache (``refresh`` draws every view it
+        builds): pictures and tables of published frames only, a function of the page, the
+        filters and the language."""
+        from verloop.apps.dashboard import figures
+        from verloop.apps.dashboard.cache import MODEL_CODE, PICTURE_CODE
+
+        code = PICTURE_CODE + (f"apps/dashboard/pages/{self.key}.py",)
+        extra: tuple = ()
+        if self.key in MODEL_PAGES:  # a picture of the trained model: its card is part of the key
+            extra = figures.model_card_stamp()
+            code += MODEL_CODE
+        return figures.cached(self.source, ("png", self.key, *key, *extra), draw, persist=persist, code=code)

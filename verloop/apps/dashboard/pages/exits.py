@@ -86,6 +86,7 @@ class ExitsPage(DashboardPage):
                     figure=theme_fig,
                     frame=themes,
                     lead=t("comments_unfiltered", lang),
+                    key=("unfiltered",),  # the organisation's comments whatever the filters
                 )
             )
         )
@@ -136,6 +137,6 @@ def _reasons_lead(reasons, lang: str) -> str | None:
     parts = [
         f"{t(source, lang)}: n = {counts[source]}"
         for source in ("stated", "honest")
-        if source in counts and counts[source] is not None and counts[source] == counts[source]
+        if source in counts and pd.notna(counts[source])  # a hidden side has no n (pd.NA)
     ]
     return " · ".join(parts) or None

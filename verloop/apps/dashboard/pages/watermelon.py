@@ -11,10 +11,10 @@ import html
 import ipywidgets as widgets
 import pandas as pd
 
-from verloop.analysis.watermelon import CORNER_BELOW, RED_BELOW
 from verloop.apps.dashboard import charts, figures
 from verloop.apps.dashboard.i18n import column_label, number, percent, t
 from verloop.apps.dashboard.layout import Block, DashboardPage
+from verloop.domain.constants import WATERMELON_CORNER_BELOW, WATERMELON_RED_BELOW
 
 MAX_NAMED = 20  # the reddest first; every watermelon team is flagged in the CSV
 KPI_WORDS = {"higher": "≥", "lower": "≤"}
@@ -78,7 +78,7 @@ class WatermelonPage(DashboardPage):
                 t("quadrant_red_green", lang),
                 t("quadrant_red_red", lang),
             ),
-            y_mid=RED_BELOW,
+            y_mid=WATERMELON_RED_BELOW,
             yerr="people_se",
             empty_message=t("no_data", lang),
         )
@@ -87,7 +87,7 @@ class WatermelonPage(DashboardPage):
         lead = " ".join(
             p
             for p in (
-                t("watermelon_lead", lang, gap=number(abs(CORNER_BELOW), lang, 1)),
+                t("watermelon_lead", lang, gap=number(abs(WATERMELON_CORNER_BELOW), lang, 1)),
                 targets_text(data.get("targets"), lang),
             )
             if p
