@@ -217,6 +217,10 @@ def test_what_if_slider_changes_the_expected_leavers(page, wait_voila, base_url)
     open_page(page, wait_voila, base_url, "whatif")
     sentence = page.locator(".verloop-whatif-sentence")
     before = sentence.inner_text()
+    # the starting point is named: each team's running mean of its published wave means
+    state = page.locator(".verloop-whatif-state")
+    assert "running mean of its published results" in state.inner_text()
+    assert page.locator(".verloop-whatif-warning").count() == 0  # no change yet, nothing to warn about
     slider = page.locator(".verloop-slider-mandate .slider-container, .verloop-slider-mandate .noUi-target").first
     box = slider.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.9, box["y"] + box["height"] / 2)
@@ -226,6 +230,11 @@ def test_what_if_slider_changes_the_expected_leavers(page, wait_voila, base_url)
         arg=before,
     )
     assert "€" in sentence.inner_text()
+    # +0.8 points on mandate takes the best teams beyond the team scores the model has seen
+    warning = page.locator(".verloop-whatif-warning")
+    warning.wait_for(state="visible")
+    assert "outside the team scores seen so far" in warning.inner_text()
+    screenshot(page, "whatif-out-of-range")
 
 
 def test_tabbed_app_opens_pages_in_one_kernel_with_one_filter_bar(page, wait_voila, base_url):

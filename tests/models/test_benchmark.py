@@ -180,3 +180,55 @@ def test_features_fit_only_the_named_columns(tmp_path, capsys):
     columns = data["data"]["columns"]
     assert set(columns["numeric"]) | set(columns["categorical"]) == {"Satisfaction", "OverTime"}
     assert data["models"][0]["name"] == MODEL_NAMES[0]
+
+
+PUBLISHED = ["OverTime", "JobSatisfaction", "EnvironmentSatisfaction", "MonthlyIncome", "Age", "DistanceFromHome"]
+
+
+def test_ibm_features_reproduce_a_textbook_cox_table(capsys):
+    """`verloop benchmark --features … --penalizer 0` is the unpenalised Cox fit of a published
+    table: its hazard ratios, intervals and p-values equal an independent implementation
+    (statsmodels' PHReg with Efron ties, as R's coxph) on the same covariates."""
+    import pandas as pd
+    import statsmodels.api as sm
+
+    from verloop.models.benchmark import read_table
+
+    assert (
+        main(
+            [
+                "benchmark",
+                "--csv",
+                str(IBM),
+                "--target",
+                "Attrition",
+                "--time",
+                "YearsAtCompany",
+                "--features",
+                ",".join(PUBLISHED),
+                "--penalizer",
+                "0",
+                "--models",
+                FAST_MODELS[0],
+                "--json",
+            ]
+        )
+        == 0
+    )
+    s = json.loads(capsys.readouterr().out)["survival"]
+    assert s["penalizer"] == 0 and s["n"] == 1470 and s["events"] == 237
+    assert set(s["hazard_ratios"]) == {*(f for f in PUBLISHED if f != "OverTime"), "OverTime[Yes]"}
+    raw = read_table(IBM)
+    design = raw[[f for f in PUBLISHED if f != "OverTime"]].astype(float)
+    design["OverTime[Yes]"] = (raw["OverTime"] == "Yes").astype(float)
+    fit = sm.PHReg(raw["YearsAtCompany"], design, status=(raw["Attrition"] == "Yes").astype(int), ties="efron").fit()
+    reference = pd.DataFrame({"hr": np.exp(fit.params), "p": fit.pvalues}, index=design.columns)
+    for term, row in reference.iterrows():
+        assert s["hazard_ratios"][term] == pytest.approx(row["hr"], rel=1e-4), term
+        assert s["p_values"][term] == pytest.approx(row["p"], rel=1e-2, abs=1e-6), term
+    assert s["hazard_ratios"]["OverTime[Yes]"] > 2 and s["hazard_ratios"]["JobSatisfaction"] < 1
+    assert main(["benchmark", "--csv", str(IBM), "--target", "Attrition", "--penalizer", "-1"]) != 0
+    penalised = run_benchmark(IBM, target="Attrition", time="YearsAtCompany", models=FAST_MODELS, features=PUBLISHED)
+    assert penalised.survival["penalizer"] == 0.01  # the default over every column stays as it was
+    text = penalised.to_text()
+    assert "every term shown" in text and "| OverTime[Yes] |" in text

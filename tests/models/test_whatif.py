@@ -80,3 +80,32 @@ def test_pooled_model_what_if_warns_outside_the_observed_range(org_small):
     big = what_if(model, rows, {"mandate": 2.0})
     assert big.warnings["en"] and "outside the team scores seen" in big.warnings["en"][0]
     assert "buiten de tot nu toe" in big.warnings["nl"][0]
+
+
+def test_running_means_of_published_wave_means_are_the_pooled_team_means(org_small):
+    """Weighting each published wave mean by its respondents gives the pooled mean over those
+    waves (what the model was fitted on); waves below the minimum group size never enter."""
+    from verloop.models.team import pooled_team_frame
+    from verloop.models.whatif import running_means
+
+    scores = org_small.scale_scores()
+    scales = ["mandate", "wellbeing"]
+    long = scores.melt(id_vars=["wave_id", "team_id"], value_vars=scales, var_name="scale", value_name="x")
+    per_wave = (
+        long.dropna(subset=["x"])
+        .groupby(["team_id", "wave_id", "scale"])["x"]
+        .agg(score="mean", n="size")
+        .reset_index()
+        .sort_values("wave_id")
+    )
+    answered = scores.groupby(["team_id", "wave_id"]).size()
+    small = per_wave.set_index(["team_id", "wave_id"]).index.map(answered) < 5
+    per_wave.loc[small, ["score", "n"]] = np.nan  # what a door hides: fewer than k answered
+    means = running_means(per_wave, group="team_id", wave="wave_id")
+    pooled = pooled_team_frame(org_small, scales, min_group_size=5).set_index("team_id")
+    assert set(means.index) == set(pooled.index)
+    for scale in scales:
+        assert np.allclose(means.loc[pooled.index, scale], pooled[scale], atol=1e-9)
+    assert (means.loc[pooled.index, "waves"] == pooled["waves"]).all()
+    assert (means["first_wave"] <= means["last_wave"]).all()
+    assert running_means(per_wave.iloc[:0], group="team_id", wave="wave_id").empty

@@ -36,6 +36,14 @@ def benchmark(
             help="Comma-separated columns to fit (default: every column), e.g. the covariates of a published table.",
         ),
     ] = None,
+    penalizer: Annotated[
+        float,
+        typer.Option(
+            "--penalizer",
+            min=0.0,
+            help="Ridge penalty of the Cox model (default 0.01; 0 = the unpenalised fit of a published table).",
+        ),
+    ] = 0.01,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -45,7 +53,15 @@ def benchmark(
     chosen = [m.strip() for m in models.split(",") if m.strip()] if models else None
     wanted = features.split(",") if features is not None else None
     result = run_benchmark(
-        csv, target=target, time=time, n_splits=folds, seed=seed, positive=positive, models=chosen, features=wanted
+        csv,
+        target=target,
+        time=time,
+        n_splits=folds,
+        seed=seed,
+        positive=positive,
+        models=chosen,
+        features=wanted,
+        penalizer=penalizer,
     )
     if json_out:
         typer.echo(json.dumps(result.to_dict(), allow_nan=False, default=_jsonable))

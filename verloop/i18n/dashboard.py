@@ -608,6 +608,28 @@ TEXTS: dict[str, dict[str, str]] = {
             "saving {saved} ({slo} to {shi})."
         ),
     },
+    "whatif_state_all": {
+        "nl": (
+            "Vertrekpunt: per team het lopende gemiddelde van zijn gepubliceerde uitkomsten "
+            "(gewogen naar respondenten) over {waves} metingen (mediaan; {lo} tot {hi}) tot en met "
+            "{last}, voor {teams} teams; bezetting op {day}."
+        ),
+        "en": (
+            "Starting point: each team's running mean of its published results (weighted by "
+            "respondents) over {waves} waves (median; {lo} to {hi}) up to {last}, for {teams} teams; "
+            "headcount on {day}."
+        ),
+    },
+    "whatif_state_team": {
+        "nl": (
+            "Vertrekpunt: het lopende gemiddelde van de gepubliceerde uitkomsten van {team} over "
+            "{waves} metingen ({first} tot en met {last}; {respondents} antwoorden); bezetting op {day}."
+        ),
+        "en": (
+            "Starting point: the running mean of {team}'s published results over {waves} waves "
+            "({first} to {last}; {respondents} responses); headcount on {day}."
+        ),
+    },
     "whatif_team_hidden": {
         "nl": "{team}: {note}; kies de vestiging of iedereen.",
         "en": "{team}: {note}; choose its site or everyone instead.",
@@ -1070,6 +1092,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Alle bronnen naast elkaar",
         "en": "Every source side by side",
     },
+    "drivers.col.factor": {"nl": "Factor", "en": "Factor"},
+    "drivers.col.verdict": {"nl": "Oordeel", "en": "Verdict"},
+    "drivers.col.rank": {"nl": "Rang", "en": "Rank"},
+    "drivers.col.per_sd": {"nl": "Verhouding per SD (95 %-interval)", "en": "Ratio per SD (95 % interval)"},
+    "drivers.col.per_point": {"nl": "Verhouding per eenheid (95 %-interval)", "en": "Ratio per unit (95 % interval)"},
+    "drivers.col.unit_point": {"nl": "Eenheid", "en": "Unit"},
     "drivers.rule": {
         "nl": "Beslisregel",
         "en": "Verdict rule",

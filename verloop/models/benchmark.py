@@ -32,6 +32,10 @@ MODEL_NAMES = (
     "random forest",
 )
 COX_PENALIZER = 0.01
+"""Ridge penalty of the benchmark's Cox model over every column (keeps it finite when columns
+nearly duplicate each other); ``penalizer=0`` gives the textbook partial-likelihood fit of a
+published table (``--features`` with ``--penalizer 0``)."""
+ALL_TERMS_UP_TO = 20  # the text table shows every Cox term up to this many, else the ten largest
 
 
 @dataclass
@@ -93,15 +97,21 @@ class BenchmarkResult:
                 f"± {s['concordance_sd']:.3f} ({s['concordance_method']}); "
                 f"in-sample {s['concordance_in_sample']:.3f}.",
                 "",
-                "| term | hazard ratio | 95 % CI |",
-                "| --- | --- | --- |",
+                "| term | hazard ratio | 95 % CI | p |",
+                "| --- | --- | --- | --- |",
             ]
-            top = sorted(s["hazard_ratios"], key=lambda t: -abs(np.log(s["hazard_ratios_per_sd"][t])))[:10]
+            terms = list(s["hazard_ratios"])
+            shown = len(terms) if len(terms) <= ALL_TERMS_UP_TO else 10
+            top = sorted(terms, key=lambda t: -abs(np.log(s["hazard_ratios_per_sd"][t])))[:shown]
             for t in top:
                 lo, hi = s["hazard_ratio_ci"][t]
-                lines.append(f"| {t} | {s['hazard_ratios'][t]:.3f} | {lo:.3f}–{hi:.3f} |")
+                p = s.get("p_values", {}).get(t)
+                lines.append(
+                    f"| {t} | {s['hazard_ratios'][t]:.3f} | {lo:.3f}–{hi:.3f} | {'—' if p is None else f'{p:.3g}'} |"
+                )
             lines.append("")
-            lines.append(f"({s['hazard_ratio_unit']}; ten largest effects per SD shown.)")
+            which = "every term" if shown == len(terms) else "ten largest effects per SD"
+            lines.append(f"({s['hazard_ratio_unit']}; {which} shown.)")
             for note in s["notes"]:
                 lines.append(f"Caution: {note}")
         return "\n".join(lines)
@@ -239,6 +249,8 @@ def fit_cox(table: PreparedTable, n_splits: int = 5, seed: int = 0, penalizer: f
         "concordance_without_end_of_followup_terms": cv_without,
         "hazard_ratios": hr,
         "hazard_ratio_ci": ci,
+        "p_values": {t: float(summary.loc[t, "p"]) for t in design.columns},
+        "coefficient_se": {t: float(summary.loc[t, "se(coef)"]) for t in design.columns},
         "hazard_ratios_per_sd": hr_sd,
         "hazard_ratio_unit": "numeric terms per unit of the column; 'col[level]' terms against the most common level",
         "reference_levels": references,
@@ -276,13 +288,17 @@ def run_benchmark(
     positive: str | None = None,
     models: list[str] | tuple[str, ...] | None = None,
     features: list[str] | tuple[str, ...] | None = None,
+    penalizer: float = COX_PENALIZER,
 ) -> BenchmarkResult:
     """Cross-validate the baseline and every model on a file or frame; add Cox with ``time``.
 
     ``models`` restricts the run to some of ``MODEL_NAMES`` (the baseline always runs).
     ``features`` fits only those columns (e.g. the covariates of a published Cox table) instead
-    of every column of the file.
+    of every column of the file; ``penalizer`` is the Cox model's ridge penalty (0: the
+    unpenalised fit a published table reports).
     """
+    if not np.isfinite(penalizer) or penalizer < 0:
+        raise InputError(f"--penalizer must be a number ≥ 0, not {penalizer!r}.")
     frame = read_table(data) if not isinstance(data, pd.DataFrame) else data
     if features is not None:
         frame = select_features(frame, features, target, time)
@@ -307,7 +323,7 @@ def run_benchmark(
         row["fit_seconds_mean"] = float(cv.folds["fit_seconds"].mean())
         row["description"] = _DESCRIPTIONS[name]
         results.append(row)
-    survival = fit_cox(table, n_splits=n_splits, seed=seed) if time is not None else None
+    survival = fit_cox(table, n_splits=n_splits, seed=seed, penalizer=penalizer) if time is not None else None
     columns = {
         "numeric": table.plan.numeric,
         "categorical": table.plan.categorical,

@@ -67,6 +67,45 @@ class WhatIfResult:
         )
 
 
+def running_means(
+    published: pd.DataFrame,
+    group: str = "team",
+    wave: str = "wave",
+    scale: str = "scale",
+    score: str = "score",
+    n: str = "n",
+) -> pd.DataFrame:
+    """Each group's running mean per scale from *published* wave means: the means of the waves
+    in which the group was published, weighted by their respondents — the forward-looking
+    starting point of the what-if. It equals ``team.pooled_team_frame``'s pooled mean when the
+    only rows left out are those below the minimum group size; rows a privacy door hid for
+    other reasons (trend, complement) are left out too, so nothing unpublished enters.
+
+    ``published``: long rows (group, wave, scale, score, n), hidden rows already removed or
+    with ``score`` / ``n`` missing. Returns one row per group (indexed by it): one column per
+    scale, ``waves`` (waves pooled), ``respondents`` (summed over those waves; per wave the
+    largest per-scale count), ``first_wave`` and ``last_wave`` (in the order of ``published``:
+    pass it sorted by wave date).
+    """
+    rows = published.dropna(subset=[score, n])
+    rows = rows[rows[n].astype(float) > 0]
+    if rows.empty:
+        return pd.DataFrame(columns=["waves", "respondents", "first_wave", "last_wave"])
+    weight = rows[n].astype(float)
+    pooled = (
+        (rows[score].astype(float) * weight).groupby([rows[group], rows[scale]]).sum()
+        / weight.groupby([rows[group], rows[scale]]).sum()
+    ).unstack(scale)
+    pooled.columns.name = None
+    waves = rows.groupby([group, wave], sort=False, observed=True)[n].max().reset_index()
+    g = waves.groupby(group, sort=False)
+    pooled["waves"] = g[wave].nunique()
+    pooled["respondents"] = g[n].sum().astype("int64")
+    pooled["first_wave"] = g[wave].first()
+    pooled["last_wave"] = g[wave].last()
+    return pooled
+
+
 def latest_state(panel: pd.DataFrame, features: list[str]) -> pd.DataFrame:
     """Each team's most recent wave with every feature present (n ≥ k respondents)."""
     usable = panel.dropna(subset=features).sort_values("start")
@@ -85,11 +124,13 @@ def what_if(
     replacement_share: float = DEFAULT_REPLACEMENT_SHARE,
     ranges: dict[str, tuple[float, float]] | None = None,
     level: float = 0.95,
+    starting_point: str = "each team's latest wave with enough respondents",
 ) -> WhatIfResult:
     """Expected voluntary leavers over ``months`` now and after ``changes`` (e.g.
     ``{"mandate": +1}``) for ``scope`` = "team" (``scope_id`` = team id), "site" (site id) or
     "all"; with the money saved at ``replacement_cost`` per leaver (default
-    ``replacement_share`` × ``annual_salary``)."""
+    ``replacement_share`` × ``annual_salary``). ``starting_point`` says in the assumptions what
+    each team's row in ``frame`` is (its running mean over published waves, its latest wave)."""
     if scope not in SCOPES:
         raise InputError(f"Scope must be one of {', '.join(SCOPES)}, not {scope!r}.")
     if scope != "all" and scope_id is None:
@@ -158,7 +199,7 @@ def what_if(
         euros_saved=(base - new) * cost,
         euros_interval=(avoided_i[0] * cost, avoided_i[1] * cost),
         assumptions=[
-            "starting point: each team's latest wave with enough respondents",
+            f"starting point: {starting_point}",
             "headcount stays as it is (leavers are replaced)",
             f"replacement cost per leaver €{cost:,.0f}",
             "the change works like the association seen between teams (not a proven cause)",
@@ -171,6 +212,8 @@ def what_if(
 def outside_observed_range(model, changed: pd.DataFrame, changes: dict) -> dict:
     """Warnings (en/nl) for every changed factor whose new team scores leave the range of team
     scores the model saw (``feature_range_``): beyond it the effect is an extrapolation."""
+    from verloop.models.drivers import scale_label
+
     ranges = getattr(model, "feature_range_", None) or {}
     out = {"en": [], "nl": []}
     for factor in changes:
@@ -185,7 +228,7 @@ def outside_observed_range(model, changed: pd.DataFrame, changes: dict) -> dict:
                     t(
                         "model.whatif.outside",
                         lang,
-                        factor=factor,
+                        factor=scale_label(factor, lang)[:1].upper() + scale_label(factor, lang)[1:],
                         share=share,
                         lo=number(lo, lang, 2),
                         hi=number(hi, lang, 2),

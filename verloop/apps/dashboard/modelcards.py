@@ -2,9 +2,11 @@
 
 Cards and artefacts live in ``models/<name>/`` (``verloop.models.cards``; the folder is
 ``$VERLOOP_MODELS`` or ``models/`` in the checkout). The dashboard never hands the model more
-than the privacy door published: a team's input is its published mean per scale in the latest
-closed pulse wave (teams the door hides get no prediction) plus its headcount and tenure /
-contract mix from HR records (``verloop.models.features.team_facts``). The model's team-level
+than the privacy door published: for the risk page a team's input is its published mean per
+scale in the latest closed pulse wave (teams the door hides get no prediction); for the what-if
+it is the team's running mean of its published wave means over every closed wave (weighted by
+respondents: ``running_state``), the forward-looking state the pooled team model was fitted on;
+both with headcount and tenure / contract mix from HR records (``verloop.models.features.team_facts``). The model's team-level
 outputs then pass the door's ``suppress_people``, so a team below the minimum group size shows
 a note instead of a number. Without a trained model every function says so — an empty result
 and a message — never a traceback.
@@ -134,6 +136,46 @@ def _team_state(source) -> pd.DataFrame:
     return state
 
 
+def running_state(source) -> pd.DataFrame:
+    """Per team, the what-if's forward-looking starting point: its running mean per scale over
+    every closed wave in which the door published the team (``whatif.running_means``: the
+    published wave means weighted by respondents — the same pooling as the model's
+    ``team.pooled_team_frame``, but of published figures only), with headcount and contract
+    mix from HR records on the data's last day (the model's person-years end there too).
+    ``hidden``: the door never published the team, so it has no starting point."""
+    return figures.cached(source, ("running_state",), lambda: _running_state(source), persist=False)
+
+
+def _running_state(source) -> pd.DataFrame:
+    from verloop.models.features import team_facts
+    from verloop.models.whatif import running_means
+    from verloop.privacy import training_rows  # a model's inputs: the named way to per-person rows
+
+    door = figures.door(source)
+    closed = figures.waves_with_results(source).sort_values("opens_on")  # never an open or empty wave
+    scores = figures._scores(source, "team", tuple(str(w) for w in closed["wave"]))
+    published = scores[~scores["suppressed"].astype(bool)]
+    order = {w: i for i, w in enumerate(closed["wave"])}
+    means = running_means(published.sort_values("wave", key=lambda w: w.map(order), kind="stable"))
+    day = pd.Timestamp(source.today)
+    facts = team_facts(training_rows(door), day)
+    teams = source.teams.set_index("team_id")
+    state = facts.reset_index().rename(columns={"index": "team_id"})
+    state["team"] = state["team_id"].map(teams["team"])
+    state["site"] = state["team_id"].map(teams["site"])
+    state["site_id"] = state["team_id"].map(teams["site_id"]).astype("int64")
+    state = state.join(means, on="team")
+    state["waves"] = state["waves"].fillna(0).astype("int64")
+    state["respondents"] = state["respondents"].fillna(0).astype("int64")
+    for col in ("first_wave", "last_wave"):
+        state[col] = state[col].astype(object).where(state[col].notna(), None)
+    state["hidden"] = state["waves"] == 0
+    state["hidden_reason"] = "min_group"
+    state["start"] = day
+    state["wave"] = str(closed["wave"].iloc[-1]) if len(closed) else None
+    return state
+
+
 def _predictions(model, state: pd.DataFrame, months: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Expected leavers per team over ``months`` with a bootstrap interval (rate × person-years)."""
     years = state["headcount"].to_numpy(dtype=float) * months / 12
@@ -235,13 +277,16 @@ def whatif(source, filters: Filters, changes: dict) -> dict:
     model, _ = team_model(source)
     if model is None:
         raise InputError("no team model has been trained yet; run 'verloop train'.")
-    state = team_state(source)
+    state = running_state(source)
     usable = state.copy()
+    for feature in model.features_:  # a scale the door never published for any team: no start
+        if feature not in usable:
+            usable[feature] = np.nan
     usable.loc[usable["hidden"], list(model.features_)] = np.nan  # never model a hidden team
     if filters.team_id is not None:
         scope, scope_id = "team", int(filters.team_id)
-        mine = state[state["team_id"] == scope_id]
-        if len(mine) and bool(mine["hidden"].iloc[0]):
+        mine = usable[usable["team_id"] == scope_id]
+        if len(mine) and mine[list(model.features_)].isna().any(axis=None):
             from verloop.errors import PrivacyError
 
             note = figures.door(source).policy.note(
@@ -261,6 +306,7 @@ def whatif(source, filters: Filters, changes: dict) -> dict:
         months=12,
         replacement_cost=source.replacement_cost_eur,
         ranges=scale_ranges(load_instrument("pulse")),
+        starting_point="each team's running mean of its published wave means (weighted by respondents)",
     )
     frame = pd.DataFrame(
         [
@@ -294,7 +340,49 @@ def whatif(source, filters: Filters, changes: dict) -> dict:
     frame = suppress_people(
         frame, k=policy.k, group="group", n="n", figures=figures_, strata=[], lang=filters.lang, unit="employees"
     )
-    return {"frame": frame, "result": result}
+    return {"frame": frame, "result": result, "state": starting_state(source, usable, model, scope, scope_id)}
+
+
+def starting_state(source, usable: pd.DataFrame, model, scope: str, scope_id) -> dict:
+    """Which state the what-if starts from, as a sentence per language: the running mean over
+    the published waves (how many, up to which), the teams it covers and the headcount date."""
+    from verloop.i18n import day_label, number
+
+    rows = usable.dropna(subset=list(model.features_))
+    if scope == "team":
+        rows = rows[rows["team_id"] == scope_id]
+    elif scope == "site":
+        rows = rows[rows["site_id"] == scope_id]
+    if rows.empty:
+        return {lang: "" for lang in LANGS}
+    day = rows["start"].iloc[0]
+    last = rows["wave"].iloc[0]
+    out = {}
+    for lang in LANGS:
+        if scope == "team":
+            row = rows.iloc[0]
+            out[lang] = t(
+                "whatif_state_team",
+                lang,
+                team=row["team"],
+                waves=int(row["waves"]),
+                first=row["first_wave"],
+                last=row["last_wave"],
+                respondents=number(int(row["respondents"]), lang, 0),
+                day=day_label(day.date(), lang),
+            )
+        else:
+            out[lang] = t(
+                "whatif_state_all",
+                lang,
+                teams=len(rows),
+                waves=number(float(rows["waves"].median()), lang, 0),
+                lo=int(rows["waves"].min()),
+                hi=int(rows["waves"].max()),
+                last=last,
+                day=day_label(day.date(), lang),
+            )
+    return out
 
 
 def _scope_name(source, scope: str, scope_id) -> str:

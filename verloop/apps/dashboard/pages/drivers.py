@@ -73,6 +73,21 @@ def report_table(report: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def sources_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``triangulate.report_frame`` as a reader sees it: the scale's label with a capital,
+    column headers and units in ``lang`` (the sources' columns are already translated)."""
+    out = frame.drop(columns=["factor"]).copy()
+    out["label"] = [scale_label(f, lang) for f in frame["factor"]]
+    out["unit_point"] = [
+        t("model.unit." + str(u).replace(" ", "_"), lang)
+        if f"model.unit.{str(u).replace(' ', '_')}" in CATALOGUE
+        else u
+        for u in out["unit_point"]
+    ]
+    names = {"label": "factor", **{c: c for c in ("verdict", "rank", "per_sd", "per_point", "unit_point")}}
+    return out.rename(columns={c: t(f"drivers.col.{k}", lang) for c, k in names.items()})
+
+
 class DriversPage(DashboardPage):
     key = "drivers"
     show_filters = ()
@@ -116,7 +131,7 @@ class DriversPage(DashboardPage):
             + "</ul>"
         )
         sentences.add_class("verloop-sentences")
-        side = report_frame(report, lang).drop(columns=["factor"])
+        side = sources_table(report_frame(report, lang), lang)
         side_html = widgets.HTML(
             f"<h3>{html.escape(t('drivers.sources_title', lang))}</h3>"
             + side.to_html(index=False, na_rep="—", classes="verloop-table", escape=True)
@@ -193,4 +208,4 @@ class DriversPage(DashboardPage):
         return box
 
 
-__all__ = ["DriversPage", "report_table", "verdict_sentence"]
+__all__ = ["DriversPage", "report_table", "sources_table", "verdict_sentence"]

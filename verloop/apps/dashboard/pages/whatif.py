@@ -1,8 +1,10 @@
 """Page 8 — what-if: a slider per factor (scale points up or down) for everyone, a site or a
 team → expected voluntary leavers over 12 months and the money saved, both with intervals.
 
-The scope is the filter bar's site/team choice; a team below the minimum group size is refused
-by the door like everywhere else. Slider values are checked (range, step) before use.
+Each team starts from the running mean of its published wave means (``modelcards.running_state``),
+and the page says so; a change that takes teams beyond the team scores the model has seen shows
+the model's warning. The scope is the filter bar's site/team choice; a team the door never
+published is refused like everywhere else. Slider values are checked (range, step) before use.
 """
 
 from __future__ import annotations
@@ -36,6 +38,13 @@ def range_warning(lines: list[str]) -> widgets.HTML:
     """The model's warning that a change leaves the range of team scores it has seen."""
     box = widgets.HTML("<ul>" + "".join(f"<li>{html.escape(str(x))}</li>" for x in lines) + "</ul>")
     box.add_class("verloop-whatif-warning")
+    return box
+
+
+def starting_point(sentence: str) -> widgets.HTML:
+    """Which state the what-if starts from (each team's running mean over published waves)."""
+    box = widgets.HTML(f"<p>{html.escape(sentence)}</p>")
+    box.add_class("verloop-whatif-state")
     return box
 
 
@@ -127,9 +136,15 @@ class WhatIfPage(DashboardPage):
             shi=money(row["saved_upper"], lang),
         )
         text = widgets.HTML(f"<p class='verloop-whatif-sentence'><b>{html.escape(sentence)}</b></p>")
+        parts = [text]
+        state = (result.get("state") or {}).get(lang)
+        if state:
+            parts.append(starting_point(state))
         warnings = getattr(result.get("result"), "warnings", None) or {}
         if warnings.get(lang):
-            text = widgets.VBox([text, range_warning(warnings[lang])])
+            parts.append(range_warning(warnings[lang]))
+        if len(parts) > 1:
+            text = widgets.VBox(parts)
         bars = pd.DataFrame(
             {
                 "label": [t("baseline", lang), t("scenario", lang)],
