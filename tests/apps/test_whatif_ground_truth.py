@@ -35,7 +35,9 @@ ONE_ORGANISATION_TOLERANCE = 0.15
 """One organisation's realised leaving differs from the generator's expected by Poisson noise
 (≈ ±5 % SD at 600 positions) and the model can only learn what was realised: seed 1 realised
 194.5 voluntary leavers a year against 216.8 expected (−10.3 %), and the baseline, dashboard and
-model path alike, is 0.88 of the truth (measured 2026-12-02; seeds 2–4: 0.97, 1.00, 1.02)."""
+model path alike, is 0.88 of the truth. Measured 2026-12-02, seeds 1–8, dashboard path:
+baseline / truth 0.883, 0.966, 1.000, 1.023, 0.958, 1.052, 1.058, 0.988 (7 of 8 within ±10 %);
+the interval of leavers avoided covers the truth in 8 of 8 (it is wide: 53 teams)."""
 
 
 def dashboard_what_if(seed: int, tmp: Path, positions: int = 600, drivers_card: bool = False) -> dict:
@@ -175,8 +177,8 @@ def test_dashboard_what_if_over_eight_organisations_of_600(tmp_path):
     within = [abs(r["result"].baseline_leavers / r["truth_baseline"] - 1) <= BASELINE_TOLERANCE for r in runs]
     for r in runs:
         r["store"].dispose()
-    assert sum(covers) >= 7, covers
-    assert sum(within) >= 6, within
+    assert sum(covers) >= 7, covers  # measured 8 of 8
+    assert sum(within) >= 7, within  # measured 7 of 8
 
 
 def test_cli_drivers_json_is_what_the_drivers_page_shows(seed_1, capsys):
