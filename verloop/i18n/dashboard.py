@@ -1118,6 +1118,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "{label}: geen duidelijk effect (het 95 %-interval omvat 'geen effect').",
         "en": "{label}: no clear effect (the 95 % interval includes 'no effect').",
     },
+    "drivers.not_clear_among_factors": {
+        "nl": "{label}: mogelijk een factor, maar niet duidelijk: het 95 %-interval sluit 'geen effect' uit, de correctie voor het toetsen van alle factoren tegelijk niet.",
+        "en": "{label}: possibly a driver, but not clear: its 95 % interval excludes 'no effect', the correction for testing all factors at once does not.",
+    },
     "drivers.too_little_data": {
         "nl": "{label}: te weinig gegevens om een effect van betekenis te zien.",
         "en": "{label}: too little data to see an effect that matters.",
@@ -1145,10 +1149,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "actions.cycle_missing": {
         "nl": "geef de cyclus een naam (bijv. '2026-C7' of 'sept–okt')",
         "en": "give the cycle a name (e.g. '2026-C7' or 'Sept–Oct')",
-    },
-    "drivers.not_clear_among_factors": {
-        "nl": "{label}: mogelijk een factor, maar niet duidelijk: het 95 %-interval sluit 'geen effect' uit, de correctie voor het toetsen van alle factoren tegelijk niet.",
-        "en": "{label}: possibly a driver, but not clear: its 95 % interval excludes 'no effect', the correction for testing all factors at once does not.",
     },
     "actions.empty": {
         "nl": "schrijf op waarmee het team stopt of begint (of allebei)",
