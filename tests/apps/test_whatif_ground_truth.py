@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 drivers_bench = pytest.importorskip("bench.drivers", reason="bench/drivers.py is part of the checkout")
 
-BASELINE_TOLERANCE = 0.10  # the issue's target, over seeds 1–8 (slow test: ≥ 6 of 8)
+BASELINE_TOLERANCE = 0.10  # the issue's target, over seeds 1–8 (slow test: ≥ 7 of 8, measured 7)
 ONE_ORGANISATION_TOLERANCE = 0.15
 """One organisation's realised leaving differs from the generator's expected by Poisson noise
 (≈ ±5 % SD at 600 positions) and the model can only learn what was realised: seed 1 realised
