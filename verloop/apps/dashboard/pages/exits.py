@@ -95,7 +95,23 @@ class ExitsPage(DashboardPage):
 
     def _comments(self, comments, published, lang):
         """Up to MAX_COMMENTS_SHOWN comments per survey (at exit / afterwards), as escaped text;
-        where the door shows none, its note says why."""
+        where the door shows none, its note says why. The comments are the organisation's
+        whatever the filters: one widget, its HTML made once per language (a filter change
+        sends nothing of it again)."""
+        made = getattr(self, "_comment_html", None)
+        if made is None:
+            made = self._comment_html = {}
+        if lang not in made:
+            made[lang] = self._comments_html(comments, lang)
+        widget = getattr(self, "_comment_widget", None)
+        if widget is None:
+            widget = self._comment_widget = widgets.HTML()
+            widget.add_class("verloop-comments")
+        if widget.value != made[lang]:
+            widget.value = made[lang]
+        return widget
+
+    def _comments_html(self, comments, lang) -> str:
         columns = []
         for survey, label in (("exit", "stated"), ("followup", "honest")):
             mine = comments[comments["survey"] == survey] if len(comments) else comments
@@ -110,12 +126,10 @@ class ExitsPage(DashboardPage):
                 why = notes[0] if notes else t("comments_hidden", lang, k=self.source.comment_k)
                 body = f"<p class='verloop-suppressed'>{html.escape(str(why))}</p>"
             columns.append(f"<div class='verloop-comment-column'><h4>{html.escape(t(label, lang))}</h4>{body}</div>")
-        widget = widgets.HTML(
+        return (
             f"<h3>{html.escape(t('comments_title', lang))}</h3><div class='verloop-comment-columns'>{''.join(columns)}</div>"
             + download_links("exit-comments", lang, frame=comments)
         )
-        widget.add_class("verloop-comments")
-        return widget
 
 
 def _reason_table(reasons, lang):
