@@ -64,6 +64,9 @@ def voila_command(
         "--Voila.log_level=ERROR",
         "--MappingKernelManager.cull_interval=60",
         "--MappingKernelManager.cull_idle_timeout=300",
+        # A Voilà page never re-runs its notebook in a restarted kernel, so a restart only costs
+        # memory; and a survey kernel ends itself after the thank-you page (verloop.apps.preheat).
+        "--KernelManager.autorestart=False",
         "--VoilaConfiguration.show_tracebacks=False",
         f"--template={TEMPLATE}",
     ]

@@ -12,8 +12,10 @@ free text only ever sits in a text box), and no traceback reaches the browser: a
 apology, logged on the server without answer content.
 
 Under Voilà with a preheated kernel pool the heavy work (imports, opening the store, loading
-the instrument) is done before :func:`voila.utils.wait_for_request` returns the real request,
-whose query string carries ``token=...`` (and optionally ``lang=en``).
+the instrument) is done before :func:`verloop.apps.preheat.wait_for_request` (Voilà's
+``wait_for_request`` protocol, without importing Voilà) returns the real request, whose query
+string carries ``token=...`` (and optionally ``lang=en``). A kernel serves one respondent and
+ends itself shortly after the thank-you page (:func:`verloop.apps.preheat.leave_after`).
 """
 
 from __future__ import annotations
@@ -348,6 +350,8 @@ class SurveyApp:
         self.welcome.layout.display = None if self.page < 0 and not self.done else "none"
         self.questions.layout.display = None if self.page >= 0 and not self.done else "none"
         self.thanks.layout.display = None if self.done else "none"
+        # the kernel ends itself after the thank-you page: no control there that would need it
+        self.lang.layout.display = "none" if self.done else None
         self.nav.labels = {
             "back": t("survey.back", lang),
             "next": t("survey.next", lang),
@@ -568,6 +572,14 @@ class SurveyApp:
         self.progress_label.value = ""
         self.render()
         self._next_step()
+        self._leave()
+
+    def _leave(self) -> None:
+        """Under Voilà, end this respondent's kernel shortly after the thank-you page (it holds
+        nothing any more; ``verloop.apps.preheat.leave_after``)."""
+        from verloop.apps.preheat import leave_after
+
+        leave_after(close=self.store.dispose if self.store is not None else None)
 
 
 def build_survey_app(
@@ -594,10 +606,10 @@ def build_survey_app(
         except VerloopError as exc:
             log.warning("survey app: cannot open the database: %s", exc)
             store = None
-    if wait_for_request and query_string is None and os.environ.get("VOILA_PREHEAT") == "True":
-        # Only in a preheated kernel: importing voila costs ~3 s of CPU (jupyter_server's
-        # JSON-schema grammars), which a kernel started for the request must not pay.
-        from voila.utils import wait_for_request as _wait
+    if wait_for_request and query_string is None:
+        # A kernel from Voilà's pool waits here for its respondent's request (Voilà's protocol,
+        # without importing voila: verloop.apps.preheat); any other kernel goes straight on.
+        from verloop.apps.preheat import wait_for_request as _wait
 
         _wait()
     try:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import os
 
 import ipywidgets as widgets
 
@@ -164,8 +163,8 @@ def build_survey_home(
         except Exception as exc:  # the page says 'not available'; the field still renders
             _log_failure("home store", exc)
             store = None
-    if wait_for_request and query_string is None and os.environ.get("VOILA_PREHEAT") == "True":
-        from voila.utils import wait_for_request as _wait
+    if wait_for_request and query_string is None:
+        from verloop.apps.preheat import wait_for_request as _wait
 
         _wait()
     try:

@@ -313,8 +313,8 @@ def build_team_results(
     *, store=None, query_string: str | None = None, language: str | None = None, wait_for_request: bool = True
 ) -> widgets.Widget:
     """The employees' team results page as one widget (see the module docstring)."""
-    if wait_for_request and query_string is None and os.environ.get("VOILA_PREHEAT") == "True":
-        from voila.utils import wait_for_request as _wait
+    if wait_for_request and query_string is None:
+        from verloop.apps.preheat import wait_for_request as _wait
 
         _wait()
     try:
