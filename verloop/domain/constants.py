@@ -64,6 +64,12 @@ REASON_GROUPS: tuple[str, ...] = ("safe", "sensitive", "other")
 """Groups of exit reasons: safe (``SAFE_REASONS``), sensitive (``SENSITIVE_REASONS``), other."""
 
 
+WATERMELON_RED_BELOW = 0.0
+"""People status (SDs between teams) at or below which a team is red inside (the watermelon view)."""
+
+WATERMELON_CORNER_BELOW = -0.8
+"""Watermelon gap (people − KPI status, standardised) at or below which a team is deep in the corner."""
+
 __all__ = [
     "CONTRACT_TYPES",
     "DAYS_PER_MONTH",
@@ -76,10 +82,6 @@ __all__ = [
     "SAFE_REASONS",
     "SENSITIVE_REASONS",
     "TENURE_BANDS",
+    "WATERMELON_CORNER_BELOW",
+    "WATERMELON_RED_BELOW",
 ]
-
-WATERMELON_RED_BELOW = 0.0
-"""People status (SDs between teams) at or below which a team is red inside (the watermelon view)."""
-
-WATERMELON_CORNER_BELOW = -0.8
-"""Watermelon gap (people − KPI status, standardised) at or below which a team is deep in the corner."""
