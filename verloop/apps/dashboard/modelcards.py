@@ -102,6 +102,16 @@ def drivers(source) -> dict:
 # -- the teams' current state, from published figures -------------------------------------------------------
 
 
+def _named(facts: pd.DataFrame, source) -> pd.DataFrame:
+    """HR facts per team (indexed by team id) with the team's name, site and site id as columns."""
+    teams = source.teams.set_index("team_id")
+    state = facts.reset_index().rename(columns={"index": "team_id"})
+    state["team"] = state["team_id"].map(teams["team"])
+    state["site"] = state["team_id"].map(teams["site"])
+    state["site_id"] = state["team_id"].map(teams["site_id"]).astype("int64")
+    return state
+
+
 def team_state(source) -> pd.DataFrame:
     """Per team: published scale means of the latest closed wave, HR facts on its closing day
     (headcount, tenure and contract mix), and whether the door hid the team's scores."""
@@ -123,11 +133,7 @@ def _team_state(source) -> pd.DataFrame:
     reasons = scores[scores["suppressed"]].drop_duplicates("team").set_index("team")["reason"]
     day = pd.Timestamp(wave["closes_on"] if pd.notna(wave["closes_on"]) else wave["opens_on"])
     facts = team_facts(training_rows(door), day)
-    teams = source.teams.set_index("team_id")
-    state = facts.reset_index().rename(columns={"index": "team_id"})
-    state["team"] = state["team_id"].map(teams["team"])
-    state["site"] = state["team_id"].map(teams["site"])
-    state["site_id"] = state["team_id"].map(teams["site_id"]).astype("int64")
+    state = _named(facts, source)
     state = state.join(wide, on="team")
     state["hidden"] = state["team"].map(hidden).fillna(True).astype(bool)
     state["hidden_reason"] = state["team"].map(reasons).fillna("min_group")
@@ -159,11 +165,7 @@ def _running_state(source) -> pd.DataFrame:
     means = running_means(published.sort_values("wave", key=lambda w: w.map(order), kind="stable"))
     day = pd.Timestamp(source.today)
     facts = team_facts(training_rows(door), day)
-    teams = source.teams.set_index("team_id")
-    state = facts.reset_index().rename(columns={"index": "team_id"})
-    state["team"] = state["team_id"].map(teams["team"])
-    state["site"] = state["team_id"].map(teams["site"])
-    state["site_id"] = state["team_id"].map(teams["site_id"]).astype("int64")
+    state = _named(facts, source)
     state = state.join(means, on="team")
     state["waves"] = state["waves"].fillna(0).astype("int64")
     state["respondents"] = state["respondents"].fillna(0).astype("int64")
