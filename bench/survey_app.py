@@ -18,20 +18,39 @@ notebook: Voilà's own floor, measured in the same run. Prints one JSON object:
 * ``simultaneous`` — for each level, ``--level-runs`` times, that many respondents on a fresh
   server, opening their links ``--arrival-s`` apart (0: all in the same instant), answering the
   first page and then waiting until *all* are open, so that that many sessions are open at
-  once (their kernels' memory is taken then); then all click through and send at the same
-  moment. Completed, errors, time to interactive, slowest "all at once" finish, responses
-  found in the database, and how many respondents' kernels are still alive
-  ``LEAVE_AFTER_S`` + 15 s after the thank-you page; the largest level served without any
-  error in every run (target 30). A session that takes more than 5 minutes is an error;
-* ``submit`` — per simultaneous level, the p95 of Send → thank-you page (target ≤ 300 ms);
+  once (their kernels' memory is taken then); then all answer the other pages (one click per
+  item, some "skip", both comments) and send at the same moment. Completed, errors, time to
+  interactive, slowest "all at once" finish, responses found in the database, and how many
+  respondents' kernels are still alive ``LEAVE_AFTER_S`` + 15 s after the thank-you page; the
+  largest level served without any error in every run (target 30). A session that takes more
+  than 5 minutes is an error. Two kinds of respondent, figures also given per kind (``by_kind``):
+
+  - ``protocol`` (all but ``--browsers``): what a browser sends, without a renderer — GET the
+    page (its HTML carries the kernel id), GET the scripts, styles and the kernel's model that
+    Chromium asked for in the load phase of this run (an empty cache: about 100 requests,
+    5 MB), open the kernel's websocket as JupyterLab does (v1 subprotocol, ``session_id``),
+    ``kernel_info``, the widget states over ipywidgets' control comm (``request_states``), then
+    the same widget messages a click sends: ``update`` of an answer's ``value``, the step bar's
+    and code field's ``custom`` messages, the text boxes' ``update``; the thank-you page is
+    there when the kernel has set its text and gone idle. It costs the server exactly what a
+    browser costs it, and this machine almost nothing: 30 headless Chromium renderers on the
+    same 2 cores measured the browsers as much as the server (load 10.8, 10 of 30 timed out);
+  - ``browser`` (``--browsers``, default 2, spread over the arrivals): Chromium, as before, so
+    that the page path — scripts, rendering, the thank-you page that stays after the kernel
+    has ended itself — stays proven under the same load. Its times include drawing the page.
+
+  tests/browser/test_bench_respondent.py checks that both kinds store the same rows;
+* ``submit`` — per simultaneous level, the p95 of Send → thank-you page over both kinds
+  (target ≤ 300 ms);
 * ``verdict`` — each target with its numbers and "met" / "not met" (also printed on stderr).
 
-Every timing is the median of ``--runs`` loads (at least 2). A load that fails or times out is
+Every timing is the median of ``--runs`` loads (at least 2; fewer makes a ``smoke_run``). A load that fails or times out is
 recorded (``failures``), never a crash: the JSON is printed whatever happens, with the load
 average at each phase.
 
     .venv/bin/python bench/survey_app.py
     .venv/bin/python bench/survey_app.py --runs 3 --levels 10,30 --level-runs 2
+    .venv/bin/python bench/survey_app.py --runs 2 --levels 10 --level-runs 1   # smoke run
 """
 
 from __future__ import annotations
@@ -40,6 +59,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import signal
 import socket
 import statistics
@@ -338,10 +358,32 @@ def stored(url: str) -> dict:
     return {"codes_used": int(used), "submissions_stored": int(held)}
 
 
+def page_assets(link: str, requested: list[tuple[str, str]], kernel_id: str | None) -> list[str]:
+    """The paths Chromium asked of the server to show ``link`` (scripts, styles, the kernel's
+    model), the page itself and the websocket left out; the page's kernel id becomes
+    ``{kernel}``: what a protocol respondent asks for with its own kernel."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(link).netloc
+    assets = []
+    for method, url in requested:
+        parts = urlsplit(url)
+        if method != "GET" or parts.scheme not in ("http", "https") or parts.netloc != host or url == link:
+            continue
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        if kernel_id and kernel_id in path:
+            path = path.split("?")[0].replace(kernel_id, "{kernel}")  # the query is a cache buster
+        assets.append(path)
+    return assets
+
+
 async def time_to_interactive(browser, link: str) -> dict:
-    """Seconds to the Start button (and Start → first question); a failure is a result."""
+    """Seconds to the Start button (and Start → first question); a failure is a result. Also
+    the page's ``assets`` (:func:`page_assets`)."""
     context = await browser.new_context(viewport={"width": 390, "height": 844})
     page = await context.new_page()
+    requested: list[tuple[str, str]] = []
+    page.on("request", lambda request: requested.append((request.method, request.url)))
     try:
         start = time.perf_counter()
         await page.goto(link, timeout=TIMEOUT_MS, wait_until="commit")
@@ -350,10 +392,12 @@ async def time_to_interactive(browser, link: str) -> dict:
         click = time.perf_counter()
         await page.click(".verloop-start")
         await page.wait_for_selector(".verloop-item-engagement_1", state="visible", timeout=TIMEOUT_MS)
+        kernel_id = await kernel_id_of(page)
         return {
             "tti_s": interactive,
             "start_click_s": time.perf_counter() - click,
-            "kernel_id": await kernel_id_of(page),
+            "kernel_id": kernel_id,
+            "assets": page_assets(link, requested, kernel_id),
         }
     except Exception as exc:
         return {"tti_s": None, "failure": f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"}
@@ -412,28 +456,89 @@ def p95(values: list[float]) -> float | None:
 
 class Gate:
     """Holds every session after its first page until all have arrived, then lets them all
-    click through and send at the same moment: that many sessions open *simultaneously*."""
+    answer the other pages and send at the same moment: that many sessions open
+    *simultaneously*. Without a size (``None``) nobody waits."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int | None):
         self.size, self.arrived, self.open = size, 0, asyncio.Event()
         self.kernel_ids: list[str] = []
+        if not size:
+            self.open.set()
 
     def arrive(self, kernel_id: str | None = None) -> None:
         if kernel_id:
             self.kernel_ids.append(kernel_id)
         self.arrived += 1
-        if self.arrived >= self.size:
+        if self.size and self.arrived >= self.size:
             self.open.set()
 
 
-async def one_session(browser, link: str, pages: int, delay_s: float, gate: Gate) -> dict:
-    """A respondent: arrive, load, Start, answer page 1, wait for the others, click through,
-    Send, see the thank-you page."""
+def plan_for(instrument, seed: int) -> tuple[dict[str, object], dict[str, str]]:
+    """One respondent's questionnaire: every item gets one click — a point or "skip", a mix over
+    the whole range by ``seed`` — and both open questions a comment (Unicode, markup as text)."""
+    from verloop.apps.survey import SKIP
+
+    answers: dict[str, object] = {}
+    for index, item in enumerate(instrument.items):
+        points = list(item.points)
+        choice = (index * 7 + seed) % (len(points) + 1)
+        answers[item.id] = SKIP if choice == len(points) else points[choice]
+    comments = {q.id: f"Respondent {seed}: <b>meer</b> coaching — “écht” 👍" for q in instrument.open_questions}
+    return answers, comments
+
+
+def expected_rows(plan: tuple[dict, dict]) -> tuple[dict[str, float], dict[str, str]]:
+    """What the database must hold for ``plan``: the answered points (skips are not stored)
+    and the comments."""
+    from verloop.apps.survey import SKIP
+
+    answers, comments = plan
+    return {k: float(v) for k, v in answers.items() if v != SKIP}, dict(comments)
+
+
+def _failure(exc: BaseException) -> dict:
+    return {
+        "ok": False,
+        "tti_s": None,
+        "finish_s": None,
+        "submit_s": None,
+        "error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}",
+    }
+
+
+async def browser_session(browser, link: str, instrument, plan, delay_s: float, gate: Gate) -> dict:
+    """A respondent in Chromium: arrive, load, Start, answer page 1, wait for the others, answer
+    the other pages (one click per item, the comments typed), Send, see the thank-you page, and
+    check that it stays after the kernel has ended itself."""
+    from verloop.apps.survey import SKIP, survey_pages
+
     await asyncio.sleep(delay_s)
     context = await browser.new_context(viewport={"width": 390, "height": 844})
     page = await context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)[:200]))
+    answers, comments = plan
+    pages = survey_pages(instrument)
+    answered = 0
+
+    async def fill(kind, payload) -> None:
+        nonlocal answered
+        if kind == "scale":
+            for item in payload.items:
+                value = answers[item.id]
+                index = len(item.points) if value == SKIP else list(item.points).index(value)
+                await page.locator(f".verloop-item-{item.id} label.vq-option").nth(index).click(timeout=TIMEOUT_MS)
+                answered += value != SKIP
+            label = page.locator(".verloop-progress-label").filter(has_text=f"· {answered} ")
+            await label.wait_for(timeout=TIMEOUT_MS)
+        elif kind == "open":
+            for question in instrument.open_questions:
+                box = page.locator(f".verloop-open-{question.id} textarea")
+                await box.fill(comments[question.id], timeout=TIMEOUT_MS)
+                await box.press("Tab")  # the value is synced when the box loses focus
+                counter = page.locator(f".verloop-count-{question.id}")
+                await counter.filter(has_text=f"{len(comments[question.id])} ").wait_for(timeout=TIMEOUT_MS)
+
     start = time.perf_counter()
     arrived = False
     try:
@@ -443,20 +548,20 @@ async def one_session(browser, link: str, pages: int, delay_s: float, gate: Gate
         if await page.locator(".voila-error").count():
             raise RuntimeError("voila-error")
         await page.click(".verloop-start", timeout=TIMEOUT_MS)
-        for n, item in enumerate(("engagement_1", "engagement_2", "engagement_3")):
-            await page.locator(f".verloop-item-{item} label.vq-option").nth(n + 1).click(timeout=TIMEOUT_MS)
-        await page.locator(".verloop-progress-label").filter(has_text="· 3 ").wait_for(timeout=TIMEOUT_MS)
+        await fill(*pages[0])
         gate.arrive(await kernel_id_of(page))
         arrived = True
         await gate.open.wait()
         send = time.perf_counter()
-        for _ in range(pages - 1):
+        for number, (kind, payload) in enumerate(pages[1:], start=2):
             await page.click(".verloop-next", timeout=TIMEOUT_MS)
+            label = page.locator(".verloop-progress-label").filter(has_text=f" {number} ")
+            await label.first.wait_for(timeout=TIMEOUT_MS)
+            await fill(kind, payload)
         submit = time.perf_counter()
         await page.click(".verloop-submit", timeout=TIMEOUT_MS)
         await page.wait_for_selector(".verloop-thanks:visible, .verloop-message:visible", timeout=TIMEOUT_MS)
         thanked = time.perf_counter()
-        submitted = thanked - submit
         if not await page.locator(".verloop-thanks").is_visible():
             raise RuntimeError("message: " + (await page.inner_text(".verloop-message"))[:200])
         # the thank-you page stays as it is after the kernel has ended itself
@@ -468,21 +573,223 @@ async def one_session(browser, link: str, pages: int, delay_s: float, gate: Gate
             "ok": not problems and thanks_kept,
             "tti_s": tti,
             "finish_s": thanked - send,
-            "submit_s": submitted,
+            "submit_s": thanked - submit,
             "error": "; ".join(problems) or (None if thanks_kept else "thank-you page gone"),
         }
     except Exception as exc:  # a failed session is a result, not a crash of the benchmark
-        return {
-            "ok": False,
-            "tti_s": None,
-            "finish_s": None,
-            "submit_s": None,
-            "error": f"{type(exc).__name__}: {str(exc)[:200]}",
-        }
+        return _failure(exc)
     finally:
         if not arrived:
             gate.arrive()
         await context.close()
+
+
+WS_PROTOCOL = "v1.kernel.websocket.jupyter.org"  # what JupyterLab's KernelConnection asks for
+
+
+class KernelChannel:
+    """A kernel's websocket ``/api/kernels/<id>/channels`` spoken as the page's JupyterLab
+    ``KernelConnection`` and the widget manager speak it (Jupyter Server's v1 binary subprotocol,
+    a ``session_id`` per page): requests on the shell channel, the widget models the kernel
+    opens and updates (``models``: comm id → state), and for each request the moment the kernel
+    went idle after it — i.e. every reply to it has been sent."""
+
+    def __init__(self, websocket, session: str):
+        self.websocket, self.session = websocket, session
+        self.models: dict[str, dict] = {}
+        self.control: dict | None = None
+        self._idle: dict[str, asyncio.Event] = {}
+        self._states = asyncio.Event()
+        self.reader = asyncio.create_task(self._read())
+
+    def _message(self, msg_type: str, content: dict, metadata: dict | None = None) -> dict:
+        import uuid
+
+        header = {
+            "msg_id": uuid.uuid4().hex,
+            "username": "",
+            "session": self.session,
+            "msg_type": msg_type,
+            "version": "5.3",
+            "date": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+        }
+        return {"header": header, "parent_header": {}, "metadata": metadata or {}, "content": content}
+
+    async def send(self, msg_type: str, content: dict, metadata: dict | None = None) -> asyncio.Event:
+        """Send on the shell channel; the event is set once the kernel is idle after it."""
+        from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+
+        message = self._message(msg_type, content, metadata)
+        done = self._idle[message["header"]["msg_id"]] = asyncio.Event()
+        await self.websocket.send(serialize_msg_to_ws_v1(message, "shell", pack=lambda part: json.dumps(part).encode()))
+        return done
+
+    async def request(self, msg_type: str, content: dict, metadata: dict | None = None) -> None:
+        await asyncio.wait_for((await self.send(msg_type, content, metadata)).wait(), TIMEOUT_MS / 1000)
+
+    async def comm(self, comm_id: str, data: dict, *, wait: bool = True) -> None:
+        """A widget message (``update`` of a value, ``custom`` for a button) as the browser's
+        widget manager sends it."""
+        done = await self.send("comm_msg", {"comm_id": comm_id, "data": data})
+        if wait:
+            await asyncio.wait_for(done.wait(), TIMEOUT_MS / 1000)
+
+    async def load_widgets(self) -> None:
+        """What ipywidgets 8's manager does first: open a ``jupyter.widget.control`` comm, ask
+        for every widget's state (``request_states``), close the control comm."""
+        import uuid
+
+        control = uuid.uuid4().hex
+        await self.send(
+            "comm_open",
+            {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
+            {"version": "1.0.0"},
+        )
+        await self.send("comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
+        await asyncio.wait_for(self._states.wait(), TIMEOUT_MS / 1000)
+        await self.send("comm_close", {"comm_id": control, "data": {}})
+
+    def find(self, css_class: str) -> tuple[str, dict] | None:
+        """The (last opened) widget model carrying ``css_class``."""
+        found = None
+        for comm_id, state in self.models.items():
+            if css_class in (state.get("_dom_classes") or ()):
+                found = (comm_id, state)
+        return found
+
+    async def _read(self) -> None:
+        from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+
+        async for raw in self.websocket:
+            if not isinstance(raw, bytes):
+                continue
+            _channel, parts = deserialize_msg_from_ws_v1(raw)
+            header, parent, _metadata, content = (json.loads(part) for part in parts[:4])
+            kind = header.get("msg_type")
+            if kind == "status" and content.get("execution_state") == "idle":
+                event = self._idle.get(parent.get("msg_id"))
+                if event is not None:
+                    event.set()
+            elif kind == "comm_open" and content.get("target_name") == "jupyter.widget":
+                self.models[content["comm_id"]] = dict((content.get("data") or {}).get("state") or {})
+            elif kind == "comm_msg":
+                data = content.get("data") or {}
+                if data.get("method") == "update_states":
+                    self.models.update({key: dict(value["state"]) for key, value in data["states"].items()})
+                    self._states.set()
+                elif data.get("method") in ("update", "echo_update") and content.get("comm_id") in self.models:
+                    self.models[content["comm_id"]].update(data.get("state") or {})
+            elif kind == "comm_close":
+                self.models.pop(content.get("comm_id"), None)
+
+
+async def fetch_assets(client, assets: list[str], base: str, kernel_id: str) -> None:
+    """The page's scripts, styles and its kernel's model (``{kernel}``) as a browser with an empty
+    cache asks for them, six at a time (a browser's connections per host)."""
+    limit = asyncio.Semaphore(6)
+
+    async def one(path: str) -> None:
+        async with limit:
+            (await client.get(base + path.replace("{kernel}", kernel_id))).raise_for_status()
+
+    await asyncio.gather(*(one(path) for path in assets))
+
+
+async def protocol_session(link: str, instrument, plan, delay_s: float, gate: Gate, assets: list[str]) -> dict:
+    """A respondent without a renderer: the requests and widget messages a browser sends, in
+    the same order, waiting for the kernel's replies where the browser waits for them.
+
+    GET the page (its HTML carries the kernel id), GET its assets (``assets``: what Chromium
+    asked for in the load phase of this run), open the kernel's websocket, ``kernel_info`` and
+    the widget states (the Start button is interactive then: TTI), Start (``custom``
+    ``{"action": "start"}`` with the code from the link, as the code field sends it), one
+    ``update`` of ``value`` per answer, Next (``custom`` ``{"action": "next", "step"}``, the
+    step bar's message), the comments as ``update`` of the text boxes, Send; the thank-you
+    page is there when the kernel has set the thank-you text and gone idle. The websocket stays
+    open as long as the browser's page does."""
+    import uuid
+    from urllib.parse import urlsplit
+
+    import httpx
+    from websockets.asyncio.client import connect
+
+    from verloop.apps.survey import survey_pages
+
+    await asyncio.sleep(delay_s)
+    answers, comments = plan
+    pages = survey_pages(instrument)
+    parts = urlsplit(link)
+    base = f"{parts.scheme}://{parts.netloc}"
+    arrived = False
+    start = time.perf_counter()
+    try:
+        async with httpx.AsyncClient(timeout=TIMEOUT_MS / 1000) as client:
+            response = await client.get(link)
+            response.raise_for_status()
+            config = re.search(
+                r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', response.text, re.S
+            )
+            if config is None or "voila-error" in response.text:
+                raise RuntimeError("voila-error")
+            kernel_id = json.loads(config.group(1))["kernelId"]
+            await fetch_assets(client, assets, base, kernel_id)
+        session = uuid.uuid4().hex
+        url = f"ws://{parts.netloc}/api/kernels/{kernel_id}/channels?session_id={session}"
+        async with connect(url, subprotocols=[WS_PROTOCOL], max_size=2**26, open_timeout=TIMEOUT_MS / 1000) as ws:
+            channel = KernelChannel(ws, session)
+            try:
+                await channel.request("kernel_info_request", {})
+                await channel.load_widgets()
+                code_entry = channel.find("verloop-token")
+                if code_entry is None:
+                    raise RuntimeError("no Start button in the widget states")
+                tti = time.perf_counter() - start
+                nav_id = channel.find("verloop-nav")[0]
+
+                async def next_step(action: str) -> None:
+                    step = channel.models[nav_id].get("step")
+                    await channel.comm(nav_id, {"method": "custom", "content": {"action": action, "step": step}})
+
+                async def fill(kind, payload) -> None:
+                    if kind == "scale":
+                        for item in payload.items:
+                            comm_id, _state = channel.find(f"verloop-item-{item.id}")
+                            update = {"method": "update", "state": {"value": answers[item.id]}, "buffer_paths": []}
+                            await channel.comm(comm_id, update, wait=False)
+                    elif kind == "open":
+                        for question in instrument.open_questions:
+                            comm_id, _state = channel.find(f"verloop-open-{question.id}")
+                            update = {"method": "update", "state": {"value": comments[question.id]}, "buffer_paths": []}
+                            await channel.comm(comm_id, update, wait=False)
+
+                start_message = {"action": "start", "code": code_entry[1].get("value", "")}
+                await channel.comm(code_entry[0], {"method": "custom", "content": start_message})
+                await fill(*pages[0])
+                gate.arrive(kernel_id)
+                arrived = True
+                await gate.open.wait()
+                send = time.perf_counter()
+                for kind, payload in pages[1:]:
+                    await next_step("next")
+                    await fill(kind, payload)
+                submit = time.perf_counter()
+                await next_step("submit")
+                thanked = time.perf_counter()
+                thanks = channel.find("verloop-thanks")
+                if thanks is None or "<h2" not in (thanks[1].get("value") or ""):
+                    message = channel.find("verloop-message")
+                    raise RuntimeError(
+                        "message: " + ((message[1].get("text") if message else "") or "no thank-you")[:200]
+                    )
+                await asyncio.sleep(LEAVE_AFTER_S + 5)  # the page stays open, as the browser's does
+            finally:
+                channel.reader.cancel()
+        return {"ok": True, "tti_s": tti, "finish_s": thanked - send, "submit_s": thanked - submit, "error": None}
+    except Exception as exc:  # a failed session is a result, not a crash of the benchmark
+        return _failure(exc)
+    finally:
+        if not arrived:
+            gate.arrive()
 
 
 async def load_phase(browser, server: Server, codes: list[str], runs: int) -> dict:
@@ -518,6 +825,7 @@ async def load_phase(browser, server: Server, codes: list[str], runs: int) -> di
         else None
     )
     out["failures"] += widget["failures"]
+    out["assets"] = next((s["assets"] for s in samples if s.get("assets")), [])
     respondents = [s["kernel_id"] for s in samples if s.get("kernel_id")]
     out["memory"] = {"respondent_kernels": server.memory_mb(respondents)}
     if server.pool_size:
@@ -525,10 +833,34 @@ async def load_phase(browser, server: Server, codes: list[str], runs: int) -> di
     return out
 
 
+def session_kinds(level: int, browsers: int) -> list[str]:
+    """Which respondents of a level run in Chromium ("browser", spread over the arrival order)
+    and which speak the protocol ("protocol")."""
+    count = max(0, min(browsers, level))
+    chosen = {round(i * level / count) for i in range(count)} if count else set()
+    return ["browser" if i in chosen else "protocol" for i in range(level)]
+
+
+def session_figures(results: list[dict]) -> dict:
+    ok = [r for r in results if r["ok"]]
+    ttis = sorted(r["tti_s"] for r in ok)
+    submits = [r["submit_s"] for r in results if r.get("submit_s") is not None]
+    return {
+        "sessions": len(results),
+        "completed": len(ok),
+        "errors": len(results) - len(ok),
+        "tti_median_s": round(statistics.median(ttis), 2) if ttis else None,
+        "tti_max_s": round(ttis[-1], 2) if ttis else None,
+        "submit_p95_s": round(p95(submits), 3) if submits else None,
+        "submit_median_s": round(statistics.median(submits), 3) if submits else None,
+    }
+
+
 async def simultaneous_run(
-    browser, url: str, work: Path, pools: dict, codes: list[str], level: int, args, pages
+    browser, url: str, work: Path, pools: dict, codes: list[str], level: int, args, instrument, assets: list[str]
 ) -> dict:
     entry: dict = {"load_average_start": load_average()}
+    kinds = session_kinds(level, args.browsers)
     try:
         before = stored(url)
         server = Server(url, work, pools)
@@ -544,16 +876,16 @@ async def simultaneous_run(
                 await gate.open.wait()
                 memory.update(server.memory_mb(list(gate.kernel_ids)))
 
+            def respondent(i: int, code: str):
+                plan = plan_for(instrument, i)
+                if kinds[i] == "browser":
+                    return browser_session(browser, server.link(code), instrument, plan, i * args.arrival_s, gate)
+                return protocol_session(server.link(code), instrument, plan, i * args.arrival_s, gate, assets)
+
             cpu_before = cpu_seconds(server)
             started = time.perf_counter()
             results, _ = await asyncio.gather(
-                asyncio.gather(
-                    *(
-                        one_session(browser, server.link(c), pages, i * args.arrival_s, gate)
-                        for i, c in enumerate(batch)
-                    )
-                ),
-                take_memory(),
+                asyncio.gather(*(respondent(i, c) for i, c in enumerate(batch))), take_memory()
             )
             wall = time.perf_counter() - started
             await asyncio.sleep(10)  # every thank-you page is LEAVE_AFTER_S + 15 s old by now
@@ -567,23 +899,19 @@ async def simultaneous_run(
         )
         return entry
     after = stored(url)
-    ok = [r for r in results if r["ok"]]
-    errors = [r["error"] for r in results if not r["ok"]]
-    ttis = sorted(r["tti_s"] for r in ok)
-    finishes = sorted(r["finish_s"] for r in ok)
-    submits = [r["submit_s"] for r in results if r.get("submit_s") is not None]
+    everyone = session_figures(results)
+    finishes = sorted(r["finish_s"] for r in results if r["ok"])
     entry.update(
         {
-            "completed": len(ok),
-            "errors": len(errors),
-            "first_errors": errors[:3],
+            **{key: everyone[key] for key in ("completed", "errors")},
+            "first_errors": [f"{kind}: {r['error']}" for kind, r in zip(kinds, results) if not r["ok"]][:3],
             "codes_used": after["codes_used"] - before["codes_used"],
             "submissions_stored": after["submissions_stored"] - before["submissions_stored"],
             "wall_s": round(wall, 1),
-            "tti_median_s": round(statistics.median(ttis), 1) if ttis else None,
-            "tti_max_s": round(ttis[-1], 1) if ttis else None,
-            "submit_p95_s": round(p95(submits), 3) if submits else None,
-            "submit_median_s": round(statistics.median(submits), 3) if submits else None,
+            **{key: everyone[key] for key in ("tti_median_s", "tti_max_s", "submit_p95_s", "submit_median_s")},
+            "by_kind": {
+                kind: session_figures([r for k, r in zip(kinds, results) if k == kind]) for kind in sorted(set(kinds))
+            },
             "all_at_once_to_thanks_max_s": round(finishes[-1], 1) if finishes else None,
             "kernels_open_at_once": memory,
             "respondent_kernels_alive_after_thanks": left,
@@ -603,10 +931,9 @@ async def run(args, report: dict) -> dict:
     """Fills ``report`` phase by phase (what was measured survives a later failure)."""
     from playwright.async_api import async_playwright
 
-    from verloop.apps.survey import survey_pages
     from verloop.surveys.instruments import load_instrument
 
-    pages = len(survey_pages(load_instrument("pulse")))
+    instrument = load_instrument("pulse")
     levels = [int(x) for x in args.levels.split(",") if x.strip()]
     pools = served_pools()
     report["pools"] = pools
@@ -630,6 +957,11 @@ async def run(args, report: dict) -> dict:
                         report[phase] = {"failure": f"{type(exc).__name__}: {str(exc)[:300]}"}
                     report["load_average"][phase + "_end"] = load_average()
 
+                # what a protocol respondent fetches: the assets Chromium asked for in this run
+                assets = next((report[p].pop("assets") for p in ("preheated", "cold") if report[p].get("assets")), [])
+                for phase in ("cold", "preheated"):
+                    report[phase].pop("assets", None)
+                report["page_assets"] = len(assets)
                 report["simultaneous"] = []
                 report["arrival_interval_s"] = args.arrival_s
                 report["simultaneous_pools"] = pools if args.preheat else {}
@@ -639,7 +971,15 @@ async def run(args, report: dict) -> dict:
                         log(f"{level} simultaneous sessions, run {n + 1}…")
                         level_runs.append(
                             await simultaneous_run(
-                                browser, url, work, pools if args.preheat else {}, codes, level, args, pages
+                                browser,
+                                url,
+                                work,
+                                pools if args.preheat else {},
+                                codes,
+                                level,
+                                args,
+                                instrument,
+                                assets,
                             )
                         )
                     report["simultaneous"].append(
@@ -747,15 +1087,26 @@ def _stop(signum, frame):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--runs", type=int, default=3, help="page loads for the cold and preheated timings (at least 2)"
+        "--runs",
+        type=int,
+        default=3,
+        help="page loads for the cold and preheated timings (2 or more; 1 is a smoke run)",
     )
     parser.add_argument("--levels", default="10,20,30,40", help="simultaneous sessions to try, comma-separated")
-    parser.add_argument("--level-runs", type=int, default=2, help="runs per simultaneous level (at least 2)")
+    parser.add_argument(
+        "--level-runs", type=int, default=2, help="runs per simultaneous level (2 or more; 1 is a smoke run)"
+    )
     parser.add_argument(
         "--arrival-s",
         type=float,
         default=2.0,
         help="seconds between respondents opening their link (0 = all in the same instant)",
+    )
+    parser.add_argument(
+        "--browsers",
+        type=int,
+        default=2,
+        help="respondents per simultaneous level that run in Chromium (the others speak the protocol)",
     )
     parser.add_argument(
         "--no-preheat",
@@ -764,8 +1115,8 @@ def main(argv: list[str] | None = None) -> int:
         help="serve the simultaneous sessions without a pool (default: the pools `verloop serve` keeps)",
     )
     args = parser.parse_args(argv)
-    if args.runs < 2 or args.level_runs < 2:
-        parser.error("--runs and --level-runs must be at least 2 (every figure is a median of at least two)")
+    if args.runs < 1 or args.level_runs < 1:
+        parser.error("--runs and --level-runs must be at least 1")
     signal.signal(signal.SIGTERM, _stop)  # a timeout or kill still prints what was measured
     report: dict = {
         "benchmark": "survey_app",
@@ -775,6 +1126,9 @@ def main(argv: list[str] | None = None) -> int:
         "viewport": "390x844",
         "runs": args.runs,
         "level_runs": args.level_runs,
+        # every figure of a real run is a median of at least two; fewer is a smoke run
+        "smoke_run": args.runs < 2 or args.level_runs < 2,
+        "browsers_per_level": args.browsers,
         "leave_after_thanks_s": LEAVE_AFTER_S,
         "load_average": {"start": load_average()},
     }
