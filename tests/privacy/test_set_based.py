@@ -1,15 +1,18 @@
-"""Scale scores, response rates and the plans' counts from GROUP BY in the database publish
-exactly what the per-response (pandas) path published, on SQLite and PostgreSQL."""
+"""Scale scores, response rates, the plans' counts and distributions from GROUP BY in the
+database publish exactly what the per-response (pandas) path published, on SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import delete, select
 
 from tests.privacy.builders import org
 from verloop.privacy import Door, check_published
+from verloop.privacy.survey_figures import _bin_edges, histogram
 from verloop.store.schema import Answer, InstrumentItem, Response
 
 TODAY = dt.date(2026, 1, 1)
@@ -92,6 +95,33 @@ def test_set_based_response_rates_and_plans_equal_the_per_response_path(store):
         assert fast._counts("pulse", metric) == slow._counts("pulse", metric)
         assert fast._plans("pulse", metric) == slow._plans("pulse", metric)
     assert fast._counts("exit", "responses") == slow._counts("exit", "responses")
-    # the figures the per-response path alone computes still agree when both are asked
-    _same(fast.score_distribution(by="site"), slow.score_distribution(by="site"))
     _same(fast.enps_by(by="team"), slow.enps_by(by="team"))
+    # distributions from the database's counts per scale score: the same bins (scores on the
+    # edges: 2.5 on 1-5, 80 on WHO-5's 0-100, 5 and 100 in the closed last bin), shares,
+    # suppression and open-wave rows as np.histogram over every response
+    for kind, levels in (("pulse", ("team", "site", "organisation")), ("exit", ("site",))):
+        frames = []
+        for by in levels:
+            frames.append(fast.score_distribution(by=by, waves="all", kind=kind))
+            check_published(frames[-1])
+            _same(frames[-1], slow.score_distribution(by=by, waves="all", kind=kind))
+        both = pd.concat(frames)
+        assert both["count"].sum() > 0 and (kind == "exit" or both["suppressed"].any())
+    # a demographic filter goes the per-response way on both doors
+    _same(
+        fast.score_distribution(by="organisation", filters={"contract_type": "unknown"}),
+        slow.score_distribution(by="organisation", filters={"contract_type": "unknown"}),
+    )
+    assert ("survey", "exit") not in fast._cache
+
+
+def test_histogram_of_counted_scores_is_numpys_histogram():
+    edges = _bin_edges(1.0, 5.0)
+    values = np.array([1.0, 1.2, 1.5, 2.4999999, 2.5, 3.0, 4.9, 5.0, 5.0, 0.5, 5.5, np.nan])
+    scores, counts = np.unique(values, return_counts=True)
+    np.testing.assert_array_equal(histogram(scores, counts, edges), np.histogram(values, bins=edges)[0])
+    for lo, hi in ((0.0, 10.0), (0.0, 100.0)):
+        edges = _bin_edges(lo, hi)
+        values = np.concatenate([edges, edges[:-1] + 1e-9, [lo - 1, hi + 1]])
+        scores, counts = np.unique(values, return_counts=True)
+        np.testing.assert_array_equal(histogram(scores, counts, edges), np.histogram(values, bins=edges)[0])

@@ -195,8 +195,9 @@ def load_survey_data(
     session, kind: str, structure: Structure, today: dt.date, employees: pd.DataFrame, scores: bool = True
 ) -> SurveyData:
     """``load_survey_meta`` plus every response, its scale scores and comments (per person:
-    for demographic filters, distributions and comments; the group figures that need only
-    counts, sums and sums of squares come from ``group_sums_in_database``). ``scores=False``:
+    for demographic filters and comments; the group figures that need only counts, sums and
+    sums of squares come from ``group_sums_in_database``, distributions from
+    ``score_counts_in_database``). ``scores=False``:
     without the scale scores (``scores`` stays empty) - what comments, reasons and response
     counts need, without reading a single answer."""
     from verloop.surveys.registry import registered_instrument
@@ -204,7 +205,6 @@ def load_survey_data(
     data = load_survey_meta(session, kind, structure, today, employees)
     waves = data.waves
     wave_ids = waves["wave_id"].tolist() if len(waves) else []
-    team_names = structure.team_names
     responses = pd.DataFrame(
         session.execute(
             select(
@@ -219,10 +219,8 @@ def load_survey_data(
         ).all(),
         columns=["response_id", "wave_id", "team_id", "tenure_band", "contract_type", "reason", "site_id"],
     )
-    responses["team"] = responses["team_id"].map(team_names)
     # exit / follow-up answers are stored by site (or organisation) only: docs/anonymity.md
-    by_team = responses["team"].map(structure.hierarchy.team_site)
-    responses["site"] = by_team.where(by_team.notna(), responses["site_id"].map(structure.site_names))
+    responses = _named_groups(responses, structure)
     responses = responses.drop(columns=["team_id", "site_id"]).astype({"wave_id": "int64"})
     responses = responses.sort_values(["wave_id", "team", "response_id"]).reset_index(drop=True)
 
@@ -341,9 +339,7 @@ def group_sums_in_database(
     frame = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else None
     if frame is None:
         return pd.DataFrame(columns=columns)
-    frame["team"] = frame["team_id"].map(structure.team_names)
-    by_team = frame["team"].map(structure.hierarchy.team_site)
-    frame["site"] = by_team.where(by_team.notna(), frame["site_id"].map(structure.site_names))
+    frame = _named_groups(frame, structure)
     frame = frame[frame["n"] > 0].astype(
         {
             "wave_id": "int64",
@@ -354,6 +350,49 @@ def group_sums_in_database(
             "low": "float64",
         }
     )
+    return frame[columns].reset_index(drop=True)
+
+
+def _named_groups(frame: pd.DataFrame, structure: Structure) -> pd.DataFrame:
+    """``team`` and ``site`` names for rows with ``team_id`` and ``site_id``: a team's site is
+    the team's; answers stored without a team (exit / follow-up) keep their own site, or none
+    (the organisation only). As ``load_survey_data`` names the responses."""
+    frame["team"] = frame["team_id"].map(structure.team_names)
+    by_team = frame["team"].map(structure.hierarchy.team_site)
+    frame["site"] = by_team.where(by_team.notna(), frame["site_id"].map(structure.site_names))
+    return frame
+
+
+def score_counts_in_database(session, structure: Structure, waves: pd.DataFrame) -> pd.DataFrame:
+    """Per wave, team (or, for answers stored without a team, site or organisation), scale and
+    scale score: ``n``, how many responses have that score, grouped in the database with the
+    scoring rules of ``_scored_responses`` (the ones ``group_sums_in_database`` sums). A scale
+    score takes few values (a mean of a few integer answers), so this is at most a few rows per
+    team and scale however many answered: what a distribution of any group needs
+    (``Door.score_distribution``) without a per-response frame. ``waves`` (``wave_id``,
+    ``instrument_id``) is usually one wave."""
+    from verloop.surveys.registry import registered_instrument
+
+    columns = ["wave_id", "team", "site", "scale", "score", "n"]
+    parts = []
+    for instrument_id in waves["instrument_id"].unique() if len(waves) else []:
+        instrument = registered_instrument(session, int(instrument_id))
+        ids = [int(w) for w in waves.loc[waves["instrument_id"] == instrument_id, "wave_id"]]
+        scored = _scored_responses(instrument, int(instrument_id), ids)
+        rows = session.execute(
+            select(Response.wave_id, Response.team_id, Response.site_id, scored.c.scale, scored.c.score, func.count())
+            .join(Response, Response.id == scored.c.response_id)
+            .where(scored.c.score.is_not(None))
+            .group_by(Response.wave_id, Response.team_id, Response.site_id, scored.c.scale, scored.c.score)
+        ).all()
+        parts.append(pd.DataFrame(rows, columns=["wave_id", "team_id", "site_id", "scale", "score", "n"]))
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(
+            {c: pd.Series([], dtype=t) for c, t in zip(columns, [int, object, object, object, float, int])}
+        )
+    frame = _named_groups(pd.concat(parts, ignore_index=True), structure)
+    frame = frame.astype({"wave_id": "int64", "score": "float64", "n": "int64"})
     return frame[columns].reset_index(drop=True)
 
 

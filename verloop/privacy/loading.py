@@ -24,6 +24,7 @@ from verloop.privacy.data import (
     load_survey_data,
     load_survey_meta,
     revision,
+    score_counts_in_database,
 )
 from verloop.privacy.names import KINDS
 from verloop.privacy.policy import Policy
@@ -34,9 +35,9 @@ class Loading:
     """Mixin of ``Door``: its state, its cache keyed by the data revision, and the loaders."""
 
     # Group figures that need only counts and sums (scale scores without demographic filters,
-    # response rates, the plans' counts) come from GROUP BY in the database; False: from the
-    # per-response frames (the earlier path, kept for demographic filters and for the test
-    # that both agree).
+    # response rates, the plans' counts, distributions) come from GROUP BY in the database;
+    # False: from the per-response frames (the earlier path, kept for demographic filters and
+    # for the test that both agree).
     _set_based = True
 
     # -- state ----------------------------------------------------------------------------------
@@ -131,6 +132,18 @@ class Loading:
                 return group_sums_in_database(s, kind, self.structure(), self._meta(kind).waves, scales=scales)
 
         return self._cached(("group-sums", kind) if scales else ("response-counts", kind), build)
+
+    def _score_counts(self, kind: str, wave_id: int) -> pd.DataFrame:
+        """How many responses of one wave have each scale score, per team (or site) and scale,
+        grouped in the database (``data.score_counts_in_database``): a distribution of any
+        group of that wave without loading its answers."""
+
+        def build():
+            waves = self._meta(kind).waves
+            with self.store.session() as s:
+                return score_counts_in_database(s, self.structure(), waves[waves["wave_id"] == wave_id])
+
+        return self._cached(("score-counts", kind, int(wave_id)), build)
 
     def scope_view(self) -> ScopeView:
         """The door's scope in site and team names (see ``verloop.privacy.scope``)."""

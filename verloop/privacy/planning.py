@@ -337,9 +337,49 @@ class Planning:
             )
         return out
 
+    def _wave_rows_from_counts(self, kind, metric, level, wave, figures_of, unit) -> list[tuple[Node, dict]]:
+        """``_wave_rows`` without demographic filters, from the database's counts per scale
+        score (``_score_counts``): a group's values are its teams' (and teamless answers')
+        scores, each as often as counted. Only the asked wave is read."""
+        hierarchy = self.structure().hierarchy
+        plan = self._plans(kind, metric)[wave.wave_id]
+        counts = self._score_counts(kind, wave.wave_id)
+        parts = _split(counts[counts["scale"] == metric], level)
+        none = np.zeros(0)
+        closed = wave.state == "closed"
+        out = []
+        for node in hierarchy.nodes(level):
+            part = parts.get(node[1])
+            n = int(part["n"].sum()) if part is not None else 0
+            reason = plan[node].reason if closed else OPEN_WAVE
+            hidden = reason not in (SHOWN, NO_RESPONSES)
+            shown = part is not None and not hidden
+            scores, weights = (part["score"].to_numpy(), part["n"].to_numpy()) if shown else (none, none)
+            for figures in figures_of(scores, weights):
+                out.append(
+                    (
+                        node,
+                        {
+                            "wave": wave.wave,
+                            "opens_on": wave.opens_on,
+                            "closes_on": wave.closes_on,
+                            **self._group_columns(node),
+                            **figures,
+                            "filter": "",
+                            "n": None if hidden else n,
+                            "suppressed": hidden,
+                            "reason": reason,
+                            "note": self.note(reason, unit),
+                        },
+                    )
+                )
+        return out
+
     def _wave_rows(self, kind, metric, level, wave, demographic, aggregate, unit) -> list[tuple[Node, dict]]:
         if self._set_based and not demographic and getattr(aggregate, "from_sums", None) is not None:
             return self._wave_rows_from_sums(kind, metric, level, wave, aggregate.from_sums, unit)
+        if self._set_based and not demographic and getattr(aggregate, "from_counts", None) is not None:
+            return self._wave_rows_from_counts(kind, metric, level, wave, aggregate.from_counts, unit)
         hierarchy = self.structure().hierarchy
         plan = self._plans(kind, metric)[wave.wave_id]
         values = self._values(kind, metric)

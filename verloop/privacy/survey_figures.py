@@ -114,18 +114,12 @@ class SurveyFigures:
             def aggregate(members, node, wave, edges=edges, scale=scale):
                 values = members["value"].to_numpy(dtype=float)
                 counts = np.histogram(values, bins=edges)[0] if len(values) else np.zeros(len(edges) - 1)
-                total = counts.sum()
-                return [
-                    {
-                        "scale": scale,
-                        "bin_low": float(a),
-                        "bin_high": float(b),
-                        "count": float(c),
-                        "share": float(c / total * 100.0) if total else np.nan,
-                    }
-                    for a, b, c in zip(edges[:-1], edges[1:], counts)
-                ]
+                return _bin_rows(scale, edges, counts)
 
+            # from the database's counts per score value (``Planning._wave_rows_from_counts``)
+            aggregate.from_counts = lambda scores, counts, scale=scale, edges=edges: _bin_rows(
+                scale, edges, histogram(scores, counts, edges)
+            )
             rows += self._survey_rows(kind, scale, by, waves, filters, aggregate, aggregate_key="distribution")
         keys = WAVE_KEYS + GROUP_KEYS + ["scale", "bin_low", "bin_high"]
         frame = pd.DataFrame(rows, columns=keys + ["count", "share", "filter", "n", "suppressed", "reason", "note"])
@@ -369,6 +363,34 @@ def _mean_ci(values: np.ndarray) -> dict:
     sd = float(values.std(ddof=1))
     half = _t975(n - 1) * sd / float(np.sqrt(n))
     return {"score": mean, "sd": sd, "ci_low": mean - half, "ci_high": mean + half}
+
+
+def _bin_rows(scale: str, edges: np.ndarray, counts: np.ndarray) -> list[dict]:
+    """A distribution's rows: count and share of each bin of ``edges``."""
+    total = counts.sum()
+    return [
+        {
+            "scale": scale,
+            "bin_low": float(a),
+            "bin_high": float(b),
+            "count": float(c),
+            "share": float(c / total * 100.0) if total else np.nan,
+        }
+        for a, b, c in zip(edges[:-1], edges[1:], counts)
+    ]
+
+
+def histogram(scores: np.ndarray, counts: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """``np.histogram(values, bins=edges)[0]`` of values given as distinct ``scores`` each
+    ``counts`` times (integer counts; each bin half-open, the last closed, values outside the
+    edges or NaN in none)."""
+    scores = np.asarray(scores, dtype=float)
+    index = np.searchsorted(edges, scores, side="right") - 1
+    index[scores == edges[-1]] = len(edges) - 2
+    inside = (index >= 0) & (index <= len(edges) - 2) & ~np.isnan(scores)
+    out = np.zeros(len(edges) - 1, dtype=np.int64)
+    np.add.at(out, index[inside], np.asarray(counts, dtype=np.int64)[inside])
+    return out
 
 
 def _bin_edges(lo: float, hi: float) -> np.ndarray:
