@@ -151,3 +151,158 @@ def test_voila_never_restarts_a_kernel():
     from verloop.apps.server import voila_command
 
     assert "--KernelManager.autorestart=False" in voila_command(Path("apps"), 8867)
+
+
+def test_the_hr_command_line_parses_without_warnings(monkeypatch):
+    """What `verloop serve` starts for the HR side says nothing a user must ignore: the header
+    list in the form traitlets 5 takes (no DeprecationWarning), kernels on Unix sockets in the
+    runtime folder (no "running over TCP without encryption" from every kernel)."""
+    import warnings
+
+    from verloop.apps.access import make_app_class
+    from verloop.apps.server import IPC_PATH_MAX, kernel_transport, voila_command
+
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", "/tmp/jupyter-runtime")  # short enough for Unix sockets
+    command = voila_command(Path("apps"), 8866, token="a-long-enough-secret", pools={"index.ipynb": 1})
+    app = make_app_class()()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        app.parse_command_line(command[3:])
+    assert app.config.VoilaConfiguration.http_header_envs == ["X-Verloop-Account"]
+    if os.name == "posix":
+        assert app.config.KernelManager.transport == "ipc"
+    assert kernel_transport("/" + "x" * IPC_PATH_MAX) == []  # too long for a Unix socket: TCP stays
+
+
+class FakeQuery:
+    """Voilà's request websocket as a preheated kernel meets it: ``recv`` returns when a page
+    request takes the kernel; ``on_request`` runs first (what happens while the kernel waits)."""
+
+    def __init__(self, payload: dict, on_request=None):
+        self.payload, self.on_request, self.connects = payload, on_request, 0
+
+    def __call__(self, url, **kwargs):
+        self.connects += 1
+        return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def recv(self):
+        if self.on_request is not None:
+            self.on_request()
+        return json.dumps(self.payload)
+
+
+@pytest.fixture
+def preheated(monkeypatch):
+    """This process as a kernel from Voilà's pool that has not yet seen its request."""
+    import websockets.sync.client
+
+    for key in ("QUERY_STRING", "SCRIPT_NAME", "HTTP_X_VERLOOP_ACCOUNT", "VOILA_PREHEAT"):
+        monkeypatch.setenv(key, "")  # set first, so that monkeypatch restores them afterwards
+        monkeypatch.delenv(key)
+
+    def install(payload: dict, on_request=None) -> FakeQuery:
+        monkeypatch.setitem(preheat._waited, "done", False)
+        monkeypatch.setenv("VOILA_PREHEAT", "True")
+        fake = FakeQuery(payload, on_request)
+        monkeypatch.setattr(websockets.sync.client, "connect", fake)
+        return fake
+
+    return install
+
+
+def test_the_hr_side_waits_once_with_the_light_protocol(preheated, monkeypatch):
+    """verloop.accounts.web waits through verloop.apps.preheat (the fake websocket is its only
+    way to the request), once, and never in a kernel that holds a request already."""
+    from verloop.accounts import web
+
+    fake = preheated(
+        {"QUERY_STRING": "lang=en", "SCRIPT_NAME": "/voila/render/index.ipynb", "HTTP_X_VERLOOP_ACCOUNT": "hr"}
+    )
+    web.wait_for_request()
+    web.wait_for_request()  # another part of the page: the request is here already
+    assert fake.connects == 1 and os.environ["HTTP_X_VERLOOP_ACCOUNT"] == "hr"
+    assert os.environ["VOILA_PREHEAT"] == "False" and os.environ["QUERY_STRING"] == "lang=en"
+    monkeypatch.setitem(preheat._waited, "done", False)
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    web.wait_for_request()  # a kernel holding a request's SCRIPT_NAME never waits
+    assert fake.connects == 1
+
+
+def test_a_failed_wait_is_not_repeated(preheated, monkeypatch, caplog):
+    import websockets.sync.client
+
+    def refused(url, **kwargs):
+        refused.calls += 1
+        raise ConnectionRefusedError
+
+    refused.calls = 0
+    preheated({})
+    monkeypatch.setattr(websockets.sync.client, "connect", refused)
+    preheat.wait_for_request()
+    preheat.wait_for_request()
+    assert refused.calls == 1 and "no request information" in caplog.text
+
+
+EMPLOYEES = "employee_id,team,site,role,contract_hours,hire_date,exit_date,exit_type,regretted"
+
+
+def _employees(path: Path, first_exit_type: str) -> str:
+    """Two teams of twelve; six leavers in 2025, the first of whom leaves ``first_exit_type``."""
+    lines = [EMPLOYEES]
+    for i in range(24):
+        left = f"2025-0{i + 1}-15," + (first_exit_type if i == 0 else "voluntary") if i < 6 else ","
+        lines.append(f"E{i:03d},Team {i % 2 + 1},Utrecht,agent,36,2022-01-0{i % 9 + 1},{left},")
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def test_a_page_preheated_before_a_data_change_shows_the_new_data(sqlite_store, tmp_path, monkeypatch, preheated):
+    """A preheated HR page kernel does its data-free work before it waits and reads the data
+    only after the request: an import while it waits (a new data revision; the cache still
+    holds the old one's figures) reaches the page."""
+    from sqlalchemy import event
+
+    from verloop.apps.dashboard.data import DashboardSource
+    from verloop.apps.dashboard.filters import Filters
+    from verloop.apps.dashboard.pages import page_class
+    from verloop.cli import main
+    from verloop.store import data_revision
+
+    store = sqlite_store
+    monkeypatch.setenv("VERLOOP_DASHBOARD_CACHE", str(tmp_path / "figures"))
+    monkeypatch.delenv("VERLOOP_REQUIRE_ACCOUNT", raising=False)  # a preheated page waits all the same
+    assert main(["import", "employees", _employees(tmp_path / "a.csv", "voluntary"), "--db", store.url]) == 0
+    year = Filters(start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
+
+    def voluntary(source) -> float:
+        from verloop.apps.dashboard import figures
+
+        return float(figures.turnover_summary(source, year).iloc[0]["voluntary"])
+
+    assert voluntary(DashboardSource.open(store)) == 6.0  # the cache holds the old revision's figures
+    statements: list[str] = []
+    event.listen(store.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    seen = {}
+
+    def while_waiting():
+        seen["statements"] = list(statements)
+        path = _employees(tmp_path / "b.csv", "involuntary")
+        assert main(["import", "employees", path, "--db", store.url]) == 0
+
+    fake = preheated(
+        {"QUERY_STRING": "lang=en", "SCRIPT_NAME": "/voila/render/dashboard_turnover.ipynb"}, on_request=while_waiting
+    )
+    page = page_class("turnover")(store=store)
+    page.build()
+    assert fake.connects == 1 and page.lang == "en"
+    assert seen["statements"] == []  # nothing read before the request: no structure, revision or figure
+    with store.session() as s:
+        assert page.source.figure_cache.stamp()[0] == data_revision(s)
+    assert voluntary(page.source) == 5.0  # the corrected exit type
+    assert page.timings["compute"] and not page.message.value and page.body.children

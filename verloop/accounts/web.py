@@ -3,7 +3,7 @@
 How the kernel learns who is looking (Voilà runs each page in its own kernel and hands it the
 request only as environment variables — ``$QUERY_STRING``, and the headers listed in
 ``VoilaConfiguration.http_header_envs`` as ``$HTTP_…``; a preheated kernel receives the same
-variables through ``voila.utils.wait_for_request``):
+variables through Voilà's request protocol, ``verloop.apps.preheat.wait_for_request``):
 
 1. the Jupyter Server identity provider (``verloop.apps.auth``) signs the account in and keeps
    it in Jupyter's signed login cookie;
@@ -32,20 +32,19 @@ ACCOUNT_ENV = "HTTP_X_VERLOOP_ACCOUNT"
 REQUIRE_ENV = "VERLOOP_REQUIRE_ACCOUNT"
 
 _log = logging.getLogger("verloop.accounts")
-_waited = {"done": False}
 
 
 def wait_for_request() -> None:
-    """In a kernel Voilà preheated, wait (once) until a real request hands over its variables."""
-    if _waited["done"] or os.environ.get("VOILA_PREHEAT") != "True" or not current().require_account:
-        return  # not preheated, or not the HR side (the survey side waits in its own apps)
-    if os.environ.get("SCRIPT_NAME"):
-        return  # another part of this kernel waited already: the request's variables are here
-    from voila.utils import wait_for_request as voila_wait
+    """In a kernel Voilà preheated for an HR page, wait (once) until a real request hands over
+    its variables — the page's query and :data:`ACCOUNT_ENV` — with
+    ``verloop.apps.preheat.wait_for_request`` (Voilà's protocol without importing Voilà and
+    Jupyter Server into every pool kernel). It returns at once when the kernel was not
+    preheated, when it already waited, or when the request's ``SCRIPT_NAME`` is here. A
+    preheated HR page always waits, with or without :data:`REQUIRE_ENV`: what it shows is read
+    after the request, never at preheat time (a data change in between would show old figures)."""
+    from verloop.apps.preheat import wait_for_request as wait
 
-    voila_wait()
-    _waited["done"] = True
-    os.environ["VOILA_PREHEAT"] = "False"  # the request is here: later calls must not wait again
+    wait()
 
 
 def request_account(store, environ=None):

@@ -22,7 +22,7 @@ import pandas as pd
 
 from verloop.apps.dashboard import PAGE_KEYS
 from verloop.apps.dashboard.filters import default_filters
-from verloop.apps.dashboard.layout import CSS, query_lang
+from verloop.apps.dashboard.layout import CSS, prepare_kernel, query_lang
 from verloop.domain.period import month_start
 from verloop.errors import VerloopError
 from verloop.i18n import check_lang, day_label, month_span, number, percent, t, unit_word
@@ -266,6 +266,8 @@ class HomePage:
         from verloop.apps.dashboard.data import DashboardSource
         from verloop.status import organisation_status
 
+        if source is None:
+            store = prepare_kernel(store)  # a preheated kernel: all that needs no data, before the wait
         self.lang = check_lang(lang or query_lang())
         self.source = source or DashboardSource.open(store)
         self.status = organisation_status(self.source.store)

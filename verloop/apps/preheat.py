@@ -52,12 +52,21 @@ def query_url() -> str:
 
 def wait_for_request(url: str | None = None) -> None:
     """In a kernel from Voilà's pool: block until a page request takes it, then set that
-    request's variables (``QUERY_STRING``, ``SCRIPT_NAME``, …) in ``os.environ``. Elsewhere (a
-    kernel started for its request, a test, a notebook run by hand) return at once."""
-    if _waited["done"] or os.environ.get("VOILA_PREHEAT") != "True":
+    request's variables (``QUERY_STRING``, ``SCRIPT_NAME``, the ``HTTP_…`` headers of
+    ``http_header_envs``) in ``os.environ``. Elsewhere (a kernel started for its request, a
+    test, a notebook run by hand) return at once.
+
+    Waits once per kernel, for every part of a page that needs the request (the survey apps,
+    ``verloop.accounts.web`` on the HR side): after a request — or after a failed wait, which
+    is logged and leaves the page without request variables, as Voilà's own helper does — later
+    calls return at once, and so does a call in a kernel that already holds a request's
+    ``SCRIPT_NAME``. ``$VOILA_PREHEAT`` is then ``False``, as in a kernel Voilà started for
+    its request."""
+    if _waited["done"] or os.environ.get("VOILA_PREHEAT") != "True" or os.environ.get("SCRIPT_NAME"):
         return
     from websockets.sync.client import connect
 
+    _waited["done"] = True
     try:
         with connect(url or query_url(), open_timeout=5, max_size=2**20) as websocket:
             info = websocket.recv()
@@ -66,7 +75,7 @@ def wait_for_request(url: str | None = None) -> None:
         return
     for key, value in json.loads(info).items():
         os.environ[str(key)] = str(value)
-    _waited["done"] = True
+    os.environ["VOILA_PREHEAT"] = "False"  # the request is here: nothing waits for it again
 
 
 def leave_after(seconds: float = LEAVE_AFTER_S, *, close=None) -> threading.Timer | None:

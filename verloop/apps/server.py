@@ -35,6 +35,28 @@ def apps_folder(apps_dir: Path | None = None) -> Path:
     return folder
 
 
+# A Unix socket's path holds at most 107 bytes; a kernel's IPC sockets are named
+# "<runtime dir>/kernel-<36-character id>-ipc-<n>" (jupyter_client), 50 bytes after the folder.
+IPC_PATH_MAX = 107 - 50
+
+
+def kernel_transport(runtime_dir: str | None = None) -> list[str]:
+    """The kernels talk to the server over Unix sockets in Jupyter's private runtime folder
+    (``--KernelManager.transport=ipc``) rather than over TCP on 127.0.0.1: no port other local
+    users could connect to, and no "Kernel is running over TCP without encryption" warning from
+    every kernel (ipykernel 7) in the output of ``verloop serve``. Where Unix sockets do not
+    exist (Windows) or the runtime folder's path is too long for one, TCP stays."""
+    if os.name != "posix":
+        return []
+    if runtime_dir is None:
+        from jupyter_core.paths import jupyter_runtime_dir
+
+        runtime_dir = jupyter_runtime_dir()
+    if len(os.fsencode(os.path.abspath(runtime_dir))) > IPC_PATH_MAX:
+        return []
+    return ["--KernelManager.transport=ipc"]
+
+
 def voila_command(
     target: Path,
     port: int,
@@ -69,11 +91,13 @@ def voila_command(
         "--KernelManager.autorestart=False",
         "--VoilaConfiguration.show_tracebacks=False",
         f"--template={TEMPLATE}",
+        *kernel_transport(),
     ]
     if token is not None:
         command += [f"--token={token}", "--Voila.identity_provider_class=verloop.apps.auth.VerloopIdentityProvider"]
         # issue 13: the signed-in account's name reaches the kernel (verloop.accounts.web)
-        command.append("--VoilaConfiguration.http_header_envs=['X-Verloop-Account']")
+        # (one item per flag: the list form "=['…']" is deprecated since traitlets 5 and warns)
+        command.append("--VoilaConfiguration.http_header_envs=X-Verloop-Account")
     command += [f"--VerloopVoila.pages={name}" for name in pages or ()]
     if home:
         command.append(f"--VerloopVoila.home={home}")

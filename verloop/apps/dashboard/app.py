@@ -17,7 +17,7 @@ import ipywidgets as widgets
 from verloop.apps.dashboard import PAGE_KEYS
 from verloop.apps.dashboard.filters import FilterBar, Filters
 from verloop.apps.dashboard.i18n import check_lang, t
-from verloop.apps.dashboard.layout import CSS, query_lang
+from verloop.apps.dashboard.layout import CSS, prepare_kernel, query_lang
 
 
 class DashboardApp:
@@ -27,6 +27,8 @@ class DashboardApp:
         from verloop.apps.dashboard.data import DashboardSource
         from verloop.apps.dashboard.pages import page_class
 
+        if source is None:
+            store = prepare_kernel(store)  # a preheated kernel: all that needs no data, before the wait
         self.lang = check_lang(lang or query_lang())
         self.source = source or DashboardSource.open(store)
         self.keys = tuple(pages)

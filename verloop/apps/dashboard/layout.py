@@ -70,6 +70,30 @@ table.verloop-table td.verloop-suppressed { color: #666; font-style: italic; }
 """
 
 
+def prepare_kernel(store=None):
+    """What an HR page kernel does before it knows its request — in a preheated kernel, before
+    it waits (``query_lang``): everything that depends neither on the request nor on the data.
+    The modules a page shows cached figures with (the figure cache, the access log, Babel's
+    number formats), the store's engine (opened and its schema checked, no data read),
+    matplotlib in a background thread for the first new picture. The data — structure, the
+    revision, every figure — is read only after the request (``DashboardSource.open``), so a
+    kernel preheated before an import or a closed wave shows the new data. Returns the store
+    (``store`` itself when given)."""
+    import babel.numbers  # noqa: F401  (every number on a page)
+
+    import verloop.accounts.web  # noqa: F401  (the request, the account, the access log)
+    import verloop.apps.dashboard.app  # noqa: F401  (the access log of a page)
+    import verloop.apps.dashboard.cache  # noqa: F401  (the shared figure cache)
+
+    if os.environ.get("VOILA_PREHEAT") == "True":  # idle until the request: no page build to slow down
+        charts.preload()
+    if store is None:
+        from verloop.apps.common import app_store
+
+        store = app_store()
+    return store
+
+
 def query_lang() -> str | None:
     """The ``lang`` in the page URL (Voilà hands the query string to the kernel), if any."""
     from verloop.accounts.web import wait_for_request
@@ -367,6 +391,8 @@ class DashboardPage:
         from verloop.apps.dashboard.data import DashboardSource
 
         self.shared = filterbar  # the tabbed app's one filter bar (it then owns title and nav)
+        if source is None:
+            store = prepare_kernel(store)  # a preheated kernel: all that needs no data, before the wait
         self.lang = check_lang(lang or query_lang())
         self.source = source or DashboardSource.open(store)
         self._cache: dict[tuple, object] = {}
@@ -424,7 +450,7 @@ class DashboardPage:
         self.root.add_class("verloop-page")
         self.root.add_class(f"verloop-page-{self.key}")
         self.refresh()
-        charts.preload()  # the first picture a filter change draws then pays no import
+        charts.preload()  # the first picture a filter change draws then pays no import (once)
         return self.root
 
     @property
