@@ -592,13 +592,15 @@ class KernelChannel:
     ``KernelConnection`` and the widget manager speak it (Jupyter Server's v1 binary subprotocol,
     a ``session_id`` per page): requests on the shell channel, the widget models the kernel
     opens and updates (``models``: comm id → state), and for each request the moment the kernel
-    went idle after it — i.e. every reply to it has been sent."""
+    went idle after it — i.e. every reply to it has been sent — and how long the kernel itself
+    was busy with it (:meth:`kernel_seconds`, from the kernel's own busy / idle timestamps)."""
 
     def __init__(self, websocket, session: str):
         self.websocket, self.session = websocket, session
         self.models: dict[str, dict] = {}
-        self.control: dict | None = None
+        self.received = 0  # messages from the kernel (through the server)
         self._idle: dict[str, asyncio.Event] = {}
+        self._status: dict[str, dict[str, str]] = {}  # request id → {"busy": date, "idle": date}
         self._states = asyncio.Event()
         self.reader = asyncio.create_task(self._read())
 
@@ -615,24 +617,38 @@ class KernelChannel:
         }
         return {"header": header, "parent_header": {}, "metadata": metadata or {}, "content": content}
 
-    async def send(self, msg_type: str, content: dict, metadata: dict | None = None) -> asyncio.Event:
-        """Send on the shell channel; the event is set once the kernel is idle after it."""
+    async def send(self, msg_type: str, content: dict, metadata: dict | None = None) -> tuple[str, asyncio.Event]:
+        """Send on the shell channel: the request's id and an event set once the kernel is idle
+        after it."""
         from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
 
         message = self._message(msg_type, content, metadata)
-        done = self._idle[message["header"]["msg_id"]] = asyncio.Event()
+        msg_id = message["header"]["msg_id"]
+        done = self._idle[msg_id] = asyncio.Event()
         await self.websocket.send(serialize_msg_to_ws_v1(message, "shell", pack=lambda part: json.dumps(part).encode()))
-        return done
+        return msg_id, done
+
+    def kernel_seconds(self, msg_id: str) -> float | None:
+        """Seconds the kernel was busy with request ``msg_id`` (its status busy → idle)."""
+        import datetime as dt
+
+        status = self._status.get(msg_id, {})
+        if "busy" not in status or "idle" not in status:
+            return None
+        busy, idle = (dt.datetime.fromisoformat(status[key].replace("Z", "+00:00")) for key in ("busy", "idle"))
+        return (idle - busy).total_seconds()
 
     async def request(self, msg_type: str, content: dict, metadata: dict | None = None) -> None:
-        await asyncio.wait_for((await self.send(msg_type, content, metadata)).wait(), TIMEOUT_MS / 1000)
+        _msg_id, done = await self.send(msg_type, content, metadata)
+        await asyncio.wait_for(done.wait(), TIMEOUT_MS / 1000)
 
-    async def comm(self, comm_id: str, data: dict, *, wait: bool = True) -> None:
+    async def comm(self, comm_id: str, data: dict, *, wait: bool = True) -> str:
         """A widget message (``update`` of a value, ``custom`` for a button) as the browser's
-        widget manager sends it."""
-        done = await self.send("comm_msg", {"comm_id": comm_id, "data": data})
+        widget manager sends it; returns its id."""
+        msg_id, done = await self.send("comm_msg", {"comm_id": comm_id, "data": data})
         if wait:
             await asyncio.wait_for(done.wait(), TIMEOUT_MS / 1000)
+        return msg_id
 
     async def load_widgets(self) -> None:
         """What ipywidgets 8's manager does first: open a ``jupyter.widget.control`` comm, ask
@@ -657,6 +673,14 @@ class KernelChannel:
                 found = (comm_id, state)
         return found
 
+    def need(self, css_class: str) -> tuple[str, dict]:
+        """:meth:`find`, or an error quoting the app's message (a refused code, a failure)."""
+        found = self.find(css_class)
+        if found is None:
+            message = (self.find("verloop-message") or ("", {}))[1].get("text") or ""
+            raise RuntimeError(f"no {css_class} on the page; message: {message[:200]!r}")
+        return found
+
     async def _read(self) -> None:
         from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
 
@@ -664,12 +688,14 @@ class KernelChannel:
             if not isinstance(raw, bytes):
                 continue
             _channel, parts = deserialize_msg_from_ws_v1(raw)
+            self.received += 1
             header, parent, _metadata, content = (json.loads(part) for part in parts[:4])
             kind = header.get("msg_type")
-            if kind == "status" and content.get("execution_state") == "idle":
-                event = self._idle.get(parent.get("msg_id"))
-                if event is not None:
-                    event.set()
+            if kind == "status" and parent.get("msg_id") in self._idle:
+                state = content.get("execution_state")
+                self._status.setdefault(parent["msg_id"], {})[state] = header.get("date", "")
+                if state == "idle":
+                    self._idle[parent["msg_id"]].set()
             elif kind == "comm_open" and content.get("target_name") == "jupyter.widget":
                 self.models[content["comm_id"]] = dict((content.get("data") or {}).get("state") or {})
             elif kind == "comm_msg":
@@ -740,25 +766,23 @@ async def protocol_session(link: str, instrument, plan, delay_s: float, gate: Ga
             try:
                 await channel.request("kernel_info_request", {})
                 await channel.load_widgets()
-                code_entry = channel.find("verloop-token")
-                if code_entry is None:
-                    raise RuntimeError("no Start button in the widget states")
+                code_entry = channel.need("verloop-token")
                 tti = time.perf_counter() - start
-                nav_id = channel.find("verloop-nav")[0]
+                nav_id = channel.need("verloop-nav")[0]
 
-                async def next_step(action: str) -> None:
+                async def next_step(action: str) -> str:
                     step = channel.models[nav_id].get("step")
-                    await channel.comm(nav_id, {"method": "custom", "content": {"action": action, "step": step}})
+                    return await channel.comm(nav_id, {"method": "custom", "content": {"action": action, "step": step}})
 
                 async def fill(kind, payload) -> None:
                     if kind == "scale":
                         for item in payload.items:
-                            comm_id, _state = channel.find(f"verloop-item-{item.id}")
+                            comm_id, _state = channel.need(f"verloop-item-{item.id}")
                             update = {"method": "update", "state": {"value": answers[item.id]}, "buffer_paths": []}
                             await channel.comm(comm_id, update, wait=False)
                     elif kind == "open":
                         for question in instrument.open_questions:
-                            comm_id, _state = channel.find(f"verloop-open-{question.id}")
+                            comm_id, _state = channel.need(f"verloop-open-{question.id}")
                             update = {"method": "update", "state": {"value": comments[question.id]}, "buffer_paths": []}
                             await channel.comm(comm_id, update, wait=False)
 
@@ -772,9 +796,9 @@ async def protocol_session(link: str, instrument, plan, delay_s: float, gate: Ga
                 for kind, payload in pages[1:]:
                     await next_step("next")
                     await fill(kind, payload)
-                submit = time.perf_counter()
-                await next_step("submit")
-                thanked = time.perf_counter()
+                submit, before = time.perf_counter(), channel.received
+                submit_id = await next_step("submit")
+                thanked, submit_messages = time.perf_counter(), channel.received - before
                 thanks = channel.find("verloop-thanks")
                 if thanks is None or "<h2" not in (thanks[1].get("value") or ""):
                     message = channel.find("verloop-message")
@@ -784,7 +808,16 @@ async def protocol_session(link: str, instrument, plan, delay_s: float, gate: Ga
                 await asyncio.sleep(LEAVE_AFTER_S + 5)  # the page stays open, as the browser's does
             finally:
                 channel.reader.cancel()
-        return {"ok": True, "tti_s": tti, "finish_s": thanked - send, "submit_s": thanked - submit, "error": None}
+        return {
+            "ok": True,
+            "tti_s": tti,
+            "finish_s": thanked - send,
+            "submit_s": thanked - submit,
+            "messages": channel.received,
+            "submit_messages": submit_messages,
+            "submit_kernel_s": channel.kernel_seconds(submit_id),
+            "error": None,
+        }
     except Exception as exc:  # a failed session is a result, not a crash of the benchmark
         return _failure(exc)
     finally:
@@ -845,6 +878,8 @@ def session_figures(results: list[dict]) -> dict:
     ok = [r for r in results if r["ok"]]
     ttis = sorted(r["tti_s"] for r in ok)
     submits = [r["submit_s"] for r in results if r.get("submit_s") is not None]
+    # protocol respondents: how much of Send → thank-you the kernel itself was busy
+    in_kernel = [r["submit_kernel_s"] for r in results if r.get("submit_kernel_s") is not None]
     return {
         "sessions": len(results),
         "completed": len(ok),
@@ -853,6 +888,14 @@ def session_figures(results: list[dict]) -> dict:
         "tti_max_s": round(ttis[-1], 2) if ttis else None,
         "submit_p95_s": round(p95(submits), 3) if submits else None,
         "submit_median_s": round(statistics.median(submits), 3) if submits else None,
+        **(
+            {
+                "submit_in_kernel_median_s": round(statistics.median(in_kernel), 3),
+                "submit_in_kernel_p95_s": round(p95(in_kernel), 3),
+            }
+            if in_kernel
+            else {}
+        ),
     }
 
 

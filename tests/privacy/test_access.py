@@ -381,7 +381,12 @@ def test_kernel_pools_are_sized_for_the_machine(monkeypatch):
     survey_pages = list(SURVEY_NOTEBOOKS)
     hr, survey = kernel_pools(hr_pages, survey_pages, cores=4, memory_gb=16)
     assert list(hr) == list(HR_PRELOAD_ORDER[:4]) and set(hr.values()) == {1}
-    assert 2 <= sum(survey.values()) <= 4 and survey["survey_home.ipynb"] >= 1
+    # survey: the pages respondents open first get 4 kernels per core, within a tenth of the memory
+    assert survey == {"survey_home.ipynb": 11, "pulse.ipynb": 11, "team_results.ipynb": 1}
+    _, survey = kernel_pools(hr_pages, survey_pages, cores=2, memory_gb=20)
+    assert survey["pulse.ipynb"] == survey["survey_home.ipynb"] == 8  # cores cap it
+    _, survey = kernel_pools(hr_pages, survey_pages, cores=16, memory_gb=0.5)
+    assert survey == {"survey_home.ipynb": 1, "pulse.ipynb": 1, "team_results.ipynb": 1}
     hr, _ = kernel_pools(hr_pages, survey_pages, cores=16, memory_gb=1.2)
     assert list(hr) == ["index.ipynb", "dashboard_turnover.ipynb"]  # memory caps it
     hr, _ = kernel_pools(["index.ipynb"], [], cores=64, memory_gb=64)

@@ -135,7 +135,10 @@ HR_PRELOAD_ORDER = (
     "dashboard_drivers.ipynb",
     "dashboard_actions.ipynb",
 )
-SURVEY_PRELOAD = {"survey_home.ipynb": 2, "pulse.ipynb": 1, "team_results.ipynb": 1}
+# The survey pages a respondent opens first (a typed code, a direct link): each gets a pool sized
+# for a burst (``kernel_pools``); the team results one kernel; exit and follow-up none.
+SURVEY_BURST_PAGES = ("survey_home.ipynb", "pulse.ipynb")
+SURVEY_KERNEL_GB = 0.07  # a survey kernel waiting in the pool: ~60 MB RSS (bench/survey_app.py)
 
 
 def machine_size() -> tuple[int, float]:
@@ -157,10 +160,18 @@ def kernel_pools(
     """Preheated kernels per notebook for each side, sized for the machine.
 
     HR: one kernel per page in :data:`HR_PRELOAD_ORDER`, at most 1 per core and 1 per 0.5 GB of
-    free memory (a dashboard kernel holds a few hundred MB), at least the home. Survey
-    (:data:`SURVEY_PRELOAD`, light kernels that wait for the request): two for the survey home,
-    where codes are typed and routed in the same kernel, one for a direct pulse link, one for
-    the team results; exit and follow-up start on request. ``$VERLOOP_PRELOAD=0`` turns
+    free memory (a dashboard kernel holds a few hundred MB), at least the home.
+
+    Survey (light kernels that wait for the request): the survey home, where codes are typed
+    and routed in the same kernel, and the direct pulse link (:data:`SURVEY_BURST_PAGES`) get
+    4 kernels per core each, as long as those pools take at most a tenth of the free memory
+    (:data:`SURVEY_KERNEL_GB` each), at least 1; the team results 1; exit and follow-up start
+    on request. The size is the number of kernels Voilà starts *in parallel* when respondents
+    arrive together: each request takes the oldest kernel of its pool, started or not, and
+    Voilà starts one in its place, so with a pool of 1 the kernel starts of a burst queue one
+    behind the other (10 respondents arriving 2 s apart on a busy 2-core machine waited a median
+    33 s for their page, bench/survey_app.py). Waiting kernels cost memory only; a kernel takes
+    ~2 CPU-seconds to start, which a pool moves to before the burst. ``$VERLOOP_PRELOAD=0`` turns
     preheating off."""
     from verloop.config import current
 
@@ -172,7 +183,12 @@ def kernel_pools(
         memory_gb = found_memory if memory_gb is None else memory_gb
     cap = max(1, min(cores, int(memory_gb / 0.5)))
     hr = {name: 1 for name in [n for n in HR_PRELOAD_ORDER if n in hr_pages][:cap]}
-    survey = {name: size for name, size in SURVEY_PRELOAD.items() if name in survey_pages}
+    burst_pages = [name for name in SURVEY_BURST_PAGES if name in survey_pages]
+    by_memory = int(0.1 * memory_gb / SURVEY_KERNEL_GB) // max(1, len(burst_pages))
+    burst = max(1, min(4 * cores, by_memory))
+    survey = {name: burst for name in burst_pages}
+    if "team_results.ipynb" in survey_pages:
+        survey["team_results.ipynb"] = 1
     return hr, survey
 
 
