@@ -683,30 +683,38 @@ class KernelChannel:
 
     async def _read(self) -> None:
         from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+        from websockets.exceptions import ConnectionClosed
 
-        async for raw in self.websocket:
-            if not isinstance(raw, bytes):
-                continue
-            _channel, parts = deserialize_msg_from_ws_v1(raw)
-            self.received += 1
-            header, parent, _metadata, content = (json.loads(part) for part in parts[:4])
-            kind = header.get("msg_type")
-            if kind == "status" and parent.get("msg_id") in self._idle:
-                state = content.get("execution_state")
-                self._status.setdefault(parent["msg_id"], {})[state] = header.get("date", "")
-                if state == "idle":
-                    self._idle[parent["msg_id"]].set()
-            elif kind == "comm_open" and content.get("target_name") == "jupyter.widget":
-                self.models[content["comm_id"]] = dict((content.get("data") or {}).get("state") or {})
-            elif kind == "comm_msg":
-                data = content.get("data") or {}
-                if data.get("method") == "update_states":
-                    self.models.update({key: dict(value["state"]) for key, value in data["states"].items()})
-                    self._states.set()
-                elif data.get("method") in ("update", "echo_update") and content.get("comm_id") in self.models:
-                    self.models[content["comm_id"]].update(data.get("state") or {})
-            elif kind == "comm_close":
-                self.models.pop(content.get("comm_id"), None)
+        try:
+            async for raw in self.websocket:
+                self._dispatch(raw, deserialize_msg_from_ws_v1)
+        except ConnectionClosed:  # the kernel has ended itself after the thank-you page
+            return
+
+    def _dispatch(self, raw, deserialize_msg_from_ws_v1) -> None:
+        """One message from the kernel: request status, widget models opened, updated, closed."""
+        if not isinstance(raw, bytes):
+            return
+        _channel, parts = deserialize_msg_from_ws_v1(raw)
+        self.received += 1
+        header, parent, _metadata, content = (json.loads(part) for part in parts[:4])
+        kind = header.get("msg_type")
+        if kind == "status" and parent.get("msg_id") in self._idle:
+            state = content.get("execution_state")
+            self._status.setdefault(parent["msg_id"], {})[state] = header.get("date", "")
+            if state == "idle":
+                self._idle[parent["msg_id"]].set()
+        elif kind == "comm_open" and content.get("target_name") == "jupyter.widget":
+            self.models[content["comm_id"]] = dict((content.get("data") or {}).get("state") or {})
+        elif kind == "comm_msg":
+            data = content.get("data") or {}
+            if data.get("method") == "update_states":
+                self.models.update({key: dict(value["state"]) for key, value in data["states"].items()})
+                self._states.set()
+            elif data.get("method") in ("update", "echo_update") and content.get("comm_id") in self.models:
+                self.models[content["comm_id"]].update(data.get("state") or {})
+        elif kind == "comm_close":
+            self.models.pop(content.get("comm_id"), None)
 
 
 async def fetch_assets(client, assets: list[str], base: str, kernel_id: str) -> None:
