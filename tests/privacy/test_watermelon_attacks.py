@@ -136,3 +136,66 @@ def test_pooling_ignores_hidden_rows_even_when_their_figures_are_present():
     only_hidden = pool_shown(frame.iloc[[1]]).iloc[0]
     assert only_hidden["suppressed"] and np.isnan(only_hidden["score"]) and pd.isna(only_hidden["n"])
     assert only_hidden["reason"] == "trend"
+
+
+def _pool_one_group_at_a_time(scores: pd.DataFrame) -> pd.DataFrame:
+    """The definition of ``pool_shown``, one team × scale at a time (its earlier loop)."""
+    from verloop.privacy.published import finish
+    from verloop.privacy.suppress import HIDDEN_REASONS
+
+    rows = []
+    for (team, scale), part in scores.groupby(["team", "scale"], sort=True):
+        shown = part[~part["suppressed"] & part["n"].notna() & part["score"].notna()]
+        hidden = part[part["reason"].isin(HIDDEN_REASONS)]
+        n = shown["n"].astype(float).to_numpy()
+        row = {"site": part["site"].iloc[0], "team": team, "scale": scale}
+        row.update(waves_shown=len(shown), waves_hidden=len(hidden), score=np.nan, within_var=np.nan)
+        if len(shown) and n.sum() > 0:
+            dof = np.clip(n - 1.0, 0.0, None)
+            sds = shown["sd"].astype(float).fillna(0.0).to_numpy()
+            row.update(score=float((n * shown["score"].to_numpy()).sum() / n.sum()), n=int(n.sum()))
+            row.update(within_var=float((dof * sds**2).sum() / dof.sum()) if dof.sum() > 0 else np.nan)
+            row.update(suppressed=False, reason="", note="")
+        elif len(hidden):
+            last = hidden.sort_values("opens_on").iloc[-1]
+            row.update(n=None, suppressed=True, reason=last["reason"], note=last["note"])
+        else:
+            row.update(n=0, suppressed=False, reason="no_responses", note=part["note"].iloc[-1])
+        rows.append(row)
+    columns = ["site", "team", "scale", "score", "within_var", "waves_shown", "waves_hidden"]
+    frame = pd.DataFrame(rows, columns=[*columns, "n", "suppressed", "reason", "note"])
+    return finish(frame, ["score", "within_var"], ["site", "team", "scale"])
+
+
+def test_pooling_all_teams_at_once_equals_pooling_each_team():
+    """``pool_shown`` groups every team × scale at once; each pooled row is the one its own
+    shown rows give (shown, hidden, one-answer and empty waves mixed)."""
+    rng = np.random.default_rng(7)
+    kinds = {"shown": "", "one": "", "hidden": "min_group", "trend": "trend", "empty": "no_responses"}
+    rows = []
+    for team in range(40):
+        for scale in ("engagement", "enps"):
+            for wave in range(int(rng.integers(1, 10))):
+                kind = str(rng.choice(list(kinds)))
+                answered = kind in ("shown", "one")
+                rows.append(
+                    {
+                        "level": "team",
+                        "site": f"S{team % 3}",
+                        "team": f"T{team:02d}",
+                        "scale": scale,
+                        "opens_on": W1 + dt.timedelta(days=30 * wave),
+                        "score": float(rng.normal(3, 1)) if answered else np.nan,
+                        "sd": float(rng.uniform(0.2, 1)) if kind == "shown" else np.nan,
+                        "n": {"shown": int(rng.integers(5, 15)), "one": 1, "empty": 0}.get(kind),
+                        "suppressed": kind in ("hidden", "trend"),
+                        "reason": kinds[kind],
+                        "note": "" if answered else f"{kind} {wave}",
+                    }
+                )
+    rows.append({**rows[-1], "team": "Z", "score": np.nan, "sd": np.nan, "n": 0, "suppressed": False})
+    rows[-1].update(reason="no_responses", note="nobody answered")  # a team nobody answered in
+    frame = pd.DataFrame(rows).astype({"n": "Int64"})
+    pooled = pool_shown(frame)
+    assert set(pooled["reason"]) == {"", "min_group", "trend", "no_responses"}
+    pd.testing.assert_frame_equal(pooled, _pool_one_group_at_a_time(frame), check_exact=False, rtol=1e-12)

@@ -72,45 +72,60 @@ def pool_shown(scores: pd.DataFrame) -> pd.DataFrame:
     teams = scores[scores["level"] == TEAM]
     if teams.empty:
         return pd.DataFrame(columns=columns)
-    rows = []
-    for (team, scale), part in teams.groupby(["team", "scale"], sort=True):
-        shown = part[~part["suppressed"].astype(bool) & part["n"].notna() & part["score"].notna()]
-        hidden = part[part["reason"].isin(HIDDEN_REASONS)]
-        n = shown["n"].astype(float).to_numpy()
-        row = {
-            "site": part["site"].iloc[0],
-            "team": team,
-            "scale": scale,
-            "waves_shown": int(len(shown)),
-            "waves_hidden": int(len(hidden)),
+    # every team × scale at once (grouped sums over the shown rows; 870 teams × 12 scales at
+    # 10,000 employees: a loop per group took minutes per period)
+    shown = (~teams["suppressed"].astype(bool) & teams["n"].notna() & teams["score"].notna()).to_numpy()
+    n = np.where(shown, pd.to_numeric(teams["n"], errors="coerce").to_numpy(dtype=float, na_value=np.nan), 0.0)
+    means = np.where(shown, teams["score"].to_numpy(dtype=float), 0.0)
+    sds = np.where(shown, teams["sd"].astype(float).fillna(0.0).to_numpy(), 0.0)
+    dof = np.clip(n - 1.0, 0.0, None)
+    work = pd.DataFrame(
+        {
+            "team": teams["team"].to_numpy(),
+            "scale": teams["scale"].to_numpy(),
+            "site": teams["site"].to_numpy(),
+            "shown": shown.astype(int),
+            "hidden": teams["reason"].isin(HIDDEN_REASONS).to_numpy().astype(int),
+            "n": n,
+            "weighted": n * means,
+            "dof": dof,
+            "within": dof * sds**2,
+            "reason": teams["reason"].astype(str).to_numpy(),
+            "note": teams["note"].astype(str).to_numpy(),
+            "opens_on": teams["opens_on"].to_numpy(),
         }
-        if len(shown) and n.sum() > 0:
-            means = shown["score"].astype(float).to_numpy()
-            sds = shown["sd"].astype(float).fillna(0.0).to_numpy()
-            dof = np.clip(n - 1.0, 0.0, None)
-            row.update(
-                score=float((n * means).sum() / n.sum()),
-                within_var=float((dof * sds**2).sum() / dof.sum()) if dof.sum() > 0 else np.nan,
-                n=int(n.sum()),
-                suppressed=False,
-                reason=SHOWN,
-                note="",
-            )
-        elif len(hidden):
-            last = hidden.sort_values("opens_on").iloc[-1]
-            row.update(
-                score=np.nan,
-                within_var=np.nan,
-                n=None,
-                suppressed=True,
-                reason=str(last["reason"]),
-                note=str(last["note"]),
-            )
-        else:
-            note = part["note"].iloc[-1] if len(part) else ""
-            row.update(score=np.nan, within_var=np.nan, n=0, suppressed=False, reason=NO_RESPONSES, note=note)
-        rows.append(row)
-    frame = pd.DataFrame(rows, columns=columns)
+    )
+    keys = ["team", "scale"]
+    groups = work.groupby(keys, sort=True)
+    pooled = groups[["shown", "hidden", "n", "weighted", "dof", "within"]].sum()
+    pooled["site"] = groups["site"].first()  # a team's rows all name its site
+    pooled["last_note"] = groups["note"].last()  # notes are text, never missing
+    hidden_rows = work[work["hidden"] == 1].sort_values(keys + ["opens_on"], kind="stable")
+    latest_hidden = hidden_rows.groupby(keys, sort=True)[["reason", "note"]].last()
+    pooled = pooled.join(latest_hidden.add_prefix("hidden_"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = pooled["weighted"] / pooled["n"]
+        within_var = (pooled["within"] / pooled["dof"]).where(pooled["dof"] > 0)
+    pooled_ok = (pooled["shown"] > 0) & (pooled["n"] > 0)
+    was_hidden = ~pooled_ok & (pooled["hidden"] > 0)
+    frame = pd.DataFrame(
+        {
+            "site": pooled["site"].to_numpy(),
+            "team": pooled.index.get_level_values("team"),
+            "scale": pooled.index.get_level_values("scale"),
+            "score": score.where(pooled_ok).to_numpy(),
+            "within_var": within_var.where(pooled_ok).to_numpy(),
+            "waves_shown": pooled["shown"].astype(int).to_numpy(),
+            "waves_hidden": pooled["hidden"].astype(int).to_numpy(),
+            "n": pd.array(
+                np.where(pooled_ok, pooled["n"].round(), np.where(was_hidden, np.nan, 0.0)), dtype="Float64"
+            ).astype("Int64"),
+            "suppressed": was_hidden.to_numpy(),
+            "reason": np.where(pooled_ok, SHOWN, np.where(was_hidden, pooled["hidden_reason"], NO_RESPONSES)),
+            "note": np.where(pooled_ok, "", np.where(was_hidden, pooled["hidden_note"], pooled["last_note"])),
+        },
+        columns=columns,
+    )
     return finish(frame, ["score", "within_var"], ["site", "team", "scale"])
 
 
