@@ -401,16 +401,19 @@ def test_tabbed_app_shares_one_filter_bar_and_builds_tabs_when_opened(source):
 
 @pytest.mark.slow
 def test_refresh_fills_the_shared_cache_for_the_next_kernel(demo, models_dir, tmp_path, monkeypatch):
-    from verloop.apps.dashboard.cache import last_refresh, refresh
+    from verloop.apps.dashboard.cache import HOME, last_refresh, refresh
+    from verloop.apps.index import HomePage
 
     monkeypatch.setenv("VERLOOP_DASHBOARD_CACHE", str(tmp_path / "figures"))
     monkeypatch.setenv("VERLOOP_MODELS", str(models_dir))
     result = refresh(demo, progress=False)  # as the watcher beside `verloop serve` runs it
-    assert set(result["pages"]) == set(PAGE_KEYS) and not result["stale"]
+    assert set(result["pages"]) == {*PAGE_KEYS, HOME} and not result["stale"]
     assert last_refresh(demo)["revision"] == result["revision"]
     fresh = DashboardSource.open(demo)  # what a newly started kernel sees
     for key in PAGE_KEYS:
         build(key, fresh)
+    for lang in ("nl", "en"):  # the HR home: its facts and headline figures too
+        HomePage(source=fresh, lang=lang).body(lang)
     assert fresh.figure_cache.hits["disk"] > 0
     # every door frame and every picture of the default views came from disk
     assert [key for key, persisted in fresh.figure_cache.computed if persisted] == []

@@ -182,3 +182,24 @@ def test_teams_at_risk_are_clearly_above_the_average_and_never_hidden_ones():
     # average = 12 / 65 per employee; A: 4.5/20 > it; B, C: below; D: no interval, 2/5 ≥ 1.5 × average
     assert at_risk(frame).tolist() == [True, False, False, True, False]
     assert at_risk(frame.iloc[0:0]).empty
+
+
+def test_the_refresh_leaves_the_home_nothing_to_compute(source, monkeypatch):
+    """The refresh's last tasks are the home in each language (``cache.HOME``); once they ran, a
+    new home kernel reads its facts and headline figures from the cache and computes none."""
+    from verloop.apps.dashboard.cache import HOME, refresh_tasks
+
+    tasks = refresh_tasks(source)
+    assert tasks[-2:] == [(HOME, {"lang": "nl"}), (HOME, {"lang": "en"})]
+    for _, choice in tasks[-2:]:  # what the refresh runs for them
+        HomePage(source=source, lang=choice["lang"]).body(choice["lang"])
+    fresh = DashboardSource.open(source.store)
+
+    def counted_again(store):
+        raise AssertionError("the home counted the organisation at load")
+
+    monkeypatch.setattr("verloop.status.organisation_status", counted_again)
+    home = HomePage(source=fresh, lang="nl")
+    body = home.body("nl") + home.body("en")
+    assert "verloop-headline-value" in body and home.status["teams"] > 0
+    assert [key for key, persisted in fresh.figure_cache.computed if persisted] == []

@@ -253,6 +253,19 @@ def home_html(source, status: dict, lang: str, cards: list[Headline] | None = No
     return f'<div lang="{lang}">' + "".join(out) + "</div>"
 
 
+def home_status(source) -> dict:
+    """``verloop.status.organisation_status`` (the home's title and facts), kept in the
+    dashboards' figure cache per data revision like the headline figures: the refresh computes
+    it (it counts every answer: seconds at 50,000 employees), a home kernel reads it."""
+    from verloop.apps.dashboard.cache import FRAME_CODE
+    from verloop.apps.dashboard.figures import cached
+    from verloop.status import organisation_status
+
+    return cached(
+        source, ("organisation-status",), lambda: organisation_status(source.store), code=(*FRAME_CODE, "status.py")
+    )
+
+
 def title_html(status: dict, lang: str) -> str:
     org = str(status.get("organisation") or "Verloop")
     return f'<h1 lang="{check_lang(lang)}">{html.escape(t("home_title", check_lang(lang), org=org))}</h1>'
@@ -264,13 +277,12 @@ class HomePage:
 
     def __init__(self, store=None, lang: str | None = None, source=None):
         from verloop.apps.dashboard.data import DashboardSource
-        from verloop.status import organisation_status
 
         if source is None:
             store = prepare_kernel(store)  # a preheated kernel: all that needs no data, before the wait
         self.lang = check_lang(lang or query_lang())
         self.source = source or DashboardSource.open(store)
-        self.status = organisation_status(self.source.store)
+        self.status = home_status(self.source)
         self._bodies: dict[str, str] = {}
         self.root: widgets.VBox | None = None
 

@@ -187,9 +187,10 @@ def refresh_tasks(source, sites: bool = True, langs: tuple[str, ...] | None = No
     """(page, filter choice) for every view the refresh builds, in each language: each page's
     default view, each site where the page has a site filter, one team where it has a team
     filter, each period of the filter bar where it has a period filter, and one site and one
-    team in each period. The frames of a level are fetched for all its groups at once
-    (``figures``), so one team's view leaves every team's frames in the cache: any team choice
-    then computes no frame, only its pictures; the other views are drawn here too."""
+    team in each period; last the HR home (``HOME``) in each language. The frames of a level
+    are fetched for all its groups at once (``figures``), so one team's view leaves every
+    team's frames in the cache: any team choice then computes no frame, only its pictures; the
+    other views are drawn here too."""
     from verloop.apps.dashboard import PAGE_KEYS
     from verloop.apps.dashboard.filters import PERIOD_CHOICES
     from verloop.apps.dashboard.i18n import LANGS
@@ -216,7 +217,11 @@ def refresh_tasks(source, sites: bool = True, langs: tuple[str, ...] | None = No
                     views.append({"months": months, "site_id": int(first_team[2]), "team_id": int(first_team[0])})
             for view in views:
                 tasks.append((key, {"lang": lang, **view}))
+    tasks += [(HOME, {"lang": lang}) for lang in langs or LANGS]
     return tasks
+
+
+HOME = "home"  # the HR home (``verloop.apps.index``): its facts and headline figures
 
 
 def _choose(filterbar, choice: dict, default_period: int) -> None:
@@ -274,11 +279,16 @@ def refresh(store, sites: bool = True, progress: bool | None = None, log=None) -
     try:
         for key, choice in tasks:
             begun = time.perf_counter()
-            page = pages.get(key)
-            if page is None:
-                page = pages[key] = page_class(key)(source=source, lang=choice.get("lang", "nl"))
-                page.build()
-            _choose(page.filterbar, choice, page.default_period)
+            if key == HOME:
+                from verloop.apps.index import HomePage
+
+                HomePage(source=source, lang=choice["lang"]).body(choice["lang"])
+            else:
+                page = pages.get(key)
+                if page is None:
+                    page = pages[key] = page_class(key)(source=source, lang=choice.get("lang", "nl"))
+                    page.build()
+                _choose(page.filterbar, choice, page.default_period)
             timings[key] = round(timings.get(key, 0.0) + time.perf_counter() - begun, 2)
             bar.set_postfix_str(key, refresh=False)
             bar.update(1)
