@@ -118,6 +118,7 @@ def durable_commits(store):
 
 @pytest.mark.postgres
 @pytest.mark.slow
+@pytest.mark.serial  # it restarts the shared test server: never beside other tests
 @pytest.mark.parametrize("store", ["postgresql"], indirect=True)
 def test_postgres_restart_during_submissions(restart_postgres, durable_commits):
     store = durable_commits
