@@ -4,9 +4,7 @@ log who opened them, and a forged widget value reaches the door as a refusal, ne
 
 from __future__ import annotations
 
-import base64
 import io
-import re
 
 import pandas as pd
 import pytest
@@ -17,8 +15,6 @@ from verloop.apps.dashboard.data import DashboardSource
 from verloop.apps.dashboard.filters import ALL
 from verloop.apps.dashboard.pages import page_class
 from verloop.privacy.scope import Scope, ScopeError
-
-_CSV = re.compile(r'class="verloop-download-csv" download="([^"]+)" href="data:text/csv;charset=utf-8;base64,([^"]+)"')
 
 
 @pytest.fixture(scope="module")
@@ -53,13 +49,14 @@ def walk(widget):
 
 
 def downloads(root) -> dict[str, pd.DataFrame]:
+    """Every CSV the page offers (``DownloadLinks``), as a click in the browser would receive it."""
     out = {}
     for widget in walk(root):
-        value = getattr(widget, "value", None)
-        if isinstance(value, str) and "verloop-download-csv" in value:
-            for name, payload in _CSV.findall(value):
-                text = base64.b64decode(payload).decode("utf-8-sig")
-                out[name] = pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[""])
+        if "verloop-downloads" in getattr(widget, "_dom_classes", ()):
+            for kind, name, _label in widget.links:
+                if kind == "csv":
+                    text = widget.payload("csv").decode("utf-8-sig")
+                    out[name] = pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[""])
     return out
 
 

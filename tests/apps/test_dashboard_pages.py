@@ -8,7 +8,6 @@ exactly the published frame the chart was drawn from.
 
 from __future__ import annotations
 
-import base64
 import io
 import os
 import re
@@ -39,7 +38,6 @@ CHART_PAGES = {
     "actions": 1,
     "employees": 1,
 }
-_CSV = re.compile(r'class="verloop-download-csv" download="([^"]+)" href="data:text/csv;charset=utf-8;base64,([^"]+)"')
 
 
 @pytest.fixture(scope="session")
@@ -114,11 +112,13 @@ def page_text(root) -> str:
 
 
 def csv_downloads(root) -> dict[str, pd.DataFrame]:
+    """Every CSV the page offers, as a click in the browser would receive it."""
     out = {}
     for widget in with_class(root, "verloop-downloads"):
-        for name, payload in _CSV.findall(widget.value):
-            text_ = base64.b64decode(payload).decode("utf-8-sig")
-            out[name] = pd.read_csv(io.StringIO(text_), keep_default_na=False, na_values=[""])
+        for kind, name, _label in widget.links:
+            if kind == "csv":
+                text_ = widget.payload("csv").decode("utf-8-sig")
+                out[name] = pd.read_csv(io.StringIO(text_), keep_default_na=False, na_values=[""])
     return out
 
 
@@ -372,6 +372,62 @@ def test_what_if_moves_expected_leavers_and_refuses_hidden_teams(source):
         page.filterbar.set(team_id=int(never["team_id"].iloc[0]))
         assert with_class(page.result_box, "verloop-refused")
         assert "choose its site or everyone" in page_text(page.result_box)
+
+
+def test_a_filter_change_sends_only_changed_pictures_and_no_download_data(source, monkeypatch):
+    """A site change sends each picture that changed once (a binary buffer of the chart) and no
+    download data at all: the CSV and PNG files are made when a link is clicked (issue 12: the
+    data URIs were up to 1 MB per chart at 10,000 employees)."""
+    import json
+
+    import ipywidgets
+
+    page, root = build("engagement", source)
+    sent = []
+    monkeypatch.setattr(ipywidgets.Widget, "_send", lambda self, msg, buffers=None: sent.append((self, msg, buffers)))
+    charts = {id(w): bytes(w.value) for w in with_class(root, "verloop-chart")}
+    page.filterbar.set(site_id=source.options.sites[0][0])
+    assert not with_class(root, "verloop-refused") and "verloop-ready" in root._dom_classes
+    text = json.dumps([msg for _, msg, _ in sent], default=str)
+    assert "base64" not in text and "data:" not in text and len(text) < 60_000
+    pictures = [(widget, bytes(buffer)) for widget, _, buffers in sent for buffer in buffers or ()]
+    assert pictures and all(isinstance(widget, ipywidgets.Image) for widget, _ in pictures)
+    assert len({id(widget) for widget, _ in pictures}) == len(pictures)  # each at most once
+    assert all(png != charts.get(id(widget)) for widget, png in pictures)  # and only a changed one
+    assert len(csv_downloads(root)["scales-by-group.csv"])  # the files are still offered
+
+
+_WHATIF_KERNEL = """
+import sys
+from verloop.apps.dashboard.data import DashboardSource
+from verloop.apps.dashboard.pages import page_class
+from verloop.store import Store
+
+page = page_class("whatif")(source=DashboardSource.open(Store.open(sys.argv[1], migrate=False)), lang="en")
+page.build()
+page.filterbar.set(site_id=page.source.options.sites[0][0])
+page.sliders["mandate"].value = 1.0
+assert page.sentence.value and not page.refused.value
+print(" ".join(m for m in ("scipy", "sklearn", "statsmodels", "joblib") if m in sys.modules))
+"""
+
+
+def test_a_what_if_kernel_imports_no_scipy_or_scikit_learn(source, demo):
+    """Once the refresh has filled the figure cache (here: the page built once), a what-if kernel
+    reads the team model's numbers and the teams' starting points from it: building the page,
+    choosing a site and moving a slider import neither SciPy, scikit-learn nor statsmodels, nor
+    unpickle the estimator (the kernel's memory, issue 12)."""
+    import subprocess
+    import sys
+
+    if not demo.url.startswith("sqlite"):  # the imports do not depend on the database: once is enough
+        pytest.skip("checked on SQLite")
+    build("whatif", DashboardSource.open(demo))  # a kernel of its own: writes what the refresh would
+    done = subprocess.run(
+        [sys.executable, "-c", _WHATIF_KERNEL, demo.url], capture_output=True, text=True, env=os.environ, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "", done.stderr[-3000:]
 
 
 @pytest.mark.slow

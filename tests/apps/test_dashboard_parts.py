@@ -173,11 +173,8 @@ def test_comment_themes_in_dutch_and_english():
 # -- downloads -----------------------------------------------------------------------------------
 
 
-def test_csv_download_is_the_frame_with_formulas_neutralised():
-    import base64
-    import re
-
-    from verloop.apps.dashboard.downloads import download_links, safe_filename
+def test_csv_download_is_the_frame_with_formulas_neutralised_made_on_click():
+    from verloop.apps.dashboard.downloads import DownloadLinks, safe_filename
 
     frame = pd.DataFrame(
         {
@@ -187,12 +184,24 @@ def test_csv_download_is_the_frame_with_formulas_neutralised():
             "note": ["", "fewer than 5 responses"],
         }
     )
-    links = download_links("Scales by team / Utrecht", "en", frame=frame, png=b"\x89PNG\r\n\x1a\nxx")
-    name, payload = re.search(r'download="([^"]+)" href="data:text/csv;charset=utf-8;base64,([^"]+)"', links).groups()
-    assert name == "scales-by-team-utrecht.csv"
-    text = base64.b64decode(payload).decode("utf-8-sig")
+    png = b"\x89PNG\r\n\x1a\nxx"
+    links = DownloadLinks().show("Scales by team / Utrecht", "en", frame=frame, png=png)
+    assert "verloop-downloads" in links._dom_classes
+    assert links.links == [
+        ["csv", "scales-by-team-utrecht.csv", "Download CSV"],
+        ["png", "scales-by-team-utrecht.png", "Download PNG"],
+    ]
+    sent = []
+    links.send = lambda content, buffers=None: sent.append((content, buffers))
+    links._handle_custom_msg({"download": "csv"}, [])  # a click in the browser
+    links._handle_custom_msg({"download": "../x"}, [])  # not a file on offer: no answer
+    links._handle_custom_msg("csv", [])
+    assert [content for content, _ in sent] == [
+        {"download": "csv", "name": "scales-by-team-utrecht.csv", "mime": "text/csv;charset=utf-8"}
+    ]
+    text = sent[0][1][0].decode("utf-8-sig")
     assert text.splitlines()[1].startswith("\"'=HYPERLINK")  # quoted by CSV, apostrophe first
     assert text.splitlines()[2] == "Team B,,,fewer than 5 responses"
-    assert 'class="verloop-download-png" download="scales-by-team-utrecht.png"' in links
-    assert "Download CSV" in links and "CSV downloaden" in download_links("x", "nl", frame=frame)
+    assert links.payload("png") == png
+    assert links.show("x", "nl", frame=frame).links == [["csv", "x.csv", "CSV downloaden"]]
     assert safe_filename("../../etc/passwd") == "etc-passwd" and safe_filename("") == "verloop"

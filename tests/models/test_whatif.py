@@ -3,7 +3,7 @@ import pytest
 
 from verloop.errors import InputError, PrivacyError
 from verloop.models.team import TeamPoissonModel, driver_features, panel_xy
-from verloop.models.whatif import latest_state, scale_ranges, what_if
+from verloop.models.whatif import TeamRates, latest_state, scale_ranges, what_if
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +46,19 @@ def test_scopes_salary_and_ranges(model, panel_small, org_small):
     fixed = what_if(model, panel_small, {"mandate": 1}, replacement_cost=1000, months=6)
     assert fixed.replacement_cost_eur == 1000 and fixed.months == 6
     assert fixed.baseline_leavers == pytest.approx(everyone.baseline_leavers / 2)
+
+
+def test_the_models_numbers_give_the_same_what_if_without_the_estimator(model, panel_small):
+    """The dashboard's what-if runs on ``TeamRates`` (numpy only, from the figure cache): the same
+    rates, draws and answer as the fitted estimator, warnings included."""
+    import pickle
+
+    rates = pickle.loads(pickle.dumps(TeamRates.of(model)))  # as the cache stores it
+    X = latest_state(panel_small, model.features_)[model.features_]
+    assert np.array_equal(rates.predict(X), model.predict(X))
+    assert np.array_equal(rates.predict_draws(X), model.predict_draws(X))
+    changes = {"mandate": 2.0, model.features_[0]: -0.5}
+    assert what_if(rates, panel_small, changes).to_dict() == what_if(model, panel_small, changes).to_dict()
 
 
 def test_refusals_are_single_sentences(model, panel_small):

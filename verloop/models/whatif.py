@@ -67,6 +67,44 @@ class WhatIfResult:
         )
 
 
+@dataclass
+class TeamRates:
+    """The fitted team Poisson model as numbers only (``team.TeamPoissonModel``: coefficients,
+    bootstrap refits, the team scores it saw): what ``what_if`` asks of a model — ``features_``,
+    ``predict``, ``predict_draws``, ``boot_coef_``, ``feature_range_`` — in plain numpy, the same
+    arithmetic as the estimator. The dashboard reads it from the figure cache (``TeamRates.of``
+    once per trained model, by the refresh), so a what-if kernel imports neither scikit-learn
+    nor SciPy."""
+
+    features_: list[str]
+    coef_: np.ndarray
+    boot_coef_: np.ndarray
+    feature_range_: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, model) -> TeamRates:
+        """The numbers of a fitted ``TeamPoissonModel`` (copies: the estimator stays as it is)."""
+        boot = getattr(model, "boot_coef_", None)
+        return cls(
+            features_=list(model.features_),
+            coef_=np.array(model.coef_, dtype=float),
+            boot_coef_=np.array(boot, dtype=float) if boot is not None else np.empty((0, len(model.coef_))),
+            feature_range_=dict(getattr(model, "feature_range_", None) or {}),
+        )
+
+    def _design(self, X) -> np.ndarray:
+        return np.asarray(X[self.features_] if isinstance(X, pd.DataFrame) else X, dtype=np.float64)
+
+    def predict(self, X) -> np.ndarray:
+        """Voluntary leavers per person-year at the given team means (``TeamPoissonModel.predict``)."""
+        return np.exp(self.coef_[0] + self._design(X) @ self.coef_[1:])
+
+    def predict_draws(self, X) -> np.ndarray:
+        """The rate under every bootstrap refit (``TeamPoissonModel.predict_draws``)."""
+        boot = self.boot_coef_
+        return np.exp(boot[:, :1] + boot[:, 1:] @ self._design(X).T)
+
+
 def running_means(
     published: pd.DataFrame,
     group: str = "team",

@@ -24,7 +24,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from verloop.apps.dashboard import PAGE_KEYS, charts
-from verloop.apps.dashboard.downloads import download_links
+from verloop.apps.dashboard.downloads import DownloadLinks
 from verloop.apps.dashboard.filters import FilterBar, Filters
 from verloop.apps.dashboard.i18n import check_lang, column_label, number, t, unit_word
 from verloop.errors import VerloopError
@@ -293,8 +293,7 @@ class BlockView:
         self.note.add_class("verloop-suppressed-note")
         self.table = widgets.HTML()
         self.table.add_class("verloop-table-box")
-        self.downloads = widgets.HTML()
-        self.downloads.add_class("verloop-downloads")
+        self.downloads = DownloadLinks()
         self.box = widgets.VBox()
         self.box.add_class("verloop-section")
         self.box.add_class(f"verloop-section-{name}")
@@ -305,46 +304,41 @@ class BlockView:
         # a chart carries its own title (so that a downloaded PNG does too): the heading stays
         # for screen readers and the page outline but is not shown twice
         hidden = ' class="verloop-sr-only"' if block.figure is not None else ""
-        _set(self.title, f"<h3{hidden}>{html.escape(block.title)}</h3>")
+        set_value(self.title, f"<h3{hidden}>{html.escape(block.title)}</h3>")
         if block.lead:
-            _set(self.lead, f'<p class="verloop-lead">{html.escape(block.lead)}</p>')
+            set_value(self.lead, f'<p class="verloop-lead">{html.escape(block.lead)}</p>')
             parts.append(self.lead)
         if png is not None:
             if self.image.value != png:
                 self.image.value = png
             parts.append(self.image)
-        texts = texts if texts is not None else block_texts(block, lang, png)
+        texts = texts if texts is not None else block_texts(block, lang)
         if texts["note"]:
-            _set(self.note, texts["note"])
+            set_value(self.note, texts["note"])
             parts.append(self.note)
         if texts["table"] is not None:
-            _set(self.table, texts["table"])
+            set_value(self.table, texts["table"])
             parts.append(self.table)
-        if texts["downloads"] is not None:
-            _set(self.downloads, texts["downloads"])
-            parts.append(self.downloads)
+        if block.frame is not None or png is not None:  # the files are made when clicked
+            parts.append(self.downloads.show(block.name, lang, frame=block.frame, png=png))
         parts.extend(block.after)
         if tuple(parts) != self.box.children:
             self.box.children = tuple(parts)
         return self.box
 
 
-def block_texts(block: Block, lang: str, png: bytes | None) -> dict:
-    """The HTML under a block's chart: the 'not shown' line, the table and the download links
-    (all from the block's published frame; a function of it and the language)."""
+def block_texts(block: Block, lang: str) -> dict:
+    """The HTML under a block's chart: the 'not shown' line and the table (from the block's
+    published frame; a function of it and the language). The downloads are made on click."""
     line = hidden_line(block.frame, lang, block.label, block.hidden_label, block.unit)
     return {
         "note": f'<p class="verloop-suppressed">{html.escape(line)}</p>' if line else "",
         "table": table_html(block.table, lang, fold_notes=not line) if block.table is not None else None,
-        "downloads": (
-            download_links(block.name, lang, frame=block.frame, png=png)
-            if (block.frame is not None or png is not None)
-            else None
-        ),
     }
 
 
-def _set(widget: widgets.HTML, value: str) -> None:
+def set_value(widget: widgets.Widget, value) -> None:
+    """Give a widget a new value only when it differs: an unchanged value is not sent again."""
     if widget.value != value:
         widget.value = value
 
@@ -398,6 +392,7 @@ class DashboardPage:
         self._cache: dict[tuple, object] = {}
         self._views: dict[str, BlockView] = {}
         self._pngs: dict[tuple, bytes] = {}
+        self._navs: dict[str, widgets.HTML] = {}
         self.timings: dict[str, float] = {}
         self.root: widgets.VBox | None = None
 
@@ -481,7 +476,10 @@ class DashboardPage:
         if self.shared is not None:
             return
         self.title.value = f"<h1>{html.escape(t('page_' + self.key, lang))}</h1>"
-        self.nav.children = (nav_html(self.key, lang),)
+        if lang not in self._navs:  # one per language: a filter change sends none
+            self._navs[lang] = nav_html(self.key, lang)
+        if self.nav.children != (self._navs[lang],):
+            self.nav.children = (self._navs[lang],)
         k, kc = self.source.k, self.source.comment_k
         self.footer.value = html.escape(t("privacy_footer", lang, k=k, kc=kc))
 
@@ -540,7 +538,7 @@ class DashboardPage:
 
         def draw(figure=block.figure) -> dict:
             png = charts.to_png(figure() if callable(figure) else figure) if figure is not None else None
-            return {"png": png, **block_texts(block, filters.lang, png)}
+            return {"png": png, **block_texts(block, filters.lang)}
 
         if not block.cache:
             drawn = draw()

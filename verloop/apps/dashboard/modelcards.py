@@ -31,10 +31,12 @@ LEVEL = 0.90  # risk intervals: 90 % (a ranking aid, not a test)
 
 
 def models_root() -> Path:
-    """Where ``verloop train`` wrote the cards (``verloop.models.triangulate.models_root``)."""
-    from verloop.models.triangulate import models_root as trained
+    """Where ``verloop train`` wrote the cards (the settings' ``models_dir``, as
+    ``verloop.models.triangulate.models_root`` reads it; not imported: it brings the models'
+    SciPy and scikit-learn into every page kernel)."""
+    from verloop.config import current
 
-    return trained()
+    return current().models_dir
 
 
 def _card(name: str) -> dict | None:
@@ -61,6 +63,21 @@ def team_model(source):
                 card, model = None, None
         source.team_model = (model, card)
     return source.team_model
+
+
+def team_rates(source):
+    """The team model as numbers (``verloop.models.whatif.TeamRates``), or None without a model:
+    read from the figure cache (keyed by the model card, filled by the refresh), so a what-if
+    kernel neither unpickles the estimator nor imports scikit-learn or SciPy."""
+    from verloop.apps.dashboard.cache import MODEL_CODE
+
+    def build():
+        from verloop.models.whatif import TeamRates
+
+        model, _ = team_model(source)
+        return TeamRates.of(model) if model is not None else None
+
+    return figures.cached(source, ("team-rates", figures.model_card_stamp()), build, code=MODEL_CODE)
 
 
 # -- drivers ------------------------------------------------------------------------------------------
@@ -148,12 +165,16 @@ def running_state(source) -> pd.DataFrame:
     published wave means weighted by respondents — the same pooling as the model's
     ``team.pooled_team_frame``, but of published figures only), with headcount and contract
     mix from HR records on the data's last day (the model's person-years end there too).
-    ``hidden``: the door never published the team, so it has no starting point."""
-    return figures.cached(source, ("running_state",), lambda: _running_state(source), persist=False)
+    ``hidden``: the door never published the team, so it has no starting point (nor HR facts:
+    the frame is kept in the shared figure cache, filled by the refresh, so that a what-if
+    kernel reads no per-person rows)."""
+    from verloop.apps.dashboard.cache import MODEL_CODE
+
+    return figures.cached(source, ("running_state",), lambda: _running_state(source), code=MODEL_CODE)
 
 
 def _running_state(source) -> pd.DataFrame:
-    from verloop.models.features import team_facts
+    from verloop.models.features import TEAM_FACTS, team_facts
     from verloop.models.whatif import running_means
     from verloop.privacy import training_rows  # a model's inputs: the named way to per-person rows
 
@@ -172,6 +193,7 @@ def _running_state(source) -> pd.DataFrame:
     for col in ("first_wave", "last_wave"):
         state[col] = state[col].astype(object).where(state[col].notna(), None)
     state["hidden"] = state["waves"] == 0
+    state.loc[state["hidden"], [c for c in TEAM_FACTS if c in state]] = np.nan  # never shown: not kept
     state["hidden_reason"] = "min_group"
     state["start"] = day
     state["wave"] = str(closed["wave"].iloc[-1]) if len(closed) else None
@@ -261,10 +283,10 @@ def whatif_factors(source) -> list[str]:
     """The scales the team model can move (its driver scales), in the model's order."""
     from verloop.models.data import DRIVER_SCALES
 
-    model, _ = team_model(source)
-    if model is None:
+    rates = team_rates(source)
+    if rates is None:
         return []
-    return [f for f in model.features_ if f in DRIVER_SCALES]
+    return [f for f in rates.features_ if f in DRIVER_SCALES]
 
 
 def whatif(source, filters: Filters, changes: dict) -> dict:
@@ -272,11 +294,22 @@ def whatif(source, filters: Filters, changes: dict) -> dict:
     the chosen team, site or everyone, and the money saved, with 95 % intervals.
 
     Returns ``{"frame": one published row, "result": WhatIfResult or None}``. A team the door
-    hides is refused by ``what_if`` itself (PrivacyError) and shown as that sentence."""
+    hides is refused by ``what_if`` itself (PrivacyError) and shown as that sentence. Without
+    changes (the page's starting point) the answer is kept in the figure cache, keyed by the
+    model card: the refresh computes it for every view it builds, so a filter change reads it."""
+    if changes:
+        return _whatif(source, filters, changes)
+    from verloop.apps.dashboard.cache import MODEL_CODE
+
+    key = ("whatif", filters.site_id, filters.team_id, filters.lang, figures.model_card_stamp())
+    return figures.cached(source, key, lambda: _whatif(source, filters, {}), code=MODEL_CODE)
+
+
+def _whatif(source, filters: Filters, changes: dict) -> dict:
     from verloop.models.whatif import scale_ranges, what_if
     from verloop.surveys import load_instrument
 
-    model, _ = team_model(source)
+    model = team_rates(source)
     if model is None:
         raise InputError("no team model has been trained yet; run 'verloop train'.")
     state = running_state(source)

@@ -5,15 +5,16 @@ the first wave after its cycle, both through the privacy door."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 
 import ipywidgets as widgets
 import pandas as pd
 
 from verloop.apps.dashboard import charts, figures, team_actions
-from verloop.apps.dashboard.downloads import download_links
+from verloop.apps.dashboard.downloads import DownloadLinks
 from verloop.apps.dashboard.i18n import scale_label, t
-from verloop.apps.dashboard.layout import Block, DashboardPage
+from verloop.apps.dashboard.layout import Block, DashboardPage, set_value
 from verloop.errors import VerloopError
 
 CYCLE_DAYS = 42  # a six-week stop/start cycle: the 'after' wave is the first one after this
@@ -45,6 +46,43 @@ def before_after(trend: pd.DataFrame, created_on: dt.date, closed_on: dt.date | 
     return frame[keep]
 
 
+class ActionRow:
+    """One listed agreement: its text and its edit / close buttons, kept between redraws (a
+    filter change or a save updates the texts instead of sending new widgets)."""
+
+    def __init__(self, page: ActionsPage):
+        self.action = None
+        self.label = widgets.HTML(layout=widgets.Layout(width="36em"))
+        self.edit = widgets.Button(layout=widgets.Layout(width="8em"))
+        self.edit.add_class("verloop-action-edit")
+        self.edit.on_click(lambda _b: page.start_edit(self.action))
+        self.close = widgets.Button(layout=widgets.Layout(width="8em"))
+        self.close.add_class("verloop-action-close")
+        self.close.on_click(lambda _b: page.close(int(self.action["id"])))
+        self.box = widgets.HBox()
+        self.box.add_class("verloop-action-row")
+
+    def show(self, action, lang: str) -> widgets.HBox:
+        self.action = action
+        status = t(action["status"], lang)
+        set_value(
+            self.label,
+            f"<b>{html.escape(str(action['cycle']))}</b> · {html.escape(status)}"
+            f"<br>{html.escape(t('stop', lang))}: {html.escape(str(action['stop_text'] or '—'))}"
+            f"<br>{html.escape(t('start', lang))}: {html.escape(str(action['start_text'] or '—'))}",
+        )
+        self.edit.description = t("edit", lang)
+        self.close.description = t("close_action", lang)
+        children = (self.label, self.edit, self.close) if action["status"] == "open" else (self.label, self.edit)
+        if self.box.children != children:
+            self.box.children = children
+        for state in ("open", "closed"):
+            if state != action["status"]:
+                self.box.remove_class(f"verloop-action-{state}")
+        self.box.add_class(f"verloop-action-{action['status']}")
+        return self.box
+
+
 class ActionsPage(DashboardPage):
     key = "actions"
     show_filters = ("site", "team")
@@ -67,6 +105,17 @@ class ActionsPage(DashboardPage):
         self.list_box = widgets.VBox()
         self.list_box.add_class("verloop-action-list")
         self._team_drawn: int | None = None
+        # made once, updated on every redraw
+        self.rows = [ActionRow(self) for _ in range(MAX_LISTED)]
+        self.list_empty = widgets.HTML()
+        self.list_more = widgets.HTML()
+        self.list_links = DownloadLinks()
+        self.choose = widgets.HTML()
+        self.choose.add_class("verloop-choose-team")
+        self.list_title = widgets.HTML()
+        self.form_title = widgets.HTML()
+        self.form = widgets.VBox([self.form_title, self.cycle, self.stop, self.start, self.save, self.form_message])
+        self.form.add_class("verloop-action-form")
 
     def build(self) -> widgets.VBox:
         """As every page; a ``team_id`` in the URL (the watermelon page links each flagged team
@@ -99,32 +148,17 @@ class ActionsPage(DashboardPage):
             self.form_message.value = ""
             self._team_drawn = filters.team_id
         if filters.team_id is None:
-            choose = widgets.HTML(f"<p>{html.escape(t('choose_team', lang))}</p>")
-            choose.add_class("verloop-choose-team")
-            return [choose]
+            set_value(self.choose, f"<p>{html.escape(t('choose_team', lang))}</p>")
+            return [self.choose]
         self.cycle.description = t("cycle", lang)
         self.stop.description = t("stop", lang)
         self.start.description = t("start", lang)
         self._label_save(lang)
-        form = widgets.VBox(
-            [
-                widgets.HTML(f"<h3>{html.escape(t('new_action', lang))}</h3>"),
-                self.cycle,
-                self.stop,
-                self.start,
-                self.save,
-                self.form_message,
-            ]
-        )
-        form.add_class("verloop-action-form")
-        self._draw_list(lang)
-        out = [
-            widgets.HTML(f"<h3>{html.escape(t('actions_title', lang))}</h3>"),
-            self.list_box,
-            form,
-        ]
-        out.append(self._before_after_block(data["trend"], lang))
-        return out
+        set_value(self.form_title, f"<h3>{html.escape(t('new_action', lang))}</h3>")
+        set_value(self.list_title, f"<h3>{html.escape(t('actions_title', lang))}</h3>")
+        actions = self.actions()
+        self._draw_list(lang, actions)
+        return [self.list_title, self.list_box, self.form, self._before_after_block(data["trend"], lang, actions)]
 
     def _label_save(self, lang: str) -> None:
         self.save.description = t("save", lang) if self.editing else t("add", lang)
@@ -132,47 +166,29 @@ class ActionsPage(DashboardPage):
     def actions(self) -> pd.DataFrame:
         return team_actions.list_actions(self.source.store, self.filters.team_id)
 
-    def _draw_list(self, lang: str) -> None:
-        actions = self.actions()
+    def _draw_list(self, lang: str, actions: pd.DataFrame | None = None) -> None:
+        actions = self.actions() if actions is None else actions
         if not len(actions):
-            empty = widgets.HTML(f"<p>{html.escape(t('no_actions', lang))}</p>")
-            self.list_box.children = (empty,)
-            return
-        rows = []
-        for _, action in actions.head(MAX_LISTED).iterrows():
-            status = t(action["status"], lang)
-            text = (
-                f"<b>{html.escape(str(action['cycle']))}</b> · {html.escape(status)}"
-                f"<br>{html.escape(t('stop', lang))}: {html.escape(str(action['stop_text'] or '—'))}"
-                f"<br>{html.escape(t('start', lang))}: {html.escape(str(action['start_text'] or '—'))}"
+            set_value(self.list_empty, f"<p>{html.escape(t('no_actions', lang))}</p>")
+            shown = (self.list_empty,)
+        else:
+            rows = [row.show(action, lang) for row, (_, action) in zip(self.rows, actions.head(MAX_LISTED).iterrows())]
+            more = (
+                f"<p>{html.escape(t('older_in_csv', lang, n=len(actions) - MAX_LISTED))}</p>"
+                if len(actions) > MAX_LISTED
+                else ""
             )
-            label = widgets.HTML(text, layout=widgets.Layout(width="36em"))
-            edit = widgets.Button(description=t("edit", lang), layout=widgets.Layout(width="8em"))
-            edit.add_class("verloop-action-edit")
-            edit.on_click(lambda _b, a=action: self.start_edit(a))
-            buttons = [edit]
-            if action["status"] == "open":
-                close = widgets.Button(description=t("close_action", lang), layout=widgets.Layout(width="8em"))
-                close.add_class("verloop-action-close")
-                close.on_click(lambda _b, a=int(action["id"]): self.close(a))
-                buttons.append(close)
-            row = widgets.HBox([label] + buttons)
-            row.add_class("verloop-action-row")
-            row.add_class(f"verloop-action-{action['status']}")
-            rows.append(row)
-        more = (
-            f"<p>{html.escape(t('older_in_csv', lang, n=len(actions) - MAX_LISTED))}</p>"
-            if len(actions) > MAX_LISTED
-            else ""
-        )
-        team = self.source.options.team_name(self.filters.team_id) or "team"
-        links = widgets.HTML(more + download_links(f"actions-{team}", lang, frame=actions))
-        links.add_class("verloop-downloads")
-        rows.append(links)
-        self.list_box.children = tuple(rows)
+            set_value(self.list_more, more)
+            team = self.source.options.team_name(self.filters.team_id) or "team"
+            links = self.list_links.show(f"actions-{team}", lang, frame=actions)
+            shown = (*rows, self.list_more, links) if more else (*rows, links)
+        if self.list_box.children != shown:
+            self.list_box.children = shown
 
-    def _before_after_block(self, trend, lang: str) -> widgets.Widget:
-        actions = self.actions()
+    def _before_after_block(self, trend, lang: str, actions: pd.DataFrame) -> widgets.Widget:
+        """The first listed agreement with a wave before it and one after its cycle. The chart
+        is a function of that frame and its title: cached by their content (the refresh draws
+        each site's first team; an edited agreement makes a new key)."""
         frame = pd.DataFrame()
         title = t("before_after", lang)
         for _, action in actions.iterrows():
@@ -198,7 +214,8 @@ class ActionsPage(DashboardPage):
             )
         else:
             fig = lambda: charts.empty(charts.new_figure(7.5, 2.0), title, t("no_data", lang))
-        return self.block(Block(name="actions-before-after", title=title, figure=fig, frame=frame, cache=False))
+        digest = hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()[:20]
+        return self.block(Block(name="actions-before-after", title=title, figure=fig, frame=frame, key=(title, digest)))
 
     # -- editing ------------------------------------------------------------------------------
     def start_edit(self, action) -> None:

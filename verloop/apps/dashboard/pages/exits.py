@@ -10,7 +10,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from verloop.apps.dashboard import charts, figures
-from verloop.apps.dashboard.downloads import download_links
+from verloop.apps.dashboard.downloads import DownloadLinks
 from verloop.apps.dashboard.i18n import percent, reason_label, t
 from verloop.apps.dashboard.layout import Block, DashboardPage
 from verloop.apps.dashboard.themes import comment_themes
@@ -60,7 +60,7 @@ class ExitsPage(DashboardPage):
 
         comments = data["comments"]
         published = comments[~comments["suppressed"].fillna(False).astype(bool)] if len(comments) else comments
-        themes = comment_themes(published["text"]) if len(published) else comment_themes(pd.Series([], dtype=object))
+        themes = self._themes(published)
         if len(themes):
             themes = themes.assign(
                 label=themes["theme"].map(lambda c: reason_label(c, lang) if c != "culture" else t("culture", lang))
@@ -93,11 +93,20 @@ class ExitsPage(DashboardPage):
         out.append(self._comments(comments, published, lang))
         return out
 
+    def _themes(self, published: pd.DataFrame) -> pd.DataFrame:
+        """The themes of the organisation's comments: found once per kernel, as the comments are
+        the same whatever the filters (every comment read again took a second per filter change
+        at 10,000 employees)."""
+        if getattr(self, "_found_themes", None) is None:
+            texts = published["text"] if len(published) else pd.Series([], dtype=object)
+            self._found_themes = comment_themes(texts)
+        return self._found_themes
+
     def _comments(self, comments, published, lang):
         """Up to MAX_COMMENTS_SHOWN comments per survey (at exit / afterwards), as escaped text;
         where the door shows none, its note says why. The comments are the organisation's
-        whatever the filters: one widget, its HTML made once per language (a filter change
-        sends nothing of it again)."""
+        whatever the filters: one widget, its HTML made once per language, and their CSV made
+        on click (a filter change sends nothing of them again)."""
         made = getattr(self, "_comment_html", None)
         if made is None:
             made = self._comment_html = {}
@@ -107,9 +116,12 @@ class ExitsPage(DashboardPage):
         if widget is None:
             widget = self._comment_widget = widgets.HTML()
             widget.add_class("verloop-comments")
+            self._comment_links = DownloadLinks()
+            self._comment_box = widgets.VBox([widget, self._comment_links])
         if widget.value != made[lang]:
             widget.value = made[lang]
-        return widget
+        self._comment_links.show("exit-comments", lang, frame=comments)
+        return self._comment_box
 
     def _comments_html(self, comments, lang) -> str:
         columns = []
@@ -126,10 +138,7 @@ class ExitsPage(DashboardPage):
                 why = notes[0] if notes else t("comments_hidden", lang, k=self.source.comment_k)
                 body = f"<p class='verloop-suppressed'>{html.escape(str(why))}</p>"
             columns.append(f"<div class='verloop-comment-column'><h4>{html.escape(t(label, lang))}</h4>{body}</div>")
-        return (
-            f"<h3>{html.escape(t('comments_title', lang))}</h3><div class='verloop-comment-columns'>{''.join(columns)}</div>"
-            + download_links("exit-comments", lang, frame=comments)
-        )
+        return f"<h3>{html.escape(t('comments_title', lang))}</h3><div class='verloop-comment-columns'>{''.join(columns)}</div>"
 
 
 def _reason_table(reasons, lang):

@@ -17,7 +17,7 @@ import pandas as pd
 
 from verloop.apps.dashboard import charts, figures
 from verloop.apps.dashboard.i18n import money, scale_label, t
-from verloop.apps.dashboard.layout import Block, DashboardPage
+from verloop.apps.dashboard.layout import Block, DashboardPage, set_value
 from verloop.errors import VerloopError
 
 SLIDER_MIN, SLIDER_MAX, SLIDER_STEP = -1.0, 1.0, 0.1
@@ -34,17 +34,24 @@ def clamp_delta(value) -> float:
     return round(min(SLIDER_MAX, max(SLIDER_MIN, value)), 2)
 
 
-def range_warning(lines: list[str]) -> widgets.HTML:
-    """The model's warning that a change leaves the range of team scores it has seen."""
-    box = widgets.HTML("<ul>" + "".join(f"<li>{html.escape(str(x))}</li>" for x in lines) + "</ul>")
-    box.add_class("verloop-whatif-warning")
+def range_warning(lines: list[str], box: widgets.HTML | None = None) -> widgets.HTML:
+    """The model's warning that a change leaves the range of team scores it has seen (``box``:
+    the widget to reuse)."""
+    box = box or _classed("verloop-whatif-warning")
+    set_value(box, "<ul>" + "".join(f"<li>{html.escape(str(x))}</li>" for x in lines) + "</ul>")
     return box
 
 
-def starting_point(sentence: str) -> widgets.HTML:
+def starting_point(sentence: str, box: widgets.HTML | None = None) -> widgets.HTML:
     """Which state the what-if starts from (each team's running mean over published waves)."""
-    box = widgets.HTML(f"<p>{html.escape(sentence)}</p>")
-    box.add_class("verloop-whatif-state")
+    box = box or _classed("verloop-whatif-state")
+    set_value(box, f"<p>{html.escape(sentence)}</p>")
+    return box
+
+
+def _classed(css: str) -> widgets.HTML:
+    box = widgets.HTML()
+    box.add_class(css)
     return box
 
 
@@ -57,6 +64,20 @@ class WhatIfPage(DashboardPage):
         self.sliders: dict[str, widgets.FloatSlider] = {}
         self.result_box = widgets.VBox()
         self.result_box.add_class("verloop-whatif-result")
+        # made once and updated: a filter change or a slider move sends changed values only
+        self.intro = widgets.HTML()
+        self.reset = widgets.Button()
+        self.reset.add_class("verloop-reset")
+        self.reset.on_click(lambda _b: self._reset())
+        self.controls = widgets.VBox()
+        self.controls.add_class("verloop-whatif-controls")
+        self.no_model = _classed("verloop-no-model")
+        self.refused = _classed("verloop-refused")
+        self.hidden_note = widgets.HTML()
+        self.sentence = widgets.HTML()
+        self.state = _classed("verloop-whatif-state")
+        self.warning = _classed("verloop-whatif-warning")
+        self.text = widgets.VBox()
 
     def compute(self, filters):
         return {"factors": figures.whatif_factors(self.source)}
@@ -68,9 +89,8 @@ class WhatIfPage(DashboardPage):
         lang = filters.lang
         factors = list(data["factors"])
         if not factors:
-            note = widgets.HTML(f"<p>{html.escape(t('no_model', lang))}</p>")
-            note.add_class("verloop-no-model")
-            return [note]
+            set_value(self.no_model, f"<p>{html.escape(t('no_model', lang))}</p>")
+            return [self.no_model]
         for factor in factors:
             if factor not in self.sliders:
                 slider = widgets.FloatSlider(
@@ -88,14 +108,13 @@ class WhatIfPage(DashboardPage):
                 slider.observe(lambda _change: self.update_result(), names="value")
                 self.sliders[factor] = slider
             self.sliders[factor].description = f"{scale_label(factor, lang)} ({t('points', lang)})"
-        reset = widgets.Button(description=t("reset", lang))
-        reset.add_class("verloop-reset")
-        reset.on_click(lambda _b: self._reset())
-        intro = widgets.HTML(f"<p>{html.escape(t('whatif_intro', lang))}</p>")
-        controls = widgets.VBox([intro] + [self.sliders[f] for f in factors] + [reset])
-        controls.add_class("verloop-whatif-controls")
+        self.reset.description = t("reset", lang)
+        set_value(self.intro, f"<p>{html.escape(t('whatif_intro', lang))}</p>")
+        shown = (self.intro, *(self.sliders[f] for f in factors), self.reset)
+        if self.controls.children != shown:
+            self.controls.children = shown
         self.update_result()
-        return [controls, self.result_box]
+        return [self.controls, self.result_box]
 
     def _reset(self) -> None:
         for slider in self.sliders.values():
@@ -104,25 +123,31 @@ class WhatIfPage(DashboardPage):
             slider.observe(lambda _change: self.update_result(), names="value")
         self.update_result()
 
+    def _show(self, *parts: widgets.Widget) -> None:
+        if self.result_box.children != parts:
+            self.result_box.children = parts
+
     def update_result(self) -> None:
-        """Recompute the scenario for the current scope and sliders and redraw the result."""
+        """Recompute the scenario for the current scope and sliders and redraw the result. The
+        chart is a function of the scope and the changes (and the model and data): kept in the
+        figure cache, so the refresh has drawn every site's starting point (a moved slider's
+        picture stays in this kernel)."""
         filters = self.filters
         lang = filters.lang
+        changes = self.changes()
         try:
-            result = figures.whatif(self.source, filters, self.changes())
+            result = figures.whatif(self.source, filters, changes)
         except VerloopError as exc:
-            message = widgets.HTML(f"<p>{html.escape(t('refused_filter', lang))}: {html.escape(str(exc))}</p>")
-            message.add_class("verloop-refused")
-            self.result_box.children = (message,)
+            set_value(self.refused, f"<p>{html.escape(t('refused_filter', lang))}: {html.escape(str(exc))}</p>")
+            self._show(self.refused)
             return
         frame = result["frame"]
         row = frame.iloc[0]
+        key = (filters.data_key(), tuple(sorted(changes.items())))
         if bool(row.get("suppressed", False)):
-            text = widgets.HTML(f"<p class='verloop-suppressed'>{html.escape(str(row.get('note') or ''))}</p>")
-            self.result_box.children = (
-                text,
-                self.block(Block(name="whatif", title=t("page_whatif", lang), frame=frame)),
-            )
+            set_value(self.hidden_note, f"<p class='verloop-suppressed'>{html.escape(str(row.get('note') or ''))}</p>")
+            block = Block(name="whatif", title=t("page_whatif", lang), frame=frame, key=key, persist=not changes)
+            self._show(self.hidden_note, self.block(block))
             return
         sentence = t(
             "whatif_result",
@@ -135,16 +160,19 @@ class WhatIfPage(DashboardPage):
             slo=money(row["saved_lower"], lang),
             shi=money(row["saved_upper"], lang),
         )
-        text = widgets.HTML(f"<p class='verloop-whatif-sentence'><b>{html.escape(sentence)}</b></p>")
-        parts = [text]
+        set_value(self.sentence, f"<p class='verloop-whatif-sentence'><b>{html.escape(sentence)}</b></p>")
+        parts = [self.sentence]
         state = (result.get("state") or {}).get(lang)
         if state:
-            parts.append(starting_point(state))
+            parts.append(starting_point(state, self.state))
         warnings = getattr(result.get("result"), "warnings", None) or {}
         if warnings.get(lang):
-            parts.append(range_warning(warnings[lang]))
+            parts.append(range_warning(warnings[lang], self.warning))
+        text = self.sentence
         if len(parts) > 1:
-            text = widgets.VBox(parts)
+            if self.text.children != tuple(parts):
+                self.text.children = tuple(parts)
+            text = self.text
         bars = pd.DataFrame(
             {
                 "label": [t("baseline", lang), t("scenario", lang)],
@@ -163,7 +191,5 @@ class WhatIfPage(DashboardPage):
             xlabel=t("expected", lang),
             height=2.2,
         )
-        self.result_box.children = (
-            text,
-            self.block(Block(name="whatif", title=t("scenario", lang), figure=fig, frame=frame, cache=False)),
-        )
+        block = Block(name="whatif", title=t("scenario", lang), figure=fig, frame=frame, key=key, persist=not changes)
+        self._show(text, self.block(block))
