@@ -264,6 +264,12 @@ def team_part(team) -> int:
     return zlib.crc32(str(team).encode()) % TEAM_PARTS
 
 
+def team_parts(teams: pd.Series) -> pd.Series:
+    """``team_part`` of each row's team, computed once per team (a frame of every team in every
+    wave has hundreds of thousands of rows, and the refresh splits it 64 times)."""
+    return teams.map({team: team_part(team) for team in teams.dropna().unique()})
+
+
 def _team_rows(source, what: str, part: tuple) -> pd.DataFrame:
     """A part of a team-level frame over every wave: ``("wave", name)`` (every team in one wave)
     or ``("teams", i)`` (every wave of the teams in ``team_part`` i). A page reads the part it
@@ -274,7 +280,7 @@ def _team_rows(source, what: str, part: tuple) -> pd.DataFrame:
         frame = _all_waves(source, what, "team")
         if not len(frame):
             return frame
-        keep = frame["wave"].eq(part[1]) if part[0] == "wave" else frame["team"].map(team_part).eq(part[1])
+        keep = frame["wave"].eq(part[1]) if part[0] == "wave" else team_parts(frame["team"]).eq(part[1])
         return frame[keep].reset_index(drop=True)
 
     return cached(source, (what, "team", *part), build)
@@ -448,7 +454,7 @@ def _distribution(source, level: str, wave: str, part: int | None = None) -> pd.
 
     def build_part():
         frame = cached(source, whole, build)
-        return frame[frame["team"].map(team_part).eq(part)].reset_index(drop=True) if len(frame) else frame
+        return frame[team_parts(frame["team"]).eq(part)].reset_index(drop=True) if len(frame) else frame
 
     return cached(source, (*whole, "part", part), build_part)
 
