@@ -378,6 +378,8 @@ class DashboardPage:
 
     key = "base"
     show_filters: Sequence[str] = ("site", "team", "period")
+    shared_data = False  # ``compute``'s result may be kept in the shared figure cache per view
+    # (published frames only — never free text, which is not copied to disk)
     require_team = False
     default_period = 12
 
@@ -489,7 +491,15 @@ class DashboardPage:
         key = (filters.data_key(), filters.lang)  # notes are worded per language
         if key not in self._cache:
             started = time.perf_counter()
-            self._cache[key] = self.compute(filters)
+            if self.shared_data:  # one read of what the refresh computed for this view
+                from verloop.apps.dashboard import figures
+                from verloop.apps.dashboard.cache import FRAME_CODE
+
+                code = FRAME_CODE + (f"apps/dashboard/pages/{self.key}.py",)
+                build = lambda: self.compute(filters)  # noqa: E731
+                self._cache[key] = figures.cached(self.source, ("page-data", self.key, *key), build, code=code)
+            else:
+                self._cache[key] = self.compute(filters)
             self.timings["compute"] = time.perf_counter() - started
         return self._cache[key]
 

@@ -24,13 +24,16 @@ def _favourability(values: pd.DataFrame) -> pd.Series:
 
 class EngagementPage(DashboardPage):
     key = "engagement"
+    shared_data = True  # published frames only: a filter change reads its view in one go
 
     def compute(self, filters):
+        distribution = figures.score_distribution(self.source, filters)
         return {
             "heatmap": figures.scale_scores_by_team(self.source, filters),
             "trend": figures.scale_trend(self.source, filters),
             "waves": figures.wave_summary(self.source, filters),
-            "distribution": figures.score_distribution(self.source, filters),
+            "distribution": distribution,
+            "bands": figures.distribution_bands(distribution) if len(distribution) else pd.DataFrame(),
         }
 
     def sections(self, data, filters):
@@ -125,7 +128,7 @@ class EngagementPage(DashboardPage):
                 )
             )
         )
-        bands = figures.distribution_bands(data["distribution"]) if len(data["distribution"]) else pd.DataFrame()
+        bands = data["bands"]
         shown = bands.assign(label=bands["scale"].map(lambda s: scale_label(s, lang))) if len(bands) else bands
         out.append(
             self.block(
