@@ -492,16 +492,21 @@ class DashboardPage:
         if key not in self._cache:
             started = time.perf_counter()
             if self.shared_data:  # one read of what the refresh computed for this view
-                from verloop.apps.dashboard import figures
-                from verloop.apps.dashboard.cache import FRAME_CODE
-
-                code = FRAME_CODE + (f"apps/dashboard/pages/{self.key}.py",)
-                build = lambda: self.compute(filters)  # noqa: E731
-                self._cache[key] = figures.cached(self.source, ("page-data", self.key, *key), build, code=code)
+                self._cache[key] = self.view_data("all", filters, lambda: self.compute(filters))
             else:
                 self._cache[key] = self.compute(filters)
             self.timings["compute"] = time.perf_counter() - started
         return self._cache[key]
+
+    def view_data(self, name: str, filters: Filters, build):
+        """``build()``'s result for this page, view and language, kept in the shared figure cache
+        (the refresh computes it for every view it builds): published figures only, never
+        free text."""
+        from verloop.apps.dashboard import figures
+        from verloop.apps.dashboard.cache import FRAME_CODE
+
+        key = ("page-data", self.key, name, filters.data_key(), filters.lang)
+        return figures.cached(self.source, key, build, code=FRAME_CODE + (f"apps/dashboard/pages/{self.key}.py",))
 
     def refresh(self) -> None:
         """Fetch (or reuse) the figures for the current filters and redraw, showing progress."""

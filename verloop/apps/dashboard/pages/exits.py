@@ -23,10 +23,17 @@ class ExitsPage(DashboardPage):
     show_filters = ("site", "period")
 
     def compute(self, filters):
-        return {
-            "reasons": figures.exit_reasons(self.source, filters),
-            "comments": figures.exit_comments(self.source),
-        }
+        """The reasons' counts and their table per view from the figure cache; the comments (the
+        organisation's whatever the filters, never on disk) once per kernel."""
+        if getattr(self, "_all_comments", None) is None:
+            self._all_comments = figures.exit_comments(self.source)
+
+        def reasons():
+            frame = figures.exit_reasons(self.source, filters)
+            return {"frame": frame, "table": _reason_table(frame, filters.lang)}
+
+        made = self.view_data("reasons", filters, reasons)
+        return {"reasons": made["frame"], "table": made["table"], "comments": self._all_comments}
 
     def sections(self, data, filters):
         lang = filters.lang
@@ -51,7 +58,7 @@ class ExitsPage(DashboardPage):
                     title=t("stated_vs_honest", lang),
                     figure=fig,
                     frame=reasons,
-                    table=_reason_table(reasons, lang),
+                    table=data["table"],
                     lead=_reasons_lead(reasons, lang),
                     hidden_label=lambda r: t(r["source"], lang),
                 )
