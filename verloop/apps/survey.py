@@ -425,10 +425,20 @@ class SurveyApp:
 
     # -- page builders ------------------------------------------------------------------------
     def _choice(
-        self, question: str, options, value, shape: str, on_change: Callable, *, stem: str = "", legend: str = ""
+        self,
+        question: str,
+        options,
+        value,
+        shape: str,
+        on_change: Callable,
+        *,
+        stem: str = "",
+        legend: str = "",
+        classes: tuple[str, ...] = (),
     ):
         """One question as a radio group; a value the browser sends that was not offered is
-        ignored (the group is reset) — widget messages are an input surface."""
+        ignored (the group is reset) — widget messages are an input surface. ``classes`` go
+        with the widget's first message (not one update per class: a page has up to 5 groups)."""
         from verloop.apps.survey_widgets import ChoiceGroup
 
         allowed = [v for v, _label, _hint in options]
@@ -439,6 +449,7 @@ class SurveyApp:
             shape=shape,
             options=[list(o) for o in options],
             value=value if value in allowed else None,
+            _dom_classes=list(classes),
         )
 
         def changed(change):
@@ -458,8 +469,8 @@ class SurveyApp:
         def changed(value):
             self.reason = value if value in inst.reason_codes else (SKIP if value == SKIP else None)
 
-        group = self._choice(inst.reason_question[lang], options, self.reason, "list", changed)
-        return [_classes(group, "verloop-item", "verloop-reason")]
+        classes = ("verloop-item", "verloop-reason")
+        return [self._choice(inst.reason_question[lang], options, self.reason, "list", changed, classes=classes)]
 
     def _scale_widgets(self, scale, lang: str) -> list[widgets.Widget]:
         children: list[widgets.Widget] = []
@@ -484,9 +495,16 @@ class SurveyApp:
                 self._update_progress()
 
             group = self._choice(
-                item.text[lang], options, self.answers.get(item.id), shape, changed, stem=stem, legend=legend
+                item.text[lang],
+                options,
+                self.answers.get(item.id),
+                shape,
+                changed,
+                stem=stem,
+                legend=legend,
+                classes=("verloop-item", f"verloop-item-{item.id}"),
             )
-            children.append(_classes(group, "verloop-item", f"verloop-item-{item.id}"))
+            children.append(group)
         return children
 
     def _open_widgets(self, lang: str) -> list[widgets.Widget]:

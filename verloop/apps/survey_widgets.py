@@ -323,7 +323,10 @@ class ChoiceGroup(anywidget.AnyWidget):
     checked against ``options`` by the survey app before it is used.
     """
 
-    _esm = _CHOICE_ESM  # its CSS comes with StepBar / Message (one style sheet, not one per item)
+    # A trait of the class, not a string anywidget turns into a trait per instance: it goes with
+    # the widget's first message and is not sent a second time (a page has up to 5 groups). Its
+    # CSS comes with StepBar / Message (one style sheet, not one per item).
+    _esm = traitlets.Unicode(_CHOICE_ESM).tag(sync=True)
     question = traitlets.Unicode("").tag(sync=True)
     stem = traitlets.Unicode("").tag(sync=True)
     legend = traitlets.Unicode("").tag(sync=True)
