@@ -133,8 +133,11 @@ HR_PRELOAD_ORDER = (
     "dashboard_retention.ipynb",
     "dashboard_exits.ipynb",
     "dashboard_drivers.ipynb",
+    "dashboard_whatif.ipynb",
     "dashboard_actions.ipynb",
+    "dashboard_employees.ipynb",
 )
+HR_KERNEL_GB = 0.25  # an HR page kernel waiting for its request: imports done, no data read yet
 # The survey pages a respondent opens first (a typed code, a direct link): each gets a pool sized
 # for a burst (``kernel_pools``); the team results one kernel; exit and follow-up none.
 SURVEY_BURST_PAGES = ("survey_home.ipynb", "pulse.ipynb")
@@ -159,8 +162,11 @@ def kernel_pools(
 ) -> tuple[dict[str, int], dict[str, int]]:
     """Preheated kernels per notebook for each side, sized for the machine.
 
-    HR: one kernel per page in :data:`HR_PRELOAD_ORDER`, at most 1 per core and 1 per 0.5 GB of
-    free memory (a dashboard kernel holds a few hundred MB), at least the home.
+    HR: one kernel per page in :data:`HR_PRELOAD_ORDER`, as many as fit in a fifth of the free
+    memory (:data:`HR_KERNEL_GB` each), at least the home. A waiting HR kernel has done only its
+    data-free work (imports, the store's engine; ``layout.prepare_kernel``) and reads the data
+    after its request, so it costs memory, not CPU, and never shows figures older than the
+    request; a page without a pool starts its kernel on request (1-1.5 s more, bench/dashboard.py).
 
     Survey (light kernels that wait for the request): the survey home, where codes are typed
     and routed in the same kernel, and the direct pulse link (:data:`SURVEY_BURST_PAGES`) get
@@ -181,7 +187,7 @@ def kernel_pools(
         found_cores, found_memory = machine_size()
         cores = found_cores if cores is None else cores
         memory_gb = found_memory if memory_gb is None else memory_gb
-    cap = max(1, min(cores, int(memory_gb / 0.5)))
+    cap = max(1, int(0.2 * memory_gb / HR_KERNEL_GB))
     hr = {name: 1 for name in [n for n in HR_PRELOAD_ORDER if n in hr_pages][:cap]}
     burst_pages = [name for name in SURVEY_BURST_PAGES if name in survey_pages]
     by_memory = int(0.1 * memory_gb / SURVEY_KERNEL_GB) // max(1, len(burst_pages))
