@@ -430,6 +430,37 @@ def test_a_what_if_kernel_imports_no_scipy_or_scikit_learn(source, demo):
     assert done.stdout.strip() == "", done.stderr[-3000:]
 
 
+_DRIVERS_KERNEL = """
+import sys
+from verloop.apps.dashboard.data import DashboardSource
+from verloop.apps.dashboard.pages import page_class
+
+from verloop.store import Store
+
+page = page_class("drivers")(source=DashboardSource.open(Store.open(sys.argv[1], migrate=False)), lang="en")
+root = page.build()
+page.filterbar.set(lang="nl")
+assert "verloop-ready" in root._dom_classes and not page.message.value, page.message.value
+print(" ".join(m for m in ("scipy", "sklearn", "statsmodels", "joblib", "verloop.models.triangulate") if m in sys.modules))
+"""
+
+
+def test_a_drivers_kernel_reads_the_report_without_the_estimators(source, demo):
+    """The drivers page shows the model cards' report (``verloop.models.report``): its kernel
+    imports neither the triangulation nor SciPy/scikit-learn (was ~1.4 s and ~70 MB per request,
+    issue 12)."""
+    import subprocess
+    import sys
+
+    if not demo.url.startswith("sqlite"):  # the imports do not depend on the database: once is enough
+        pytest.skip("checked on SQLite")
+    done = subprocess.run(
+        [sys.executable, "-c", _DRIVERS_KERNEL, demo.url], capture_output=True, text=True, env=os.environ, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "", done.stderr[-3000:]
+
+
 @pytest.mark.slow
 def test_tabbed_app_shares_one_filter_bar_and_builds_tabs_when_opened(source):
     from verloop.apps.dashboard.app import DashboardApp

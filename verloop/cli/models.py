@@ -123,7 +123,7 @@ def train(
             "Notice: confidential mode without the pseudonym key: the survival model uses team survey means only.",
             err=True,
         )
-    from verloop.models.triangulate import models_root
+    from verloop.models.report import models_root
 
     folders = train_models(org, models_root(out), key=key, options=TrainOptions(n_boot=boot, seed=seed), which=which)
     summary = summarise(folders)
@@ -159,7 +159,7 @@ def drivers(
 ) -> None:
     """What drives leaving: exactly the verdicts the drivers page shows (from the 'drivers'
     card that 'verloop train' wrote; without one, computed now from the database)."""
-    from verloop.models.triangulate import load_report, report_text
+    from verloop.models.report import load_report, report_text
 
     if lang not in ("en", "nl"):
         from verloop.errors import InputError

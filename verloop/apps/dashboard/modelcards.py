@@ -14,8 +14,6 @@ and a message — never a traceback.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
@@ -23,20 +21,12 @@ from verloop.apps.dashboard import figures
 from verloop.apps.dashboard.filters import Filters
 from verloop.errors import InputError
 from verloop.i18n import LANGS, t
+from verloop.models.report import models_root  # the settings' models_dir (no estimator imported)
 
 TEAM_CARD = "team-risk"
 SURVIVAL_CARD = "individual-survival"
 HORIZONS = (6, 12)
 LEVEL = 0.90  # risk intervals: 90 % (a ranking aid, not a test)
-
-
-def models_root() -> Path:
-    """Where ``verloop train`` wrote the cards (the settings' ``models_dir``, as
-    ``verloop.models.triangulate.models_root`` reads it; not imported: it brings the models'
-    SciPy and scikit-learn into every page kernel)."""
-    from verloop.config import current
-
-    return current().models_dir
 
 
 def _card(name: str) -> dict | None:

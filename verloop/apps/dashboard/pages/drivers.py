@@ -74,7 +74,7 @@ def report_table(report: dict) -> pd.DataFrame:
 
 
 def sources_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """``triangulate.report_frame`` as a reader sees it: the scale's label with a capital,
+    """``verloop.models.report.report_frame`` as a reader sees it: the scale's label with a capital,
     column headers and units in ``lang`` (the sources' columns are already translated)."""
     out = frame.drop(columns=["factor"]).copy()
     out["label"] = [scale_label(f, lang) for f in frame["factor"]]
@@ -94,7 +94,7 @@ class DriversPage(DashboardPage):
 
     def compute(self, filters):
         from verloop.apps.dashboard.modelcards import models_root
-        from verloop.models.triangulate import load_report
+        from verloop.models.report import load_report
 
         data = dict(figures.drivers(self.source))
         data["report"] = load_report(models_root())
@@ -107,7 +107,7 @@ class DriversPage(DashboardPage):
         return self._team_only(data, filters.lang)
 
     def _triangulated(self, report, data, lang):
-        from verloop.models.triangulate import report_frame
+        from verloop.models.report import report_frame
 
         frame = report_table(report)
         shown = frame.assign(
