@@ -126,6 +126,18 @@ def make_app_class():
             self.current_user = None  # nobody is looked up for a page that does not exist
             raise web.HTTPError(404)
 
+    class PageHandler(account_handler(TornadoVoilaHandler)):
+        """Voilà's page handler with the signed-in account (``account_handler``) and the
+        ``_xsrf`` cookie: a page shuts its kernel down when it is left, by a beacon carrying that
+        cookie's value, which Voilà's page handler never sets (voila-dashboards/voila#1458).
+        Without it the server refused every such beacon ("403 POST: '_xsrf' argument missing")
+        and each page left kept its kernel (~190 MB on the HR side) until the idle culler."""
+
+        async def prepare(self, *args, **kwargs):
+            result = await super().prepare(*args, **kwargs)
+            self.xsrf_token  # noqa: B018  (reading it sets the cookie when the browser has none)
+            return result
+
     class VerloopVoila(Voila):
         """Voilà as Verloop serves it: only ``pages`` are routed (no file list, no contents API),
         ``/`` opens ``home``, every page and error page comes from the ``verloop`` template,
@@ -167,7 +179,7 @@ def make_app_class():
                 if handler is TornadoVoilaHandler:
                     # issue 13: the signed-in account reaches the kernel as a header only the
                     # server sets (verloop.accounts.web)
-                    spec = (spec[0], account_handler(TornadoVoilaHandler), *spec[2:])
+                    spec = (spec[0], PageHandler, *spec[2:])
                 handlers.append(spec)
             if self.home:
                 handlers.insert(0, (self.server_url, HomeHandler, {"home": self.home}))
