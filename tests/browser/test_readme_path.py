@@ -144,6 +144,24 @@ def readme(tmp_path_factory):
         assert not (root / "apps" / "var").exists(), "a kernel created a database beside the notebooks"
 
 
+def _kernel_ends(kernel_id: str, timeout: float = 30.0) -> bool:
+    """Whether the kernel process with ``kernel_id`` (in its connection file's name) is gone
+    within ``timeout`` seconds."""
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        running = False
+        for process in psutil.process_iter(["cmdline"]):
+            if any(kernel_id in part for part in process.info["cmdline"] or ()):
+                running = True
+                break
+        if not running:
+            return True
+        time.sleep(0.5)
+    return False
+
+
 def _port_open(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=1):
@@ -185,11 +203,17 @@ def test_hr_home_and_turnover_show_real_figures_from_the_printed_address(page, p
     assert not requests.off_host(), requests.off_host()
 
     # the turnover page from the home's own link
+    home_kernel = page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
     requests.clear()
     started = time.monotonic()
     page.locator(".verloop-home-page-turnover").click()
     wait_voila(page, None, selector=".verloop-page.verloop-ready", timeout_ms=PAGE_TIMEOUT_MS)
     record(readme, "hr_turnover_tti_s", time.monotonic() - started)
+    # the home, once left, shut its kernel down (Voilà's beacon with the _xsrf cookie,
+    # access.PageHandler): it does not wait minutes for the culler
+    assert home_kernel and _kernel_ends(home_kernel), f"the home's kernel {home_kernel} still runs"
+    said = (readme["root"] / "serve.err").read_text() + (readme["root"] / "serve.out").read_text()
+    assert "403" not in said and "_xsrf" not in said and "websocket_ping" not in said, said[-2000:]
     assert "dashboard_turnover.ipynb" in page.url
     body = page.locator(".verloop-page").first.inner_text()
     assert "Geen gegevens" not in body and "No data for this selection" not in body, body[:1500]

@@ -196,12 +196,23 @@ def make_app_class():
     return VerloopVoila
 
 
+def _not_the_ping_mismatch(record: logging.LogRecord) -> bool:
+    """False for Tornado's "websocket_ping_timeout (90000) cannot be longer than the
+    websocket_ping_interval (30000)" warning, printed once per server. Jupyter Server hands
+    Tornado its keep-alive settings in milliseconds where Tornado reads seconds
+    (jupyter-server/jupyter_server#1612), so Tornado's own pings are off either way; the
+    keep-alive that runs is Jupyter Server's (a ping every 30 s, closed after 90 s without a
+    pong). Nothing to act on, so not shown; every other warning is."""
+    return not str(record.msg).startswith("The websocket_ping_timeout (")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run Voilà the Verloop way (``python -m verloop.apps.access <voila arguments>``)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if any(arg == "--debug" or arg.startswith("--Voila.log_level=DEBUG") for arg in argv):
         raise SystemExit("refusing --debug: Voilà would log widget messages, i.e. survey answers.")
     logging.getLogger("tornado.access").disabled = True
+    logging.getLogger("tornado.general").addFilter(_not_the_ping_mismatch)
     # Tornado's warnings for 4xx / 5xx quote "<METHOD> <uri> (<client address>)": keep the method.
     import tornado.web
 
