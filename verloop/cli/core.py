@@ -1,4 +1,4 @@
-"""Core commands: init, demo, serve, status."""
+"""Core commands: init, demo, serve, status, refresh."""
 
 from __future__ import annotations
 
@@ -87,6 +87,28 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
     width = max(len(k) for k in figures)
     for key, value in figures.items():
         typer.echo(f"{key.replace('_', ' '):<{width}}  {value}")
+
+
+@app.command("refresh")
+def refresh_dashboards(
+    db: DbOption = None,
+    no_sites: Annotated[bool, typer.Option("--no-sites", help="Only the organisation-wide views.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Compute the dashboards' figures for the current data now, with a progress bar: what the
+    watcher beside `verloop serve` does after every import, closed wave, settings change or
+    training, so that no HR user's page computes them."""
+    from verloop.apps.dashboard.cache import refresh
+
+    result = refresh(open_store(db), sites=not no_sites, progress=None, log=lambda line: typer.echo(line, err=True))
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    typer.echo(
+        f"Dashboards refreshed for data revision {result['revision']}: {result['views']} views in {result['seconds']} s."
+    )
+    if result["stale"]:
+        typer.echo("The data changed during the refresh: run `verloop refresh` again.")
 
 
 @app.command("serve")
